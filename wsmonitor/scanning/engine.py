@@ -1,0 +1,452 @@
+"""The scanner: normalise → candidate match → context check → classify → explain."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+import ahocorasick_rs
+
+from .lexicon import Lexicon, LexiconError, Rule
+from .normalize import Normalizer
+from .segment import WordChecker
+from .urls import extract_host, host_is_official, registrable_domain
+
+CONTEXT_CHARS = 15
+NEGATORS = frozenset("不没無无非未勿别禁莫")
+NEGATION_WINDOW = 4
+PRICE_WINDOW = 30
+_PRICE_RE = re.compile(
+    r"(?:[¥￥]|rmb|人民币)\s*(\d+(?:\.\d+)?)(万)?"
+    r"|(\d+(?:\.\d+)?)(万)?\s*(?:元|块|rmb|米(?![a-z\u4e00-\u9fff]))"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One rule matched in one text. ``start``/``end`` index the original text."""
+
+    category: str
+    rule: str
+    term: str
+    matched: str
+    start: int
+    end: int
+    severity: int
+    context: str
+    legal_basis: str
+
+    def to_dict(self) -> dict:
+        return {
+            "category": self.category,
+            "rule": self.rule,
+            "term": self.term,
+            "matched": self.matched,
+            "start": self.start,
+            "end": self.end,
+            "severity": self.severity,
+            "context": self.context,
+            "legal_basis": self.legal_basis,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """Findings of one text. ``suppressed`` holds findings in a text that reports or explains
+    the practice (see context rules of kind ``report``); they do not count in categories or
+    score. ``report_cues`` lists the cue words that caused the suppression."""
+
+    categories: tuple[str, ...] = ()
+    score: float = 0.0
+    findings: tuple[Finding, ...] = ()
+    suppressed: tuple[Finding, ...] = ()
+    report_cues: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict:
+        out = {
+            "categories": list(self.categories),
+            "score": self.score,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+        if self.suppressed:
+            out["suppressed"] = [f.to_dict() for f in self.suppressed]
+            out["report_cues"] = list(self.report_cues)
+        return out
+
+
+EMPTY_RESULT = ScanResult()
+
+
+def score_of(findings: Iterable[Finding]) -> float:
+    """Saturating combination: 1 − ∏(1 − severity/10) over distinct (rule, term) pairs.
+
+    One severity-5 finding scores 0.5, two score 0.75; repeats of the same term do not add up;
+    the score stays below 1.
+    """
+    seen: dict[tuple[str, str], int] = {}
+    for f in findings:
+        key = (f.rule, f.term)
+        seen[key] = max(seen.get(key, 0), f.severity)
+    keep = 1.0
+    for sev in seen.values():
+        keep *= 1.0 - sev / 10.0
+    return round(1.0 - keep, 4)
+
+
+_ANCHOR_COMMENT = re.compile(r"\(\?#anchor=([^)]*)\)")
+
+
+def _anchors_of(pattern: str) -> tuple[str, ...]:
+    """Literals the automaton looks for before a pattern is tried.
+
+    Either given in the pattern as a comment ``(?#anchor=瘦|掉)``, or the longest run of literal
+    characters at the top level of the expression (at least two characters).
+    """
+    m = _ANCHOR_COMMENT.search(pattern)
+    if m:
+        return tuple(a for a in m.group(1).split("|") if a)
+    try:
+        parsed = sre_parse.parse(pattern)
+    except re.error as exc:  # pragma: no cover - validated in Rule
+        raise LexiconError(f"bad pattern {pattern!r}: {exc}") from exc
+    best = ""
+    run: list[str] = []
+    for op, av in [*list(parsed), (None, None)]:
+        if op is sre_parse.LITERAL:
+            run.append(chr(av))
+            continue
+        if len("".join(run)) > len(best):
+            best = "".join(run)
+        run = []
+    if len(best) < 2:
+        raise LexiconError(f"pattern {pattern!r} needs a literal run of 2+ characters")
+    return (best,)
+
+
+def _is_alnum_ascii(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+@dataclass(frozen=True, slots=True)
+class _Deny:
+    rule: int  # index into Scanner._rules
+    term: str  # canonical term reported
+    latin_start: bool
+    latin_end: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Action:
+    allow: bool = False
+    excepts: frozenset[int] = frozenset()
+    denies: tuple[_Deny, ...] = ()
+    anchors: tuple[int, ...] = ()  # pattern / host rules
+    brands: tuple[int, ...] = ()
+    cue: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    kind: str
+    window: int
+    words: tuple[str, ...]
+
+
+class Scanner:
+    """Compiled lexicon. Immutable after ``__init__``; ``scan`` is thread-safe."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+        self.fingerprint = lexicon.fingerprint
+        glyphs = [(v.variant, v.canonical) for v in lexicon.variants if v.kind == "glyph"]
+        self._norm = Normalizer(glyphs)
+        nt = self._norm.normalize_term
+        rules = tuple(r for r in lexicon.rules if r.enabled)
+        self._rules: tuple[Rule, ...] = rules
+        self._patterns: dict[int, re.Pattern[str]] = {}
+        self._brand_rule: int | None = None
+        self._brands = lexicon.brands
+
+        actions: dict[str, dict] = {}
+
+        def slot(key: str) -> dict:
+            if not key:
+                raise LexiconError("a term normalises to the empty string")
+            return actions.setdefault(
+                key,
+                {
+                    "allow": False,
+                    "excepts": set(),
+                    "denies": [],
+                    "anchors": [],
+                    "brands": [],
+                    "cue": None,
+                },
+            )
+
+        by_term: dict[str, list[int]] = {}
+        for i, r in enumerate(rules):
+            if r.mode == "pattern":
+                self._patterns[i] = re.compile(r.term)
+                for anchor in _anchors_of(r.term):
+                    slot(nt(anchor))["anchors"].append(i)
+            elif r.mode == "host":
+                slot(nt(r.term))["anchors"].append(i)
+            elif r.mode == "brand":
+                self._brand_rule = i
+            else:
+                key = nt(r.term)
+                slot(key)["denies"].append(
+                    _Deny(i, r.term, _is_alnum_ascii(key[0]), _is_alnum_ascii(key[-1]))
+                )
+                by_term.setdefault(r.term, []).append(i)
+            for ex in r.exceptions:
+                slot(nt(ex))["excepts"].add(i)
+        for v in lexicon.variants:
+            if v.kind == "glyph":
+                continue
+            key = nt(v.variant)
+            for i in by_term.get(v.canonical, ()):
+                slot(key)["denies"].append(
+                    _Deny(i, v.canonical, _is_alnum_ascii(key[0]), _is_alnum_ascii(key[-1]))
+                )
+        for a in lexicon.allow:
+            slot(nt(a.phrase))["allow"] = True
+        if self._brand_rule is not None:
+            for bi, b in enumerate(lexicon.brands):
+                for name in (b.brand, *b.aliases):
+                    slot(nt(name))["brands"].append(bi)
+
+        self._contexts: dict[tuple[str, str], list[_Context]] = {}
+        for c in lexicon.contexts:
+            if c.kind == "report":
+                for w in c.words:
+                    slot(nt(w))["cue"] = w
+                continue
+            ctx = _Context(c.kind, c.window, tuple(nt(w) for w in c.words))
+            self._contexts.setdefault((c.term, c.rule_id), []).append(ctx)
+
+        keys = list(actions)
+        self._keys = keys
+        self._actions: tuple[_Action, ...] = tuple(
+            _Action(
+                allow=a["allow"],
+                excepts=frozenset(a["excepts"]),
+                denies=tuple(a["denies"]),
+                anchors=tuple(a["anchors"]),
+                brands=tuple(a["brands"]),
+                cue=a["cue"],
+            )
+            for a in (actions[k] for k in keys)
+        )
+        self._ac = ahocorasick_rs.AhoCorasick(keys) if keys else None
+        self._official = frozenset(h.domain.lower() for h in lexicon.hosts if h.kind == "official")
+        self._lures = tuple(h.brand for h in lexicon.hosts)
+        words = [nt(r.term) for r in rules if r.mode in ("word", "claim")]
+        words += [nt(e) for r in rules for e in r.exceptions]
+        words += [nt(a.phrase) for a in lexicon.allow]
+        self._words = WordChecker(w for w in words if not w.isascii())
+
+    # -- construction helpers -------------------------------------------------------------
+    @classmethod
+    def from_lexicon(cls, path: str | Path | None = None) -> Scanner:
+        return cls(Lexicon.load(path))
+
+    # -- scanning ---------------------------------------------------------------------------
+    def scan(self, text: str) -> ScanResult:
+        if not isinstance(text, str):
+            raise TypeError(f"text must be str, not {type(text).__name__}")
+        if not text or self._ac is None:
+            return EMPTY_RESULT
+        norm = self._norm.normalize(text)
+        t = norm.text
+        matches = self._ac.find_matches_as_indexes(t, overlapping=True)
+        if not matches:
+            return EMPTY_RESULT
+        actions = self._actions
+        allow: list[tuple[int, int]] = []
+        excepts: list[tuple[int, int, frozenset[int]]] = []
+        cands: list[tuple[int, int, _Deny]] = []
+        anchors: list[tuple[int, int, int]] = []
+        brands: list[tuple[int, int, int]] = []
+        cues: list[str] = []
+        for pid, s, e in matches:
+            a = actions[pid]
+            if a.denies:
+                for d in a.denies:
+                    cands.append((s, e, d))
+            if a.allow:
+                allow.append((s, e))
+            if a.excepts:
+                excepts.append((s, e, a.excepts))
+            if a.anchors:
+                for r in a.anchors:
+                    anchors.append((s, e, r))
+            if a.brands:
+                for b in a.brands:
+                    brands.append((s, e, b))
+            if a.cue is not None:
+                cues.append(a.cue)
+
+        hits: list[tuple[int, int, int, str]] = []  # (s, e, rule index, term)
+        rules = self._rules
+        n = len(t)
+        for s, e, d in cands:
+            if allow and any(a0 <= s and e <= a1 for a0, a1 in allow):
+                continue
+            if excepts and any(a0 <= s and e <= a1 and d.rule in rs for a0, a1, rs in excepts):
+                continue
+            if d.latin_start and s > 0 and _is_alnum_ascii(t[s - 1]):
+                continue
+            if d.latin_end and e < n and _is_alnum_ascii(t[e]):
+                continue
+            rule = rules[d.rule]
+            mode = rule.mode
+            if mode != "substring":
+                if mode == "claim" and any(
+                    c in NEGATORS for c in t[max(0, s - NEGATION_WINDOW) : s]
+                ):
+                    continue
+                if not (d.latin_start and d.latin_end) and not self._words.is_word(t, s, e):
+                    continue
+            if self._contexts and not self._context_ok(t, s, e, rule):
+                continue
+            hits.append((s, e, d.rule, d.term))
+
+        for s, e, ri in anchors:
+            rule = rules[ri]
+            if rule.mode == "host":
+                hits.extend(self._host_hits(text, norm, s, e, ri))
+                continue
+            pat = self._patterns[ri]
+            lo = max(0, s - 40)
+            for m in pat.finditer(t, lo, min(n, e + 40)):
+                ms, me = m.span()
+                if ms < e and me > s and me > ms:
+                    if allow and any(a0 <= ms and me <= a1 for a0, a1 in allow):
+                        continue
+                    if self._contexts and not self._context_ok(t, ms, me, rule):
+                        continue
+                    hits.append((ms, me, ri, rule.term))
+        if brands:
+            hits.extend(self._brand_hits(t, brands))
+        if not hits:
+            return EMPTY_RESULT
+
+        findings = self._explain(text, norm, hits)
+        if cues:
+            return ScanResult((), 0.0, (), findings, tuple(dict.fromkeys(cues)))
+        cats = tuple(sorted({f.category for f in findings}))
+        return ScanResult(cats, score_of(findings), findings)
+
+    def scan_many(self, texts: Iterable[str]) -> list[ScanResult]:
+        return [self.scan(t) for t in texts]
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _context_ok(self, t: str, s: int, e: int, rule: Rule) -> bool:
+        ctxs = self._contexts.get((rule.term, rule.rule_id)) or self._contexts.get(
+            ("*", rule.rule_id)
+        )
+        if not ctxs:
+            return True
+        for c in ctxs:
+            window = t[max(0, s - c.window) : e + c.window]
+            present = any(w in window for w in c.words)
+            if c.kind == "require" and not present:
+                return False
+            if c.kind == "unless" and present:
+                return False
+        return True
+
+    def _brand_hits(self, t: str, brands: list[tuple[int, int, int]]):
+        ri = self._brand_rule
+        assert ri is not None
+        seen: set[tuple[int, int]] = set()
+        for s, e, bi in brands:
+            if (_is_alnum_ascii(t[s]) and s > 0 and _is_alnum_ascii(t[s - 1])) or (
+                _is_alnum_ascii(t[e - 1]) and e < len(t) and _is_alnum_ascii(t[e])
+            ):
+                continue
+            floor = self._brands[bi].price_floor
+            lo = max(0, s - PRICE_WINDOW)
+            for m in _PRICE_RE.finditer(t, lo, min(len(t), e + PRICE_WINDOW)):
+                num, wan = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+                price = float(num) * (10000 if wan else 1)
+                if 0 < price < floor:
+                    ps, pe = m.span()
+                    span = (min(s, ps), max(e, pe))
+                    if span not in seen:
+                        seen.add(span)
+                        yield (span[0], span[1], ri, self._brands[bi].brand)
+
+    def _host_hits(self, text: str, norm, s: int, e: int, ri: int):
+        os_, oe = norm.offsets.to_original(s, e)
+        found = extract_host(text, os_, oe)
+        if found is None:
+            return
+        hs, he, host = found
+        if host_is_official(host, self._official):
+            return
+        dom = registrable_domain(host)
+        label = self._rules[ri].term
+        yield (-hs - 1, -he - 1, ri, f"{label}@{dom}")  # negative: already original offsets
+
+    def _explain(self, text: str, norm, hits) -> tuple[Finding, ...]:
+        rules = self._rules
+        # de-duplicate: within one category, drop a hit contained in a longer one
+        hits.sort(key=lambda h: (h[0] if h[0] >= 0 else -h[0] - 1, -(abs(h[1] - h[0]))))
+        out: list[Finding] = []
+        max_end: dict[str, int] = {}
+        seen: set[tuple[int, int, str]] = set()
+        for s, e, ri, term in hits:
+            rule = rules[ri]
+            if s < 0:  # host hits carry original offsets
+                os_, oe = -s - 1, -e - 1
+            else:
+                os_, oe = norm.offsets.to_original(s, e)
+            cat = rule.category
+            if oe <= max_end.get(cat, -1) and (os_, oe, rule.rule_id) not in seen:
+                # contained in an earlier, longer (or equal) hit of the same category
+                if any(f.category == cat and f.start <= os_ and oe <= f.end for f in out):
+                    continue
+            key = (os_, oe, rule.rule_id)
+            if key in seen:
+                continue
+            seen.add(key)
+            max_end[cat] = max(max_end.get(cat, -1), oe)
+            lo = max(0, os_ - CONTEXT_CHARS)
+            hi = min(len(text), oe + CONTEXT_CHARS)
+            ctx = text[lo:hi].replace("\n", " ")
+            out.append(
+                Finding(
+                    category=cat,
+                    rule=rule.rule_id,
+                    term=term,
+                    matched=text[os_:oe],
+                    start=os_,
+                    end=oe,
+                    severity=rule.severity,
+                    context=("…" if lo else "") + ctx + ("…" if hi < len(text) else ""),
+                    legal_basis=rule.legal_basis,
+                )
+            )
+        out.sort(key=lambda f: (f.start, f.end, f.rule))
+        return tuple(out)
+
+
+_DEFAULT: Scanner | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+def default_scanner() -> Scanner:
+    """A cached scanner over the shipped lexicon (built on first use)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        with _DEFAULT_LOCK:
+            if _DEFAULT is None:
+                _DEFAULT = Scanner(Lexicon.load())
+    return _DEFAULT

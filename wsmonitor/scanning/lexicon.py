@@ -1,0 +1,267 @@
+"""The lexicon: rules and the data around them, loaded from human-editable TSV files.
+
+Every file has a header row; lines starting with ``#`` are comments; list cells are
+``|``-separated. ``Lexicon.dump(path)`` writes the same format back, so a lexicon edited in the
+database can be exported and re-loaded, and ``fingerprint`` identifies its content.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from dataclasses import asdict, dataclass, field, fields
+from functools import cached_property
+from pathlib import Path
+
+DEFAULT_DIR = Path(__file__).with_name("lexicon")
+
+CATEGORIES = ("counterfeit", "false_ad", "three_no", "phishing")
+MODES = ("substring", "word", "claim", "pattern", "host", "brand")
+CONTEXT_KINDS = ("require", "unless", "report")
+
+
+class LexiconError(ValueError):
+    """A lexicon file is malformed; the message names the file and line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One deny term or pattern.
+
+    mode: ``substring`` (anywhere), ``word`` (must start and end on jieba word boundaries, and
+    Latin/digit terms need non-alphanumeric neighbours), ``claim`` (word + not negated just
+    before, e.g. 不买最便宜的), ``pattern`` (``term`` is a regular expression over the normalised
+    text; it is looked for only around its longest literal run, found by the automaton),
+    ``host`` (a payment brand label; flags URLs whose registrable domain is not official).
+    """
+
+    term: str
+    category: str
+    rule_id: str
+    severity: int
+    mode: str = "substring"
+    exceptions: tuple[str, ...] = ()
+    legal_basis: str = ""
+    source: str = ""
+    enabled: bool = True
+
+    def __post_init__(self) -> None:
+        if not self.term:
+            raise LexiconError("rule with an empty term")
+        if self.category not in CATEGORIES:
+            raise LexiconError(f"{self.term}: unknown category {self.category!r}")
+        if not self.rule_id.startswith(self.category + "."):
+            raise LexiconError(f"{self.term}: rule id {self.rule_id!r} not in {self.category}")
+        if not 1 <= self.severity <= 5:
+            raise LexiconError(f"{self.term}: severity must be 1-5")
+        if self.mode not in MODES:
+            raise LexiconError(f"{self.term}: unknown mode {self.mode!r}")
+        if self.mode == "pattern":
+            try:
+                re.compile(self.term)
+            except re.error as exc:
+                raise LexiconError(f"{self.term}: bad pattern: {exc}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class AllowPhrase:
+    """A phrase that wins over every deny term it contains (最近, 高仿真, 莆田市)."""
+
+    phrase: str
+    note: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """An evasion spelling (pinyin, initialism, homophone, glyph) of a canonical lexicon term.
+
+    kind ``glyph`` maps one character to one character and is applied during normalisation
+    (倣→仿); the other kinds are matched as extra spellings of ``canonical``.
+    """
+
+    variant: str
+    canonical: str
+    kind: str = "pinyin"
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Brand:
+    """A brand with a reference price floor (CNY) under which an offer is implausible."""
+
+    brand: str
+    aliases: tuple[str, ...] = ()
+    goods: str = ""
+    price_floor: int = 0
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ContextRule:
+    """Context for terms that are only suspicious together.
+
+    kind ``require``: a hit of ``term`` counts only if one of ``words`` occurs within ``window``
+    characters of it; ``unless``: the hit is dropped if one of ``words`` occurs within
+    ``window``; ``report`` (``term`` is ``*``): ``words`` are cues that the text reports, warns
+    about or explains a practice (police, courts, regulators, consumer complaints) rather than
+    making the claim — findings in such texts are kept but marked suppressed.
+    """
+
+    term: str
+    rule_id: str
+    kind: str
+    window: int
+    words: tuple[str, ...]
+    note: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Host:
+    """An official payment domain (kind ``official``)."""
+
+    domain: str
+    brand: str
+    kind: str = "official"
+    source: str = ""
+
+
+_FILES: dict[str, tuple[type, tuple[str, ...]]] = {
+    "rules": (
+        Rule,
+        (
+            "term",
+            "category",
+            "rule_id",
+            "severity",
+            "mode",
+            "exceptions",
+            "legal_basis",
+            "source",
+            "enabled",
+        ),
+    ),
+    "allow": (AllowPhrase, ("phrase", "note", "source")),
+    "variants": (Variant, ("variant", "canonical", "kind", "source")),
+    "brands": (Brand, ("brand", "aliases", "goods", "price_floor", "source")),
+    "contexts": (ContextRule, ("term", "rule_id", "kind", "window", "words", "note", "source")),
+    "hosts": (Host, ("domain", "brand", "kind", "source")),
+}
+_FILE_NAMES = {
+    "rules": "rules.tsv",
+    "allow": "allow.tsv",
+    "variants": "variants.tsv",
+    "brands": "brands.tsv",
+    "contexts": "context.tsv",
+    "hosts": "hosts.tsv",
+}
+
+
+def _parse_cell(cls: type, name: str, raw: str):
+    typ = {f.name: f.type for f in fields(cls)}[name]
+    raw = raw.strip()
+    if "tuple" in str(typ):
+        return tuple(x.strip() for x in raw.split("|") if x.strip())
+    if typ in ("int", int):
+        return int(raw) if raw else 0
+    if typ in ("bool", bool):
+        return raw.lower() not in ("0", "false", "no", "n", "off")
+    return raw
+
+
+def _format_cell(value) -> str:
+    if isinstance(value, tuple):
+        return "|".join(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _read_tsv(path: Path, cls: type, columns: tuple[str, ...]) -> tuple:
+    if not path.exists():
+        return ()
+    items = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        lines = [ln for ln in fh if ln.strip() and not ln.startswith("#")]
+    reader = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
+    header = next(reader, None)
+    if header is None:
+        return ()
+    header = [h.strip() for h in header]
+    required = [c for c in columns if c in ("term", "phrase", "variant", "brand", "domain")]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise LexiconError(f"{path.name}: header lacks {missing}")
+    unknown = [h for h in header if h not in columns]
+    if unknown:
+        raise LexiconError(f"{path.name}: unknown columns {unknown}")
+    for lineno, row in enumerate(reader, start=2):
+        if len(row) > len(header):
+            raise LexiconError(f"{path.name}:{lineno}: {len(row)} cells, header has {len(header)}")
+        kwargs = {}
+        for name, raw in zip(header, row, strict=False):
+            if raw.strip() == "" and name in ("mode", "enabled", "kind"):
+                continue
+            kwargs[name] = _parse_cell(cls, name, raw)
+        try:
+            items.append(cls(**kwargs))
+        except (TypeError, ValueError) as exc:
+            raise LexiconError(f"{path.name}:{lineno}: {exc}") from exc
+    return tuple(items)
+
+
+def _write_tsv(items: tuple, columns: tuple[str, ...]) -> str:
+    buf = io.StringIO()
+    buf.write("\t".join(columns) + "\n")
+    for item in items:
+        cells = [_format_cell(getattr(item, c)) for c in columns]
+        for c in cells:
+            if "\t" in c or "\n" in c:
+                raise LexiconError(f"tab or newline in a cell: {c!r}")
+        buf.write("\t".join(cells) + "\n")
+    return buf.getvalue()
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """An immutable lexicon. Build variants with ``dataclasses.replace(lex, rules=...)``."""
+
+    rules: tuple[Rule, ...] = ()
+    allow: tuple[AllowPhrase, ...] = ()
+    variants: tuple[Variant, ...] = ()
+    brands: tuple[Brand, ...] = ()
+    contexts: tuple[ContextRule, ...] = ()
+    hosts: tuple[Host, ...] = field(default=())
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Lexicon:
+        """Load a lexicon directory (default: the shipped one)."""
+        base = Path(path) if path is not None else DEFAULT_DIR
+        if not base.is_dir():
+            raise LexiconError(f"lexicon directory not found: {base}")
+        if not (base / _FILE_NAMES["rules"]).exists():
+            raise LexiconError(f"{base} has no {_FILE_NAMES['rules']}")
+        data = {
+            key: _read_tsv(base / _FILE_NAMES[key], cls_, cols)
+            for key, (cls_, cols) in _FILES.items()
+        }
+        return cls(**data)
+
+    def dump(self, path: str | Path) -> None:
+        """Write the lexicon as TSV files into ``path`` (created if needed)."""
+        base = Path(path)
+        base.mkdir(parents=True, exist_ok=True)
+        for key, (_, cols) in _FILES.items():
+            text = _write_tsv(getattr(self, key), cols)
+            (base / _FILE_NAMES[key]).write_text(text, encoding="utf-8")
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """sha256 of the content (order-sensitive, format-independent)."""
+        payload = {key: [asdict(x) for x in getattr(self, key)] for key in _FILES}
+        blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()

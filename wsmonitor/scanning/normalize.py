@@ -1,0 +1,239 @@
+"""Text normalisation with a map back to the original offsets.
+
+Pipeline (all steps keep a way back to the original text):
+
+1. one Rust pass (zhconv-rs with custom pairs): traditional → simplified, full-width →
+   half-width, NFKC single-character compatibility forms (⓵, Ⓐ, 𝐀, ︰, CJK compatibility
+   ideographs), ASCII/Latin-1 case-fold, variant glyphs from the lexicon (倣→仿, 髙→高), and
+   zero-width / control characters turned into a placeholder. Every pair is one character to
+   one character, so the output normally has the input's length and the offset map is the
+   identity; when zhconv's phrase table changes the length (rare), we fall back to converting
+   character by character and keep an explicit map.
+2. one ``re`` pass that deletes noise: placeholders everywhere, and runs of up to four noise
+   characters (spaces, ``*``, ``.``, emoji, symbols, brackets) *between* CJK characters
+   (高*仿, 高 . 仿, 高😀仿), symbol runs between Latin letters (D～r), and pinyin glosses
+   that scraper sites insert after characters (高(gao)收(shou)益).
+
+Only the reported hits are mapped back (``OffsetMap.to_original``), with a bisect over the list
+of deletions, so the common path costs two C/Rust passes over the text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import zhconv_rs
+
+PLACEHOLDER = "\x00"
+
+# Zero-width and invisible characters that evaders insert inside words.
+_INVISIBLE = [
+    "\u00ad",
+    "\u034f",
+    "\u061c",
+    "\u115f",
+    "\u1160",
+    "\u17b4",
+    "\u17b5",
+    "\u180e",
+    *[chr(c) for c in range(0x200B, 0x2010)],
+    *[chr(c) for c in range(0x202A, 0x202F)],
+    *[chr(c) for c in range(0x2060, 0x2070)],
+    "\u3164",
+    "\ufeff",
+    "\uffa0",
+    *[chr(c) for c in range(0xFE00, 0xFE10)],  # variation selectors (emoji presentation)
+]
+_CONTROL = [chr(c) for c in range(0x01, 0x20) if chr(c) not in "\t\n\r"] + [
+    chr(c) for c in range(0x7F, 0xA0)
+]
+
+# Blocks whose NFKC single-character forms we fold (width, enclosed, styled, compatibility).
+_NFKC_RANGES = (
+    (0x00A0, 0x00FF),
+    (0x2070, 0x209F),  # super/subscripts
+    (0x2100, 0x214F),  # letterlike
+    (0x2160, 0x217F),  # roman numerals (single-char ones only)
+    (0x2460, 0x24FF),  # enclosed alphanumerics ⓵ Ⓐ
+    (0x2F00, 0x2FDF),  # Kangxi radicals ⼀ → 一
+    (0x3000, 0x3000),  # ideographic space
+    (0x3200, 0x32FF),  # enclosed CJK
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFE30, 0xFE4F),  # CJK compatibility forms ︰
+    (0xFE50, 0xFE6F),  # small forms
+    (0xFF00, 0xFFEF),  # full-width / half-width forms
+    (0x1D400, 0x1D7FF),  # mathematical alphanumerics 𝐀 𝒂
+    (0x1F100, 0x1F1FF),  # enclosed alphanumeric supplement 🄰
+    (0x2F800, 0x2FA1F),  # CJK compatibility supplement
+)
+
+
+def _fold(ch: str) -> str | None:
+    """Single-character fold for one code point, or None if it is not length-preserving."""
+    out = unicodedata.normalize("NFKC", ch)
+    if len(out) != 1:
+        return None
+    if out.isascii() or "\u00c0" <= out <= "\u00de":
+        out = out.lower()
+    return out
+
+
+def _base_pairs() -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for lo, hi in _NFKC_RANGES:
+        for cp in range(lo, hi + 1):
+            ch = chr(cp)
+            folded = _fold(ch)
+            if folded is not None and folded != ch:
+                pairs[ch] = folded
+    for cp in list(range(0x41, 0x5B)) + list(range(0xC0, 0xDF)):
+        ch = chr(cp)
+        low = ch.lower()
+        if len(low) == 1 and low != ch:
+            pairs[ch] = low
+    # after width folding, full-width letters are already lower-case via _fold
+    # circled digits without an NFKC mapping (⓵ ❶ ➀ ➊) and look-alike colons (1︰1)
+    for base in (0x24F5, 0x2776, 0x2780, 0x278A):
+        for k in range(9):
+            pairs[chr(base + k)] = str(k + 1)
+    for ch in "︰∶ː꞉":
+        pairs[ch] = ":"
+    for ch in _INVISIBLE + _CONTROL:
+        pairs[ch] = PLACEHOLDER
+    return pairs
+
+
+_BASE_PAIRS = _base_pairs()
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef\u3005\u3007"
+# Characters that carry no meaning inside a word when they sit between two CJK characters.
+# Deliberately NOT noise: , ; : ! ? and the CJK sentence marks 。，、；：！？ — they end
+# phrases, so 价格最高，仿佛 must not become 最高仿佛.
+_NOISE = (
+    r"\s\*\.·•‧∙⋅・~\-_/\\|+#^`'\"=<>@&%$"
+    "“”‘’「」『』【】〔〕〖〗《》〈〉()\\[\\]{}"
+    "\u2010-\u2015\u2020-\u2027\u2030-\u205e"  # dashes, bullets, misc punctuation
+    "\u2190-\u23ff\u2500-\u27bf\u2900-\u2bff"  # arrows, technical, box, shapes, dingbats ✅
+    "\u3000\u3008-\u3011\u3014-\u301f\u30fb"
+    "\U0001f000-\U0001faff"  # emoji and pictographs
+    "\x00"
+)
+_SYMBOL_NOISE = r"\*·•‧∙⋅・~_|\\^`=\u2190-\u23ff\u2500-\u27bf\u2900-\u2bff\U0001f000-\U0001faff\x00"
+_PINYIN = r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)"
+
+_NOISE_RE = re.compile(
+    rf"\x00+"
+    rf"|(?<=[{_CJK}])(?:{_PINYIN})+"
+    rf"|(?<=[{_CJK}a-z0-9])[{_NOISE}]{{1,4}}(?=[{_CJK}])"
+    rf"|(?<=[{_CJK}])[{_NOISE}]{{1,4}}(?=[a-z0-9])"
+    rf"|(?<=[a-z])[{_SYMBOL_NOISE}]{{1,3}}(?=[a-z])"
+)
+# cheap pre-check: is there anything the noise pass could delete?
+_MAYBE_NOISE_RE = re.compile(rf"\x00|[{_CJK}a-z0-9][{_NOISE}]|[{_CJK}]\(")
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(ch) and ("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf")
+
+
+@dataclass(frozen=True, slots=True)
+class OffsetMap:
+    """Maps offsets in the normalised text back to the original text.
+
+    ``conv`` is None when the conversion kept the length (identity), else the original index of
+    each converted character. ``del_at``/``del_cum``: for the k-th deletion, the normalised
+    index at which it happened and the total number of characters deleted up to and including it.
+    """
+
+    conv: tuple[int, ...] | None
+    del_at: tuple[int, ...]
+    del_cum: tuple[int, ...]
+    orig_len: int
+
+    def _conv_index(self, i: int) -> int:
+        k = bisect_right(self.del_at, i)
+        return i + (self.del_cum[k - 1] if k else 0)
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalised span [start, end) to the smallest original span that covers it."""
+        if end <= start:
+            s = self._conv_index(start)
+            return (self._orig(s), self._orig(s))
+        s = self._conv_index(start)
+        e = self._conv_index(end - 1)
+        if self.conv is None:
+            return s, e + 1
+        return self.conv[s], self._orig_end(e)
+
+    def _orig(self, i: int) -> int:
+        if self.conv is None:
+            return i
+        return self.conv[i] if i < len(self.conv) else self.orig_len
+
+    def _orig_end(self, i: int) -> int:
+        # original end of converted char i: start of the next original char
+        assert self.conv is not None
+        j = i + 1
+        while j < len(self.conv) and self.conv[j] == self.conv[i]:
+            j += 1
+        return self.conv[j] if j < len(self.conv) else self.orig_len
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    text: str
+    offsets: OffsetMap
+
+
+class Normalizer:
+    """Immutable, thread-safe normaliser; build once per lexicon."""
+
+    def __init__(self, glyph_pairs: Iterable[tuple[str, str]] = ()):
+        pairs = dict(_BASE_PAIRS)
+        for src, dst in glyph_pairs:
+            if len(src) != 1 or len(dst) != 1:
+                raise ValueError(f"glyph variant must map one character to one: {src!r}→{dst!r}")
+            pairs[src] = _BASE_PAIRS.get(dst, dst)
+        self._pairs = pairs
+        self._convert = zhconv_rs.make_converter("zh-cn", sorted(pairs.items()))
+
+    def normalize(self, text: str) -> Normalized:
+        converted = self._convert(text) if text else text
+        conv: tuple[int, ...] | None = None
+        if len(converted) != len(text):
+            converted, conv = self._convert_per_char(text)
+        if not _MAYBE_NOISE_RE.search(converted):
+            return Normalized(converted, OffsetMap(conv, (), (), len(text)))
+        parts: list[str] = []
+        del_at: list[int] = []
+        del_cum: list[int] = []
+        last = 0
+        removed = 0
+        for m in _NOISE_RE.finditer(converted):
+            s, e = m.span()
+            parts.append(converted[last:s])
+            removed += e - s
+            del_at.append(s - (removed - (e - s)))
+            del_cum.append(removed)
+            last = e
+        if not del_at:
+            return Normalized(converted, OffsetMap(conv, (), (), len(text)))
+        parts.append(converted[last:])
+        return Normalized("".join(parts), OffsetMap(conv, tuple(del_at), tuple(del_cum), len(text)))
+
+    def _convert_per_char(self, text: str) -> tuple[str, tuple[int, ...]]:
+        out: list[str] = []
+        idx: list[int] = []
+        for i, ch in enumerate(text):
+            c = self._convert(ch)
+            out.append(c)
+            idx.extend([i] * len(c))
+        return "".join(out), tuple(idx)
+
+    def normalize_term(self, term: str) -> str:
+        """Normalise a lexicon term the same way as text (spaces inside Latin terms kept)."""
+        return self.normalize(term).text
