@@ -1,0 +1,58 @@
+"""Start-up refuses bad configuration with one line naming the variable."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
+    base.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"DEBUG": "maybe"}, "DEBUG"),
+        ({"DEBUG": "1", "DATABASE_URL": "mysql://db/x"}, "DATABASE_URL"),
+        ({"DEBUG": "1", "DATABASE_URL": "postgres://host:notaport/db"}, "DATABASE_URL"),
+        ({"DEBUG": "0"}, "SECRET_KEY"),
+        ({"DEBUG": "1", "CELERY_BROKER_URL": "amqp//nohost"}, "CELERY_BROKER_URL"),
+        ({"DEBUG": "1", "TASK_TIME_LIMIT": "soon"}, "TASK_TIME_LIMIT"),
+    ],
+)
+def test_it_refuses_junk_configuration_with_one_line(env, variable):
+    result = run_manage("check", **env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("wsmonitor: configuration error:")
+    assert variable in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_it_passes_the_deployment_checklist():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="x" * 20 + "-production-secret-with-enough-entropy-0123456789",
+        ALLOWED_HOSTS="wsmonitor.example.gov.cn",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout

@@ -1,0 +1,57 @@
+"""The Celery application, configured so that no work is lost (docs/architecture.md).
+
+* late acks + reject on worker lost + prefetch 1: a task whose worker is killed runs again;
+* soft time limit < hard time limit < broker visibility timeout: a slow task is never started
+  twice because its message became visible again;
+* broker socket timeouts of a few seconds: a hung Redis never blocks a web request for long.
+
+With no ``CELERY_BROKER_URL`` tasks run in-process (``task_always_eager``), so a newcomer needs
+nothing but Python.
+"""
+
+import os
+
+from celery import Celery
+from django.conf import settings
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wsmonitor.settings")
+
+app = Celery("wsmonitor")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    broker_url=settings.CELERY_BROKER_URL or "memory://",
+    task_always_eager=settings.CELERY_TASK_ALWAYS_EAGER,
+    task_eager_propagates=True,
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_soft_time_limit=settings.TASK_SOFT_TIME_LIMIT,
+    task_time_limit=settings.TASK_TIME_LIMIT,
+    task_ignore_result=True,
+    task_serializer="json",
+    accept_content=["json"],
+    timezone=settings.TIME_ZONE,
+    broker_connection_retry_on_startup=True,
+    broker_connection_timeout=5,
+    broker_transport_options={
+        "visibility_timeout": settings.BROKER_VISIBILITY_TIMEOUT,
+        "socket_timeout": 5,
+        "socket_connect_timeout": 5,
+        "socket_keepalive": True,
+        "retry_on_timeout": False,
+    },
+    # Publishing gives up quickly: the outbox row stays pending and the sweeper retries it.
+    task_publish_retry=True,
+    task_publish_retry_policy={
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.5,
+        "interval_max": 0.5,
+    },
+    worker_soft_shutdown_timeout=10,
+    worker_enable_soft_shutdown_on_idle=True,
+    beat_schedule={
+        "outbox-sweep": {"task": "wsmonitor.outbox_sweep", "schedule": 60.0},
+    },
+)
+app.autodiscover_tasks()

@@ -1,0 +1,3 @@
+"""Apps register demo loaders here from their ``demo.py`` (``loaders.append(load)``)."""
+
+loaders: list = []

@@ -1,0 +1,83 @@
+"""Request-size cap and session absolute timeout."""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+
+def too_large_response(request) -> HttpResponse:
+    limit_mb = settings.MAX_REQUEST_BYTES // (1024 * 1024)
+    detail = _("The request is too large (limit %(mb)s MB).") % {"mb": limit_mb}
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"code": "request_too_large", "detail": detail, "fields": {}}, status=413
+        )
+    html = render_to_string("wsmonitor/error.html", {"title": _("Too large"), "detail": detail})
+    return HttpResponse(html, status=413)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a body larger than ``MAX_REQUEST_BYTES`` before a byte of it is read.
+
+    Django's own ``DATA_UPLOAD_MAX_MEMORY_SIZE`` does not count file data, so without this a
+    2 GB upload is streamed to a temporary file. A declared length over the cap is answered 413
+    at once; a body without a declared length cannot be read past the cap either, because the
+    upload handler below stops it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            response = too_large_response(request)
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)
+
+
+class SizeCappedUploadHandler(FileUploadHandler):
+    """Counts uploaded bytes across all files and aborts the upload past the cap."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.total = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.total += len(raw_data)
+        if self.total > settings.MAX_REQUEST_BYTES:
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+class SessionAbsoluteTimeoutMiddleware:
+    """Sign staff out after ``SESSION_ABSOLUTE_SECONDS`` however active they are (the idle
+    timeout is ``SESSION_COOKIE_AGE`` with ``SESSION_SAVE_EVERY_REQUEST``)."""
+
+    key = "_wsm_session_started"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.get(self.key)
+            now = int(time.time())
+            if started is None:
+                request.session[self.key] = now
+            elif now - int(started) > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+        return self.get_response(request)

@@ -1,0 +1,176 @@
+"""Cross-cutting models: the audit log, integrator API tokens and the task outbox."""
+
+import datetime
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("audit entries are append-only")
+
+    def delete(self):
+        raise PermissionError("audit entries are append-only")
+
+
+class AuditEntry(models.Model):
+    """One thing somebody did, chained to the entry before it by SHA-256.
+
+    Written only through ``wsmonitor.audit.audit_log``; never updated or deleted by the app
+    (and, on PostgreSQL, a trigger refuses UPDATE and DELETE). ``manage.py verify_audit``
+    recomputes the chain and names the first row that does not match.
+    """
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("actor label"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=80, db_index=True)
+    target_type = models.CharField(_("target type"), max_length=80, blank=True, db_index=True)
+    target_id = models.CharField(_("target id"), max_length=200, blank=True, db_index=True)
+    target_repr = models.CharField(_("target"), max_length=200, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_repr}"
+        )
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit entries are append-only")
+
+    def canonical(self) -> bytes:
+        """The bytes the hash covers: every field but the hash itself, in a fixed form."""
+        body = {
+            "created_at": self.created_at.astimezone(datetime.UTC).isoformat(
+                timespec="microseconds"
+            ),
+            "actor_id": self.actor_id,
+            "actor_label": self.actor_label,
+            "action": self.action,
+            "target_type": self.target_type,
+            "target_id": self.target_id,
+            "target_repr": self.target_repr,
+            "ip": self.ip,
+            "data": self.data,
+            "prev_hash": self.prev_hash,
+        }
+        return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.canonical()).hexdigest()
+
+
+class AuditHead(models.Model):
+    """A single row holding the newest hash; locking it serialises writers of the chain."""
+
+    last_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return self.last_hash
+
+
+class ApiTokenManager(BaseAPIKeyManager):
+    pass
+
+
+class ApiToken(AbstractAPIKey):
+    """An integrator's token: only a SHA-512 of the key is stored; scopes limit what it may do."""
+
+    scopes = models.JSONField(
+        _("scopes"), default=list, blank=True, help_text=_("e.g. posts:write, merchants:read")
+    )
+    regions = models.CharField(
+        _("regions"),
+        max_length=200,
+        blank=True,
+        help_text=_("Comma-separated GB/T 2260 region prefixes this token may see; empty = all."),
+    )
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    objects = ApiTokenManager()
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in (self.scopes or [])
+
+    @property
+    def region_prefixes(self) -> list[str]:
+        return [r.strip() for r in self.regions.split(",") if r.strip()]
+
+
+class OutboxMessage(models.Model):
+    """Work that must not be lost: written in the same transaction as the data it concerns,
+    published to Celery after commit, re-published by the sweeper until a worker completes it."""
+
+    task_name = models.CharField(max_length=150)
+    payload = models.JSONField(default=dict)
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+    publish_attempts = models.PositiveIntegerField(default=0)
+    completed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("queued task")
+        verbose_name_plural = _("queued tasks")
+        indexes = [models.Index(fields=["completed_at", "published_at"], name="outbox_pending_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} #{self.pk}"
+
+
+class StaffProfile(models.Model):
+    """What a regulator's account needs beyond Django's user: the regions it works in."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    regions = models.CharField(
+        _("regions"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Comma-separated GB/T 2260 codes; a province code (440000) covers its cities, "
+            "a city code (440100) its districts."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.regions})"

@@ -1,0 +1,87 @@
+"""Roles (Django groups) and jurisdictions (region codes) of staff.
+
+Region scoping is enforced in one place: ``region_prefixes`` turns a user's region codes into
+prefixes (440000 → "44", 440100 → "4401", 440103 → "440103"), and every selector filters with
+``region_q``. Superusers are operators and see everything; a staff user with no region sees
+nothing.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+ROLES = {
+    "Regulator": [],
+    "Supervisor": [],
+    "Integrator": [],
+    "Auditor": ["wsmonitor.view_auditentry"],
+}
+
+# Apps add their permissions here (from AppConfig.ready) so the core names no app.
+EXTRA_ROLE_PERMISSIONS: dict[str, list[str]] = {name: [] for name in ROLES}
+
+
+def ensure_roles() -> None:
+    for name, perms in ROLES.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        wanted = [*perms, *EXTRA_ROLE_PERMISSIONS.get(name, [])]
+        for dotted in wanted:
+            app_label, codename = dotted.split(".", 1)
+            perm = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if perm is not None:
+                group.permissions.add(perm)
+
+
+def region_code_prefix(code: str) -> str:
+    """440000 → 44, 440100 → 4401, 440103 → 440103 (GB/T 2260 levels)."""
+    code = code.strip()
+    if len(code) != 6 or not code.isdigit():
+        raise ValueError(f"{code!r} is not a 6-digit GB/T 2260 code")
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def user_regions(user) -> list[str]:
+    profile = getattr(user, "staff_profile", None)
+    if profile is None:
+        return []
+    return [r.strip() for r in profile.regions.split(",") if r.strip()]
+
+
+def region_prefixes(user) -> list[str] | None:
+    """None means unrestricted (superuser); [] means no region at all (sees nothing)."""
+    if user is None or not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        return None
+    prefixes = []
+    for code in user_regions(user):
+        try:
+            prefixes.append(region_code_prefix(code))
+        except ValueError:
+            continue
+    return prefixes
+
+
+def region_q(prefixes: list[str] | None, field: str) -> Q:
+    """A filter keeping rows whose ``field`` (a region code) lies in one of the prefixes."""
+    if prefixes is None:
+        return Q()
+    if not prefixes:
+        return Q(pk__in=[])
+    q = Q()
+    for prefix in prefixes:
+        q |= Q(**{f"{field}__startswith": prefix})
+    return q
+
+
+def set_user_regions(user, regions: list[str]) -> None:
+    from wsmonitor.models import StaffProfile
+
+    for code in regions:
+        region_code_prefix(code)  # validates
+    StaffProfile.objects.update_or_create(user=user, defaults={"regions": ",".join(regions)})

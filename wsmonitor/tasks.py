@@ -1,0 +1,30 @@
+from celery import shared_task
+
+
+@shared_task(
+    name="wsmonitor.outbox_deliver",
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def outbox_deliver(message_id: int) -> None:
+    from wsmonitor.outbox import deliver
+
+    deliver(message_id)
+
+
+@shared_task(name="wsmonitor.outbox_sweep")
+def outbox_sweep() -> int:
+    from wsmonitor.outbox import outbox_sweep as sweep
+
+    return sweep()
+
+
+@shared_task(name="wsmonitor.record_heartbeat")
+def record_heartbeat(label: str) -> None:
+    """Writes an audit entry from a worker; used by operators and the broker test to prove
+    that a real worker runs tasks and commits to the database."""
+    from wsmonitor.audit import audit_log
+
+    audit_log("system.heartbeat", actor_label="worker", data={"label": label})
