@@ -18,7 +18,7 @@ from .urls import extract_host, host_is_official, registrable_domain
 
 CONTEXT_CHARS = 15
 NEGATORS = frozenset("不没無无非未勿别禁莫")
-NEGATION_WINDOW = 4
+NEGATION_WINDOW = 6
 PRICE_WINDOW = 30
 _PRICE_RE = re.compile(
     r"(?:[¥￥]|rmb|人民币)\s*(\d+(?:\.\d+)?)(万)?"
@@ -247,8 +247,8 @@ class Scanner:
         self._official = frozenset(h.domain.lower() for h in lexicon.hosts if h.kind == "official")
         self._lures = tuple(h.brand for h in lexicon.hosts)
         words = [nt(r.term) for r in rules if r.mode in ("word", "claim")]
-        words += [nt(e) for r in rules for e in r.exceptions]
-        words += [nt(a.phrase) for a in lexicon.allow]
+        # only deny terms: exceptions and allow-phrases are handled by span containment, and as
+        # jieba words they would swallow the terms they contain (顶级的复刻 → 复刻 not a word).
         self._words = WordChecker(w for w in words if not w.isascii())
 
     # -- construction helpers -------------------------------------------------------------
@@ -327,6 +327,10 @@ class Scanner:
             for m in pat.finditer(t, lo, min(n, e + 40)):
                 ms, me = m.span()
                 if ms < e and me > s and me > ms:
+                    if rule.category == "false_ad" and any(
+                        c in NEGATORS for c in t[max(0, ms - NEGATION_WINDOW) : ms]
+                    ):
+                        continue
                     if allow and any(a0 <= ms and me <= a1 for a0, a1 in allow):
                         continue
                     if self._contexts and not self._context_ok(t, ms, me, rule):
