@@ -75,7 +75,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["CampaignTerms", "normalize", "parse_terms"]
+__all__ = ["CampaignTerms", "cn_int", "core", "normalize", "normalize_with_offsets", "parse_terms"]
 
 
 @dataclass(frozen=True)
@@ -218,6 +218,12 @@ class _Norm:
         s = self.index[start]
         e = self.index[end - 1] + 1
         return self.orig[s:e].strip()
+
+
+def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Normalised text and, for each of its characters, the offset in ``text``."""
+    n = _Norm(text)
+    return n.text, n.index
 
 
 def normalize(text: str) -> str:
