@@ -301,3 +301,9 @@ LOGGING = {
 
 # --- Product knobs ------------------------------------------------------------------------
 DEMO_REGULATOR_USERNAME = "demo-regulator"
+
+# Merchant risk (merchants/risk.py explains each knob).
+RISK_QUEUE_THRESHOLD = env_int("RISK_QUEUE_THRESHOLD", 20, minimum=1)
+RISK_HALF_LIFE_DAYS = env_int("RISK_HALF_LIFE_DAYS", 30, minimum=1)
+RISK_CATEGORY_CAP = env_int("RISK_CATEGORY_CAP", 40, minimum=1)
+RISK_FLOOD_POSTS_PER_DAY = env_int("RISK_FLOOD_POSTS_PER_DAY", 20, minimum=1)

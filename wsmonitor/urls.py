@@ -14,6 +14,9 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("wsmonitor.api.urls")),
+    path("api/v1/", include("merchants.api_urls")),
+    path("api/v1/", include("complaints.api_urls")),
+    path("complaints/", include("complaints.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -1,0 +1,37 @@
+"""GB/T 2260 administrative division codes (行政区划代码): format checks.
+
+A code is six digits in three levels: province (11–15, 21–23, 31–37, 41–46, 50–54, 61–65, 71,
+81, 82), prefecture, county. Abolished codes are never reused and USCC region codes do not change
+after issue, so only the structure is validated here, not membership in the current list.
+
+>>> is_region_code("440103")
+True
+>>> is_region_code("990000")
+False
+"""
+
+PROVINCES = {
+    "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区",
+    "21": "辽宁省", "22": "吉林省", "23": "黑龙江省",
+    "31": "上海市", "32": "江苏省", "33": "浙江省", "34": "安徽省", "35": "福建省",
+    "36": "江西省", "37": "山东省",
+    "41": "河南省", "42": "湖北省", "43": "湖南省", "44": "广东省", "45": "广西壮族自治区",
+    "46": "海南省",
+    "50": "重庆市", "51": "四川省", "52": "贵州省", "53": "云南省", "54": "西藏自治区",
+    "61": "陕西省", "62": "甘肃省", "63": "青海省", "64": "宁夏回族自治区", "65": "新疆维吾尔自治区",
+    "71": "台湾省", "81": "香港特别行政区", "82": "澳门特别行政区",
+}  # fmt: skip
+
+
+def is_region_code(code: str) -> bool:
+    return (
+        isinstance(code, str)
+        and len(code) == 6
+        and code.isdigit()
+        and code[:2] in PROVINCES
+        and not (code[2:4] == "00" and code[4:] != "00")
+    )
+
+
+def province_name(code: str) -> str:
+    return PROVINCES.get(code[:2], "")
