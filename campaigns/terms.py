@@ -829,7 +829,7 @@ def _find_place(t: str) -> tuple[int, int] | None:
 # ---------------------------------------------------------------------------------------------
 
 _CONDITION_RE = re.compile(
-    r"关注|添加.{0,10}(?:好友|微信)|加.{0,4}(?:好友|微信)|下载|安装|注册|"
+    r"关注|添加.{0,10}(?:好友|微信)|(?<![参增更追添])加.{0,4}(?:好友|微信)|下载|安装|注册|"
     r"截图|凭|出示|展示|审核|验证|认证|"
     r"保留|保持\s*\d+\s*(?:小时|天)|不得删除|不能删除|删除|"
     r"新(?:用户|粉丝|会员|客户|关注)|仅限|限(?:新|老|本地|本人)|老客户|"
@@ -855,40 +855,68 @@ _QUANTITY_RES = (
 )
 
 
+_COND_STOP_RE = re.compile(
+    r"(?:转发|分享)(?:本文|文章|此|该|到|至|朋友圈|海报|活动|集赞)|集赞\d|集满|集齐|即可|就可以|才能|才可"
+)
+_COND_MODALS = set("请需要必须先由将凭")
+
+
 def _find_conditions(norm: _Norm, exclude: list[tuple[int, int]]) -> tuple[str, ...]:
+    """One short span per clause that states a condition (see the module docstring)."""
     t = norm.text
     out: list[str] = []
     seen: set[str] = set()
     pos = 0
-    for clause in re.split(r"[,;!?。\n]", t):
+    for clause in re.split(r"[,;!?。\n、]", t):
         c_start, c_end = pos, pos + len(clause)
         pos = c_end + 1
-        m = _CONDITION_RE.search(clause)
-        if not m:
-            continue
-        if re.search(r"没有.{0,2}限制|不限", clause) and "名额" in clause:
-            pass  # "没有名额限制" is still a stated term worth keeping
         lead = _LIST_MARK_RE.match(clause)
-        s = c_start + (lead.end() if lead else 0)
-        lead2 = _COND_LEAD_RE.match(t, s, c_end)
+        body = c_start + (lead.end() if lead else 0)
+        lead2 = _COND_LEAD_RE.match(t, body, c_end)
         if lead2:
-            s = lead2.end()
-        e = c_end
-        if e - s > 40:  # keep a window around the keyword
-            k = c_start + m.start()
-            s = max(s, k - 10)
-            e = min(e, k + 30)
-        while s < e and t[s] in " “”\"'":
-            s += 1
-        if s >= e:
-            continue
-        if any(s <= a and b <= e and (e - s) - (b - a) < 4 for a, b in exclude):
-            continue  # the clause is just the gift/deadline/place
-        span = norm.span(s, e)
-        key = core(span)
-        if span and key and key not in seen:
-            seen.add(key)
-            out.append(span)
+            body = lead2.end()
+        for m in _CONDITION_RE.finditer(t, body, c_end):
+            k = m.start()
+            if any(a <= k < b for a, b in exclude):
+                continue  # the keyword belongs to the gift or the deadline
+            s = body
+            if k - s > 12:  # long lead-in: start at the keyword, or at a modal (请/需…) just before
+                s = k
+                while s > body and k - s < 4 and _is_cjk(t[s - 1]):
+                    s -= 1
+                modal = next((i for i in range(k - 1, s - 1, -1) if t[i] in _COND_MODALS), None)
+                verb = re.search(r"(?:上传|提交|提供|发送|出示)$", t[s:k])
+                s = modal if modal is not None else (s + verb.start() if verb else k)
+            e = c_end
+            for stop in _COND_STOP_RE.finditer(t, m.end(), c_end):
+                if t.count("“", s, stop.start()) <= t.count("”", s, stop.start()):
+                    e = stop.start()  # not inside a quoted name
+                    break
+            for a, _b in exclude:
+                if s < a < e and a - s >= 2:
+                    e = a  # stop where the gift or deadline starts
+            e = min(e, s + 40)
+            while e > s and (
+                t[e - 1] in " “\"'并和及且或"
+                or (t[e - 1] == "”" and t.count("“", s, e) < t.count("”", s, e))
+            ):
+                e -= 1
+            if e <= k:
+                continue  # cut before the keyword: nothing left to state
+            while s < e and t[s] in " “”\"'":
+                s += 1
+            if e - s < 2:
+                continue
+            if any(
+                max(s, a) < min(e, b) and (e - s) - (min(e, b) - max(s, a)) <= 6 for a, b in exclude
+            ):
+                continue  # mostly the gift or the deadline
+            span = norm.span(s, e)
+            key = core(span)
+            if span and key and key not in seen:
+                seen.add(key)
+                out.append(span)
+            break
     return tuple(out)
 
 

@@ -21,6 +21,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from campaigns.terms import CampaignTerms, core, normalize, parse_terms
 
@@ -361,3 +363,21 @@ def test_normalize_keeps_one_char_per_char_except_glosses():
     assert normalize("積滿29個贊") == "积满29个赞"
     assert normalize("個(gè)") == "个"
     assert normalize("集齐 30个赞") == "集齐30个赞"
+
+
+# --- robustness -------------------------------------------------------------------------------
+
+_NOTICE_ALPHABET = st.sampled_from(
+    list("集积满赞贊個个点送领取价值元截止至月日年前本周日即起内名限额关注截图到店礼品一二三十百")
+    + list("0123456789 ,，。:：~-—()（）“”*\n")
+    + ["(gè)", "2024年", "5月1日", "38个赞", "价值58元", "免费领取"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_NOTICE_ALPHABET, max_size=60).map("".join))
+def test_parser_never_raises_and_spans_stay_verbatim(text):
+    t = parse_terms(text, reference_date=datetime.date(2024, 4, 24))
+    for span in (t.gift, t.deadline_text, t.place, *t.conditions):
+        assert span is None or (span and span in text)
+    assert CampaignTerms.from_dict(json.loads(json.dumps(t.to_dict()))) == t
