@@ -128,7 +128,10 @@ class Post(models.Model):
         default=ScanState.PENDING,
         db_index=True,
     )
-    scan_requested_at = models.DateTimeField(_("scan requested"), default=timezone.now)
+    scan_requested_at = models.DateTimeField(_("scan state changed"), default=timezone.now)
+    scan_token = models.CharField(
+        _("scan claim"), max_length=64, blank=True, help_text=_("Task that claimed the scan.")
+    )
     scanned_at = models.DateTimeField(_("scanned at"), null=True, blank=True)
     lexicon_version = models.ForeignKey(
         "lexicon.LexiconVersion",

@@ -119,8 +119,13 @@ def _finding_parts(merchant_id: int, now) -> list[tuple]:
             + (f"（上限 {cap:g}）" if raw > cap else "")
         )
         parts.append(
-            ("findings", category, points, explanation,
-             {"count": n, "confirmed": confirmed, "raw": round(raw, 2)})
+            (
+                "findings",
+                category,
+                points,
+                explanation,
+                {"count": n, "confirmed": confirmed, "raw": round(raw, 2)},
+            )
         )
     return parts
 

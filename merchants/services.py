@@ -129,8 +129,12 @@ def merchant_merge(*, keep: Merchant, absorb: Merchant, actor, reason: str) -> M
             "merchant.merged",
             actor=actor,
             target=keep,
-            data={"absorbed_id": absorb.pk, "absorbed_name": str(absorb), "reason": reason,
-                  "moved": moved},
+            data={
+                "absorbed_id": absorb.pk,
+                "absorbed_name": str(absorb),
+                "reason": reason,
+                "moved": moved,
+            },
         )
     from merchants.risk import risk_recompute
 

@@ -50,8 +50,6 @@ app.conf.update(
     },
     worker_soft_shutdown_timeout=10,
     worker_enable_soft_shutdown_on_idle=True,
-    beat_schedule={
-        "outbox-sweep": {"task": "wsmonitor.outbox_sweep", "schedule": 60.0},
-    },
+    beat_schedule=settings.CELERY_BEAT_SCHEDULE,
 )
 app.autodiscover_tasks()

@@ -273,6 +273,10 @@ SPECTACULAR_SETTINGS = {
         }
     },
     "SECURITY": [{"TokenAuth": []}],
+    "ENUM_NAME_OVERRIDES": {
+        "MerchantStatusEnum": "merchants.models.Merchant.Status",
+        "IngestStatusEnum": ["created", "revised", "unchanged"],
+    },
 }
 
 # --- Celery -------------------------------------------------------------------------------
@@ -288,6 +292,11 @@ if not TASK_SOFT_TIME_LIMIT < TASK_TIME_LIMIT < BROKER_VISIBILITY_TIMEOUT:
         f"(got {TASK_SOFT_TIME_LIMIT}, {TASK_TIME_LIMIT}, {BROKER_VISIBILITY_TIMEOUT})"
     )
 OUTBOX_REPUBLISH_AFTER_SECONDS = env_int("OUTBOX_REPUBLISH_AFTER_SECONDS", 180, minimum=5)
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "wsmonitor.outbox_sweep", "schedule": 60.0},
+    "posts-sweep": {"task": "merchants.sweep_pending_posts", "schedule": 60.0},
+    "risk-nightly": {"task": "merchants.recompute_all_risk", "schedule": 24 * 3600.0},
+}
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {
@@ -307,3 +316,38 @@ RISK_QUEUE_THRESHOLD = env_int("RISK_QUEUE_THRESHOLD", 20, minimum=1)
 RISK_HALF_LIFE_DAYS = env_int("RISK_HALF_LIFE_DAYS", 30, minimum=1)
 RISK_CATEGORY_CAP = env_int("RISK_CATEGORY_CAP", 40, minimum=1)
 RISK_FLOOD_POSTS_PER_DAY = env_int("RISK_FLOOD_POSTS_PER_DAY", 20, minimum=1)
+
+# Scanning pipeline (merchants/posts.py, merchants/scan.py).
+SCAN_CHUNK_SIZE = env_int("SCAN_CHUNK_SIZE", 100, minimum=1)
+SCAN_SWEEP_AFTER_SECONDS = env_int("SCAN_SWEEP_AFTER_SECONDS", 120, minimum=1)
+RESCAN_CHUNK_SIZE = env_int("RESCAN_CHUNK_SIZE", 500, minimum=1)
+
+# --- Complaints ---------------------------------------------------------------------------
+# Field encryption (django-fernet-encrypted-fields derives its Fernet key from SECRET_KEY and
+# SALT_KEY: rotating SECRET_KEY needs the old one in SECRET_KEY_FALLBACKS, or PII is unreadable).
+SALT_KEY = env_secret("SALT_KEY")
+COMPLAINTS_BLIND_INDEX_KEY = env_secret("COMPLAINTS_BLIND_INDEX_KEY")
+if not SALT_KEY or not COMPLAINTS_BLIND_INDEX_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SALT_KEY and COMPLAINTS_BLIND_INDEX_KEY must be set (or their _FILE variants): "
+            "they protect complainants' personal data"
+        )
+    SALT_KEY = SALT_KEY or "dev-only-salt-do-not-use-in-production"
+    COMPLAINTS_BLIND_INDEX_KEY = COMPLAINTS_BLIND_INDEX_KEY or "dev-only-blind-index-key"
+COMPLAINTS_INTAKE_REGION = env_str("COMPLAINTS_INTAKE_REGION", "440100")
+if not (len(COMPLAINTS_INTAKE_REGION) == 6 and COMPLAINTS_INTAKE_REGION.isdigit()):
+    raise ImproperlyConfigured(
+        f"COMPLAINTS_INTAKE_REGION={COMPLAINTS_INTAKE_REGION!r} is not a 6-digit GB/T 2260 code"
+    )
+COMPLAINTS_MAX_FILES = env_int("COMPLAINTS_MAX_FILES", 10, minimum=1)
+COMPLAINTS_MAX_FILE_BYTES = env_int("COMPLAINTS_MAX_FILE_MB", 10, minimum=1) * 1024 * 1024
+COMPLAINTS_MAX_IMAGE_PIXELS = env_int("COMPLAINTS_MAX_IMAGE_PIXELS", 40_000_000, minimum=1)
+COMPLAINTS_SUBMIT_PER_IP_HOUR = env_int("COMPLAINTS_SUBMIT_PER_IP_HOUR", 10, minimum=1)
+COMPLAINTS_SUBMIT_PER_PHONE_DAY = env_int("COMPLAINTS_SUBMIT_PER_PHONE_DAY", 5, minimum=1)
+COMPLAINTS_TRACK_PER_IP_HOUR = env_int("COMPLAINTS_TRACK_PER_IP_HOUR", 30, minimum=1)
+COMPLAINTS_TRACK_FAILURES_PER_HOUR = env_int("COMPLAINTS_TRACK_FAILURES_PER_HOUR", 5, minimum=1)
+COMPLAINTS_FLOOD_THRESHOLD = env_int("COMPLAINTS_FLOOD_THRESHOLD", 5, minimum=2)
+COMPLAINTS_RETENTION_DAYS = env_int("COMPLAINTS_RETENTION_DAYS", 3 * 365, minimum=30)
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@wsmonitor.localhost")

@@ -96,9 +96,7 @@ class RescanJob(models.Model):
     region_prefix = models.CharField(_("region prefix"), max_length=6, blank=True)
     captured_from = models.DateTimeField(_("captured from"), null=True, blank=True)
     captured_to = models.DateTimeField(_("captured to"), null=True, blank=True)
-    state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.QUEUED
-    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
     total = models.PositiveIntegerField(_("posts to rescan"), default=0)
     done = models.PositiveIntegerField(_("posts rescanned"), default=0)
     changed = models.PositiveIntegerField(_("posts whose findings changed"), default=0)

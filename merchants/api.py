@@ -1,0 +1,412 @@
+"""REST API for integrators: posts in, merchants, findings and the lexicon out.
+
+Each view validates with its own serializer, calls one service or selector, and renders."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from merchants.models import Finding, Merchant, MerchantAccount, Post
+from merchants.posts import MAX_BATCH, MAX_TEXT_CHARS, PostInput, posts_ingest
+from merchants.risk import risk_breakdown
+from merchants.selectors import findings_visible, merchants_visible, posts_visible
+from merchants.services import merchant_find
+from wsmonitor.api.pagination import StandardPagination
+from wsmonitor.api.regions import request_region_prefixes
+from wsmonitor.errors import ValidationFailed
+from wsmonitor.lexicon.services import lexicon_active_version
+from wsmonitor.regions import is_region_code
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    fields = serializers.DictField()
+
+
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="Invalid input; `fields` names each problem"),
+    401: OpenApiResponse(ErrorSerializer, description="Missing or invalid token"),
+    403: OpenApiResponse(ErrorSerializer, description="The token lacks the scope"),
+}
+
+
+# --- serializers --------------------------------------------------------------------------------
+
+
+class MerchantRefSerializer(serializers.Serializer):
+    platform = serializers.ChoiceField(choices=MerchantAccount.Platform.choices)
+    handle = serializers.CharField(max_length=200)
+    display_name = serializers.CharField(max_length=200, required=False, default="")
+    region_code = serializers.CharField(max_length=6, required=False, default="")
+
+    def validate_region_code(self, value: str) -> str:
+        if value and not is_region_code(value):
+            raise serializers.ValidationError("not a 6-digit GB/T 2260 region code")
+        return value
+
+
+class PostInSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(choices=Post.Source.choices)
+    external_id = serializers.CharField(max_length=200)
+    text = serializers.CharField(max_length=MAX_TEXT_CHARS, trim_whitespace=False)
+    url = serializers.URLField(max_length=1000, required=False, default="")
+    posted_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    merchant = MerchantRefSerializer()
+
+    def validate_text(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError("the text is empty")
+        if "\x00" in value:
+            raise serializers.ValidationError("the text contains a NUL character")
+        return value
+
+    def to_input(self) -> PostInput:
+        d = self.validated_data
+        m = d["merchant"]
+        return PostInput(
+            source=d["source"],
+            external_id=d["external_id"],
+            text=d["text"],
+            url=d["url"],
+            posted_at=d["posted_at"],
+            platform=m["platform"],
+            handle=m["handle"],
+            display_name=m["display_name"],
+            region_code=m["region_code"],
+        )
+
+
+class FindingOutSerializer(serializers.ModelSerializer):
+    lexicon_version = serializers.IntegerField(source="lexicon_version.number")
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id", "category", "rule", "term", "matched", "start", "end", "severity", "context",
+            "legal_basis", "lexicon_version", "is_current", "review", "created_at",
+        ]  # fmt: skip
+
+
+class PostOutSerializer(serializers.ModelSerializer):
+    lexicon_version = serializers.IntegerField(
+        source="lexicon_version.number", allow_null=True, default=None
+    )
+    merchant = serializers.IntegerField(source="merchant_id")
+
+    class Meta:
+        model = Post
+        fields = [
+            "id", "merchant", "source", "external_id", "revision", "is_current", "text", "url",
+            "posted_at", "captured_at", "text_sha256", "scan_state", "scanned_at",
+            "lexicon_version", "score",
+        ]  # fmt: skip
+
+
+class PostDetailSerializer(PostOutSerializer):
+    findings = serializers.SerializerMethodField()
+
+    class Meta(PostOutSerializer.Meta):
+        fields = [*PostOutSerializer.Meta.fields, "findings"]
+
+    @extend_schema_field(FindingOutSerializer(many=True))
+    def get_findings(self, post) -> list[dict]:
+        rows = post.findings.filter(is_current=True).select_related("lexicon_version")
+        return FindingOutSerializer(rows, many=True).data
+
+
+class PostResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["created", "revised", "unchanged"])
+    post = PostOutSerializer()
+
+
+class AccountOutSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MerchantAccount
+        fields = ["platform", "handle", "handle_normalized"]
+
+
+class MerchantOutSerializer(serializers.ModelSerializer):
+    accounts = AccountOutSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Merchant
+        fields = [
+            "id", "display_name", "verification", "uscc", "region_code", "registration",
+            "status", "risk_score", "in_review_queue", "accounts", "last_activity_at",
+        ]  # fmt: skip
+
+
+class RiskPartSerializer(serializers.Serializer):
+    source = serializers.CharField()
+    key = serializers.CharField()
+    points = serializers.FloatField()
+    explanation = serializers.CharField()
+    computed_at = serializers.DateTimeField()
+
+
+class MerchantDetailSerializer(MerchantOutSerializer):
+    risk_breakdown = serializers.SerializerMethodField()
+
+    class Meta(MerchantOutSerializer.Meta):
+        fields = [*MerchantOutSerializer.Meta.fields, "risk_breakdown"]
+
+    @extend_schema_field(RiskPartSerializer(many=True))
+    def get_risk_breakdown(self, merchant) -> list[dict]:
+        return RiskPartSerializer(risk_breakdown(merchant), many=True).data
+
+
+# --- views ------------------------------------------------------------------------------------
+
+
+POST_EXAMPLE = {
+    "source": "moments",
+    "external_id": "crawler-42:9f1c",
+    "text": "高仿LV包包，专柜品质，一比一复刻，加微信私下转账更优惠",
+    "url": "",
+    "posted_at": "2026-11-20T10:15:00+08:00",
+    "merchant": {"platform": "wechat_id", "handle": "lv_haohuo888", "region_code": "440103"},
+}
+
+
+class PostsApi(APIView):
+    required_scopes = {"GET": "posts:read", "POST": "posts:write"}
+
+    @extend_schema(
+        summary="Submit posts (one object, or a list of up to 1,000)",
+        description=(
+            "Idempotent on `(source, external_id)`: the same text again returns the stored post "
+            "(`unchanged`); a different text under the same id is stored as a new revision "
+            "(`revised`), never overwritten. A list is stored all-or-nothing: if any item is "
+            "invalid, nothing is stored and `fields` is keyed by the failing item's index. "
+            f"Text is limited to {MAX_TEXT_CHARS:,} characters. Scanning happens in the "
+            "background; poll `GET /api/v1/posts/{id}/` for `scan_state` and findings."
+        ),
+        request=PostInSerializer,
+        responses={
+            201: PostResultSerializer(many=True),
+            200: PostResultSerializer(many=True),
+            **ERRORS,
+        },
+        examples=[OpenApiExample("A Moments post", value=POST_EXAMPLE, request_only=True)],
+    )
+    def post(self, request):
+        payload = request.data
+        single = isinstance(payload, dict)
+        items = [payload] if single else payload
+        if not isinstance(items, list):
+            raise ValidationFailed("send a JSON object or a list of objects")
+        if not items:
+            raise ValidationFailed("the list is empty", fields={"items": ["empty"]})
+        if len(items) > MAX_BATCH:
+            raise ValidationFailed(
+                f"at most {MAX_BATCH} posts per request, got {len(items)}",
+                fields={"items": [f"more than {MAX_BATCH}"]},
+            )
+        inputs, errors = [], {}
+        for index, item in enumerate(items):
+            serializer = PostInSerializer(data=item)
+            if not isinstance(item, dict):
+                errors[str(index)] = {"non_field_errors": ["expected an object"]}
+            elif serializer.is_valid():
+                inputs.append(serializer.to_input())
+            else:
+                errors[str(index)] = serializer.errors
+        if errors:
+            if single:
+                raise serializers.ValidationError(errors["0"])
+            first = min(errors, key=int)
+            raise ValidationFailed(
+                f"item {first} is invalid ({len(errors)} invalid in all); nothing was stored",
+                fields={k: _plain(v) for k, v in errors.items()},
+            )
+        results = posts_ingest(items=inputs, submitted_by=str(request.user))
+        body = [
+            {"index": i, "status": r.status, "post": PostOutSerializer(r.post).data}
+            for i, r in enumerate(results)
+        ]
+        created = any(r.status != "unchanged" for r in results)
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(body[0] if single else body, status=code)
+
+    @extend_schema(
+        summary="List posts",
+        parameters=[
+            OpenApiParameter("merchant", int),
+            OpenApiParameter("source", str, enum=Post.Source.values),
+            OpenApiParameter("scan_state", str, enum=Post.ScanState.values),
+            OpenApiParameter("external_id", str),
+        ],
+        responses={200: PostOutSerializer(many=True), **ERRORS},
+    )
+    def get(self, request):
+        qs = posts_visible(request_region_prefixes(request)).select_related("lexicon_version")
+        for field in ("merchant", "source", "scan_state", "external_id"):
+            value = request.query_params.get(field)
+            if value:
+                if field == "merchant" and not value.isdigit():
+                    raise ValidationFailed("merchant must be an id", fields={field: ["invalid"]})
+                qs = qs.filter(**{f"{field}_id" if field == "merchant" else field: value})
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(qs.order_by("-id"), request, view=self)
+        return paginator.get_paginated_response(PostOutSerializer(page, many=True).data)
+
+    pagination_class = StandardPagination
+
+
+class PostDetailApi(APIView):
+    required_scopes = {"GET": "posts:read"}
+
+    @extend_schema(
+        summary="A post with its current findings", responses={200: PostDetailSerializer, **ERRORS}
+    )
+    def get(self, request, pk: int):
+        post = get_object_or_404(
+            posts_visible(request_region_prefixes(request)).select_related("lexicon_version"),
+            pk=pk,
+        )
+        return Response(PostDetailSerializer(post).data)
+
+
+class MerchantsApi(APIView):
+    required_scopes = {"GET": "merchants:read"}
+
+    @extend_schema(
+        summary="Look up merchants by any account handle (normalised)",
+        parameters=[
+            OpenApiParameter("handle", str, required=True, description="微信号, 公众号, phone…"),
+            OpenApiParameter("platform", str, enum=MerchantAccount.Platform.values),
+        ],
+        responses={200: MerchantOutSerializer(many=True), **ERRORS},
+    )
+    def get(self, request):
+        handle = request.query_params.get("handle", "").strip()
+        if not handle:
+            raise ValidationFailed("give ?handle=", fields={"handle": ["required"]})
+        platform = request.query_params.get("platform") or None
+        if platform and platform not in MerchantAccount.Platform.values:
+            raise ValidationFailed("unknown platform", fields={"platform": ["invalid"]})
+        visible = set(
+            merchants_visible(request_region_prefixes(request)).values_list("id", flat=True)
+        )
+        found = [m for m in merchant_find(handle=handle, platform=platform) if m.pk in visible]
+        return Response(MerchantOutSerializer(found, many=True).data)
+
+
+class MerchantDetailApi(APIView):
+    required_scopes = {"GET": "merchants:read"}
+
+    @extend_schema(
+        summary="A merchant with its risk breakdown",
+        responses={200: MerchantDetailSerializer, **ERRORS},
+    )
+    def get(self, request, pk: int):
+        merchant = get_object_or_404(
+            merchants_visible(request_region_prefixes(request)).prefetch_related("accounts"), pk=pk
+        )
+        return Response(MerchantDetailSerializer(merchant).data)
+
+
+class FindingsApi(APIView):
+    required_scopes = {"GET": "findings:read"}
+
+    @extend_schema(
+        summary="List current findings",
+        parameters=[
+            OpenApiParameter(
+                "category", str, enum=["counterfeit", "false_ad", "three_no", "phishing"]
+            ),
+            OpenApiParameter("rule", str),
+            OpenApiParameter("severity_min", int),
+            OpenApiParameter("region", str, description="GB/T 2260 prefix, e.g. 4401"),
+            OpenApiParameter("since", OpenApiTypes.DATETIME),
+            OpenApiParameter("until", OpenApiTypes.DATETIME),
+            OpenApiParameter("merchant", int),
+        ],
+        responses={200: FindingOutSerializer(many=True), **ERRORS},
+    )
+    def get(self, request):
+        params = FindingFilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        f = params.validated_data
+        qs = findings_visible(request_region_prefixes(request)).filter(is_current=True)
+        if f.get("category"):
+            qs = qs.filter(category=f["category"])
+        if f.get("rule"):
+            qs = qs.filter(rule=f["rule"])
+        if f.get("severity_min"):
+            qs = qs.filter(severity__gte=f["severity_min"])
+        if f.get("region"):
+            qs = qs.filter(post__merchant__region_code__startswith=f["region"])
+        if f.get("since"):
+            qs = qs.filter(created_at__gte=f["since"])
+        if f.get("until"):
+            qs = qs.filter(created_at__lt=f["until"])
+        if f.get("merchant"):
+            qs = qs.filter(post__merchant_id=f["merchant"])
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(
+            qs.select_related("lexicon_version").order_by("-id"), request, view=self
+        )
+        return paginator.get_paginated_response(FindingOutSerializer(page, many=True).data)
+
+
+class FindingFilterSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(
+        choices=["counterfeit", "false_ad", "three_no", "phishing"], required=False
+    )
+    rule = serializers.CharField(required=False, max_length=60)
+    severity_min = serializers.IntegerField(required=False, min_value=1, max_value=5)
+    region = serializers.RegexField(r"^\d{2,6}$", required=False)
+    since = serializers.DateTimeField(required=False)
+    until = serializers.DateTimeField(required=False)
+    merchant = serializers.IntegerField(required=False, min_value=1)
+
+
+class LexiconApi(APIView):
+    required_scopes = {"GET": "lexicon:read"}
+
+    @extend_schema(
+        summary="The active lexicon version and its rules",
+        responses={
+            200: inline_serializer(
+                "LexiconOut",
+                {
+                    "version": serializers.IntegerField(),
+                    "created_at": serializers.DateTimeField(),
+                    "fingerprint": serializers.CharField(),
+                    "rules": serializers.ListField(child=serializers.DictField()),
+                },
+            ),
+            **ERRORS,
+        },
+    )
+    def get(self, request):
+        version = lexicon_active_version()
+        return Response(
+            {
+                "version": version.number,
+                "created_at": version.created_at,
+                "fingerprint": version.fingerprint,
+                "rules": version.content["rules"],
+            }
+        )
+
+
+def _plain(errors):
+    if isinstance(errors, dict):
+        return {k: _plain(v) for k, v in errors.items()}
+    if isinstance(errors, list):
+        return [_plain(v) for v in errors]
+    return str(errors)

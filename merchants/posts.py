@@ -1,0 +1,146 @@
+"""Post ingestion: idempotent on (source, external_id), revisions never overwrite.
+
+A post is stored with ``scan_state=pending`` in the caller's transaction; scanning is queued after
+commit. The pending row is the outbox: if the broker is down, ``posts_sweep_pending`` (beat,
+every minute) queues it again later, so nothing is lost.
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from merchants.models import Merchant, Post
+from merchants.services import merchant_resolve
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT_CHARS = 20_000
+MAX_BATCH = 1_000
+
+
+@dataclass(frozen=True)
+class PostInput:
+    source: str
+    external_id: str
+    text: str
+    platform: str
+    handle: str
+    display_name: str = ""
+    region_code: str = ""
+    url: str = ""
+    posted_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    post: Post
+    status: str  # "created" | "revised" | "unchanged"
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def posts_ingest(*, items: list[PostInput], submitted_by: str = "") -> list[IngestResult]:
+    """Store a batch all-or-nothing (the caller validated every item) and queue the scans."""
+    results: list[IngestResult] = []
+    with transaction.atomic():
+        for item in items:
+            results.append(_ingest_one(item, submitted_by))
+        new_ids = [r.post.pk for r in results if r.status != "unchanged"]
+        if new_ids:
+            transaction.on_commit(lambda: posts_queue_scan(post_ids=new_ids))
+    return results
+
+
+def _ingest_one(item: PostInput, submitted_by: str) -> IngestResult:
+    digest = text_sha256(item.text)
+    current = (
+        Post.objects.select_for_update()
+        .filter(source=item.source, external_id=item.external_id, is_current=True)
+        .first()
+    )
+    if current is not None and current.text_sha256 == digest:
+        return IngestResult(current, "unchanged")
+    merchant = merchant_resolve(
+        platform=item.platform,
+        handle=item.handle,
+        display_name=item.display_name,
+        region_code=item.region_code,
+    )
+    revision = 1
+    if current is not None:
+        revision = current.revision + 1
+        Post.objects.filter(pk=current.pk).update(is_current=False)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            post = Post.objects.create(
+                merchant=merchant,
+                source=item.source,
+                external_id=item.external_id,
+                revision=revision,
+                text=item.text,
+                url=item.url,
+                posted_at=item.posted_at,
+                captured_at=now,
+                text_sha256=digest,
+                submitted_by=submitted_by[:150],
+                scan_requested_at=now,
+            )
+    except IntegrityError:
+        # A concurrent request stored this (source, external_id) first; theirs wins.
+        existing = Post.objects.get(
+            source=item.source, external_id=item.external_id, is_current=True
+        )
+        status = "unchanged" if existing.text_sha256 == digest else "conflict"
+        if status == "conflict":
+            raise
+        return IngestResult(existing, status)
+    Merchant.objects.filter(pk=merchant.pk).update(last_activity_at=now)
+    return IngestResult(post, "created" if revision == 1 else "revised")
+
+
+def posts_queue_scan(*, post_ids: list[int]) -> bool:
+    """Publish scan tasks in chunks; on a broker failure the posts stay pending for the sweeper.
+    Never raises: it runs after commit, when the posts are already safe."""
+    from merchants.tasks import scan_posts
+
+    chunk = settings.SCAN_CHUNK_SIZE
+    try:
+        for i in range(0, len(post_ids), chunk):
+            ids = post_ids[i : i + chunk]
+            if settings.CELERY_TASK_ALWAYS_EAGER:
+                scan_posts.apply(args=[ids])
+            else:
+                scan_posts.delay(ids)
+    except Exception as exc:
+        log.warning("scan of %d post(s) not queued, the sweeper will retry: %s", len(post_ids), exc)
+        return False
+    return True
+
+
+def posts_sweep_pending(*, older_than_seconds: int | None = None, limit: int = 5000) -> int:
+    """Queue again posts left pending (broker was down) or stuck scanning (worker died)."""
+    age = (
+        older_than_seconds if older_than_seconds is not None else settings.SCAN_SWEEP_AFTER_SECONDS
+    )
+    cutoff = timezone.now() - timezone.timedelta(seconds=age)
+    stuck_cutoff = timezone.now() - timezone.timedelta(seconds=settings.TASK_TIME_LIMIT * 2)
+    Post.objects.filter(
+        scan_state=Post.ScanState.SCANNING, scan_requested_at__lt=stuck_cutoff
+    ).update(scan_state=Post.ScanState.PENDING)
+    ids = list(
+        Post.objects.filter(scan_state=Post.ScanState.PENDING, scan_requested_at__lt=cutoff)
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+    if not ids:
+        return 0
+    Post.objects.filter(pk__in=ids).update(scan_requested_at=timezone.now())
+    return len(ids) if posts_queue_scan(post_ids=ids) else 0

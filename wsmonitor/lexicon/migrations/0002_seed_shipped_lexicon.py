@@ -1,0 +1,43 @@
+"""Seed the editable lexicon from the shipped files (wsmonitor/scanning/lexicon/) as version 1.
+
+Uses the historical models only, so later model changes cannot break this migration.
+"""
+
+from django.db import migrations
+
+
+def seed(apps, schema_editor):
+    from wsmonitor.lexicon.services import lexicon_to_content
+    from wsmonitor.scanning import Lexicon
+
+    LexiconVersion = apps.get_model("lexicon", "LexiconVersion")
+    LexiconRule = apps.get_model("lexicon", "LexiconRule")
+    if LexiconVersion.objects.exists():
+        return
+    lexicon = Lexicon.load()
+    LexiconRule.objects.bulk_create(
+        LexiconRule(
+            term=r.term,
+            category=r.category,
+            rule_id=r.rule_id,
+            severity=r.severity,
+            mode=r.mode,
+            exceptions="\n".join(r.exceptions),
+            legal_basis=r.legal_basis,
+            source=r.source,
+            enabled=r.enabled,
+        )
+        for r in lexicon.rules
+    )
+    LexiconVersion.objects.create(
+        number=1,
+        note="shipped lexicon (seeded at installation)",
+        fingerprint=lexicon.fingerprint,
+        content=lexicon_to_content(lexicon),
+        rule_count=len(lexicon.rules),
+    )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("lexicon", "0001_initial")]
+    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
