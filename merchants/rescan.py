@@ -66,6 +66,20 @@ def rescan_start(
     return job
 
 
+def rescan_validate_scope(*, region_prefix: str, captured_from, captured_to) -> None:
+    if region_prefix and not (
+        region_prefix.isdigit()
+        and len(region_prefix) in (2, 4, 6)
+        and region_prefix[:2] in PROVINCES
+    ):
+        raise ValidationFailed(
+            "region prefix must be 2, 4 or 6 digits of a GB/T 2260 code",
+            fields={"region_prefix": ["invalid"]},
+        )
+    if captured_from and captured_to and captured_from >= captured_to:
+        raise ValidationFailed("the date range is empty", fields={"captured_to": ["before start"]})
+
+
 def rescan_resume(*, job: RescanJob, actor) -> RescanJob:
     if job.state == RescanJob.State.DONE:
         raise InvalidTransition("this rescan has finished")

@@ -53,6 +53,8 @@ def test_it_passes_the_deployment_checklist():
         DEBUG="0",
         SECRET_KEY="x" * 20 + "-production-secret-with-enough-entropy-0123456789",
         ALLOWED_HOSTS="wsmonitor.example.gov.cn",
+        SALT_KEY="salt-for-field-encryption-in-production-0123456789",
+        COMPLAINTS_BLIND_INDEX_KEY="blind-index-key-for-production-0123456789abcdef",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout

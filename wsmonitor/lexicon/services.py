@@ -174,22 +174,23 @@ def lexicon_active_version(*, lock: bool = False) -> LexiconVersion | None:
 
 # --- scanners, one per version per process ------------------------------------------------------
 
-_scanners: dict[int, Scanner] = {}
+_scanners: dict[tuple[int, str], Scanner] = {}
 _scanners_lock = threading.Lock()
 
 
 def scanner_for(version: LexiconVersion) -> Scanner:
     """The engine for ``version``, built once per process and then reused (thread-safe)."""
-    scanner = _scanners.get(version.pk)
+    key = (version.pk, version.fingerprint)
+    scanner = _scanners.get(key)
     if scanner is not None:
         return scanner
     with _scanners_lock:
-        scanner = _scanners.get(version.pk)
+        scanner = _scanners.get(key)
         if scanner is None:
             scanner = Scanner(lexicon_from_content(version.content))
             # Keep the newest few; a new dict is swapped in so readers never see it half-built.
             kept = dict(sorted(_scanners.items())[-2:])
-            kept[version.pk] = scanner
+            kept[key] = scanner
             globals()["_scanners"] = kept
     return scanner
 
