@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -295,11 +296,21 @@ class Scanner:
         hits: list[tuple[int, int, int, str]] = []  # (s, e, rule index, term)
         rules = self._rules
         n = len(t)
+        in_allow = _SpanIndex(allow) if allow else None
+        exc_by_rule: dict[int, list[tuple[int, int]]] = {}
+        for a0, a1, rs in excepts:
+            for r in rs:
+                exc_by_rule.setdefault(r, []).append((a0, a1))
+        exc_index: dict[int, _SpanIndex] = {}
         for s, e, d in cands:
-            if allow and any(a0 <= s and e <= a1 for a0, a1 in allow):
+            if in_allow is not None and in_allow.covers(s, e):
                 continue
-            if excepts and any(a0 <= s and e <= a1 and d.rule in rs for a0, a1, rs in excepts):
-                continue
+            if d.rule in exc_by_rule:
+                idx = exc_index.get(d.rule)
+                if idx is None:
+                    idx = exc_index[d.rule] = _SpanIndex(exc_by_rule[d.rule])
+                if idx.covers(s, e):
+                    continue
             if d.latin_start and s > 0 and _is_alnum_ascii(t[s - 1]):
                 continue
             if d.latin_end and e < n and _is_alnum_ascii(t[e]):
@@ -331,7 +342,7 @@ class Scanner:
                         c in NEGATORS for c in t[max(0, ms - NEGATION_WINDOW) : ms]
                     ):
                         continue
-                    if allow and any(a0 <= ms and me <= a1 for a0, a1 in allow):
+                    if in_allow is not None and in_allow.covers(ms, me):
                         continue
                     if self._contexts and not self._context_ok(t, ms, me, rule):
                         continue
@@ -401,29 +412,25 @@ class Scanner:
 
     def _explain(self, text: str, norm, hits) -> tuple[Finding, ...]:
         rules = self._rules
-        # de-duplicate: within one category, drop a hit contained in a longer one
-        hits.sort(key=lambda h: (h[0] if h[0] >= 0 else -h[0] - 1, -(abs(h[1] - h[0]))))
+        to_orig = norm.offsets.to_original
+        mapped = []
+        for s, e, ri, term in hits:
+            os_, oe = (-s - 1, -e - 1) if s < 0 else to_orig(s, e)  # host hits: original offsets
+            mapped.append((os_, -oe, ri, term))
+        # within one category, drop a hit contained in an earlier, longer (or equal) one
+        mapped.sort()
         out: list[Finding] = []
         max_end: dict[str, int] = {}
-        seen: set[tuple[int, int, str]] = set()
-        for s, e, ri, term in hits:
+        n = len(text)
+        for os_, neg_oe, ri, term in mapped:
+            oe = -neg_oe
             rule = rules[ri]
-            if s < 0:  # host hits carry original offsets
-                os_, oe = -s - 1, -e - 1
-            else:
-                os_, oe = norm.offsets.to_original(s, e)
             cat = rule.category
-            if oe <= max_end.get(cat, -1) and (os_, oe, rule.rule_id) not in seen:
-                # contained in an earlier, longer (or equal) hit of the same category
-                if any(f.category == cat and f.start <= os_ and oe <= f.end for f in out):
-                    continue
-            key = (os_, oe, rule.rule_id)
-            if key in seen:
+            if oe <= max_end.get(cat, -1):
                 continue
-            seen.add(key)
-            max_end[cat] = max(max_end.get(cat, -1), oe)
+            max_end[cat] = oe
             lo = max(0, os_ - CONTEXT_CHARS)
-            hi = min(len(text), oe + CONTEXT_CHARS)
+            hi = min(n, oe + CONTEXT_CHARS)
             ctx = text[lo:hi].replace("\n", " ")
             out.append(
                 Finding(
@@ -434,12 +441,32 @@ class Scanner:
                     start=os_,
                     end=oe,
                     severity=rule.severity,
-                    context=("…" if lo else "") + ctx + ("…" if hi < len(text) else ""),
+                    context=("…" if lo else "") + ctx + ("…" if hi < n else ""),
                     legal_basis=rule.legal_basis,
                 )
             )
         out.sort(key=lambda f: (f.start, f.end, f.rule))
         return tuple(out)
+
+
+class _SpanIndex:
+    """Answers "is [s, e) inside one of these spans?" in O(log n)."""
+
+    __slots__ = ("_ends", "_starts")
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        spans = sorted(spans)
+        self._starts = [a for a, _ in spans]
+        ends = []
+        best = -1
+        for _, b in spans:
+            best = max(best, b)
+            ends.append(best)
+        self._ends = ends
+
+    def covers(self, s: int, e: int) -> bool:
+        k = bisect_right(self._starts, s)
+        return k > 0 and self._ends[k - 1] >= e
 
 
 _DEFAULT: Scanner | None = None

@@ -203,11 +203,11 @@ def _read_tsv(path: Path, cls: type, columns: tuple[str, ...]) -> tuple:
         if len(row) > len(header):
             raise LexiconError(f"{path.name}:{lineno}: {len(row)} cells, header has {len(header)}")
         kwargs = {}
-        for name, raw in zip(header, row, strict=False):
-            if raw.strip() == "" and name in ("mode", "enabled", "kind"):
-                continue
-            kwargs[name] = _parse_cell(cls, name, raw)
         try:
+            for name, raw in zip(header, row, strict=False):
+                if raw.strip() == "" and name in ("mode", "enabled", "kind"):
+                    continue
+                kwargs[name] = _parse_cell(cls, name, raw)
             items.append(cls(**kwargs))
         except (TypeError, ValueError) as exc:
             raise LexiconError(f"{path.name}:{lineno}: {exc}") from exc

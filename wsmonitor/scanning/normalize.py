@@ -136,6 +136,9 @@ _NOISE_RE = re.compile(
 _MAYBE_NOISE_RE = re.compile(rf"\x00|[{_CJK}a-z0-9][{_NOISE}]|[{_CJK}]\(")
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
 def is_cjk(ch: str) -> bool:
     return bool(ch) and ("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf")
 
@@ -202,7 +205,10 @@ class Normalizer:
         self._convert = zhconv_rs.make_converter("zh-cn", sorted(pairs.items()))
 
     def normalize(self, text: str) -> Normalized:
-        converted = self._convert(text) if text else text
+        try:
+            converted = self._convert(text) if text else text
+        except UnicodeEncodeError:  # lone surrogates: treat them as invisible noise
+            converted = self._convert(_SURROGATE_RE.sub(PLACEHOLDER, text))
         conv: tuple[int, ...] | None = None
         if len(converted) != len(text):
             converted, conv = self._convert_per_char(text)
