@@ -6,3 +6,40 @@ class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Complaints and reports")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from complaints import checks  # noqa: F401  (registers the calendar check)
+        from complaints.selectors import merchant_public_facts, merchant_timeline
+        from merchants.providers import public_providers, timeline_providers
+        from wsmonitor.roles import EXTRA_ROLE_PERMISSIONS
+
+        if merchant_timeline not in timeline_providers:
+            timeline_providers.append(merchant_timeline)
+        if merchant_public_facts not in public_providers:
+            public_providers.append(merchant_public_facts)
+        handle = [
+            "complaints.view_case",
+            "complaints.handle_case",
+            "complaints.show_personal_data",
+            "complaints.view_evidence",
+            "complaints.view_duplicatesuggestion",
+            "complaints.view_deadlinerule",
+            "complaints.view_refusalground",
+        ]
+        EXTRA_ROLE_PERMISSIONS.setdefault("Regulator", []).extend(handle)
+        EXTRA_ROLE_PERMISSIONS.setdefault("Supervisor", []).extend(
+            [
+                *handle,
+                "complaints.change_deadlinerule",
+                "complaints.add_deadlinerule",
+                "complaints.change_refusalground",
+                "complaints.add_refusalground",
+            ]
+        )
+        EXTRA_ROLE_PERMISSIONS.setdefault("Auditor", []).append("complaints.view_case")
+
+        from wsmonitor.celery import app
+
+        app.conf.beat_schedule.setdefault(
+            "complaints-sla-sweep", {"task": "complaints.sla_sweep", "schedule": 3600.0}
+        )

@@ -1,0 +1,281 @@
+"""Evidence files: decide the type from the bytes, refuse what is dangerous, keep the original
+byte for byte with its SHA-256, and make an EXIF-free preview for display.
+
+The type is decided by content, never by the name: our own magic-byte checks first, then
+puremagic as a second opinion that must not call the file markup (HTML, SVG, XML). Images are
+opened with Pillow with a pixel cap below Pillow's own, and Pillow's DecompressionBombWarning is
+raised as an error, so a 100 KB PNG that decodes to 100 megapixels is refused.
+"""
+
+import codecs
+import hashlib
+import io
+import uuid
+import warnings
+from dataclasses import dataclass, field
+
+import puremagic
+from django.conf import settings
+from django.core import signing
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from PIL import Image, ImageOps
+
+from wsmonitor.errors import ValidationFailed
+
+ALLOWED_LABEL = gettext_lazy("JPEG, PNG, WebP, HEIC photos, PDF, plain-text chat exports")
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+_MARKUP_EXTS = {".html", ".htm", ".xhtml", ".svg", ".svgz", ".xml", ".xsl", ".mht", ".shtml"}
+_MARKUP_TAGS = (
+    b"<html",
+    b"<svg",
+    b"<script",
+    b"<!doctype",
+    b"<?xml",
+    b"<body",
+    b"<iframe",
+    b"<head",
+    b"<object",
+    b"<embed",
+    b"<img",
+    b"<a ",
+    b"<meta",
+    b"<style",
+)
+_PILLOW_FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "heic": "HEIF"}
+_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+_STAGING_SALT = "complaints.evidence.staging"
+_heif_registered = False
+
+
+class EvidenceRejected(ValidationFailed):
+    """One file was refused; ``code`` says why (too_large, empty, type_refused, image_bomb,
+    image_broken, too_many)."""
+
+
+@dataclass
+class CheckedFile:
+    """A file that passed the checks, ready to be stored."""
+
+    name: str
+    kind: str
+    size: int
+    sha256: str
+    width: int | None = None
+    height: int | None = None
+    content: File | None = field(default=None, repr=False)
+    staged_path: str = ""
+    staged_token: str = ""
+
+
+def max_file_mb() -> int:
+    return settings.COMPLAINTS_MAX_FILE_BYTES // (1024 * 1024)
+
+
+def check_upload(uploaded) -> CheckedFile:
+    """Validate one uploaded file (a Django ``UploadedFile`` or any file object with a name)."""
+    name = _safe_name(getattr(uploaded, "name", "") or "")
+    size = getattr(uploaded, "size", None)
+    if size is None:
+        uploaded.seek(0, io.SEEK_END)
+        size = uploaded.tell()
+    if size == 0:
+        raise EvidenceRejected(_("“%(name)s” is empty (0 bytes).") % {"name": name}, code="empty")
+    if size > settings.COMPLAINTS_MAX_FILE_BYTES:
+        raise EvidenceRejected(
+            _("“%(name)s” is larger than %(mb)s MB.") % {"name": name, "mb": max_file_mb()},
+            code="too_large",
+        )
+    digest = hashlib.sha256()
+    uploaded.seek(0)
+    head = b""
+    for chunk in _chunks(uploaded):
+        if len(head) < 8192:
+            head += chunk[: 8192 - len(head)]
+        digest.update(chunk)
+    uploaded.seek(0)
+    kind = sniff(head)
+    if kind is None:
+        raise EvidenceRejected(
+            _("“%(name)s” is not an accepted file type. Accepted: %(allowed)s.")
+            % {"name": name, "allowed": ALLOWED_LABEL},
+            code="type_refused",
+        )
+    checked = CheckedFile(name=name, kind=kind, size=size, sha256=digest.hexdigest())
+    if kind in _PILLOW_FORMATS:
+        checked.width, checked.height = _check_image(uploaded, kind, name)
+        uploaded.seek(0)
+    checked.content = uploaded if isinstance(uploaded, File) else File(uploaded, name=name)
+    return checked
+
+
+def sniff(head: bytes) -> str | None:
+    """The evidence kind these first bytes prove, or None (refused)."""
+    if not head:
+        return None
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return None  # HTML, SVG, XML: refused whatever the name says
+    if head.startswith(b"\xff\xd8\xff"):
+        kind = "jpeg"
+    elif head.startswith(b"\x89PNG\r\n\x1a\n"):
+        kind = "png"
+    elif head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        kind = "webp"
+    elif head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+        kind = "heic"
+    elif head.startswith(b"%PDF-"):
+        kind = "pdf"
+    elif _is_plain_text(head) and not _looks_like_markup(head):
+        kind = "text"
+    else:
+        return None
+    if kind != "text" and _puremagic_says_markup(head):
+        return None
+    return kind
+
+
+def _looks_like_markup(head: bytes) -> bool:
+    """A "text" file that a browser would render as a page (a renamed .html)."""
+    sample = head[:4096].lower()
+    return any(tag in sample for tag in _MARKUP_TAGS[:6])
+
+
+def _puremagic_says_markup(head: bytes) -> bool:
+    try:
+        matches = puremagic.magic_string(head)
+    except Exception:  # puremagic raises on unknown input; our own checks already decided
+        return False
+    return any(m.extension.lower() in _MARKUP_EXTS for m in matches[:3])
+
+
+def _is_plain_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    sample = head[:8192]
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            # final=False: a multi-byte character may be cut at the end of the sample.
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+        except UnicodeDecodeError:
+            continue
+        controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+        return controls == 0
+    return False
+
+
+def _check_image(fileobj, kind: str, name: str) -> tuple[int, int]:
+    """Read the header only: format must match the bytes, pixels must stay under the cap."""
+    _register_heif()
+    fileobj.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(fileobj) as im:
+                width, height = im.size
+                if im.format != _PILLOW_FORMATS[kind]:
+                    raise OSError(f"format {im.format} does not match {kind}")
+                if width * height > settings.COMPLAINTS_MAX_IMAGE_PIXELS:
+                    raise Image.DecompressionBombError("over the cap")
+                if kind == "png":
+                    im.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise EvidenceRejected(
+            _("“%(name)s” has too many pixels (limit %(mp)s megapixels).")
+            % {"name": name, "mp": settings.COMPLAINTS_MAX_IMAGE_PIXELS // 1_000_000},
+            code="image_bomb",
+        ) from None
+    except Exception:
+        raise EvidenceRejected(
+            _("“%(name)s” is not a readable image.") % {"name": name}, code="image_broken"
+        ) from None
+    return width, height
+
+
+def make_preview(path: str) -> bytes | None:
+    """A JPEG re-encoded from the original, orientation applied, without EXIF/GPS or any other
+    metadata. None for PDFs and text."""
+    _register_heif()
+    with default_storage.open(path, "rb") as fh:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(fh) as im:
+                if im.width * im.height > settings.COMPLAINTS_MAX_IMAGE_PIXELS:
+                    raise Image.DecompressionBombError("over the cap")
+                im.draft("RGB", (1600, 1600))
+                im = ImageOps.exif_transpose(im)
+                im = im.convert("RGB")
+                im.thumbnail((1600, 1600))
+                clean = Image.new("RGB", im.size)
+                clean.paste(im)
+                out = io.BytesIO()
+                clean.save(out, "JPEG", quality=85)
+                return out.getvalue()
+
+
+def stage(checked: CheckedFile) -> str:
+    """Keep a valid file while the rest of the form is corrected; returns a signed token that
+    the form carries in a hidden field, so the consumer need not upload it again."""
+    path = default_storage.save(
+        f"complaints/staging/{uuid.uuid4().hex}", checked.content or ContentFile(b"")
+    )
+    payload = {
+        "p": path,
+        "n": checked.name,
+        "k": checked.kind,
+        "z": checked.size,
+        "s": checked.sha256,
+        "w": checked.width,
+        "h": checked.height,
+    }
+    return signing.dumps(payload, salt=_STAGING_SALT, compress=True)
+
+
+def unstage(token: str) -> CheckedFile | None:
+    """The staged file behind a token, re-hashed; None when the token or file is not valid."""
+    try:
+        data = signing.loads(token, salt=_STAGING_SALT, max_age=24 * 3600)
+    except signing.BadSignature:
+        return None
+    path = data.get("p", "")
+    if not path.startswith("complaints/staging/") or not default_storage.exists(path):
+        return None
+    digest = hashlib.sha256()
+    with default_storage.open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(65536), b""):
+            digest.update(chunk)
+    if digest.hexdigest() != data["s"]:
+        return None
+    return CheckedFile(
+        name=data["n"],
+        kind=data["k"],
+        size=data["z"],
+        sha256=data["s"],
+        width=data.get("w"),
+        height=data.get("h"),
+        staged_path=path,
+    )
+
+
+def _register_heif() -> None:
+    global _heif_registered
+    if not _heif_registered:
+        from pillow_heif import register_heif_opener
+
+        register_heif_opener()
+        _heif_registered = True
+
+
+def _chunks(fileobj):
+    if hasattr(fileobj, "chunks"):
+        yield from fileobj.chunks()
+    else:
+        yield from iter(lambda: fileobj.read(65536), b"")
+
+
+def _safe_name(name: str) -> str:
+    """The uploaded name, for display only: no path, no control or bidi characters, short."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in _BIDI)
+    return name[:120] or "file"

@@ -1,0 +1,102 @@
+"""Personal data helpers: masking, the phone blind index, tracking numbers and access codes."""
+
+import hashlib
+import hmac
+import secrets
+import unicodedata
+
+from django.conf import settings
+
+# Crockford's base32 without I, L, O, U: nothing to misread on a phone screen.
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def normalize_phone(phone: str) -> str:
+    """Digits only, without a +86/0086 prefix: ``+86 138-0013-8000`` → ``13800138000``."""
+    digits = "".join(ch for ch in unicodedata.normalize("NFKC", phone or "") if ch.isdigit())
+    if digits.startswith("0086"):
+        digits = digits[4:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return digits
+
+
+def phone_blind_index(phone: str) -> str:
+    """HMAC-SHA256 of the normalized phone: equal phones give equal values, and the value
+    reveals nothing without ``COMPLAINTS_BLIND_INDEX_KEY``."""
+    digits = normalize_phone(phone)
+    if not digits:
+        return ""
+    key = settings.COMPLAINTS_BLIND_INDEX_KEY.encode()
+    return hmac.new(key, b"phone:" + digits.encode(), hashlib.sha256).hexdigest()
+
+
+def mask_name(name: str | None) -> str:
+    """张三 → 张*, 欧阳娜娜 → 欧***, John Smith → J*********."""
+    name = (name or "").strip()
+    if not name:
+        return ""
+    return name[0] + "*" * max(1, len(name) - 1)
+
+
+def mask_phone(phone: str | None) -> str:
+    """13812345678 → 138****5678; short numbers keep only their last two digits."""
+    digits = normalize_phone(phone or "")
+    if not digits:
+        return ""
+    if len(digits) >= 11:
+        return digits[:3] + "****" + digits[-4:]
+    return "*" * max(1, len(digits) - 2) + digits[-2:]
+
+
+def mask_address(address: str | None) -> str:
+    """Keep the first six characters (province/city), hide the rest."""
+    address = (address or "").strip()
+    if not address:
+        return ""
+    return address[:6] + "****"
+
+
+def mask_id_number(number: str | None) -> str:
+    number = (number or "").strip()
+    if not number:
+        return ""
+    return number[:2] + "*" * max(1, len(number) - 4) + number[-2:]
+
+
+def new_tracking_number() -> str:
+    """``WS-7K3M-Q9XD-2HCP``: 60 random bits, formatted in groups of four."""
+    raw = "".join(secrets.choice(_ALPHABET) for _ in range(12))
+    return "WS-" + "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+
+
+def new_access_code() -> str:
+    """``K4T9-M2QX-7PZH-D3RW``: 80 random bits; with the tracking number, 140 bits in all."""
+    raw = "".join(secrets.choice(_ALPHABET) for _ in range(16))
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+def normalize_code(code: str) -> str:
+    """Forgive case, spaces, dashes and the usual look-alikes (O→0, I/L→1)."""
+    text = unicodedata.normalize("NFKC", code or "").upper()
+    text = text.replace("O", "0").replace("I", "1").replace("L", "1")
+    return "".join(ch for ch in text if ch in _ALPHABET)
+
+
+def normalize_tracking_number(value: str) -> str:
+    body = normalize_code(value)
+    if body.startswith("WS"):
+        body = body[2:]
+    if len(body) != 12:
+        return ""
+    return "WS-" + "-".join(body[i : i + 4] for i in range(0, 12, 4))
+
+
+def hash_access_code(code: str) -> str:
+    """The code has 80 random bits, so a keyed hash is enough (no slow KDF needed)."""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, b"access:" + normalize_code(code).encode(), hashlib.sha256).hexdigest()
+
+
+def access_code_matches(code: str, stored_hash: str) -> bool:
+    return hmac.compare_digest(hash_access_code(code), stored_hash or "")

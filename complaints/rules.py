@@ -1,0 +1,47 @@
+"""Statutory time limits and refusal grounds, read from the database (editable by supervisors).
+
+The defaults seeded by migration 0002 follow 《市场监督管理投诉举报处理暂行办法》 (SAMR Order 20,
+in force 2019-07-01) and 《市场监督管理投诉举报处理办法》 (SAMR Order 121, in force 2026-04-15),
+whose deadlines we keep at the same values until their article text is verified
+(docs/complaints.md).
+"""
+
+import datetime
+
+from complaints.models import DeadlineRule, RefusalGround
+from wsmonitor.errors import ServiceUnavailable
+
+DEFAULT_WORKING_DAYS = {
+    DeadlineRule.Key.ACCEPTANCE: 7,
+    DeadlineRule.Key.MEDIATION: 45,
+    DeadlineRule.Key.VERIFICATION: 15,
+    DeadlineRule.Key.VERIFICATION_EXTENSION: 15,
+    DeadlineRule.Key.REPORTER_NOTICE: 5,
+    DeadlineRule.Key.DUPLICATE_WINDOW: 30,
+}
+
+
+def rule_for(key: str, on: datetime.date) -> DeadlineRule:
+    """The rule in force on ``on``: the latest ``effective_from`` not after it."""
+    rule = (
+        DeadlineRule.objects.filter(key=key, effective_from__lte=on)
+        .order_by("-effective_from")
+        .first()
+    )
+    if rule is None:
+        raise ServiceUnavailable(
+            f"no deadline rule {key!r} in force on {on}: add one in the admin",
+            code="no_deadline_rule",
+        )
+    return rule
+
+
+def working_days(key: str, on: datetime.date) -> int:
+    return rule_for(key, on).working_days
+
+
+def refusal_grounds(on: datetime.date | None = None):
+    qs = RefusalGround.objects.filter(active=True)
+    if on is not None:
+        qs = qs.filter(effective_from__lte=on)
+    return qs.order_by("position", "code")
