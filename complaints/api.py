@@ -1,0 +1,191 @@
+"""Partner-platform API: file a complaint or report with evidence, read its status."""
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from complaints import selectors, services
+from complaints.evidence import EvidenceRejected, check_upload
+from complaints.models import Case
+from complaints.pii import normalize_tracking_number
+from wsmonitor.api.authentication import ApiClient
+from wsmonitor.audit import client_ip
+from wsmonitor.errors import NotFound
+
+ERROR = inline_serializer(
+    "ComplaintError",
+    fields={
+        "code": serializers.CharField(),
+        "detail": serializers.CharField(),
+        "fields": serializers.DictField(),
+    },
+)
+
+
+class CaseStatusSerializer(serializers.Serializer):
+    tracking_number = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Case.Kind.choices)
+    status = serializers.ChoiceField(choices=Case.Status.choices)
+    status_label = serializers.CharField()
+    deadline = serializers.DateField(allow_null=True, help_text="statutory deadline running now")
+    received_at = serializers.DateTimeField()
+    linked_tracking_number = serializers.CharField(allow_null=True)
+    messages = serializers.ListField(child=serializers.DictField(), help_text="public messages")
+
+
+def case_status(case: Case) -> dict:
+    return {
+        "tracking_number": case.tracking_number,
+        "kind": case.kind,
+        "status": case.status,
+        "status_label": str(case.get_status_display()),
+        "deadline": services.current_deadline(case),
+        "received_at": case.received_at,
+        "linked_tracking_number": case.linked_case.tracking_number if case.linked_case else None,
+        "messages": [
+            {"at": e.created_at.isoformat(), "text": e.body}
+            for e in selectors.case_public_events(case=case)
+        ],
+    }
+
+
+class ComplaintsApi(APIView):
+    """``POST /api/v1/complaints/`` — multipart (with ``evidence`` files) or JSON."""
+
+    required_scopes = {"POST": "complaints:write"}
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    class InputSerializer(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=["complaint", "report", "both"])
+        merchant_wechat_id = serializers.CharField(max_length=100, required=False, default="",
+                                                   allow_blank=True)  # fmt: skip
+        merchant_official_account = serializers.CharField(
+            max_length=100, required=False, default="", allow_blank=True
+        )
+        merchant_phone = serializers.CharField(max_length=30, required=False, default="",
+                                               allow_blank=True)  # fmt: skip
+        merchant_name = serializers.CharField(max_length=200, required=False, default="",
+                                              allow_blank=True)  # fmt: skip
+        description = serializers.CharField(max_length=5000)
+        category = serializers.ChoiceField(choices=Case.Category.choices, required=False,
+                                           allow_blank=True, default="")  # fmt: skip
+        occurred_on = serializers.DateField(required=False, allow_null=True, default=None)
+        amount_paid = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0,
+                                               required=False, allow_null=True, default=None)  # fmt: skip
+        payment_method = serializers.ChoiceField(
+            choices=Case.PaymentMethod.choices, required=False, allow_blank=True, default=""
+        )
+        demand = serializers.CharField(max_length=2000, required=False, default="",
+                                       allow_blank=True)  # fmt: skip
+        campaign_url = serializers.URLField(max_length=500, required=False, default="",
+                                            allow_blank=True)  # fmt: skip
+        name = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+        phone = serializers.CharField(max_length=30, required=False, default="", allow_blank=True)
+        address = serializers.CharField(max_length=300, required=False, default="",
+                                        allow_blank=True)  # fmt: skip
+        id_number = serializers.CharField(max_length=30, required=False, default="",
+                                          allow_blank=True)  # fmt: skip
+        email = serializers.EmailField(required=False, default="", allow_blank=True)
+        anonymous = serializers.BooleanField(required=False, default=False)
+        consent = serializers.BooleanField(
+            help_text="the consumer agreed to the personal-data notice (required for 投诉)"
+        )
+        evidence = serializers.ListField(
+            child=serializers.FileField(allow_empty_file=True),
+            required=False,
+            default=list,
+            help_text="up to 10 files of 10 MB: JPEG, PNG, WebP, HEIC, PDF, plain text",
+        )
+
+    class OutputSerializer(serializers.Serializer):
+        tracking_number = serializers.CharField()
+        access_code = serializers.CharField(help_text="shown once; give it to the consumer")
+        kind = serializers.CharField()
+        status = serializers.CharField()
+        deadline = serializers.DateField(allow_null=True)
+
+    @extend_schema(
+        summary="File a complaint (投诉) or report (举报) for a consumer",
+        request={"multipart/form-data": InputSerializer, "application/json": InputSerializer},
+        responses={
+            201: OutputSerializer(many=True),
+            400: OpenApiResponse(ERROR, description="invalid fields or a refused file"),
+            429: OpenApiResponse(ERROR),
+        },
+        tags=["complaints"],
+    )
+    def post(self, request):
+        data = request.data
+        if hasattr(data, "getlist"):  # multipart: several files under one name
+            data = {k: v for k, v in data.items() if k != "evidence"}
+            data["evidence"] = request.data.getlist("evidence")
+        serializer = self.InputSerializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        payload = dict(serializer.validated_data)
+        uploads = payload.pop("evidence")
+        if len(uploads) > settings.COMPLAINTS_MAX_FILES:
+            raise EvidenceRejected(
+                f"at most {settings.COMPLAINTS_MAX_FILES} files",
+                code="too_many",
+                fields={"evidence": ["too many files"]},
+            )
+        checked, errors = [], []
+        for upload in uploads:
+            try:
+                checked.append(check_upload(upload))
+            except EvidenceRejected as exc:
+                errors.append(f"{exc.code}: {exc.detail}")
+        if errors:
+            raise EvidenceRejected(errors[0], code="evidence_refused", fields={"evidence": errors})
+        token = request.user.token if isinstance(request.user, ApiClient) else None
+        results = services.case_submit(
+            data=payload,
+            files=checked,
+            source=Case.Source.API,
+            api_token=token,
+            ip=client_ip(request),
+            received_region=_token_region(token),
+        )
+        body = [
+            {
+                "tracking_number": r.case.tracking_number,
+                "access_code": r.access_code,
+                "kind": r.case.kind,
+                "status": r.case.status,
+                "deadline": services.current_deadline(r.case),
+            }
+            for r in results
+        ]
+        return Response(self.OutputSerializer(body, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class ComplaintStatusApi(APIView):
+    """``GET /api/v1/complaints/<tracking_number>/`` — only for cases this token filed."""
+
+    required_scopes = {"GET": "complaints:read"}
+
+    @extend_schema(
+        summary="Status of a complaint or report filed by this token",
+        responses={200: CaseStatusSerializer, 404: OpenApiResponse(ERROR)},
+        tags=["complaints"],
+    )
+    def get(self, request, tracking_number: str):
+        token = request.user.token if isinstance(request.user, ApiClient) else None
+        number = normalize_tracking_number(tracking_number)
+        if token is None or not number:
+            raise NotFound("No such case.")
+        case = selectors.case_by_api_token(token=token, tracking_number=number)
+        return Response(CaseStatusSerializer(case_status(case)).data)
+
+
+def _token_region(token) -> str | None:
+    """A token bound to one county/city files there; otherwise the intake office's region."""
+    if token is None:
+        return None
+    for prefix in token.region_prefixes:
+        if len(prefix) == 6 and prefix.isdigit():
+            return prefix
+    return None
