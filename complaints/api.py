@@ -73,8 +73,10 @@ class ComplaintsApi(APIView):
         category = serializers.ChoiceField(choices=Case.Category.choices, required=False,
                                            allow_blank=True, default="")  # fmt: skip
         occurred_on = serializers.DateField(required=False, allow_null=True, default=None)
-        amount_paid = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0,
-                                               required=False, allow_null=True, default=None)  # fmt: skip
+        amount_paid = serializers.DecimalField(
+            max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True,
+            default=None,
+        )  # fmt: skip
         payment_method = serializers.ChoiceField(
             choices=Case.PaymentMethod.choices, required=False, allow_blank=True, default=""
         )

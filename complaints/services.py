@@ -913,7 +913,12 @@ def verification_extend(*, case: Case, actor, reason: str, ip=None) -> Case:
         received = timezone.localdate(locked.received_at)
         extra = rules.working_days(DeadlineRule.Key.VERIFICATION_EXTENSION, received)
         if locked.verification_due:
-            locked.verification_due = add_working_days(locked.verification_due, extra)
+            try:
+                locked.verification_due = add_working_days(locked.verification_due, extra)
+            except UnknownCalendarYear as exc:
+                log.error("case %s: %s", locked.pk, exc)
+                locked.verification_due = None
+                locked.deadline_error = str(exc)[:300]
         locked.verification_extended = True
         _refresh_sla(locked)
         locked.save()
