@@ -24,7 +24,6 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import zhconv_rs
 
@@ -132,18 +131,42 @@ _NOISE_RE = re.compile(
     rf"|(?<=[{_CJK}])[{_NOISE}]{{1,4}}(?=[a-z0-9])"
     rf"|(?<=[a-z])[{_SYMBOL_NOISE}]{{1,3}}(?=[a-z])"
 )
-# cheap pre-check: is there anything the noise pass could delete?
-_MAYBE_NOISE_RE = re.compile(rf"\x00|[{_CJK}a-z0-9][{_NOISE}]|[{_CJK}]\(")
 
 
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_NOISE_CHAR_RE = re.compile(f"[{_NOISE}]")
+_PINYIN_RE = re.compile(_PINYIN)
+_GAP_RE = re.compile(f"(?<=[{_CJK}a-z0-9])[{_NOISE}]{{1,4}}(?=[{_CJK}a-z0-9])")
+_SYMBOL_ONLY_RE = re.compile(f"[{_SYMBOL_NOISE}]{{1,3}}")
+_CJK_RE = re.compile(f"[{_CJK}]")
+
+
+def _is_word_cjk(ch: str) -> bool:
+    return ("\u4e00" <= ch <= "\u9fff") or bool(_CJK_RE.match(ch))
+
+
+def _noise_runs(t: str) -> list[tuple[int, int]]:
+    """Same deletions as _NOISE_RE, for text without placeholders or "(".
+
+    One look-behind regex finds noise between two word characters (fast in C); the few gaps
+    found are then kept only if a CJK character is on one side, or if the gap is made of
+    symbols between two Latin letters.
+    """
+    out = []
+    for m in _GAP_RE.finditer(t):
+        s, e = m.span()
+        left, right = t[s - 1], t[e]
+        if _is_word_cjk(left) or _is_word_cjk(right):
+            out.append((s, e))
+        elif "a" <= left <= "z" and "a" <= right <= "z" and _SYMBOL_ONLY_RE.fullmatch(t, s, e):
+            out.append((s, e))
+    return out
 
 
 def is_cjk(ch: str) -> bool:
     return bool(ch) and ("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf")
 
 
-@dataclass(frozen=True, slots=True)
 class OffsetMap:
     """Maps offsets in the normalised text back to the original text.
 
@@ -152,10 +175,13 @@ class OffsetMap:
     index at which it happened and the total number of characters deleted up to and including it.
     """
 
-    conv: tuple[int, ...] | None
-    del_at: tuple[int, ...]
-    del_cum: tuple[int, ...]
-    orig_len: int
+    __slots__ = ("conv", "del_at", "del_cum", "orig_len")
+
+    def __init__(self, conv, del_at, del_cum, orig_len):
+        self.conv: tuple[int, ...] | None = conv
+        self.del_at: tuple[int, ...] | list[int] = del_at
+        self.del_cum: tuple[int, ...] | list[int] = del_cum
+        self.orig_len: int = orig_len
 
     def _conv_index(self, i: int) -> int:
         k = bisect_right(self.del_at, i)
@@ -186,10 +212,14 @@ class OffsetMap:
         return self.conv[j] if j < len(self.conv) else self.orig_len
 
 
-@dataclass(frozen=True, slots=True)
 class Normalized:
-    text: str
-    offsets: OffsetMap
+    """The normalised text and the way back to the original offsets."""
+
+    __slots__ = ("offsets", "text")
+
+    def __init__(self, text: str, offsets: OffsetMap):
+        self.text = text
+        self.offsets = offsets
 
 
 class Normalizer:
@@ -212,24 +242,27 @@ class Normalizer:
         conv: tuple[int, ...] | None = None
         if len(converted) != len(text):
             converted, conv = self._convert_per_char(text)
-        if not _MAYBE_NOISE_RE.search(converted):
+        if not _NOISE_CHAR_RE.search(converted):
+            return Normalized(converted, OffsetMap(conv, (), (), len(text)))
+        if "\x00" in converted or ("(" in converted and _PINYIN_RE.search(converted)):
+            spans = [m.span() for m in _NOISE_RE.finditer(converted)]
+        else:
+            spans = _noise_runs(converted)
+        if not spans:
             return Normalized(converted, OffsetMap(conv, (), (), len(text)))
         parts: list[str] = []
         del_at: list[int] = []
         del_cum: list[int] = []
         last = 0
         removed = 0
-        for m in _NOISE_RE.finditer(converted):
-            s, e = m.span()
+        for s, e in spans:
             parts.append(converted[last:s])
+            del_at.append(s - removed)
             removed += e - s
-            del_at.append(s - (removed - (e - s)))
             del_cum.append(removed)
             last = e
-        if not del_at:
-            return Normalized(converted, OffsetMap(conv, (), (), len(text)))
         parts.append(converted[last:])
-        return Normalized("".join(parts), OffsetMap(conv, tuple(del_at), tuple(del_cum), len(text)))
+        return Normalized("".join(parts), OffsetMap(conv, del_at, del_cum, len(text)))
 
     def _convert_per_char(self, text: str) -> tuple[str, tuple[int, ...]]:
         out: list[str] = []

