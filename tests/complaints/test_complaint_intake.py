@@ -22,6 +22,7 @@ def test_it_shows_the_form_in_simplified_chinese_with_the_limits_before_upload(c
     assert response.status_code == 200
     assert '<html lang="zh-hans">' in html
     assert "投诉" in html and "举报" in html
+    assert "发生了什么？" in html and "What happened?" not in html  # translated, not just msgids
     assert "10 MB" in html and "10" in html
     assert "<script>" not in html and "style=" not in html  # CSP: static files only
 
