@@ -110,3 +110,13 @@ def test_scan_many_and_type_errors():
     assert [r.categories for r in scanner.scan_many(["高仿", "你好"])] == [("counterfeit",), ()]
     with pytest.raises(TypeError):
         scanner.scan(None)  # type: ignore[arg-type]
+
+
+def test_scan_many_equals_scan_on_the_dev_set():
+    import json
+
+    scanner = Scanner.from_lexicon()
+    path = Path(__file__).parent / "data" / "devset.jsonl"
+    texts = [json.loads(x)["text"] for x in path.read_text(encoding="utf-8").splitlines()]
+    texts += ["", "高\u200b仿", "wxpay-secure.xyz 付款", "高(gao)收(shou)益", "\uffff高仿"]
+    assert scanner.scan_many(texts) == [scanner.scan(t) for t in texts]

@@ -21,6 +21,10 @@ CONTEXT_CHARS = 15
 NEGATORS = frozenset("不没無无非未勿别禁莫")
 NEGATION_WINDOW = 6
 PRICE_WINDOW = 30
+BATCH_POSTS = 256
+BATCH_CHARS = 1 << 18
+SEPARATOR = "\uffff"  # a non-character: neither word nor noise, so nothing matches across it
+_SEPARATOR_RE = re.compile(SEPARATOR)
 _PRICE_RE = re.compile(
     r"(?:[¥￥]|rmb|人民币)\s*(\d+(?:\.\d+)?)(万)?"
     r"|(\d+(?:\.\d+)?)(万)?\s*(?:元|块|rmb|米(?![a-z\u4e00-\u9fff]))"
@@ -268,6 +272,62 @@ class Scanner:
         matches = self._ac.find_matches_as_indexes(t, overlapping=True)
         if not matches:
             return EMPTY_RESULT
+        return self._resolve(text, t, norm.offsets.to_original, matches)
+
+    def scan_many(self, texts: Iterable[str]) -> list[ScanResult]:
+        """Scan many texts; same results as ``[scan(t) for t in texts]``, but normalisation and
+        the automaton run once per batch of texts instead of once per text."""
+        texts = list(texts)
+        for x in texts:
+            if not isinstance(x, str):
+                raise TypeError(f"text must be str, not {type(x).__name__}")
+        out: list[ScanResult] = []
+        i = 0
+        while i < len(texts):
+            j = i
+            size = 0
+            while j < len(texts) and j - i < BATCH_POSTS and size < BATCH_CHARS:
+                size += len(texts[j]) + 1
+                j += 1
+            out.extend(self._scan_batch(texts[i:j]))
+            i = j
+        return out
+
+    def _scan_batch(self, chunk: list[str]) -> list[ScanResult]:
+        if self._ac is None:
+            return [EMPTY_RESULT] * len(chunk)
+        if len(chunk) == 1 or any(SEPARATOR in x for x in chunk):
+            return [self.scan(x) for x in chunk]
+        norm = self._norm.normalize(SEPARATOR.join(chunk))
+        bt = norm.text
+        seps = [m.start() for m in _SEPARATOR_RE.finditer(bt)]
+        if len(seps) != len(chunk) - 1:  # pragma: no cover - defensive
+            return [self.scan(x) for x in chunk]
+        starts = [0, *(p + 1 for p in seps)]
+        ends = [*seps, len(bt)]
+        buckets: list[list[tuple[int, int, int]]] = [[] for _ in chunk]
+        for pid, s, e in self._ac.find_matches_as_indexes(bt, overlapping=True):
+            k = bisect_right(seps, s)
+            base = starts[k]
+            buckets[k].append((pid, s - base, e - base))
+        results: list[ScanResult] = []
+        ostart = 0
+        big_to_orig = norm.offsets.to_original
+        for k, x in enumerate(chunk):
+            if buckets[k]:
+                base_n, base_o = starts[k], ostart
+
+                def to_orig(s, e, base_n=base_n, base_o=base_o):
+                    a, b = big_to_orig(s + base_n, e + base_n)
+                    return a - base_o, b - base_o
+
+                results.append(self._resolve(x, bt[starts[k] : ends[k]], to_orig, buckets[k]))
+            else:
+                results.append(EMPTY_RESULT)
+            ostart += len(x) + 1
+        return results
+
+    def _resolve(self, text: str, t: str, to_orig, matches) -> ScanResult:
         actions = self._actions
         allow: list[tuple[int, int]] = []
         excepts: list[tuple[int, int, frozenset[int]]] = []
@@ -331,7 +391,7 @@ class Scanner:
         for s, e, ri in anchors:
             rule = rules[ri]
             if rule.mode == "host":
-                hits.extend(self._host_hits(text, norm, s, e, ri))
+                hits.extend(self._host_hits(text, to_orig, s, e, ri))
                 continue
             pat = self._patterns[ri]
             lo = max(0, s - 40)
@@ -352,14 +412,11 @@ class Scanner:
         if not hits:
             return EMPTY_RESULT
 
-        findings = self._explain(text, norm, hits)
+        findings = self._explain(text, to_orig, hits)
         if cues:
             return ScanResult((), 0.0, (), findings, tuple(dict.fromkeys(cues)))
         cats = tuple(sorted({f.category for f in findings}))
         return ScanResult(cats, score_of(findings), findings)
-
-    def scan_many(self, texts: Iterable[str]) -> list[ScanResult]:
-        return [self.scan(t) for t in texts]
 
     # -- helpers ----------------------------------------------------------------------------
     def _context_ok(self, t: str, s: int, e: int, rule: Rule) -> bool:
@@ -398,8 +455,8 @@ class Scanner:
                         seen.add(span)
                         yield (span[0], span[1], ri, self._brands[bi].brand)
 
-    def _host_hits(self, text: str, norm, s: int, e: int, ri: int):
-        os_, oe = norm.offsets.to_original(s, e)
+    def _host_hits(self, text: str, to_orig, s: int, e: int, ri: int):
+        os_, oe = to_orig(s, e)
         found = extract_host(text, os_, oe)
         if found is None:
             return
@@ -410,9 +467,8 @@ class Scanner:
         label = self._rules[ri].term
         yield (-hs - 1, -he - 1, ri, f"{label}@{dom}")  # negative: already original offsets
 
-    def _explain(self, text: str, norm, hits) -> tuple[Finding, ...]:
+    def _explain(self, text: str, to_orig, hits) -> tuple[Finding, ...]:
         rules = self._rules
-        to_orig = norm.offsets.to_original
         mapped = []
         for s, e, ri, term in hits:
             os_, oe = (-s - 1, -e - 1) if s < 0 else to_orig(s, e)  # host hits: original offsets

@@ -135,7 +135,8 @@ _NOISE_RE = re.compile(
 
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _NOISE_CHAR_RE = re.compile(f"[{_NOISE}]")
-_PINYIN_RE = re.compile(_PINYIN)
+_PINYIN_RE = re.compile(rf"(?<=[{_CJK}])(?:{_PINYIN})+")
+_PLACEHOLDER_RE = re.compile("\x00+")
 _GAP_RE = re.compile(f"(?<=[{_CJK}a-z0-9])[{_NOISE}]{{1,4}}(?=[{_CJK}a-z0-9])")
 _SYMBOL_ONLY_RE = re.compile(f"[{_SYMBOL_NOISE}]{{1,3}}")
 _CJK_RE = re.compile(f"[{_CJK}]")
@@ -161,6 +162,28 @@ def _noise_runs(t: str) -> list[tuple[int, int]]:
         elif "a" <= left <= "z" and "a" <= right <= "z" and _SYMBOL_ONLY_RE.fullmatch(t, s, e):
             out.append((s, e))
     return out
+
+
+def _deletions(t: str) -> list[tuple[int, int]]:
+    """Spans to delete, sorted and non-overlapping: the same as ``_NOISE_RE`` but built from
+    three cheap passes (placeholders and pinyin glosses are only searched when their first
+    character occurs), so long texts and batches never take the slow alternation."""
+    spans = _noise_runs(t)
+    extra: list[tuple[int, int]] = []
+    if "\x00" in t:
+        extra += [m.span() for m in _PLACEHOLDER_RE.finditer(t)]
+    if "(" in t:
+        extra += [m.span() for m in _PINYIN_RE.finditer(t)]
+    if not extra:
+        return spans
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans + extra):
+        if merged and s <= merged[-1][1]:
+            if e > merged[-1][1]:
+                merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return merged
 
 
 def is_cjk(ch: str) -> bool:
@@ -244,10 +267,7 @@ class Normalizer:
             converted, conv = self._convert_per_char(text)
         if not _NOISE_CHAR_RE.search(converted):
             return Normalized(converted, OffsetMap(conv, (), (), len(text)))
-        if "\x00" in converted or ("(" in converted and _PINYIN_RE.search(converted)):
-            spans = [m.span() for m in _NOISE_RE.finditer(converted)]
-        else:
-            spans = _noise_runs(converted)
+        spans = _deletions(converted)
         if not spans:
             return Normalized(converted, OffsetMap(conv, (), (), len(text)))
         parts: list[str] = []
