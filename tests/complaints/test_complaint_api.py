@@ -109,3 +109,29 @@ def test_the_schema_documents_the_endpoints(client):
     assert response.status_code == 200
     text = response.content.decode()
     assert "/api/v1/complaints/" in text and "/api/v1/complaints/{tracking_number}/" in text
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"{not json", "application/json"),
+        (b"[]", "application/json"),
+        (b'{"kind": ["complaint"], "description": {"a": 1}}', "application/json"),
+        (b"--xx\r\nbroken", "multipart/form-data; boundary=xx"),
+        (b"kind=complaint", "text/plain"),
+    ],
+    ids=["bad-json", "json-list", "wrong-types", "broken-multipart", "unsupported-type"],
+)
+def test_garbage_never_gives_a_500(token_client, body, content_type):
+    client = token_client("complaints:write")
+    response = client.generic("POST", "/api/v1/complaints/", body, content_type=content_type)
+    assert 400 <= response.status_code < 500
+    assert set(response.json()) == {"code", "detail", "fields"}
+    assert Case.objects.count() == 0
+
+
+def test_a_mixed_submission_returns_two_cases(token_client):
+    client = token_client("complaints:write")
+    response = client.post("/api/v1/complaints/", {**BASE, "kind": "both"}, format="multipart")
+    assert response.status_code == 201
+    assert {item["kind"] for item in response.json()} == {"complaint", "report"}

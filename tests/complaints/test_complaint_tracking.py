@@ -95,3 +95,35 @@ def test_evidence_added_later_is_checked_like_the_first(client, submit):
     )
     assert response.status_code == 400
     assert case.evidence.count() == 0
+
+
+def test_the_complainant_confirms_and_rates_the_outcome(client, submit, regulator):
+    case, code = submit()
+    services.case_refuse(case=case, actor=regulator, ground="outside_remit")
+    client.post(
+        "/complaints/track/", {"tracking_number": case.tracking_number, "access_code": code}
+    )
+    page = client.get(f"/complaints/track/{case.tracking_number}/").content.decode()
+    assert 'name="rating"' in page
+    response = client.post(
+        f"/complaints/track/{case.tracking_number}/feedback/",
+        {"confirmed": "on", "rating": "4", "comment": "处理及时"},
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.consumer_rating == 4 and case.consumer_confirmed_at
+    page = client.get(f"/complaints/track/{case.tracking_number}/").content.decode()
+    assert 'name="rating"' not in page
+
+
+def test_the_merchant_timeline_shows_cases_without_personal_data(submit, regulator, outsider):
+    from complaints.selectors import merchant_timeline
+    from merchants.providers import timeline_providers
+
+    assert merchant_timeline in timeline_providers
+    case, _ = submit()
+    case.refresh_from_db()
+    items = merchant_timeline(case.merchant, regulator)
+    assert len(items) == 1 and case.tracking_number in items[0].title
+    assert "张" not in str(items) and "138" not in str(items)
+    assert merchant_timeline(case.merchant, outsider) == []
