@@ -24,7 +24,7 @@ from merchants.services import merchant_find
 from wsmonitor.api.pagination import StandardPagination
 from wsmonitor.api.regions import request_region_prefixes
 from wsmonitor.errors import ValidationFailed
-from wsmonitor.lexicon.services import lexicon_active_version
+from wsmonitor.lexicon.services import lexicon_current
 from wsmonitor.regions import is_region_code
 
 
@@ -393,7 +393,7 @@ class LexiconApi(APIView):
         },
     )
     def get(self, request):
-        version = lexicon_active_version()
+        version = lexicon_current()
         return Response(
             {
                 "version": version.number,

@@ -180,7 +180,7 @@ class Finding(models.Model):
     )
     category = models.CharField(_("category"), max_length=20, db_index=True)
     rule = models.CharField(_("rule"), max_length=60, db_index=True)
-    term = models.CharField(_("term"), max_length=200)
+    term = models.CharField(_("term"), max_length=500)
     matched = models.CharField(_("matched text"), max_length=500)
     start = models.PositiveIntegerField(_("start"))
     end = models.PositiveIntegerField(_("end"))

@@ -125,13 +125,22 @@ def posts_queue_scan(*, post_ids: list[int]) -> bool:
     return True
 
 
-def posts_sweep_pending(*, older_than_seconds: int | None = None, limit: int = 5000) -> int:
-    """Queue again posts left pending (broker was down) or stuck scanning (worker died)."""
-    age = (
-        older_than_seconds if older_than_seconds is not None else settings.SCAN_SWEEP_AFTER_SECONDS
-    )
-    cutoff = timezone.now() - timezone.timedelta(seconds=age)
-    stuck_cutoff = timezone.now() - timezone.timedelta(seconds=settings.TASK_TIME_LIMIT * 2)
+def posts_sweep_pending(
+    *,
+    older_than_seconds: int | None = None,
+    stuck_after_seconds: int | None = None,
+    limit: int = 5000,
+) -> int:
+    """Queue again posts left pending (broker was down) or stuck scanning (worker died).
+
+    A post is stuck when its scan was claimed longer ago than twice the task time limit: the
+    worker that claimed it is gone, since a live one would have been stopped by then."""
+    if older_than_seconds is None:
+        older_than_seconds = settings.SCAN_SWEEP_AFTER_SECONDS
+    if stuck_after_seconds is None:
+        stuck_after_seconds = settings.TASK_TIME_LIMIT * 2
+    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    stuck_cutoff = timezone.now() - timezone.timedelta(seconds=stuck_after_seconds)
     Post.objects.filter(
         scan_state=Post.ScanState.SCANNING, scan_requested_at__lt=stuck_cutoff
     ).update(scan_state=Post.ScanState.PENDING)

@@ -81,7 +81,7 @@ def posts_scan(
                     lexicon_version=version,
                     category=f.category,
                     rule=f.rule,
-                    term=f.term[:200],
+                    term=f.term[:500],
                     matched=f.matched[:500],
                     start=f.start,
                     end=f.end,

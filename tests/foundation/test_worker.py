@@ -18,9 +18,12 @@ from wsmonitor.outbox import outbox_enqueue, outbox_sweep
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start_worker(broker_url: str) -> subprocess.Popen:
+def start_worker(
+    broker_url: str, *, extra_env: dict | None = None, concurrency: int = 1
+) -> subprocess.Popen:
     db = settings.DATABASES["default"]
     env = dict(os.environ)
+    env.update(extra_env or {})
     env["CELERY_BROKER_URL"] = broker_url
     env["DATABASE_URL"] = (
         f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{connection.settings_dict['NAME']}"
@@ -34,11 +37,11 @@ def start_worker(broker_url: str) -> subprocess.Popen:
             "wsmonitor.celery",
             "worker",
             "--concurrency",
-            "1",
+            str(concurrency),
             "--pool",
             "prefork",
             "--loglevel",
-            "WARNING",
+            os.environ.get("TEST_WORKER_LOGLEVEL", "WARNING"),
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
@@ -46,7 +49,7 @@ def start_worker(broker_url: str) -> subprocess.Popen:
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=None if os.environ.get("TEST_WORKER_LOGLEVEL") else subprocess.DEVNULL,
         start_new_session=True,
     )
 

@@ -121,26 +121,30 @@ def lexicon_import(*, path: str | Path, actor, note: str = "") -> LexiconVersion
         raise ValidationFailed(f"lexicon files rejected: {exc}") from None
     with transaction.atomic():
         LexiconRule.objects.all().delete()
-        LexiconRule.objects.bulk_create(
-            LexiconRule(
-                term=r.term,
-                category=r.category,
-                rule_id=r.rule_id,
-                severity=r.severity,
-                mode=r.mode,
-                exceptions="\n".join(r.exceptions),
-                legal_basis=r.legal_basis,
-                source=r.source,
-                enabled=r.enabled,
-            )
-            for r in lexicon.rules
-        )
+        LexiconRule.objects.bulk_create(_rule_rows(lexicon))
         lexicon_active_version(lock=True)
         return _new_version(lexicon, actor=actor, note=note or f"imported from {Path(path).name}")
 
 
+def _rule_rows(lexicon: Lexicon) -> list[LexiconRule]:
+    return [
+        LexiconRule(
+            term=r.term,
+            category=r.category,
+            rule_id=r.rule_id,
+            severity=r.severity,
+            mode=r.mode,
+            exceptions="\n".join(r.exceptions),
+            legal_basis=r.legal_basis,
+            source=r.source,
+            enabled=r.enabled,
+        )
+        for r in lexicon.rules
+    ]
+
+
 def lexicon_export(*, path: str | Path, version: LexiconVersion | None = None) -> Path:
-    version = version or lexicon_active_version()
+    version = version or lexicon_current()
     lexicon_from_content(version.content).dump(path)
     return Path(path)
 
@@ -196,7 +200,22 @@ def scanner_for(version: LexiconVersion) -> Scanner:
 
 
 def active_scanner() -> tuple[LexiconVersion, Scanner]:
-    version = lexicon_active_version()
-    if version is None:
-        raise ValidationFailed("no lexicon version exists; run migrations")
+    version = lexicon_current()
     return version, scanner_for(version)
+
+
+def lexicon_current() -> LexiconVersion:
+    return lexicon_active_version() or lexicon_ensure_version()
+
+
+def lexicon_ensure_version() -> LexiconVersion:
+    """The active version; when the tables were emptied (a restore gone wrong, a flushed test
+    database), the shipped lexicon is loaded again rather than scanning with nothing."""
+    with transaction.atomic():
+        version = lexicon_active_version(lock=True)
+        if version is not None:
+            return version
+        lexicon = Lexicon.load()
+        if not LexiconRule.objects.exists():
+            LexiconRule.objects.bulk_create(_rule_rows(lexicon))
+        return _new_version(lexicon, actor=None, note="shipped lexicon (reloaded: none was active)")

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             name='LexiconRule',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('term', models.CharField(max_length=200, verbose_name='term or pattern')),
+                ('term', models.CharField(max_length=500, verbose_name='term or pattern')),
                 ('category', models.CharField(choices=[('counterfeit', 'Counterfeit'), ('false_ad', 'False advertising'), ('three_no', '三无 products'), ('phishing', 'Phishing / payment fraud')], max_length=20, verbose_name='category')),
                 ('rule_id', models.CharField(help_text='e.g. false_ad.absolute', max_length=60, verbose_name='rule id')),
                 ('severity', models.PositiveSmallIntegerField(verbose_name='severity (1–5)')),
