@@ -58,7 +58,7 @@ class ComplaintsApi(APIView):
     required_scopes = {"POST": "complaints:write"}
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    class InputSerializer(serializers.Serializer):
+    class ComplaintSubmitInputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=["complaint", "report", "both"])
         merchant_wechat_id = serializers.CharField(max_length=100, required=False, default="",
                                                    allow_blank=True)  # fmt: skip
@@ -102,7 +102,7 @@ class ComplaintsApi(APIView):
             help_text="up to 10 files of 10 MB: JPEG, PNG, WebP, HEIC, PDF, plain text",
         )
 
-    class OutputSerializer(serializers.Serializer):
+    class ComplaintSubmitOutputSerializer(serializers.Serializer):
         tracking_number = serializers.CharField()
         access_code = serializers.CharField(help_text="shown once; give it to the consumer")
         kind = serializers.CharField()
@@ -111,9 +111,12 @@ class ComplaintsApi(APIView):
 
     @extend_schema(
         summary="File a complaint (投诉) or report (举报) for a consumer",
-        request={"multipart/form-data": InputSerializer, "application/json": InputSerializer},
+        request={
+            "multipart/form-data": ComplaintSubmitInputSerializer,
+            "application/json": ComplaintSubmitInputSerializer,
+        },
         responses={
-            201: OutputSerializer(many=True),
+            201: ComplaintSubmitOutputSerializer(many=True),
             400: OpenApiResponse(ERROR, description="invalid fields or a refused file"),
             429: OpenApiResponse(ERROR),
         },
@@ -124,7 +127,7 @@ class ComplaintsApi(APIView):
         if hasattr(data, "getlist"):  # multipart: several files under one name
             data = {k: v for k, v in data.items() if k != "evidence"}
             data["evidence"] = request.data.getlist("evidence")
-        serializer = self.InputSerializer(data=data)
+        serializer = self.ComplaintSubmitInputSerializer(data=data)
         serializer.is_valid(raise_exception=True)
         payload = dict(serializer.validated_data)
         uploads = payload.pop("evidence")
@@ -161,7 +164,10 @@ class ComplaintsApi(APIView):
             }
             for r in results
         ]
-        return Response(self.OutputSerializer(body, many=True).data, status=status.HTTP_201_CREATED)
+        return Response(
+            self.ComplaintSubmitOutputSerializer(body, many=True).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class ComplaintStatusApi(APIView):
