@@ -16,7 +16,10 @@ urlpatterns = [
     path("api/v1/", include("wsmonitor.api.urls")),
     path("api/v1/", include("merchants.api_urls")),
     path("api/v1/", include("complaints.api_urls")),
+    path("api/v1/", include("campaigns.api_urls")),
     path("complaints/", include("complaints.urls")),
+    path("campaigns/", include("campaigns.urls")),
+    path("", include("merchants.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
