@@ -88,7 +88,7 @@ def test_a_case_whose_deadline_runs_into_an_unknown_year_is_stored_and_flagged()
 def test_the_system_check_is_loud_before_the_calendar_runs_out(monkeypatch):
     from complaints import checks
 
-    monkeypatch.setattr(checks, "last_year", lambda: datetime.date.today().year)
+    monkeypatch.setattr(checks, "last_year", lambda: 2026)
     monkeypatch.setattr(checks.timezone, "localdate", lambda: D(2026, 12, 10))
     assert [m.id for m in checks.calendar_covers_deadlines()] == ["complaints.W001"]
     monkeypatch.setattr(checks, "last_year", lambda: 2025)
