@@ -368,11 +368,15 @@ def case_link_merchant(*, case: Case) -> None:
         (P.OFFICIAL_ACCOUNT, case.merchant_official_account),
         (P.PHONE, case.merchant_phone),
     ):
-        if handle.strip():
+        if not handle.strip():
+            continue
+        try:
             merchant = merchant_resolve(
                 platform=platform, handle=handle, display_name=case.merchant_name
             )
             break
+        except ValidationFailed:  # a handle that normalises to nothing: try the next one
+            continue
     else:
         return
     updates = {"merchant": merchant}
@@ -660,7 +664,27 @@ def sla_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
                     kwargs={"case_id": case.pk, "state": case.sla},
                     key=f"sla:{case.pk}:{case.sla}:{case.current_due}",
                 )
+    counts["staging_removed"] = staging_cleanup()
     return counts
+
+
+def staging_cleanup(*, older_than: datetime.timedelta = datetime.timedelta(days=1)) -> int:
+    """Remove files kept for forms that were never sent again (their tokens expire in a day)."""
+    removed = 0
+    cutoff = timezone.now() - older_than
+    try:
+        _dirs, names = default_storage.listdir("complaints/staging")
+    except FileNotFoundError:
+        return 0
+    for name in names:
+        path = f"complaints/staging/{name}"
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
 
 
 def notify_assignee(*, case_id: int, state: str) -> None:

@@ -114,3 +114,16 @@ def test_evidence_is_downloaded_as_an_audited_sandboxed_attachment(
     assert preview.status_code == 200
     b"".join(preview.streaming_content)
     assert Case.objects.count() == 1
+
+
+def test_the_csv_export_is_masked_and_audited(client, submit, regulator):
+    case, _ = submit()
+    client.force_login(regulator)
+    response = client.post(
+        "/admin/complaints/case/", {"action": "export_csv", "_selected_action": [case.pk]}
+    )
+    body = response.content.decode("utf-8-sig")
+    assert response.status_code == 200 and case.tracking_number in body
+    assert "138****5678" in body and "张*" in body
+    assert "13812345678" not in body and "张三" not in body
+    assert AuditEntry.objects.filter(action="complaint.exported").count() == 1

@@ -222,3 +222,25 @@ def test_duplicates_are_suggested_never_merged(submit):
     assert reasons[(same_phone.pk, first.pk)] == "merchant_phone"
     assert reasons[(similar.pk, first.pk)] == "similar_text"
     assert not any(other.pk in pair for pair in reasons)
+
+
+def test_a_handle_the_merchant_registry_refuses_does_not_block_the_others(submit):
+    case, _ = submit(merchant_wechat_id="＠ ", merchant_phone="13800001111")
+    case.refresh_from_db()
+    assert case.merchant is not None
+    assert case.merchant.accounts.filter(platform="phone").exists()
+
+
+def test_the_sweep_removes_abandoned_staged_files(settings):
+    import os
+    import time
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    old = default_storage.save("complaints/staging/old", ContentFile(b"x"))
+    new = default_storage.save("complaints/staging/new", ContentFile(b"y"))
+    past = time.time() - 2 * 86400
+    os.utime(default_storage.path(old), (past, past))
+    assert services.staging_cleanup() == 1
+    assert not default_storage.exists(old) and default_storage.exists(new)
