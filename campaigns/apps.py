@@ -4,5 +4,26 @@ from django.utils.translation import gettext_lazy as _
 
 class CampaignsConfig(AppConfig):
     name = "campaigns"
-    verbose_name = _("Campaigns")
+    verbose_name = _("集赞 campaigns")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from campaigns.selectors import merchant_public_facts, merchant_timeline
+        from merchants.providers import public_providers, timeline_providers
+        from wsmonitor.roles import EXTRA_ROLE_PERMISSIONS
+
+        if merchant_timeline not in timeline_providers:
+            timeline_providers.append(merchant_timeline)
+        if merchant_public_facts not in public_providers:
+            public_providers.append(merchant_public_facts)
+        read = [
+            "campaigns.view_campaign",
+            "campaigns.view_snapshot",
+            "campaigns.view_termchange",
+            "campaigns.view_breach",
+            "campaigns.view_redemptionreport",
+        ]
+        work = [*read, "campaigns.change_campaign", "campaigns.add_snapshot"]
+        EXTRA_ROLE_PERMISSIONS.setdefault("Regulator", []).extend(work)
+        EXTRA_ROLE_PERMISSIONS.setdefault("Supervisor", []).extend(work)
+        EXTRA_ROLE_PERMISSIONS.setdefault("Auditor", []).extend(read)

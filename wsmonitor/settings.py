@@ -355,3 +355,20 @@ COMPLAINTS_FLOOD_THRESHOLD = env_int("COMPLAINTS_FLOOD_THRESHOLD", 5, minimum=2)
 COMPLAINTS_RETENTION_DAYS = env_int("COMPLAINTS_RETENTION_DAYS", 3 * 365, minimum=30)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@wsmonitor.localhost")
+
+# --- Campaigns ----------------------------------------------------------------------------
+# 集赞换礼 campaigns (campaigns/services.py, docs/campaigns.md).
+CAMPAIGNS_BREACH_POINTS = env_int("CAMPAIGNS_BREACH_POINTS", 10, minimum=0)
+CAMPAIGNS_BREACH_POINTS_CAP = env_int("CAMPAIGNS_BREACH_POINTS_CAP", 30, minimum=0)
+CAMPAIGNS_HONOUR_MIN_REPORTS = env_int("CAMPAIGNS_HONOUR_MIN_REPORTS", 3, minimum=1)
+CAMPAIGNS_HONOUR_FLAG_BELOW_PERCENT = env_int("CAMPAIGNS_HONOUR_FLAG_BELOW_PERCENT", 50, minimum=1)
+CAMPAIGNS_HONOUR_POINTS = env_int("CAMPAIGNS_HONOUR_POINTS", 15, minimum=0)
+CAMPAIGNS_REPORTS_PER_IP_HOUR = env_int("CAMPAIGNS_REPORTS_PER_IP_HOUR", 10, minimum=1)
+CAMPAIGNS_MAX_IMAGE_MB = env_int("CAMPAIGNS_MAX_IMAGE_MB", 10, minimum=1)
+CAMPAIGNS_REPORT_INTAKE = env_str("CAMPAIGNS_REPORT_INTAKE", "complaints.services.case_submit")
+
+# --- Workspace ----------------------------------------------------------------------------
+# Regulator workspace (merchants/actions.py, merchants/dashboard.py, merchants/views.py).
+WORKSPACE_CLAIM_HOURS = env_int("WORKSPACE_CLAIM_HOURS", 4, minimum=1)
+WORKSPACE_DASHBOARD_WEEKS = env_int("WORKSPACE_DASHBOARD_WEEKS", 12, minimum=1)
+WORKSPACE_CHECK_PER_IP_HOUR = env_int("WORKSPACE_CHECK_PER_IP_HOUR", 120, minimum=1)
