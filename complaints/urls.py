@@ -6,7 +6,6 @@ app_name = "complaints"
 urlpatterns = [
     path("new/", views.complaint_new, name="new"),
     path("new/suggest/", views.suggest, name="suggest"),
-    path("receipt/", views.receipt, name="receipt"),
     path("track/", views.track, name="track"),
     path("track/<str:number>/", views.track_case, name="track_case"),
     path("track/<str:number>/evidence/", views.track_add_evidence, name="track_evidence"),

@@ -16,7 +16,6 @@ from complaints.pii import normalize_tracking_number, phone_blind_index
 from wsmonitor.audit import audit_log, client_ip
 from wsmonitor.errors import ServiceError
 
-SESSION_RECEIPT = "complaints_receipt"
 SESSION_TRACKED = "complaints_tracked"
 HOUR = 3600
 
@@ -75,18 +74,7 @@ def complaint_new(request):
             if not exc.fields:
                 form.add_error(None, exc.detail)
         else:
-            request.session[SESSION_RECEIPT] = [
-                {
-                    "number": r.case.tracking_number,
-                    "code": r.access_code,
-                    "kind": r.case.get_kind_display(),
-                    "due": r.case.current_due.isoformat() if r.case.current_due else "",
-                }
-                for r in results
-            ]
-            tracked = set(request.session.get(SESSION_TRACKED, []))
-            request.session[SESSION_TRACKED] = sorted(tracked | {r.case.pk for r in results})
-            return redirect("complaints:receipt")
+            return _receipt(request, results)
     return _new_page(request, form, status=400, staged=form.staged_tokens())
 
 
@@ -97,13 +85,21 @@ def _keep_and_refuse(request, form):
     return _new_page(request, form, status=429, staged=staged, rate_limited=True)
 
 
-@never_cache
-def receipt(request):
-    """Shows the tracking number(s) and access code(s) once, then forgets the codes."""
-    items = request.session.pop(SESSION_RECEIPT, None)
-    if not items:
-        return redirect("complaints:track")
-    return render(request, "complaints/receipt.html", {"items": items})
+def _receipt(request, results):
+    """The tracking number(s) and access code(s), shown once in the answer to the submission
+    itself: the codes are never stored anywhere, not even in the session (only their hash)."""
+    tracked = set(request.session.get(SESSION_TRACKED, []))
+    request.session[SESSION_TRACKED] = sorted(tracked | {r.case.pk for r in results})
+    items = [
+        {
+            "number": r.case.tracking_number,
+            "code": r.access_code,
+            "kind": r.case.get_kind_display(),
+            "due": r.case.current_due.isoformat() if r.case.current_due else "",
+        }
+        for r in results
+    ]
+    return render(request, "complaints/receipt.html", {"items": items})  # never_cache: no-store
 
 
 @never_cache
