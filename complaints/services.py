@@ -1167,11 +1167,7 @@ def case_pii_reveal(*, case: Case, actor, reason: str = "", ip=None) -> dict:
     the region, or an operator (Order 20 Art 33)."""
     if not actor.has_perm("complaints.show_personal_data"):
         raise Forbidden(_("You may not see personal data."))
-    if case.kind == K.REPORT and not (
-        actor.is_superuser
-        or case.assignee_id == actor.pk
-        or actor.groups.filter(name="Supervisor").exists()
-    ):
+    if not inside_the_case(case=case, user=actor):
         audit_log("complaint.pii_denied", actor=actor, target=case, ip=ip, data={"reason": reason})
         raise Forbidden(_("A reporter's identity is shown only to staff handling the case."))
     audit_log("complaint.pii_shown", actor=actor, target=case, ip=ip, data={"reason": reason})
@@ -1182,6 +1178,18 @@ def case_pii_reveal(*, case: Case, actor, reason: str = "", ip=None) -> dict:
         "id_number": case.complainant_id_number or "",
         "email": case.complainant_email or "",
     }
+
+
+def inside_the_case(*, case: Case, user) -> bool:
+    """Who may see what could identify a reporter (personal data, evidence): the assignee, a
+    supervisor of the region or an operator. For complaints: anyone with jurisdiction."""
+    if case.kind != K.REPORT:
+        return True
+    return bool(
+        user.is_superuser
+        or case.assignee_id == user.pk
+        or user.groups.filter(name="Supervisor").exists()
+    )
 
 
 def case_pii_erase(*, case: Case, actor=None, actor_label: str = "", reason: str) -> None:

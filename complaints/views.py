@@ -224,6 +224,11 @@ def evidence_download(request, pk: int, variant: str):
         raise Http404 from None
     if not request.user.has_perm("complaints.view_evidence"):
         raise Http404
+    if not services.inside_the_case(case=evidence.case, user=request.user):
+        # A report's evidence may identify the reporter (Order 20 Art 33).
+        audit_log("complaint.evidence_denied", actor=request.user, target=evidence.case,
+                  ip=client_ip(request), data={"evidence": evidence.pk})  # fmt: skip
+        raise Http404
     field = evidence.preview if variant == "preview" else evidence.file
     if variant not in ("original", "preview") or not field:
         raise Http404

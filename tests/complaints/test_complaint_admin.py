@@ -127,3 +127,21 @@ def test_the_csv_export_is_masked_and_audited(client, submit, regulator):
     assert "138****5678" in body and "张*" in body
     assert "13812345678" not in body and "张三" not in body
     assert AuditEntry.objects.filter(action="complaint.exported").count() == 1
+
+
+def test_a_reports_evidence_is_only_for_staff_inside_the_case(
+    client, submit, regulator, supervisor
+):
+    report, _ = submit(
+        kind="report", files=[check_upload(SimpleUploadedFile("a.png", png_bytes()))]
+    )
+    url = f"/complaints/staff/evidence/{report.evidence.get().pk}/original/"
+    client.force_login(regulator)
+    assert client.get(url).status_code == 404
+    assert AuditEntry.objects.filter(action="complaint.evidence_denied").count() == 1
+    from complaints.services import case_assign
+
+    case_assign(case=report, actor=supervisor, assignee=regulator)
+    response = client.get(url)
+    assert response.status_code == 200
+    b"".join(response.streaming_content)
