@@ -767,8 +767,7 @@ def _store_image(image: ImageInput) -> dict:
     """Check that the bytes are an image (Pillow, by content) and store them privately."""
     from PIL import Image, UnidentifiedImageError
 
-    limit = settings.CAMPAIGNS_MAX_IMAGE_MB * 1024 * 1024
-    if not image.content or len(image.content) > limit:
+    if not image.content or len(image.content) > image_limit_bytes():
         raise ValidationFailed(
             f"截图为空或超过{settings.CAMPAIGNS_MAX_IMAGE_MB}MB", fields={"image": ["size"]}
         )
@@ -791,6 +790,10 @@ def _store_image(image: ImageInput) -> dict:
         ContentFile(image.content),
     )
     return {"name": name, "sha256": digest}
+
+
+def image_limit_bytes() -> int:
+    return settings.CAMPAIGNS_MAX_IMAGE_MB * 1024 * 1024
 
 
 def file_sha256(name: str) -> str:

@@ -366,6 +366,14 @@ CAMPAIGNS_HONOUR_POINTS = env_int("CAMPAIGNS_HONOUR_POINTS", 15, minimum=0)
 CAMPAIGNS_REPORTS_PER_IP_HOUR = env_int("CAMPAIGNS_REPORTS_PER_IP_HOUR", 10, minimum=1)
 CAMPAIGNS_MAX_IMAGE_MB = env_int("CAMPAIGNS_MAX_IMAGE_MB", 10, minimum=1)
 CAMPAIGNS_REPORT_INTAKE = env_str("CAMPAIGNS_REPORT_INTAKE", "complaints.services.case_submit")
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "CampaignStatusEnum": "campaigns.models.Campaign.Status",
+        "CampaignSnapshotSourceEnum": "campaigns.models.Snapshot.Source",
+        "CampaignSnapshotSourceInEnum": ["integrator", "consumer"],
+        "SourceEnum": "merchants.models.Post.Source",  # keeps its name beside the above
+    }
+)
 
 # --- Workspace ----------------------------------------------------------------------------
 # Regulator workspace (merchants/actions.py, merchants/dashboard.py, merchants/views.py).
