@@ -8,6 +8,7 @@ from merchants.models import Finding, Merchant, MerchantAccount, Post, RiskCompo
 from merchants.posts import MAX_TEXT_CHARS, PostInput, posts_ingest
 from merchants.rescan import rescan_pause, rescan_resume, rescan_start, rescan_validate_scope
 from merchants.selectors import findings_visible, merchants_visible, posts_visible
+from merchants.workspace_admin import RegionScopedAdmin, WorkspaceMerchantMixin, export_actions
 from wsmonitor.errors import ServiceError
 from wsmonitor.lexicon.models import RescanJob
 from wsmonitor.roles import region_prefixes
@@ -35,7 +36,7 @@ class RiskPartInline(admin.TabularInline):
 
 
 @admin.register(Merchant)
-class MerchantAdmin(admin.ModelAdmin):
+class MerchantAdmin(WorkspaceMerchantMixin, RegionScopedAdmin, admin.ModelAdmin):
     list_display = (
         "display_name", "region_code", "status", "risk_score", "in_review_queue",
         "registration", "verification", "last_activity_at",
@@ -48,15 +49,38 @@ class MerchantAdmin(admin.ModelAdmin):
         "risk_updated_at",
         "merged_into",
         "created_at",
+        "uscc_validity",
+        "status",
     )
+    fieldsets = (
+        (
+            _("Identity"),
+            {
+                "fields": (
+                    "display_name", "region_code", "uscc", "uscc_validity", "registration",
+                    "verification",
+                )
+            },
+        ),
+        (
+            _("Risk and status"),
+            {
+                "fields": (
+                    "status", "risk_score", "in_review_queue", "risk_updated_at",
+                    "merged_into", "created_at", "last_activity_at",
+                )
+            },
+        ),
+    )  # fmt: skip
     inlines = [AccountInline, RiskPartInline]
+    actions = export_actions("merchants")
 
     def get_queryset(self, request):
         return merchants_visible(region_prefixes(request.user))
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = (
         "id", "merchant", "source", "external_id", "revision", "is_current", "scan_state",
         "score", "captured_at",
@@ -140,12 +164,13 @@ class PostSubmitForm(forms.ModelForm):
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ("id", "category", "rule", "matched", "severity", "review", "is_current", "post")
     list_filter = ("category", "review", "is_current", "severity")
     search_fields = ("rule", "term", "matched")
     list_select_related = ("post",)
     readonly_fields = [f.name for f in Finding._meta.fields]
+    actions = export_actions("findings")
 
     def get_queryset(self, request):
         return findings_visible(region_prefixes(request.user))

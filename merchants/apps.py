@@ -1,8 +1,44 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+_READ = [
+    "merchants.view_merchant",
+    "merchants.view_merchantaccount",
+    "merchants.view_riskcomponent",
+    "merchants.view_post",
+    "merchants.view_finding",
+    "merchants.view_reviewqueueentry",
+    "merchants.view_dashboard",
+    "merchants.view_enforcementaction",
+    "merchants.view_consumerwarning",
+    "merchants.view_exceptionproposal",
+]
+_WORK = [
+    *_READ,
+    "merchants.add_post",
+    "merchants.act_on_merchant",
+    "merchants.add_consumerwarning",
+    "merchants.change_consumerwarning",
+    "merchants.view_exportjob",
+]
+
 
 class MerchantsConfig(AppConfig):
     name = "merchants"
     verbose_name = _("Merchants")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from merchants import exports  # noqa: F401  (registers the export task)
+        from wsmonitor.roles import EXTRA_ROLE_PERMISSIONS
+
+        EXTRA_ROLE_PERMISSIONS.setdefault("Regulator", []).extend(_WORK)
+        EXTRA_ROLE_PERMISSIONS.setdefault("Supervisor", []).extend(
+            [
+                *_WORK,
+                "merchants.publish_consumerwarning",
+                "merchants.decide_exceptionproposal",
+                "merchants.change_exceptionproposal",
+            ]
+        )
+        EXTRA_ROLE_PERMISSIONS.setdefault("Auditor", []).extend(_READ)

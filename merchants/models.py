@@ -244,3 +244,267 @@ class RiskComponent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.points:+.1f}"
+
+
+# --- Regulator workspace ------------------------------------------------------------------------
+
+
+class ReviewQueueEntry(Merchant):
+    """The review queue in the admin: merchants above the risk threshold, most risky first."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("review queue entry")
+        verbose_name_plural = _("review queue")
+
+
+class Dashboard(Merchant):
+    """Stands for the dashboard page in the admin index (no rows of its own)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("dashboard")
+        verbose_name_plural = _("dashboard")
+        default_permissions = ("view",)
+
+
+class MerchantClaim(models.Model):
+    """Who is working on a merchant, so two regulators do not; expires on its own."""
+
+    merchant = models.OneToOneField(
+        Merchant, verbose_name=_("merchant"), on_delete=models.CASCADE, related_name="claim"
+    )
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("claimed by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    claimed_at = models.DateTimeField(_("claimed at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("claim expires"))
+
+    class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+
+    def __str__(self) -> str:
+        return f"{self.merchant} → {self.claimed_by}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires_at > timezone.now()
+
+
+class EnforcementAction(models.Model):
+    """What a regulator did about a merchant; written only by ``merchants.actions``."""
+
+    class Kind(models.TextChoices):
+        WARNING = "warning", _("Warning")
+        WATCH_LIST = "watch_list", _("Watch-list")
+        FREEZE_REQUEST = "freeze_request", _("Request to freeze the account")
+        REFERRAL = "referral", _("Referral to another department")
+        CLEARANCE = "clearance", _("Clearance")
+
+    class Department(models.TextChoices):
+        POLICE = "police", _("Public security (公安) — fraud, phishing")
+        CAC = "cac", _("Cyberspace administration (网信)")
+        TELECOM = "telecom", _("Communications administration (通信管理局)")
+        CULTURE = "culture", _("Culture and tourism (文化和旅游)")
+
+    merchant = models.ForeignKey(
+        Merchant, verbose_name=_("merchant"), on_delete=models.PROTECT, related_name="actions"
+    )
+    kind = models.CharField(_("action"), max_length=20, choices=Kind.choices, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("taken by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"))
+    text = models.TextField(_("notice text"), blank=True)
+    department = models.CharField(
+        _("department"), max_length=20, choices=Department.choices, blank=True
+    )
+    due_on = models.DateField(_("answer due"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closing_note = models.CharField(_("closing note"), max_length=500, blank=True)
+    status_before = models.CharField(_("status before"), max_length=20)
+    status_after = models.CharField(_("status after"), max_length=20)
+    created_at = models.DateTimeField(_("taken at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("enforcement action")
+        verbose_name_plural = _("enforcement actions")
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("act_on_merchant", _("Can review findings and take enforcement actions")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.merchant}"
+
+    @property
+    def is_open_referral(self) -> bool:
+        return self.kind == self.Kind.REFERRAL and self.closed_at is None
+
+
+class ConsumerWarning(models.Model):
+    """A public 消费警示. Drafted by regulators (a warning action drafts one), published by a
+    supervisor; only published ones appear on /warnings/ and the feed."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    merchant = models.ForeignKey(
+        Merchant,
+        verbose_name=_("merchant"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consumer_warnings",
+    )
+    region_code = models.CharField(_("region code"), max_length=6, db_index=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("drafted by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("drafted at"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("consumer warning")
+        verbose_name_plural = _("consumer warnings")
+        ordering = ["-published_at", "-created_at"]
+        permissions = [("publish_consumerwarning", _("Can publish consumer warnings"))]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("merchants:warning", args=[self.pk])
+
+
+class ExceptionProposal(models.Model):
+    """A dismissal "not a claim" proposes an exception phrase for the rule that matched; a
+    supervisor approves it (the phrase joins the rule's exceptions, a lexicon version is
+    published) or rejects it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    finding = models.ForeignKey(
+        Finding, verbose_name=_("finding"), on_delete=models.CASCADE, related_name="+"
+    )
+    rule_id = models.CharField(_("rule id"), max_length=60)
+    term = models.CharField(_("term"), max_length=500)
+    phrase = models.CharField(
+        _("exception phrase"),
+        max_length=200,
+        help_text=_("Must contain the term; the rule will not match inside this phrase."),
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    lexicon_version = models.ForeignKey(
+        "lexicon.LexiconVersion",
+        verbose_name=_("published in version"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("lexicon exception proposal")
+        verbose_name_plural = _("lexicon exception proposals")
+        ordering = ["-proposed_at"]
+        permissions = [("decide_exceptionproposal", _("Can approve lexicon exceptions"))]
+
+    def __str__(self) -> str:
+        return f"{self.phrase} ({self.rule_id})"
+
+
+class ExportJob(models.Model):
+    """A CSV/XLSX export running in the background; personal data masked by default."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    kind = models.CharField(_("list"), max_length=30)
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    ids = models.JSONField(_("selected rows"), default=list, blank=True)
+    mask_pii = models.BooleanField(_("personal data masked"), default=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    done = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), upload_to="exports/", blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}.{self.format} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return 0 if not self.total else min(100, round(100 * self.done / self.total))
