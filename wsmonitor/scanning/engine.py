@@ -136,12 +136,20 @@ def _is_alnum_ascii(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
+# A hit's "template": what a finding of it reports besides its span, as one tuple
+# (rule index, term, category, rule id, severity, legal basis).
+_RI, _TERM, _CAT, _RID, _SEV, _LAW = range(6)
+# score_of() of a single finding, by severity (the same arithmetic)
+_SCORE1 = tuple(round(1.0 - (1.0 - sev / 10.0), 4) for sev in range(6))
+
+
 @dataclass(frozen=True, slots=True)
 class _Deny:
     rule: int  # index into Scanner._rules
     term: str  # canonical term reported
     latin_start: bool
     latin_end: bool
+    tmpl: tuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +201,11 @@ class Scanner:
                 },
             )
 
+        tmpl = [
+            (i, r.term, r.category, r.rule_id, r.severity, r.legal_basis)
+            for i, r in enumerate(rules)
+        ]
+        self._tmpl: tuple[tuple, ...] = tuple(tmpl)
         by_term: dict[str, list[int]] = {}
         for i, r in enumerate(rules):
             if r.mode == "pattern":
@@ -206,7 +219,7 @@ class Scanner:
             else:
                 key = nt(r.term)
                 slot(key)["denies"].append(
-                    _Deny(i, r.term, _is_alnum_ascii(key[0]), _is_alnum_ascii(key[-1]))
+                    _Deny(i, r.term, _is_alnum_ascii(key[0]), _is_alnum_ascii(key[-1]), tmpl[i])
                 )
                 by_term.setdefault(r.term, []).append(i)
             for ex in r.exceptions:
@@ -217,7 +230,13 @@ class Scanner:
             key = nt(v.variant)
             for i in by_term.get(v.canonical, ()):
                 slot(key)["denies"].append(
-                    _Deny(i, v.canonical, _is_alnum_ascii(key[0]), _is_alnum_ascii(key[-1]))
+                    _Deny(
+                        i,
+                        v.canonical,
+                        _is_alnum_ascii(key[0]),
+                        _is_alnum_ascii(key[-1]),
+                        (i, v.canonical, *tmpl[i][_CAT:]),
+                    )
                 )
         for a in lexicon.allow:
             slot(nt(a.phrase))["allow"] = True
@@ -237,24 +256,51 @@ class Scanner:
 
         keys = list(actions)
         self._keys = keys
-        self._actions: tuple[_Action, ...] = tuple(
-            _Action(
+        # Per automaton key: the templates of its hits when it is only plain deny terms (mode
+        # substring, no Latin boundary, no context rule), which then need no check but the
+        # allow-phrase/exception one; None for every other key (see _resolve_slow).
+        fast: list[tuple | None] = []
+        slow: dict[int, _Action] = {}
+        for pid, a in enumerate(actions[k] for k in keys):
+            denies = a["denies"]
+            if (
+                denies
+                and not (a["allow"] or a["excepts"] or a["anchors"] or a["brands"])
+                and a["cue"] is None
+                and all(self._plain(d) for d in denies)
+            ):
+                fast.append(tuple(d.tmpl for d in denies))
+                continue
+            fast.append(None)
+            slow[pid] = _Action(
                 allow=a["allow"],
                 excepts=frozenset(a["excepts"]),
-                denies=tuple(a["denies"]),
+                denies=tuple(denies),
                 anchors=tuple(a["anchors"]),
                 brands=tuple(a["brands"]),
                 cue=a["cue"],
             )
-            for a in (actions[k] for k in keys)
-        )
+        self._fast = fast
+        self._slow = slow
         self._ac = ahocorasick_rs.AhoCorasick(keys) if keys else None
+        self._find = self._ac.find_matches_as_indexes if self._ac is not None else None
+        self._prepare = self._norm.prepare
         self._official = frozenset(h.domain.lower() for h in lexicon.hosts if h.kind == "official")
         self._lures = tuple(h.brand for h in lexicon.hosts)
         words = [nt(r.term) for r in rules if r.mode in ("word", "claim")]
         # only deny terms: exceptions and allow-phrases are handled by span containment, and as
         # jieba words they would swallow the terms they contain (顶级的复刻 → 复刻 not a word).
         self._words = WordChecker(w for w in words if not w.isascii())
+
+    def _plain(self, d: _Deny) -> bool:
+        rule = self._rules[d.rule]
+        return (
+            rule.mode == "substring"
+            and not d.latin_start
+            and not d.latin_end
+            and (rule.term, rule.rule_id) not in self._contexts
+            and ("*", rule.rule_id) not in self._contexts
+        )
 
     # -- construction helpers -------------------------------------------------------------
     @classmethod
@@ -267,12 +313,11 @@ class Scanner:
             raise TypeError(f"text must be str, not {type(text).__name__}")
         if not text or self._ac is None:
             return EMPTY_RESULT
-        norm = self._norm.normalize(text)
-        t = norm.text
-        matches = self._ac.find_matches_as_indexes(t, overlapping=True)
+        t, offsets = self._prepare(text)
+        matches = self._find(t, overlapping=True)
         if not matches:
             return EMPTY_RESULT
-        return self._resolve(text, t, norm.offsets.to_original, matches)
+        return self._resolve(text, t, offsets, matches)
 
     def scan_many(self, texts: Iterable[str]) -> list[ScanResult]:
         """Scan many texts; same results as ``[scan(t) for t in texts]``, but normalisation and
@@ -298,37 +343,54 @@ class Scanner:
             return [EMPTY_RESULT] * len(chunk)
         if len(chunk) == 1 or any(SEPARATOR in x for x in chunk):
             return [self.scan(x) for x in chunk]
-        norm = self._norm.normalize(SEPARATOR.join(chunk))
-        bt = norm.text
+        bt, big = self._prepare(SEPARATOR.join(chunk))
         seps = [m.start() for m in _SEPARATOR_RE.finditer(bt)]
         if len(seps) != len(chunk) - 1:  # pragma: no cover - defensive
             return [self.scan(x) for x in chunk]
         starts = [0, *(p + 1 for p in seps)]
         ends = [*seps, len(bt)]
         buckets: list[list[tuple[int, int, int]]] = [[] for _ in chunk]
-        for pid, s, e in self._ac.find_matches_as_indexes(bt, overlapping=True):
+        for pid, s, e in self._find(bt, overlapping=True):
             k = bisect_right(seps, s)
             base = starts[k]
             buckets[k].append((pid, s - base, e - base))
         results: list[ScanResult] = []
         ostart = 0
-        big_to_orig = norm.offsets.to_original
         for k, x in enumerate(chunk):
             if buckets[k]:
-                base_n, base_o = starts[k], ostart
-
-                def to_orig(s, e, base_n=base_n, base_o=base_o):
-                    a, b = big_to_orig(s + base_n, e + base_n)
-                    return a - base_o, b - base_o
-
-                results.append(self._resolve(x, bt[starts[k] : ends[k]], to_orig, buckets[k]))
+                offsets = None if big is None else _Shifted(big, starts[k], ostart)
+                results.append(self._resolve(x, bt[starts[k] : ends[k]], offsets, buckets[k]))
             else:
                 results.append(EMPTY_RESULT)
             ostart += len(x) + 1
         return results
 
-    def _resolve(self, text: str, t: str, to_orig, matches) -> ScanResult:
-        actions = self._actions
+    def _resolve(self, text: str, t: str, offsets, matches) -> ScanResult:
+        """Turn automaton matches into a result. ``offsets`` maps normalised spans back to the
+        original text (None: unchanged). Keys made only of plain deny terms become hits by a
+        table lookup; every other key goes through _resolve_slow."""
+        fast = self._fast
+        hits: list[tuple[int, int, tuple]] = []  # (start, end, template)
+        slow = None
+        for m in matches:
+            f = fast[m[0]]
+            if f is None:
+                if slow is None:
+                    slow = [m]
+                else:
+                    slow.append(m)
+            elif len(f) == 1:
+                hits.append((m[1], m[2], f[0]))
+            else:
+                s, e = m[1], m[2]
+                for x in f:
+                    hits.append((s, e, x))
+        if slow is None:
+            return self._explain(text, offsets, hits, None)
+        return self._resolve_slow(text, t, offsets, slow, hits)
+
+    def _resolve_slow(self, text, t, offsets, matches, plain) -> ScanResult:
+        actions = self._slow
         allow: list[tuple[int, int]] = []
         excepts: list[tuple[int, int, frozenset[int]]] = []
         cands: list[tuple[int, int, _Deny]] = []
@@ -353,7 +415,6 @@ class Scanner:
             if a.cue is not None:
                 cues.append(a.cue)
 
-        hits: list[tuple[int, int, int, str]] = []  # (s, e, rule index, term)
         rules = self._rules
         n = len(t)
         in_allow = _SpanIndex(allow) if allow else None
@@ -362,15 +423,25 @@ class Scanner:
             for r in rs:
                 exc_by_rule.setdefault(r, []).append((a0, a1))
         exc_index: dict[int, _SpanIndex] = {}
-        for s, e, d in cands:
+
+        def excepted(s: int, e: int, ri: int) -> bool:
             if in_allow is not None and in_allow.covers(s, e):
-                continue
-            if d.rule in exc_by_rule:
-                idx = exc_index.get(d.rule)
+                return True
+            if ri in exc_by_rule:
+                idx = exc_index.get(ri)
                 if idx is None:
-                    idx = exc_index[d.rule] = _SpanIndex(exc_by_rule[d.rule])
+                    idx = exc_index[ri] = _SpanIndex(exc_by_rule[ri])
                 if idx.covers(s, e):
-                    continue
+                    return True
+            return False
+
+        if in_allow is not None or exc_by_rule:
+            hits = [h for h in plain if not excepted(h[0], h[1], h[2][_RI])]
+        else:
+            hits = plain
+        for s, e, d in cands:
+            if excepted(s, e, d.rule):
+                continue
             if d.latin_start and s > 0 and _is_alnum_ascii(t[s - 1]):
                 continue
             if d.latin_end and e < n and _is_alnum_ascii(t[e]):
@@ -386,12 +457,12 @@ class Scanner:
                     continue
             if self._contexts and not self._context_ok(t, s, e, rule):
                 continue
-            hits.append((s, e, d.rule, d.term))
+            hits.append((s, e, d.tmpl))
 
         for s, e, ri in anchors:
             rule = rules[ri]
             if rule.mode == "host":
-                hits.extend(self._host_hits(text, to_orig, s, e, ri))
+                hits.extend(self._host_hits(text, offsets, s, e, ri))
                 continue
             pat = self._patterns[ri]
             lo = max(0, s - 40)
@@ -406,17 +477,12 @@ class Scanner:
                         continue
                     if self._contexts and not self._context_ok(t, ms, me, rule):
                         continue
-                    hits.append((ms, me, ri, rule.term))
+                    hits.append((ms, me, self._tmpl[ri]))
         if brands:
             hits.extend(self._brand_hits(t, brands))
         if not hits:
             return EMPTY_RESULT
-
-        findings = self._explain(text, to_orig, hits)
-        if cues:
-            return ScanResult((), 0.0, (), findings, tuple(dict.fromkeys(cues)))
-        cats = tuple(sorted({f.category for f in findings}))
-        return ScanResult(cats, score_of(findings), findings)
+        return self._explain(text, offsets, hits, cues)
 
     # -- helpers ----------------------------------------------------------------------------
     def _context_ok(self, t: str, s: int, e: int, rule: Rule) -> bool:
@@ -437,6 +503,7 @@ class Scanner:
     def _brand_hits(self, t: str, brands: list[tuple[int, int, int]]):
         ri = self._brand_rule
         assert ri is not None
+        tmpl = self._tmpl[ri]
         seen: set[tuple[int, int]] = set()
         for s, e, bi in brands:
             if (_is_alnum_ascii(t[s]) and s > 0 and _is_alnum_ascii(t[s - 1])) or (
@@ -453,10 +520,10 @@ class Scanner:
                     span = (min(s, ps), max(e, pe))
                     if span not in seen:
                         seen.add(span)
-                        yield (span[0], span[1], ri, self._brands[bi].brand)
+                        yield (span[0], span[1], (ri, self._brands[bi].brand, *tmpl[_CAT:]))
 
-    def _host_hits(self, text: str, to_orig, s: int, e: int, ri: int):
-        os_, oe = to_orig(s, e)
+    def _host_hits(self, text: str, offsets, s: int, e: int, ri: int):
+        os_, oe = (s, e) if offsets is None else offsets.to_original(s, e)
         found = extract_host(text, os_, oe)
         if found is None:
             return
@@ -465,44 +532,77 @@ class Scanner:
             return
         dom = registrable_domain(host)
         label = self._rules[ri].term
-        yield (-hs - 1, -he - 1, ri, f"{label}@{dom}")  # negative: already original offsets
+        # negative offsets: already in the original text
+        yield (-hs - 1, -he - 1, (ri, f"{label}@{dom}", *self._tmpl[ri][_CAT:]))
 
-    def _explain(self, text: str, to_orig, hits) -> tuple[Finding, ...]:
-        rules = self._rules
-        mapped = []
-        for s, e, ri, term in hits:
-            os_, oe = (-s - 1, -e - 1) if s < 0 else to_orig(s, e)  # host hits: original offsets
-            mapped.append((os_, -oe, ri, term))
-        # within one category, drop a hit contained in an earlier, longer (or equal) one
-        mapped.sort()
-        out: list[Finding] = []
-        max_end: dict[str, int] = {}
+    def _explain(self, text: str, offsets, hits, cues) -> ScanResult:
         n = len(text)
-        for os_, neg_oe, ri, term in mapped:
-            oe = -neg_oe
-            rule = rules[ri]
-            cat = rule.category
-            if oe <= max_end.get(cat, -1):
+        if len(hits) == 1:
+            s, e, x = hits[0]
+            if s < 0:  # host hit: original offsets
+                s, e = -s - 1, -e - 1
+            elif offsets is not None:
+                s, e = offsets.to_original(s, e)
+            finding = _finding(text, n, s, e, x)
+            if cues:
+                return ScanResult((), 0.0, (), (finding,), tuple(dict.fromkeys(cues)))
+            return ScanResult((x[_CAT],), _SCORE1[x[_SEV]], (finding,))
+        items = []
+        for s, e, x in hits:
+            if s < 0:
+                s, e = -s - 1, -e - 1
+            elif offsets is not None:
+                s, e = offsets.to_original(s, e)
+            items.append((s, -e, x[_RI], x[_TERM], x))
+        # within one category, drop a hit contained in an earlier, longer (or equal) one
+        items.sort()
+        kept = []
+        max_end: dict[str, int] = {}
+        for s, neg_e, _ri, _term, x in items:
+            e = -neg_e
+            cat = x[_CAT]
+            if e <= max_end.get(cat, -1):
                 continue
-            max_end[cat] = oe
-            lo = max(0, os_ - CONTEXT_CHARS)
-            hi = min(n, oe + CONTEXT_CHARS)
-            ctx = text[lo:hi].replace("\n", " ")
-            out.append(
-                Finding(
-                    category=cat,
-                    rule=rule.rule_id,
-                    term=term,
-                    matched=text[os_:oe],
-                    start=os_,
-                    end=oe,
-                    severity=rule.severity,
-                    context=("…" if lo else "") + ctx + ("…" if hi < n else ""),
-                    legal_basis=rule.legal_basis,
-                )
-            )
-        out.sort(key=lambda f: (f.start, f.end, f.rule))
-        return tuple(out)
+            max_end[cat] = e
+            kept.append((s, e, x))
+        if len(kept) > 1:
+            kept.sort(key=_final_order)
+        findings = tuple([_finding(text, n, s, e, x) for s, e, x in kept])
+        if cues:
+            return ScanResult((), 0.0, (), findings, tuple(dict.fromkeys(cues)))
+        cats = tuple(max_end) if len(max_end) == 1 else tuple(sorted(max_end))
+        return ScanResult(cats, score_of(findings), findings)
+
+
+def _final_order(k):
+    return (k[0], k[1], k[2][_RID])
+
+
+def _finding(text: str, n: int, s: int, e: int, x: tuple) -> Finding:
+    lo = s - CONTEXT_CHARS if s > CONTEXT_CHARS else 0
+    hi = e + CONTEXT_CHARS
+    if hi < n:
+        ctx = text[lo:hi].replace("\n", " ") + "…"
+    else:
+        ctx = text[lo:].replace("\n", " ")
+    return Finding(
+        x[_CAT], x[_RID], x[_TERM], text[s:e], s, e, x[_SEV], "…" + ctx if lo else ctx, x[_LAW]
+    )
+
+
+class _Shifted:
+    """The offset map of one text inside a batch (scan_many)."""
+
+    __slots__ = ("_base_n", "_base_o", "_big")
+
+    def __init__(self, big, base_n: int, base_o: int):
+        self._big = big
+        self._base_n = base_n
+        self._base_o = base_o
+
+    def to_original(self, s: int, e: int) -> tuple[int, int]:
+        a, b = self._big.to_original(s + self._base_n, e + self._base_n)
+        return a - self._base_o, b - self._base_o
 
 
 class _SpanIndex:
