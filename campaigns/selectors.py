@@ -79,6 +79,12 @@ def public_campaign_search(query: str, *, limit: int = 20) -> list[Campaign]:
     return list(qs.order_by("-created_at")[:limit])
 
 
+def effective_terms(snapshot: Snapshot) -> dict:
+    """The terms standing for an observation: its latest correction's, else its own."""
+    latest = snapshot.corrections.order_by("-sequence").first()
+    return dict((latest or snapshot).terms)
+
+
 @dataclass(frozen=True)
 class TermRow:
     field: str
