@@ -130,7 +130,7 @@ def finding_review(
     finding: Finding,
     actor,
     decision: str,
-    reason: str,
+    reason: str = "",
     reason_code: str = "",
     ip: str | None = None,
 ) -> Finding:

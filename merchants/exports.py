@@ -58,7 +58,7 @@ def _merchant_rows(qs, masked: bool):
     for m in qs.prefetch_related("accounts"):
         yield [
             m.pk,
-            m.display_name,
+            mask_text(m.display_name) if masked else m.display_name,
             "; ".join(_account_label(a, masked) for a in m.accounts.all()),
             m.region_code,
             m.get_status_display(),
@@ -79,7 +79,7 @@ def _finding_rows(qs, masked: bool):
         context = mask_text(f.context) if masked else f.context
         yield [
             f.pk,
-            f.post.merchant.display_name,
+            mask_text(f.post.merchant.display_name) if masked else f.post.merchant.display_name,
             f.post.merchant.region_code,
             f.category,
             f.rule,
@@ -99,7 +99,7 @@ def _action_rows(qs, masked: bool):
     for a in qs.select_related("merchant", "actor"):
         yield [
             a.pk,
-            a.merchant.display_name,
+            mask_text(a.merchant.display_name) if masked else a.merchant.display_name,
             a.merchant.region_code,
             a.get_kind_display(),
             mask_text(a.reason) if masked else a.reason,
