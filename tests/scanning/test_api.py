@@ -120,3 +120,33 @@ def test_scan_many_equals_scan_on_the_dev_set():
     texts = [json.loads(x)["text"] for x in path.read_text(encoding="utf-8").splitlines()]
     texts += ["", "高\u200b仿", "wxpay-secure.xyz 付款", "高(gao)收(shou)益", "\uffff高仿"]
     assert scanner.scan_many(texts) == [scanner.scan(t) for t in texts]
+
+
+def test_scanner_findings_behave_like_constructed_ones():
+    """Scanner-built findings compute matched/context on first use; to the caller they are the
+    same frozen dataclass as one built with every field."""
+    import copy
+    import pickle
+
+    text = "前面有很多很多很多字，这里是高*仿LV包包\n全网最低价，后面还有很多很多很多字"
+    found = Scanner.from_lexicon().scan(text).findings
+    assert found
+    for f in found:
+        again = pickle.loads(pickle.dumps(f))  # noqa: S301 - our own bytes
+        full = Finding(**{k.name: getattr(f, k.name) for k in dataclasses.fields(Finding)})
+        assert f == full == again == copy.copy(f) == copy.deepcopy(f)
+        assert hash(f) == hash(full) == hash(again)
+        assert repr(f) == repr(full)
+        assert dataclasses.asdict(f) == f.to_dict() == full.to_dict()
+        assert dataclasses.replace(f, start=0) == dataclasses.replace(full, start=0)
+        assert f.matched == text[f.start : f.end]
+        assert "\n" not in f.context and f.context.strip("…") in text.replace("\n", " ")
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            f.context = "x"  # type: ignore[misc]
+        with pytest.raises(AttributeError):
+            f.no_such_field  # noqa: B018
+    fresh = Scanner.from_lexicon().scan(text).findings
+    assert fresh == found  # equality before matched/context were read
+    unpickled = pickle.loads(pickle.dumps(fresh))  # noqa: S301 - our own bytes
+    assert unpickled == found
+    assert all("_text" not in vars(f) for f in unpickled)  # the text is not pickled

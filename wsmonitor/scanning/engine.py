@@ -19,6 +19,7 @@ from .urls import extract_host, host_is_official, registrable_domain
 
 CONTEXT_CHARS = 15
 NEGATORS = frozenset("不没無无非未勿别禁莫")
+_NEGATION_RE = re.compile("[" + "".join(sorted(NEGATORS)) + "]")
 NEGATION_WINDOW = 6
 PRICE_WINDOW = 30
 BATCH_POSTS = 256
@@ -31,9 +32,15 @@ _PRICE_RE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Finding:
-    """One rule matched in one text. ``start``/``end`` index the original text."""
+    """One rule matched in one text. ``start``/``end`` index the original text.
+
+    A finding built by the scanner computes ``matched`` and ``context`` from the original text on
+    first access (most consumers compare spans and rules and never read them); afterwards they
+    are plain attributes. Equality, hashing, ``repr``, ``dataclasses.asdict``/``replace`` and
+    pickling see the same values as for a finding built with every field given.
+    """
 
     category: str
     rule: str
@@ -44,6 +51,31 @@ class Finding:
     severity: int
     context: str
     legal_basis: str
+
+    def __getattr__(self, name: str):
+        # only reached when the attribute is missing, i.e. for the lazy fields of a finding
+        # built by the scanner (which keeps the original text under "_text")
+        d = self.__dict__
+        text = d.get("_text")
+        if text is None or name not in ("matched", "context"):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        if name == "matched":
+            value = text[d["start"] : d["end"]]
+        else:
+            value = _context_of(text, d["start"], d["end"])
+        d[name] = value
+        return value
+
+    def __getstate__(self) -> dict:
+        d = dict(self.__dict__)
+        if "_text" in d:  # pickle the computed values, not the whole text
+            d.pop("_text")
+            d["matched"] = self.matched
+            d["context"] = self.context
+        return d
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
 
     def to_dict(self) -> dict:
         return {
@@ -57,6 +89,43 @@ class Finding:
             "context": self.context,
             "legal_basis": self.legal_basis,
         }
+
+
+def _context_of(text: str, s: int, e: int) -> str:
+    """The snippet of ``text`` around [s, e): CONTEXT_CHARS either side, newlines as spaces."""
+    n = len(text)
+    lo = s - CONTEXT_CHARS if s > CONTEXT_CHARS else 0
+    hi = e + CONTEXT_CHARS
+    if hi < n:
+        ctx = text[lo:hi].replace("\n", " ") + "…"
+    else:
+        ctx = text[lo:].replace("\n", " ")
+    return "…" + ctx if lo else ctx
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _finding(text: str, s: int, e: int, x: tuple) -> Finding:
+    """A scanner-built finding of template ``x`` at [s, e) of ``text`` (matched and context are
+    computed on first access)."""
+    f = _new(Finding)
+    _set(
+        f,
+        "__dict__",
+        {
+            "category": x[2],
+            "rule": x[3],
+            "term": x[1],
+            "start": s,
+            "end": e,
+            "severity": x[4],
+            "legal_basis": x[5],
+            "_text": text,
+        },
+    )
+    return f
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,7 +344,7 @@ class Scanner:
             slow[pid] = _Action(
                 allow=a["allow"],
                 excepts=frozenset(a["excepts"]),
-                denies=tuple(denies),
+                denies=tuple(self._checked(d) for d in denies),
                 anchors=tuple(a["anchors"]),
                 brands=tuple(a["brands"]),
                 cue=a["cue"],
@@ -291,6 +360,23 @@ class Scanner:
         # only deny terms: exceptions and allow-phrases are handled by span containment, and as
         # jieba words they would swallow the terms they contain (顶级的复刻 → 复刻 not a word).
         self._words = WordChecker(w for w in words if not w.isascii())
+
+    def _checked(self, d: _Deny) -> tuple:
+        """What a deny hit of a slow key must pass: (rule index, Latin start, Latin end, jieba word
+        check, negation check, context rules or None, template)."""
+        rule = self._rules[d.rule]
+        ctxs = self._contexts.get((rule.term, rule.rule_id)) or self._contexts.get(
+            ("*", rule.rule_id)
+        )
+        return (
+            d.rule,
+            d.latin_start,
+            d.latin_end,
+            rule.mode in ("word", "claim") and not (d.latin_start and d.latin_end),
+            rule.mode == "claim",
+            tuple(ctxs) if ctxs else None,
+            d.tmpl,
+        )
 
     def _plain(self, d: _Deny) -> bool:
         rule = self._rules[d.rule]
@@ -393,7 +479,7 @@ class Scanner:
         actions = self._slow
         allow: list[tuple[int, int]] = []
         excepts: list[tuple[int, int, frozenset[int]]] = []
-        cands: list[tuple[int, int, _Deny]] = []
+        cands: list[tuple[int, int, tuple]] = []
         anchors: list[tuple[int, int, int]] = []
         brands: list[tuple[int, int, int]] = []
         cues: list[str] = []
@@ -435,29 +521,26 @@ class Scanner:
                     return True
             return False
 
-        if in_allow is not None or exc_by_rule:
+        check_exc = in_allow is not None or bool(exc_by_rule)
+        if check_exc:
             hits = [h for h in plain if not excepted(h[0], h[1], h[2][_RI])]
         else:
             hits = plain
-        for s, e, d in cands:
-            if excepted(s, e, d.rule):
+        neg = _NEGATION_RE.search
+        for s, e, (ri, latin_start, latin_end, word, claim, ctxs, tmpl) in cands:
+            if check_exc and excepted(s, e, ri):
                 continue
-            if d.latin_start and s > 0 and _is_alnum_ascii(t[s - 1]):
+            if latin_start and s > 0 and _is_alnum_ascii(t[s - 1]):
                 continue
-            if d.latin_end and e < n and _is_alnum_ascii(t[e]):
+            if latin_end and e < n and _is_alnum_ascii(t[e]):
                 continue
-            rule = rules[d.rule]
-            mode = rule.mode
-            if mode != "substring":
-                if mode == "claim" and any(
-                    c in NEGATORS for c in t[max(0, s - NEGATION_WINDOW) : s]
-                ):
-                    continue
-                if not (d.latin_start and d.latin_end) and not self._words.is_word(t, s, e):
-                    continue
-            if self._contexts and not self._context_ok(t, s, e, rule):
+            if claim and neg(t, s - NEGATION_WINDOW if s > NEGATION_WINDOW else 0, s):
                 continue
-            hits.append((s, e, d.tmpl))
+            if word and not self._words.is_word(t, s, e):
+                continue
+            if ctxs is not None and not _context_ok(t, s, e, ctxs):
+                continue
+            hits.append((s, e, tmpl))
 
         for s, e, ri in anchors:
             rule = rules[ri]
@@ -469,8 +552,8 @@ class Scanner:
             for m in pat.finditer(t, lo, min(n, e + 40)):
                 ms, me = m.span()
                 if ms < e and me > s and me > ms:
-                    if rule.category == "false_ad" and any(
-                        c in NEGATORS for c in t[max(0, ms - NEGATION_WINDOW) : ms]
+                    if rule.category == "false_ad" and _NEGATION_RE.search(
+                        t, max(0, ms - NEGATION_WINDOW), ms
                     ):
                         continue
                     if in_allow is not None and in_allow.covers(ms, me):
@@ -489,16 +572,7 @@ class Scanner:
         ctxs = self._contexts.get((rule.term, rule.rule_id)) or self._contexts.get(
             ("*", rule.rule_id)
         )
-        if not ctxs:
-            return True
-        for c in ctxs:
-            window = t[max(0, s - c.window) : e + c.window]
-            present = any(w in window for w in c.words)
-            if c.kind == "require" and not present:
-                return False
-            if c.kind == "unless" and present:
-                return False
-        return True
+        return _context_ok(t, s, e, ctxs) if ctxs else True
 
     def _brand_hits(self, t: str, brands: list[tuple[int, int, int]]):
         ri = self._brand_rule
@@ -536,14 +610,13 @@ class Scanner:
         yield (-hs - 1, -he - 1, (ri, f"{label}@{dom}", *self._tmpl[ri][_CAT:]))
 
     def _explain(self, text: str, offsets, hits, cues) -> ScanResult:
-        n = len(text)
         if len(hits) == 1:
             s, e, x = hits[0]
             if s < 0:  # host hit: original offsets
                 s, e = -s - 1, -e - 1
             elif offsets is not None:
                 s, e = offsets.to_original(s, e)
-            finding = _finding(text, n, s, e, x)
+            finding = _finding(text, s, e, x)
             if cues:
                 return ScanResult((), 0.0, (), (finding,), tuple(dict.fromkeys(cues)))
             return ScanResult((x[_CAT],), _SCORE1[x[_SEV]], (finding,))
@@ -567,27 +640,26 @@ class Scanner:
             kept.append((s, e, x))
         if len(kept) > 1:
             kept.sort(key=_final_order)
-        findings = tuple([_finding(text, n, s, e, x) for s, e, x in kept])
+        findings = tuple([_finding(text, s, e, x) for s, e, x in kept])
         if cues:
             return ScanResult((), 0.0, (), findings, tuple(dict.fromkeys(cues)))
         cats = tuple(max_end) if len(max_end) == 1 else tuple(sorted(max_end))
         return ScanResult(cats, score_of(findings), findings)
 
 
+def _context_ok(t: str, s: int, e: int, ctxs) -> bool:
+    for c in ctxs:
+        window = t[max(0, s - c.window) : e + c.window]
+        present = any(w in window for w in c.words)
+        if c.kind == "require" and not present:
+            return False
+        if c.kind == "unless" and present:
+            return False
+    return True
+
+
 def _final_order(k):
     return (k[0], k[1], k[2][_RID])
-
-
-def _finding(text: str, n: int, s: int, e: int, x: tuple) -> Finding:
-    lo = s - CONTEXT_CHARS if s > CONTEXT_CHARS else 0
-    hi = e + CONTEXT_CHARS
-    if hi < n:
-        ctx = text[lo:hi].replace("\n", " ") + "…"
-    else:
-        ctx = text[lo:].replace("\n", " ")
-    return Finding(
-        x[_CAT], x[_RID], x[_TERM], text[s:e], s, e, x[_SEV], "…" + ctx if lo else ctx, x[_LAW]
-    )
 
 
 class _Shifted:
