@@ -227,10 +227,15 @@ def merchant_timeline(merchant, user):
 
 
 def merchant_public_facts(merchant):
-    """Safe public facts: how many of the merchant's campaigns changed terms against consumers."""
+    """Safe public facts: how many of the merchant's campaigns changed terms against consumers.
+    Labels are already translated (the merchant page shows unknown labels as they come)."""
+    from django.utils.translation import gettext as _
+
     qs = Campaign.objects.filter(merchant=merchant)
+    if not qs.exists():
+        return []
     with_breach = qs.filter(breaches__retracted_at__isnull=True).distinct().count()
     return [
-        {"label": "campaigns", "value": qs.count()},
-        {"label": "campaigns_with_breaches", "value": with_breach},
+        {"label": _("Likes-for-gift campaigns on record"), "value": qs.count()},
+        {"label": _("Campaigns that changed terms against consumers"), "value": with_breach},
     ]

@@ -42,8 +42,8 @@ def test_public_facts_are_counts_only(make_campaign):
     campaign = make_campaign()
     snapshot_record(campaign=campaign, observed_deleted=True, captured_at=at("2025-11-02"))
     assert merchant_public_facts(campaign.merchant) == [
-        {"label": "campaigns", "value": 1},
-        {"label": "campaigns_with_breaches", "value": 1},
+        {"label": "集赞活动记录", "value": 1},
+        {"label": "作出不利于消费者变更或提前删除的活动", "value": 1},
     ]
 
 
