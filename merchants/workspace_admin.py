@@ -220,6 +220,7 @@ class WorkspaceMerchantMixin:
                 merchant=merchant, kind=EnforcementAction.Kind.REFERRAL, closed_at__isnull=True
             ),
             "ws_category_labels": CATEGORY_LABELS,
+            "ws_uscc_validity": self.uscc_validity(merchant),
         }
         return super().change_view(request, object_id, form_url, extra)
 
