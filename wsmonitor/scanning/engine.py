@@ -6,7 +6,7 @@ import re
 import threading
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
@@ -42,6 +42,20 @@ class Finding:
     pickling see the same values as for a finding built with every field given.
     """
 
+    # the fields, plus the original text of a scanner-built finding (not a field)
+    __slots__ = (
+        "_text",
+        "category",
+        "context",
+        "end",
+        "legal_basis",
+        "matched",
+        "rule",
+        "severity",
+        "start",
+        "term",
+    )
+
     category: str
     rule: str
     term: str
@@ -53,29 +67,26 @@ class Finding:
     legal_basis: str
 
     def __getattr__(self, name: str):
-        # only reached when the attribute is missing, i.e. for the lazy fields of a finding
-        # built by the scanner (which keeps the original text under "_text")
-        d = self.__dict__
-        text = d.get("_text")
-        if text is None or name not in ("matched", "context"):
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        if name == "matched":
-            value = text[d["start"] : d["end"]]
-        else:
-            value = _context_of(text, d["start"], d["end"])
-        d[name] = value
-        return value
+        # only reached for an unset slot: the lazy fields of a scanner-built finding
+        if name == "matched" or name == "context":
+            try:
+                text = _get_text(self)
+            except AttributeError:
+                text = None
+            if text is not None:
+                s, e = self.start, self.end
+                value = text[s:e] if name == "matched" else _context_of(text, s, e)
+                _set(self, name, value)
+                return value
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
-    def __getstate__(self) -> dict:
-        d = dict(self.__dict__)
-        if "_text" in d:  # pickle the computed values, not the whole text
-            d.pop("_text")
-            d["matched"] = self.matched
-            d["context"] = self.context
-        return d
+    def __getstate__(self) -> tuple:
+        # the field values (lazy ones computed), never the whole text
+        return tuple(getattr(self, name) for name in _FINDING_FIELDS)
 
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
+    def __setstate__(self, state: tuple) -> None:
+        for name, value in zip(_FINDING_FIELDS, state, strict=True):
+            _set(self, name, value)
 
     def to_dict(self) -> dict:
         return {
@@ -103,28 +114,32 @@ def _context_of(text: str, s: int, e: int) -> str:
     return "…" + ctx if lo else ctx
 
 
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
 _new = object.__new__
 _set = object.__setattr__
+_get_text = Finding._text.__get__  # type: ignore[attr-defined]
+_set_category = Finding.category.__set__  # type: ignore[attr-defined]
+_set_rule = Finding.rule.__set__  # type: ignore[attr-defined]
+_set_term = Finding.term.__set__  # type: ignore[attr-defined]
+_set_start = Finding.start.__set__  # type: ignore[attr-defined]
+_set_end = Finding.end.__set__  # type: ignore[attr-defined]
+_set_severity = Finding.severity.__set__  # type: ignore[attr-defined]
+_set_legal_basis = Finding.legal_basis.__set__  # type: ignore[attr-defined]
+_set_text = Finding._text.__set__  # type: ignore[attr-defined]
 
 
 def _finding(text: str, s: int, e: int, x: tuple) -> Finding:
-    """A scanner-built finding of template ``x`` at [s, e) of ``text`` (matched and context are
-    computed on first access)."""
+    """A scanner-built finding of template ``x`` (see _RI…_LAW) at [s, e) of ``text``; matched
+    and context are computed on first access."""
     f = _new(Finding)
-    _set(
-        f,
-        "__dict__",
-        {
-            "category": x[2],
-            "rule": x[3],
-            "term": x[1],
-            "start": s,
-            "end": e,
-            "severity": x[4],
-            "legal_basis": x[5],
-            "_text": text,
-        },
-    )
+    _set_category(f, x[2])
+    _set_rule(f, x[3])
+    _set_term(f, x[1])
+    _set_start(f, s)
+    _set_end(f, e)
+    _set_severity(f, x[4])
+    _set_legal_basis(f, x[5])
+    _set_text(f, text)
     return f
 
 
@@ -223,6 +238,7 @@ class _Deny:
 
 @dataclass(frozen=True, slots=True)
 class _Action:
+    other: bool = False  # anything besides denies
     allow: bool = False
     excepts: frozenset[int] = frozenset()
     denies: tuple[_Deny, ...] = ()
@@ -253,22 +269,24 @@ class Scanner:
         self._brand_rule: int | None = None
         self._brands = lexicon.brands
 
-        actions: dict[str, dict] = {}
+        # automaton key → key id, in order of first use; what each key does is kept in sparse
+        # maps (a dense lexicon has ~10k keys, nearly all plain deny terms)
+        ids: dict[str, int] = {}
 
-        def slot(key: str) -> dict:
+        def slot(key: str) -> int:
             if not key:
                 raise LexiconError("a term normalises to the empty string")
-            return actions.setdefault(
-                key,
-                {
-                    "allow": False,
-                    "excepts": set(),
-                    "denies": [],
-                    "anchors": [],
-                    "brands": [],
-                    "cue": None,
-                },
-            )
+            pid = ids.get(key)
+            if pid is None:
+                pid = ids[key] = len(ids)
+            return pid
+
+        denies: dict[int, list[_Deny]] = {}
+        excepts: dict[int, set[int]] = {}
+        anchors: dict[int, list[int]] = {}
+        brands: dict[int, list[int]] = {}
+        allow: set[int] = set()
+        cue: dict[int, str] = {}
 
         tmpl = [
             (i, r.term, r.category, r.rule_id, r.severity, r.legal_basis)
@@ -280,25 +298,25 @@ class Scanner:
             if r.mode == "pattern":
                 self._patterns[i] = re.compile(r.term)
                 for anchor in _anchors_of(r.term):
-                    slot(nt(anchor))["anchors"].append(i)
+                    anchors.setdefault(slot(nt(anchor)), []).append(i)
             elif r.mode == "host":
-                slot(nt(r.term))["anchors"].append(i)
+                anchors.setdefault(slot(nt(r.term)), []).append(i)
             elif r.mode == "brand":
                 self._brand_rule = i
             else:
                 key = nt(r.term)
-                slot(key)["denies"].append(
+                denies.setdefault(slot(key), []).append(
                     _Deny(i, r.term, _is_alnum_ascii(key[0]), _is_alnum_ascii(key[-1]), tmpl[i])
                 )
                 by_term.setdefault(r.term, []).append(i)
             for ex in r.exceptions:
-                slot(nt(ex))["excepts"].add(i)
+                excepts.setdefault(slot(nt(ex)), set()).add(i)
         for v in lexicon.variants:
             if v.kind == "glyph":
                 continue
             key = nt(v.variant)
             for i in by_term.get(v.canonical, ()):
-                slot(key)["denies"].append(
+                denies.setdefault(slot(key), []).append(
                     _Deny(
                         i,
                         v.canonical,
@@ -308,46 +326,43 @@ class Scanner:
                     )
                 )
         for a in lexicon.allow:
-            slot(nt(a.phrase))["allow"] = True
+            allow.add(slot(nt(a.phrase)))
         if self._brand_rule is not None:
             for bi, b in enumerate(lexicon.brands):
                 for name in (b.brand, *b.aliases):
-                    slot(nt(name))["brands"].append(bi)
+                    brands.setdefault(slot(nt(name)), []).append(bi)
 
         self._contexts: dict[tuple[str, str], list[_Context]] = {}
         for c in lexicon.contexts:
             if c.kind == "report":
                 for w in c.words:
-                    slot(nt(w))["cue"] = w
+                    cue[slot(nt(w))] = w
                 continue
             ctx = _Context(c.kind, c.window, tuple(nt(w) for w in c.words))
             self._contexts.setdefault((c.term, c.rule_id), []).append(ctx)
 
-        keys = list(actions)
+        keys = list(ids)
         self._keys = keys
         # Per automaton key: the templates of its hits when it is only plain deny terms (mode
         # substring, no Latin boundary, no context rule), which then need no check but the
         # allow-phrase/exception one; None for every other key (see _resolve_slow).
-        fast: list[tuple | None] = []
+        fast: list[tuple | None] = [None] * len(keys)
         slow: dict[int, _Action] = {}
-        for pid, a in enumerate(actions[k] for k in keys):
-            denies = a["denies"]
-            if (
-                denies
-                and not (a["allow"] or a["excepts"] or a["anchors"] or a["brands"])
-                and a["cue"] is None
-                and all(self._plain(d) for d in denies)
-            ):
-                fast.append(tuple(d.tmpl for d in denies))
+        for pid in range(len(keys)):
+            ds = denies.get(pid, ())
+            other = pid in allow or pid in excepts or pid in anchors or pid in brands
+            other = other or pid in cue
+            if ds and not other and all(self._plain(d) for d in ds):
+                fast[pid] = tuple(d.tmpl for d in ds)
                 continue
-            fast.append(None)
             slow[pid] = _Action(
-                allow=a["allow"],
-                excepts=frozenset(a["excepts"]),
-                denies=tuple(self._checked(d) for d in denies),
-                anchors=tuple(a["anchors"]),
-                brands=tuple(a["brands"]),
-                cue=a["cue"],
+                other=other,
+                allow=pid in allow,
+                excepts=frozenset(excepts.get(pid, ())),
+                denies=tuple(self._checked(d) for d in ds),
+                anchors=tuple(anchors.get(pid, ())),
+                brands=tuple(brands.get(pid, ())),
+                cue=cue.get(pid),
             )
         self._fast = fast
         self._slow = slow
@@ -477,37 +492,48 @@ class Scanner:
 
     def _resolve_slow(self, text, t, offsets, matches, plain) -> ScanResult:
         actions = self._slow
-        allow: list[tuple[int, int]] = []
-        excepts: list[tuple[int, int, frozenset[int]]] = []
         cands: list[tuple[int, int, tuple]] = []
-        anchors: list[tuple[int, int, int]] = []
-        brands: list[tuple[int, int, int]] = []
-        cues: list[str] = []
+        allow: list[tuple[int, int]] | None = None
+        excepts: list[tuple[int, int, frozenset[int]]] | None = None
+        anchors: list[tuple[int, int, int]] | None = None
+        brands: list[tuple[int, int, int]] | None = None
+        cues: list[str] | None = None
         for pid, s, e in matches:
             a = actions[pid]
-            if a.denies:
-                for d in a.denies:
-                    cands.append((s, e, d))
+            for d in a.denies:
+                cands.append((s, e, d))
+            if not a.other:
+                continue
             if a.allow:
+                if allow is None:
+                    allow = []
                 allow.append((s, e))
             if a.excepts:
+                if excepts is None:
+                    excepts = []
                 excepts.append((s, e, a.excepts))
             if a.anchors:
+                if anchors is None:
+                    anchors = []
                 for r in a.anchors:
                     anchors.append((s, e, r))
             if a.brands:
+                if brands is None:
+                    brands = []
                 for b in a.brands:
                     brands.append((s, e, b))
             if a.cue is not None:
+                if cues is None:
+                    cues = []
                 cues.append(a.cue)
 
-        rules = self._rules
         n = len(t)
         in_allow = _SpanIndex(allow) if allow else None
         exc_by_rule: dict[int, list[tuple[int, int]]] = {}
-        for a0, a1, rs in excepts:
-            for r in rs:
-                exc_by_rule.setdefault(r, []).append((a0, a1))
+        if excepts:
+            for a0, a1, rs in excepts:
+                for r in rs:
+                    exc_by_rule.setdefault(r, []).append((a0, a1))
         exc_index: dict[int, _SpanIndex] = {}
 
         def excepted(s: int, e: int, ri: int) -> bool:
@@ -542,8 +568,8 @@ class Scanner:
                 continue
             hits.append((s, e, tmpl))
 
-        for s, e, ri in anchors:
-            rule = rules[ri]
+        for s, e, ri in anchors or ():
+            rule = self._rules[ri]
             if rule.mode == "host":
                 hits.extend(self._host_hits(text, offsets, s, e, ri))
                 continue
@@ -637,14 +663,26 @@ class Scanner:
             if e <= max_end.get(cat, -1):
                 continue
             max_end[cat] = e
-            kept.append((s, e, x))
-        if len(kept) > 1:
-            kept.sort(key=_final_order)
-        findings = tuple([_finding(text, s, e, x) for s, e, x in kept])
+            kept.append((s, e, x[_RID], x))
+        # report by (start, end, rule id); ties keep the order above, which x (rule index, term,
+        # …) reproduces
+        kept.sort()
+        findings = tuple([_finding(text, s, e, x) for s, e, _rid, x in kept])
         if cues:
             return ScanResult((), 0.0, (), findings, tuple(dict.fromkeys(cues)))
         cats = tuple(max_end) if len(max_end) == 1 else tuple(sorted(max_end))
-        return ScanResult(cats, score_of(findings), findings)
+        if len(kept) == 1:
+            return ScanResult(cats, _SCORE1[kept[0][3][_SEV]], findings)
+        # score_of(findings), from the templates
+        seen: dict[tuple[str, str], int] = {}
+        for _s, _e, rid, x in kept:
+            key = (rid, x[_TERM])
+            if seen.get(key, 0) < x[_SEV]:
+                seen[key] = x[_SEV]
+        keep = 1.0
+        for sev in seen.values():
+            keep *= 1.0 - sev / 10.0
+        return ScanResult(cats, round(1.0 - keep, 4), findings)
 
 
 def _context_ok(t: str, s: int, e: int, ctxs) -> bool:
@@ -656,10 +694,6 @@ def _context_ok(t: str, s: int, e: int, ctxs) -> bool:
         if c.kind == "unless" and present:
             return False
     return True
-
-
-def _final_order(k):
-    return (k[0], k[1], k[2][_RID])
 
 
 class _Shifted:

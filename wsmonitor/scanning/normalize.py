@@ -24,6 +24,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
+from functools import lru_cache
 
 import zhconv_rs
 
@@ -232,6 +233,41 @@ class OffsetMap:
         return self.conv[j] if j < len(self.conv) else self.orig_len
 
 
+class _DeferredOffsetMap(OffsetMap):
+    """The offset map of a text whose only deletions are the noise gaps of ``src`` (the converted
+    text), worked out on first use: most texts have no hit to map back."""
+
+    __slots__ = ("_src",)
+
+    def __init__(self, src: str, orig_len: int):
+        super().__init__(None, (), (), orig_len)
+        self._src: str | None = src
+
+    def build(self) -> OffsetMap:
+        if self._src is not None:
+            self.del_at, self.del_cum = _deletion_lists(_deletions(self._src))
+            self._src = None
+        return self
+
+    def _conv_index(self, i: int) -> int:
+        if self._src is not None:
+            self.build()
+        return OffsetMap._conv_index(self, i)
+
+
+def _deletion_lists(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """For each deletion, the normalised index where it happened and the characters deleted up
+    to and including it (see OffsetMap)."""
+    del_at: list[int] = []
+    del_cum: list[int] = []
+    removed = 0
+    for s, e in spans:
+        del_at.append(s - removed)
+        removed += e - s
+        del_cum.append(removed)
+    return del_at, del_cum
+
+
 class Normalized:
     """The normalised text and the way back to the original offsets."""
 
@@ -240,6 +276,13 @@ class Normalized:
     def __init__(self, text: str, offsets: OffsetMap):
         self.text = text
         self.offsets = offsets
+
+
+@lru_cache(maxsize=4)
+def _converter(pairs: tuple[tuple[str, str], ...]):
+    """zhconv converter with these custom pairs (~4 MB each), shared by the normalisers that use
+    the same pairs (scanners of successive lexicon versions, usually): it is thread-safe."""
+    return zhconv_rs.make_converter("zh-cn", list(pairs))
 
 
 class Normalizer:
@@ -252,12 +295,14 @@ class Normalizer:
                 raise ValueError(f"glyph variant must map one character to one: {src!r}→{dst!r}")
             pairs[src] = _BASE_PAIRS.get(dst, dst)
         self._pairs = pairs
-        self._convert = zhconv_rs.make_converter("zh-cn", sorted(pairs.items()))
+        self._convert = _converter(tuple(sorted(pairs.items())))
 
     def normalize(self, text: str) -> Normalized:
         converted, offsets = self.prepare(text)
         if offsets is None:
             offsets = OffsetMap(None, (), (), len(text))
+        elif isinstance(offsets, _DeferredOffsetMap):
+            offsets.build()
         return Normalized(converted, offsets)
 
     def prepare(self, text: str) -> tuple[str, OffsetMap | None]:
@@ -274,21 +319,22 @@ class Normalizer:
                 return converted, OffsetMap(conv, (), (), len(text))
         elif not _NOISE_CHAR_RE.search(converted):
             return converted, None
+        elif "\x00" not in converted and "(" not in converted:
+            # only noise gaps: delete them in C, map offsets back only if asked to
+            out = _GAP_RE.sub("", converted)
+            if len(out) == len(converted):
+                return converted, None
+            return out, _DeferredOffsetMap(converted, len(text))
         spans = _deletions(converted)
         if not spans:
             return converted, (None if conv is None else OffsetMap(conv, (), (), len(text)))
         parts: list[str] = []
-        del_at: list[int] = []
-        del_cum: list[int] = []
         last = 0
-        removed = 0
         for s, e in spans:
             parts.append(converted[last:s])
-            del_at.append(s - removed)
-            removed += e - s
-            del_cum.append(removed)
             last = e
         parts.append(converted[last:])
+        del_at, del_cum = _deletion_lists(spans)
         return "".join(parts), OffsetMap(conv, del_at, del_cum, len(text))
 
     def _convert_per_char(self, text: str) -> tuple[str, tuple[int, ...]]:
