@@ -9,13 +9,14 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from merchants.models import Merchant, Post
-from merchants.services import merchant_resolve
+from merchants.services import merchants_resolve_many
 
 log = logging.getLogger(__name__)
 
@@ -47,63 +48,79 @@ def text_sha256(text: str) -> str:
 
 
 def posts_ingest(*, items: list[PostInput], submitted_by: str = "") -> list[IngestResult]:
-    """Store a batch all-or-nothing (the caller validated every item) and queue the scans."""
-    results: list[IngestResult] = []
-    with transaction.atomic():
-        for item in items:
-            results.append(_ingest_one(item, submitted_by))
-        new_ids = [r.post.pk for r in results if r.status != "unchanged"]
-        if new_ids:
-            transaction.on_commit(lambda: posts_queue_scan(post_ids=new_ids))
-    return results
+    """Store a batch all-or-nothing (the caller validated every item) and queue the scans.
+
+    Set-based: a batch of 1,000 costs a handful of queries, not a few per post. Two requests
+    racing to store the same new ``(source, external_id)`` collide on a unique constraint; the
+    loser retries once it can see the winner's row, which makes its item ``unchanged``.
+    """
+    if not items:
+        return []
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                results = _ingest_batch(items, submitted_by)
+                new_ids = [r.post.pk for r in results if r.status != "unchanged"]
+                if new_ids:
+                    transaction.on_commit(partial(posts_queue_scan, post_ids=new_ids))
+            return results
+        except IntegrityError:
+            if attempt == 2:
+                raise
+            log.info("concurrent ingest of the same posts; retrying")
+    raise AssertionError("unreachable")
 
 
-def _ingest_one(item: PostInput, submitted_by: str) -> IngestResult:
-    digest = text_sha256(item.text)
-    current = (
-        Post.objects.select_for_update()
-        .filter(source=item.source, external_id=item.external_id, is_current=True)
-        .first()
-    )
-    if current is not None and current.text_sha256 == digest:
-        return IngestResult(current, "unchanged")
-    merchant = merchant_resolve(
-        platform=item.platform,
-        handle=item.handle,
-        display_name=item.display_name,
-        region_code=item.region_code,
-    )
-    revision = 1
-    if current is not None:
-        revision = current.revision + 1
-        Post.objects.filter(pk=current.pk).update(is_current=False)
+def _ingest_batch(items: list[PostInput], submitted_by: str) -> list[IngestResult]:
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            post = Post.objects.create(
-                merchant=merchant,
-                source=item.source,
-                external_id=item.external_id,
-                revision=revision,
-                text=item.text,
-                url=item.url,
-                posted_at=item.posted_at,
-                captured_at=now,
-                text_sha256=digest,
-                submitted_by=submitted_by[:150],
-                scan_requested_at=now,
-            )
-    except IntegrityError:
-        # A concurrent request stored this (source, external_id) first; theirs wins.
-        existing = Post.objects.get(
-            source=item.source, external_id=item.external_id, is_current=True
+    merchant_ids = merchants_resolve_many(
+        refs=[(i.platform, i.handle, i.display_name, i.region_code) for i in items]
+    )
+    keys = {(i.source, i.external_id) for i in items}
+    current: dict[tuple[str, str], Post] = {}
+    for post in Post.objects.select_for_update().filter(
+        external_id__in={k[1] for k in keys}, is_current=True
+    ):
+        if (post.source, post.external_id) in keys:
+            current[(post.source, post.external_id)] = post
+    results: list[IngestResult] = []
+    to_create: list[Post] = []
+    retire: list[int] = []
+    for item, merchant_id in zip(items, merchant_ids, strict=True):
+        key = (item.source, item.external_id)
+        digest = text_sha256(item.text)
+        previous = current.get(key)
+        if previous is not None and previous.text_sha256 == digest:
+            results.append(IngestResult(previous, "unchanged"))
+            continue
+        if previous is not None:
+            if previous.pk:
+                retire.append(previous.pk)
+            previous.is_current = False  # superseded within this batch or stored earlier
+        post = Post(
+            merchant_id=merchant_id,
+            source=item.source,
+            external_id=item.external_id,
+            revision=previous.revision + 1 if previous is not None else 1,
+            text=item.text,
+            url=item.url,
+            posted_at=item.posted_at,
+            captured_at=now,
+            text_sha256=digest,
+            submitted_by=submitted_by[:150],
+            scan_requested_at=now,
         )
-        status = "unchanged" if existing.text_sha256 == digest else "conflict"
-        if status == "conflict":
-            raise
-        return IngestResult(existing, status)
-    Merchant.objects.filter(pk=merchant.pk).update(last_activity_at=now)
-    return IngestResult(post, "created" if revision == 1 else "revised")
+        to_create.append(post)
+        current[key] = post
+        results.append(IngestResult(post, "created" if post.revision == 1 else "revised"))
+    if retire:
+        Post.objects.filter(pk__in=retire).update(is_current=False)
+    if to_create:
+        Post.objects.bulk_create(to_create, batch_size=500)
+        Merchant.objects.filter(pk__in={p.merchant_id for p in to_create}).update(
+            last_activity_at=now
+        )
+    return results
 
 
 def posts_queue_scan(*, post_ids: list[int]) -> bool:

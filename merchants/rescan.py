@@ -6,7 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from merchants.models import Post
-from merchants.risk import risk_recompute
+from merchants.risk import risk_recompute_many
 from merchants.scan import posts_scan
 from wsmonitor.audit import audit_log
 from wsmonitor.errors import InvalidTransition, ValidationFailed
@@ -122,8 +122,7 @@ def rescan_run_step(*, job_id: int) -> None:
         scan_state=Post.ScanState.PENDING
     )
     outcome = posts_scan(post_ids=ids, token=token, version=job.lexicon_version)
-    for merchant_id in sorted(outcome.merchant_ids or ()):
-        risk_recompute(merchant_id=merchant_id)
+    risk_recompute_many(merchant_ids=outcome.merchant_ids or ())
     with transaction.atomic():
         RescanJob.objects.filter(pk=job.pk, cursor__lt=ids[-1]).update(
             cursor=ids[-1], done=F("done") + len(ids), changed=F("changed") + outcome.changed

@@ -17,7 +17,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -39,44 +39,74 @@ def _knob(name: str, default: float) -> float:
 
 
 def risk_recompute(*, merchant_id: int, recompute_own: bool = True) -> Merchant:
+    risk_recompute_many(merchant_ids=[merchant_id], recompute_own=recompute_own)
+    return Merchant.objects.get(pk=merchant_id)
+
+
+def risk_recompute_many(*, merchant_ids, recompute_own: bool = True) -> None:
+    """Recompute the scores of several merchants in a few set-based queries.
+
+    Merchants are locked in id order, so two workers recomputing overlapping sets never
+    deadlock; components recorded by other apps are kept and summed."""
+    ids = sorted(set(merchant_ids))
+    if not ids:
+        return
     now = timezone.now()
+    threshold = _knob("RISK_QUEUE_THRESHOLD", 20)
     with transaction.atomic():
-        merchant = Merchant.objects.select_for_update().get(pk=merchant_id)
+        merchants = list(Merchant.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
         if recompute_own:
-            parts = _finding_parts(merchant_id, now) + _flood_parts(merchant_id, now)
-            parts += _identity_parts(merchant)
-            keep = set()
-            for source, key, points, explanation, data in parts:
-                keep.add((source, key))
-                RiskComponent.objects.update_or_create(
+            parts = _finding_parts(ids, now) + _flood_parts(ids, now) + _identity_parts(merchants)
+            RiskComponent.objects.filter(merchant_id__in=ids, source__in=OWN_SOURCES).delete()
+            RiskComponent.objects.bulk_create(
+                RiskComponent(
                     merchant_id=merchant_id,
                     source=source,
                     key=key,
-                    defaults={
-                        "points": round(points, 2),
-                        "explanation": explanation,
-                        "data": data,
-                        "computed_at": now,
-                    },
+                    points=round(points, 2),
+                    explanation=explanation,
+                    data=data,
+                    computed_at=now,
                 )
-            for part in RiskComponent.objects.filter(
-                merchant_id=merchant_id, source__in=OWN_SOURCES
-            ):
-                if (part.source, part.key) not in keep:
-                    part.delete()
-        total = (
-            RiskComponent.objects.filter(merchant_id=merchant_id).aggregate(s=Sum("points"))["s"]
-            or 0.0
+                for merchant_id, source, key, points, explanation, data in parts
+            )
+        totals = dict(
+            RiskComponent.objects.filter(merchant_id__in=ids)
+            .values("merchant_id")
+            .annotate(s=Sum("points"))
+            .values_list("merchant_id", "s")
         )
-        merchant.risk_score = round(total, 2)
-        merchant.risk_updated_at = now
-        merchant.in_review_queue = (
-            merchant.merged_into_id is None
-            and total >= _knob("RISK_QUEUE_THRESHOLD", 20)
-            and merchant.status != Merchant.Status.CLEARED
+        for merchant in merchants:
+            total = totals.get(merchant.pk) or 0.0
+            merchant.risk_score = round(total, 2)
+            merchant.risk_updated_at = now
+            merchant.in_review_queue = (
+                merchant.merged_into_id is None
+                and total >= threshold
+                and merchant.status != Merchant.Status.CLEARED
+            )
+        _save_scores(merchants, now)
+
+
+def _save_scores(merchants: list[Merchant], now) -> None:
+    """Write the new scores in one statement (Django's bulk_update builds a CASE per row,
+    which costs more than the rest of the recompute for a few hundred merchants)."""
+    if connection.vendor != "postgresql":
+        Merchant.objects.bulk_update(
+            merchants, ["risk_score", "risk_updated_at", "in_review_queue"]
         )
-        merchant.save(update_fields=["risk_score", "risk_updated_at", "in_review_queue"])
-    return merchant
+        return
+    rows = [(m.pk, m.risk_score, m.in_review_queue) for m in merchants]
+    placeholders = ", ".join(["(%s::bigint, %s::double precision, %s::boolean)"] * len(rows))
+    params = [value for row in rows for value in row]
+    table = Merchant._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS m SET risk_score = v.score, in_review_queue = v.queue, "  # noqa: S608 - table name from the model, values are parameters
+            f"risk_updated_at = %s FROM (VALUES {placeholders}) AS v(id, score, queue) "
+            "WHERE m.id = v.id",
+            [now, *params],
+        )
 
 
 def risk_breakdown(merchant: Merchant) -> list[dict]:
@@ -92,65 +122,66 @@ def risk_breakdown(merchant: Merchant) -> list[dict]:
     ]
 
 
-def _finding_parts(merchant_id: int, now) -> list[tuple]:
+def _finding_parts(ids: list[int], now) -> list[tuple]:
     half_life = _knob("RISK_HALF_LIFE_DAYS", 30)
     cap = _knob("RISK_CATEGORY_CAP", 40)
     rows = (
-        Finding.objects.filter(post__merchant_id=merchant_id, is_current=True)
+        Finding.objects.filter(post__merchant_id__in=ids, is_current=True)
         .exclude(review=Finding.Review.DISMISSED)
-        .values_list("category", "severity", "review", "post__captured_at")
+        .values_list("post__merchant_id", "category", "severity", "review", "post__captured_at")
     )
-    sums: dict[str, float] = defaultdict(float)
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for category, severity, review, captured_at in rows:
+    sums: dict[tuple, float] = defaultdict(float)
+    counts: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for merchant_id, category, severity, review, captured_at in rows:
         age_days = max(0.0, (now - captured_at).total_seconds() / 86400)
         weight = 2.0 if review == Finding.Review.CONFIRMED else 1.0
-        sums[category] += severity * weight * math.pow(0.5, age_days / half_life)
-        counts[category][0] += 1
-        counts[category][1] += review == Finding.Review.CONFIRMED
+        key = (merchant_id, category)
+        sums[key] += severity * weight * math.pow(0.5, age_days / half_life)
+        counts[key][0] += 1
+        counts[key][1] += review == Finding.Review.CONFIRMED
     parts = []
-    for category, raw in sums.items():
+    for (merchant_id, category), raw in sums.items():
         points = min(raw, cap)
-        n, confirmed = counts[category]
+        n, confirmed = counts[(merchant_id, category)]
         label = CATEGORY_LABELS.get(category, category)
         explanation = (
             f"{label}命中 {n} 条（已确认 {confirmed} 条），按严重程度和时间衰减"
             f"（半衰期 {half_life:g} 天）计 {points:.1f} 分"
             + (f"（上限 {cap:g}）" if raw > cap else "")
         )
-        parts.append(
-            (
-                "findings",
-                category,
-                points,
-                explanation,
-                {"count": n, "confirmed": confirmed, "raw": round(raw, 2)},
-            )
-        )
+        data = {"count": n, "confirmed": confirmed, "raw": round(raw, 2)}
+        parts.append((merchant_id, "findings", category, points, explanation, data))
     return parts
 
 
-def _flood_parts(merchant_id: int, now) -> list[tuple]:
+def _flood_parts(ids: list[int], now) -> list[tuple]:
     limit = int(_knob("RISK_FLOOD_POSTS_PER_DAY", 20))
-    busiest = (
+    rows = (
         Post.objects.filter(
-            merchant_id=merchant_id, is_current=True, captured_at__gte=now - timedelta(days=30)
+            merchant_id__in=ids, is_current=True, captured_at__gte=now - timedelta(days=30)
         )
         .annotate(day=TruncDate("captured_at"))
-        .values("day")
+        .values("merchant_id", "day")
         .annotate(n=Count("id"))
-        .order_by("-n")
-        .first()
+        .filter(n__gt=limit)
     )
-    if not busiest or busiest["n"] <= limit:
-        return []
-    points = min(15.0, 5.0 + (busiest["n"] - limit) / limit * 5)
-    explanation = f"刷屏：{busiest['day']} 单日发布 {busiest['n']} 条（阈值 {limit} 条）"
-    return [("flood", "", points, explanation, {"day": str(busiest["day"]), "posts": busiest["n"]})]
+    busiest: dict[int, dict] = {}
+    for row in rows:
+        if row["n"] > busiest.get(row["merchant_id"], {"n": 0})["n"]:
+            busiest[row["merchant_id"]] = row
+    parts = []
+    for merchant_id, row in busiest.items():
+        points = min(15.0, 5.0 + (row["n"] - limit) / limit * 5)
+        explanation = f"刷屏：{row['day']} 单日发布 {row['n']} 条（阈值 {limit} 条）"
+        data = {"day": str(row["day"]), "posts": row["n"]}
+        parts.append((merchant_id, "flood", "", points, explanation, data))
+    return parts
 
 
-def _identity_parts(merchant: Merchant) -> list[tuple]:
-    if merchant.uscc or merchant.registration == Merchant.Registration.EXEMPT:
-        return []
+def _identity_parts(merchants: list[Merchant]) -> list[tuple]:
     explanation = "无统一社会信用代码，且未作免于登记的自我声明（电子商务法第十条、第十五条）"
-    return [("identity", "", 5.0, explanation, {})]
+    return [
+        (m.pk, "identity", "", 5.0, explanation, {})
+        for m in merchants
+        if not m.uscc and m.registration != Merchant.Registration.EXEMPT
+    ]

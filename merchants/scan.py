@@ -68,6 +68,7 @@ def posts_scan(
             )
         retire: list[int] = []
         create: list[Finding] = []
+        by_score: dict[float, list[int]] = defaultdict(list)
         for post in posts:
             result = results[post.pk]
             new = {(f.rule, f.start, f.end, f.term): f for f in result.findings}
@@ -95,17 +96,19 @@ def posts_scan(
             outcome.merchant_ids.add(post.merchant_id)
             if gone or added:
                 outcome.changed += 1
-            post.scan_state = Post.ScanState.SCANNED
-            post.scanned_at = now
-            post.lexicon_version = version
-            post.score = result.score
-            post.scan_token = ""
+            by_score[result.score].append(post.pk)
         if retire:
             Finding.objects.filter(pk__in=retire).update(is_current=False)
         if create:
             Finding.objects.bulk_create(create, ignore_conflicts=True, batch_size=1000)
-        Post.objects.bulk_update(
-            posts, ["scan_state", "scanned_at", "lexicon_version", "score", "scan_token"]
-        )
+        # One UPDATE per distinct score (there are few) instead of a row-by-row bulk_update.
+        for score, ids in by_score.items():
+            Post.objects.filter(pk__in=ids, scan_token=token).update(
+                scan_state=Post.ScanState.SCANNED,
+                scanned_at=now,
+                lexicon_version=version,
+                score=score,
+                scan_token="",
+            )
     outcome.scanned = len(posts)
     return outcome

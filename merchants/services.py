@@ -58,6 +58,91 @@ def merchant_resolve(
         return _follow_merges(account.merchant)
 
 
+def merchants_resolve_many(*, refs: list[tuple[str, str, str, str]]) -> list[int]:
+    """``merchant_resolve`` for a batch: ``refs`` are ``(platform, handle, display_name,
+    region_code)``; returns the merchant id of each, in order, in a few queries."""
+    keys = []
+    for platform, handle, _name, region_code in refs:
+        if platform not in MerchantAccount.Platform.values:
+            raise ValidationFailed(
+                f"unknown platform {platform!r}", fields={"platform": [platform]}
+            )
+        normalized = normalize_handle(platform, handle)
+        if not normalized:
+            raise ValidationFailed("the handle is empty", fields={"handle": ["required"]})
+        if region_code and not is_region_code(region_code):
+            raise ValidationFailed(
+                f"{region_code!r} is not a GB/T 2260 region code",
+                fields={"region_code": ["invalid"]},
+            )
+        keys.append((platform, normalized))
+    found = _accounts_for(set(keys))
+    missing: dict[tuple[str, str], tuple] = {}
+    for key, ref in zip(keys, refs, strict=True):
+        if key not in found and key not in missing:
+            missing[key] = ref
+    if missing:
+        created = Merchant.objects.bulk_create(
+            Merchant(display_name=(ref[2] or ref[1]).strip()[:200], region_code=ref[3])
+            for ref in missing.values()
+        )
+        MerchantAccount.objects.bulk_create(
+            [
+                MerchantAccount(
+                    merchant=merchant, platform=key[0], handle=ref[1].strip()[:200],
+                    handle_normalized=key[1],
+                )
+                for merchant, (key, ref) in zip(created, missing.items(), strict=True)
+            ],
+            ignore_conflicts=True,
+        )  # fmt: skip
+        again = _accounts_for(set(missing))
+        # Lost a race for an account: the other request's merchant wins, ours is dropped.
+        orphans = [m.pk for m in created if m.pk not in set(again.values())]
+        if orphans:
+            Merchant.objects.filter(pk__in=orphans).delete()
+        found.update(again)
+    merged = dict(
+        Merchant.objects.filter(pk__in=set(found.values()), merged_into__isnull=False).values_list(
+            "pk", "merged_into"
+        )
+    )
+    ids = []
+    for key in keys:
+        merchant_id = found[key]
+        seen = set()
+        while merchant_id in merged and merchant_id not in seen:
+            seen.add(merchant_id)
+            merchant_id = merged[merchant_id]
+        ids.append(merchant_id)
+    _backfill_regions(ids, [ref[3] for ref in refs])
+    return ids
+
+
+def _accounts_for(keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    if not keys:
+        return {}
+    rows = MerchantAccount.objects.filter(handle_normalized__in={k[1] for k in keys}).values_list(
+        "platform", "handle_normalized", "merchant_id"
+    )
+    return {(p, h): m for p, h, m in rows if (p, h) in keys}
+
+
+def _backfill_regions(ids: list[int], regions: list[str]) -> None:
+    """A merchant first seen without a region takes the first region an integrator gives."""
+    wanted: dict[int, str] = {}
+    for merchant_id, region in zip(ids, regions, strict=True):
+        if region and merchant_id not in wanted:
+            wanted[merchant_id] = region
+    if not wanted:
+        return
+    blank = set(Merchant.objects.filter(pk__in=wanted, region_code="").values_list("pk", flat=True))
+    for merchant_id in blank:
+        Merchant.objects.filter(pk=merchant_id, region_code="").update(
+            region_code=wanted[merchant_id]
+        )
+
+
 def merchant_find(*, handle: str, platform: str | None = None) -> list[Merchant]:
     """Merchants having an account whose normalised handle equals ``handle`` (any platform)."""
     platforms = [platform] if platform else list(MerchantAccount.Platform.values)

@@ -1,6 +1,9 @@
 """Celery tasks: thin wrappers that take ids and call services."""
 
+import logging
+
 from celery import shared_task
+from celery.signals import worker_init
 from django.db import DatabaseError
 
 RETRY = {
@@ -14,13 +17,12 @@ RETRY = {
 
 @shared_task(name="merchants.scan_posts", bind=True, **RETRY)
 def scan_posts(self, post_ids: list[int]) -> dict:
-    from merchants.risk import risk_recompute
+    from merchants.risk import risk_recompute_many
     from merchants.scan import posts_scan
 
     token = self.request.id or "in-process"
     outcome = posts_scan(post_ids=post_ids, token=token)
-    for merchant_id in sorted(outcome.merchant_ids or ()):
-        risk_recompute(merchant_id=merchant_id)
+    risk_recompute_many(merchant_ids=outcome.merchant_ids or ())
     return {"scanned": outcome.scanned, "changed": outcome.changed, "skipped": outcome.skipped}
 
 
@@ -42,12 +44,25 @@ def rescan_step(self, job_id: int) -> None:
 def recompute_all_risk() -> int:
     """Nightly: time decay changes scores even when nothing new arrives."""
     from merchants.models import Merchant
-    from merchants.risk import risk_recompute
+    from merchants.risk import risk_recompute_many
 
-    count = 0
-    for merchant_id in Merchant.objects.filter(merged_into__isnull=True).values_list(
-        "id", flat=True
-    ):
-        risk_recompute(merchant_id=merchant_id)
-        count += 1
-    return count
+    ids = list(Merchant.objects.filter(merged_into__isnull=True).values_list("id", flat=True))
+    for start in range(0, len(ids), 500):
+        risk_recompute_many(merchant_ids=ids[start : start + 500])
+    return len(ids)
+
+
+@worker_init.connect
+def _build_scanner_before_fork(**kwargs) -> None:
+    """Build the active lexicon's engine in the worker's main process, before the pool forks,
+    so every child shares it (copy-on-write) instead of paying the build and jieba load."""
+    from django.db import connections
+
+    from wsmonitor.lexicon.services import active_scanner
+
+    try:
+        active_scanner()
+    except Exception:  # the database may not be reachable yet; children build it lazily
+        logging.getLogger(__name__).warning("scanner not prebuilt", exc_info=True)
+    finally:
+        connections.close_all()  # never share a database socket with forked children

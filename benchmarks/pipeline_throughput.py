@@ -1,0 +1,282 @@
+"""End-to-end pipeline throughput on PostgreSQL + Redis, against the bare-insert floor.
+
+Prints, in one run:
+
+* the rate of a bare ``bulk_create`` of N posts into the same database (the floor any ingest
+  pays);
+* posts/s end to end for N posts (batched HTTP ingest → broker → worker → findings committed)
+  with 1 and with 2 worker processes;
+* p50/p95 latency of a single-post ``POST /api/v1/posts/`` under C concurrent clients.
+
+Usage (PostgreSQL and Redis on this machine; creates and drops its own database)::
+
+    .venv/bin/python benchmarks/pipeline_throughput.py [--posts 10000] [--clients 20]
+
+Loopback only; every loop is bounded in count and time.
+"""
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PG = "postgres://postgres@127.0.0.1:5432"
+DB = "wsmonitor_bench"
+BROKER = "redis://127.0.0.1:6379/11"
+PORT = 8765
+
+TEXTS = [
+    "高仿LV包包，一比一复刻，私聊",
+    "全网最低价，国家级品质，无效退款",
+    "今天到了一批新鲜水果，欢迎选购",
+    "纯原莆田鞋，专柜品质，加我微信私下转账",
+    "最近第一次买，效果一般",
+    "三天见效，根治失眠，绝对安全",
+    "我们会第一时间发货，谢谢支持",
+    "超A货手表，瑞士机芯，货到付款",
+    "新款连衣裙到店，欢迎进店试穿，价格实惠",
+    "稳赚不赔，零风险投资，保本高收益，名额有限",
+]
+
+ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "benchmark-only-secret-key-0123456789abcdefghijklmnop",
+    "SALT_KEY": "benchmark-only-salt-key-0123456789",
+    "COMPLAINTS_BLIND_INDEX_KEY": "benchmark-only-blind-index-key-0123456789",
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "0",
+    "DATABASE_URL": f"{PG}/{DB}",
+    "CELERY_BROKER_URL": BROKER,
+    "API_THROTTLE_RATE": "1000000/min",
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def sh(*args, env=None, check=True):
+    return subprocess.run(args, cwd=ROOT, env=env, check=check, capture_output=True, text=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=10_000)
+    parser.add_argument("--batch", type=int, default=1_000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--latency-requests", type=int, default=40, help="per client")
+    args = parser.parse_args()
+
+    env = {**os.environ, **ENV}
+    os.environ.update(ENV)
+    sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", f"DROP DATABASE IF EXISTS {DB}")
+    sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", f"CREATE DATABASE {DB}")
+    sh(sys.executable, "manage.py", "migrate", "--noinput", "-v0", env=env)
+    sh("redis-cli", "-n", BROKER.rsplit("/", 1)[1], "FLUSHDB")
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wsmonitor.settings")
+    import django
+
+    django.setup()
+    from merchants.models import Finding, Merchant, Post
+    from wsmonitor.api.tokens import token_create
+
+    _token, key = token_create(name="benchmark", scopes=["posts:write"])
+    n = args.posts
+    print(f"pipeline benchmark: {n:,} posts, PostgreSQL {DB}, broker {BROKER}")
+    print(f"machine: {os.cpu_count()} cores, {_cpu()}, Python {sys.version.split()[0]}")
+
+    bare = bare_insert_rate(n, Merchant, Post)
+    print(f"bare bulk_create of {n:,} posts: {bare:,.0f} posts/s")
+
+    server = start_server(env)
+    try:
+        results = {}
+        for workers in (1, 2):
+            truncate()
+            rate, elapsed = end_to_end(n, args.batch, workers, key, env, Post)
+            results[workers] = rate
+            findings = Finding.objects.count()
+            print(
+                f"end to end with {workers} worker process(es): {rate:,.0f} posts/s "
+                f"({n:,} posts, {findings:,} findings in {elapsed:.1f} s; "
+                f"{rate / bare:.0%} of the bare insert rate)"
+            )
+        truncate()
+        p50, p95, errors = latency(args.clients, args.latency_requests, key)
+        print(
+            f"single-post POST under {args.clients} concurrent clients "
+            f"({args.clients * args.latency_requests} requests): p50 {p50:.0f} ms, "
+            f"p95 {p95:.0f} ms, errors {errors}"
+        )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+    target = 0.30 * bare
+    print(
+        f"target: end to end with 2 workers >= 30% of bare insert ({target:,.0f} posts/s): "
+        f"{'met' if results[2] >= target else 'NOT met'}; p95 < 100 ms: "
+        f"{'met' if p95 < 100 else 'NOT met'}"
+    )
+
+
+def bare_insert_rate(n, Merchant, Post) -> float:
+    import hashlib
+
+    merchants = Merchant.objects.bulk_create(
+        Merchant(display_name=f"bench-{i}", region_code="440103") for i in range(100)
+    )
+    rows = [
+        Post(
+            merchant=merchants[i % 100],
+            source="moments",
+            external_id=f"bare-{i}",
+            text=TEXTS[i % len(TEXTS)] + f" #{i}",
+            text_sha256=hashlib.sha256(str(i).encode()).hexdigest(),
+        )
+        for i in range(n)
+    ]
+    started = time.perf_counter()
+    Post.objects.bulk_create(rows, batch_size=1000)
+    elapsed = time.perf_counter() - started
+    truncate()
+    return n / elapsed
+
+
+def truncate() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE merchants_finding, merchants_post, merchants_riskcomponent, "
+            "merchants_merchantaccount, merchants_merchant RESTART IDENTITY CASCADE"
+        )
+
+
+def start_server(env) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{PORT}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2)
+            return proc
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("the server did not start")
+
+
+def post(key: str, payload) -> tuple[int, float]:
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{PORT}/api/v1/posts/",
+        data=body,
+        headers={"Authorization": f"Token {key}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            response.read()
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    except OSError:
+        status = 0  # connection refused or reset
+    return status, (time.perf_counter() - started) * 1000
+
+
+def payload(i: int, prefix: str) -> dict:
+    return {
+        "source": "moments",
+        "external_id": f"{prefix}-{i}",
+        "text": TEXTS[i % len(TEXTS)] + f" #{i}",
+        "merchant": {
+            "platform": "wechat_id",
+            "handle": f"seller{i % 200}",
+            "region_code": "440103",
+        },
+    }
+
+
+def end_to_end(n, batch, workers, key, env, Post) -> tuple[float, float]:
+    sh("redis-cli", "-n", BROKER.rsplit("/", 1)[1], "FLUSHDB")
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "wsmonitor.celery", "worker",
+             "--concurrency", "1", "--loglevel", "WARNING", "-n", f"bench{w}@%h",
+             "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        for w in range(workers)
+    ]  # fmt: skip
+    time.sleep(6)  # workers connect and prebuild the scanner before we start the clock
+    try:
+        started = time.perf_counter()
+        for offset in range(0, n, batch):
+            status, _ms = post(
+                key, [payload(i, f"e2e{workers}") for i in range(offset, offset + batch)]
+            )
+            if status != 201:
+                raise SystemExit(f"ingest failed with HTTP {status}")
+        deadline = time.monotonic() + 1800
+        while Post.objects.filter(scan_state="scanned").count() < n:
+            if time.monotonic() > deadline:
+                raise SystemExit("posts were not all scanned within 30 minutes")
+            time.sleep(0.2)
+        elapsed = time.perf_counter() - started
+    finally:
+        for proc in procs:
+            os.killpg(proc.pid, signal.SIGTERM)
+        for proc in procs:
+            proc.wait(timeout=60)
+    return n / elapsed, elapsed
+
+
+def latency(clients: int, per_client: int, key: str) -> tuple[float, float, int]:
+    times: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+
+    def run(c: int) -> None:
+        for j in range(per_client):
+            status, ms = post(key, payload(c * per_client + j, "lat"))
+            with lock:
+                times.append(ms)
+                statuses[status] = statuses.get(status, 0) + 1
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=600)
+    times.sort()
+    errors = {code: n for code, n in statuses.items() if code not in (200, 201)}
+    return statistics.median(times), times[int(len(times) * 0.95) - 1], errors or 0
+
+
+def _cpu() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
+if __name__ == "__main__":
+    main()
