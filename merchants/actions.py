@@ -112,6 +112,19 @@ def claim_release(*, merchant: Merchant, actor, ip: str | None = None) -> None:
             audit_log("merchant.claim_released", actor=actor, target=merchant, ip=ip)
 
 
+def _hold_claim(merchant: Merchant, actor) -> None:
+    """Working on a merchant keeps (or starts) the worker's claim on it."""
+    now = timezone.now()
+    MerchantClaim.objects.update_or_create(
+        merchant=merchant,
+        defaults={
+            "claimed_by": actor,
+            "claimed_at": now,
+            "expires_at": now + timedelta(hours=_claim_hours()),
+        },
+    )
+
+
 def _ensure_not_claimed_by_other(merchant: Merchant, actor) -> None:
     holder = claim_holder(merchant)
     if holder is not None and holder.pk != actor.pk:
@@ -177,6 +190,7 @@ def finding_review(
         )
         if decision == Finding.Review.DISMISSED and reason_code == NOT_A_CLAIM:
             _propose_exception(finding, actor=actor, reason=finding.review_reason, ip=ip)
+        _hold_claim(merchant, actor)
     from merchants.risk import risk_recompute
 
     risk_recompute(merchant_id=merchant.pk)
@@ -371,7 +385,7 @@ def action_take(
                 referral.save(update_fields=["closed_at", "closing_note"])
         merchant.status = target
         merchant.save(update_fields=["status"])
-        MerchantClaim.objects.filter(merchant=merchant).exclude(claimed_by=actor).delete()
+        _hold_claim(merchant, actor)
         audit_log(
             f"merchant.{data.kind}",
             actor=actor,

@@ -285,3 +285,53 @@ def test_each_action_changes_the_status_and_is_audited(world, regulator, kind, s
     [entry] = _audited(f"merchant.{kind}", m)
     assert entry.actor == regulator and entry.data["reason"] == "理由"
     _verify_audit()
+
+
+def test_a_supervisor_approves_a_proposal_from_the_admin(ingest, regulator, supervisor):
+    post = ingest("tea_shop", "440103", "高仿名表一比一复刻")
+    svc.finding_review(
+        finding=post.findings.get(matched="高仿"), actor=regulator, decision="dismissed",
+        reason_code="not_a_claim",
+    )  # fmt: skip
+    proposal = ExceptionProposal.objects.get()
+    url = "/admin/merchants/exceptionproposal/"
+    data = {"action": "approve_selected", "_selected_action": [proposal.pk]}
+
+    login(regulator).post(url, data)  # not offered to a regulator: nothing happens
+    assert ExceptionProposal.objects.get().state == "pending"
+
+    response = login(supervisor).post(url, data)
+    assert response.status_code == 302
+    assert ExceptionProposal.objects.get().state == "approved"
+
+
+def test_proposals_outside_the_region_are_hidden(ingest, regulator, outsider):
+    post = ingest("tea_shop", "440103", "高仿名表")
+    svc.finding_review(
+        finding=post.findings.first(), actor=regulator, decision="dismissed",
+        reason_code="not_a_claim",
+    )  # fmt: skip
+    proposal = ExceptionProposal.objects.get()
+    assert (
+        login(outsider).get(f"/admin/merchants/exceptionproposal/{proposal.pk}/change/").status_code
+        == 404
+    )
+    assert (
+        login(regulator)
+        .get(f"/admin/merchants/exceptionproposal/{proposal.pk}/change/")
+        .status_code
+        == 200
+    )
+
+
+def test_acting_keeps_the_actors_claim(world, regulator, second_regulator):
+    m = world["liwan"]
+    svc.action_take(
+        merchant=m, actor=regulator, data=svc.ActionInput(kind=K.WATCH_LIST, reason="观察")
+    )
+    assert svc.claim_holder(m) == regulator
+    with pytest.raises(Conflict):
+        svc.action_take(
+            merchant=m, actor=second_regulator, data=svc.ActionInput(kind=K.WARNING, reason="警示")
+        )
+    assert Merchant.objects.get(pk=m.pk).status == "watch_listed"
