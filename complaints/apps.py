@@ -37,9 +37,3 @@ class ComplaintsConfig(AppConfig):
             ]
         )
         EXTRA_ROLE_PERMISSIONS.setdefault("Auditor", []).append("complaints.view_case")
-
-        from wsmonitor.celery import app
-
-        app.conf.beat_schedule.setdefault(
-            "complaints-sla-sweep", {"task": "complaints.sla_sweep", "schedule": 3600.0}
-        )

@@ -296,6 +296,7 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "wsmonitor.outbox_sweep", "schedule": 60.0},
     "posts-sweep": {"task": "merchants.sweep_pending_posts", "schedule": 60.0},
     "risk-nightly": {"task": "merchants.recompute_all_risk", "schedule": 24 * 3600.0},
+    "complaints-sla-sweep": {"task": "complaints.sla_sweep", "schedule": 3600.0},
 }
 
 # --- Logging ------------------------------------------------------------------------------
