@@ -335,3 +335,25 @@ def test_acting_keeps_the_actors_claim(world, regulator, second_regulator):
             merchant=m, actor=second_regulator, data=svc.ActionInput(kind=K.WARNING, reason="警示")
         )
     assert Merchant.objects.get(pk=m.pk).status == "watch_listed"
+
+
+def test_an_operator_sets_a_uscc_through_the_audited_service(world, django_user_model):
+    admin_user = django_user_model.objects.create_superuser("operator", password="x-y-z-123456")
+    m = world["liwan"]
+    base = {
+        "display_name": m.display_name, "region_code": m.region_code,
+        "registration": "unknown", "verification": "unverified",
+        "accounts-TOTAL_FORMS": "0", "accounts-INITIAL_FORMS": "0",
+        "risk_parts-TOTAL_FORMS": "0", "risk_parts-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    client = login(admin_user)
+    url = f"/admin/merchants/merchant/{m.pk}/change/"
+
+    bad = client.post(url, {**base, "uscc": "91350100M000100Y4Z"})
+    assert bad.status_code == 200  # the form shows the check-character error
+    assert Merchant.objects.get(pk=m.pk).uscc == ""
+
+    good = client.post(url, {**base, "uscc": "91350100M000100Y43"})
+    assert good.status_code == 302
+    assert Merchant.objects.get(pk=m.pk).uscc == "91350100M000100Y43"
+    assert _audited("merchant.identity_set", m)
