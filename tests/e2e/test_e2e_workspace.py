@@ -197,3 +197,68 @@ def test_a_regulator_reviews_and_warns_the_top_merchant(
             with Image.open(png) as image:  # a 128-colour palette keeps the docs small
                 small = image.convert("RGB").quantize(colors=128)
                 small.save(DOC_IMG / f"workspace-{png.name}", optimize=True)
+
+
+def _check_on_a_phone(base_url: str, shots: Path) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    result: dict = {"console_errors": []}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            context = browser.new_context(
+                viewport={"width": 390, "height": 844},
+                is_mobile=True,
+                has_touch=True,
+                device_scale_factor=1,
+                locale="zh-CN",
+            )
+            page = context.new_page()
+            page.on(
+                "console", lambda m: m.type == "error" and result["console_errors"].append(m.text)
+            )
+            page.goto(f"{base_url}/merchants/check/")
+            page.fill("#id_handle", " @LV_HaoHuo888 ")
+            page.click("button[type=submit]")
+            page.wait_for_selector("[data-merchant]")
+            result["text"] = page.inner_text("main")
+            result["scroll_width"] = page.evaluate("document.documentElement.scrollWidth")
+            page.screenshot(path=shots / "check.png")
+            page.click("main a[href^='/warnings/']")
+            page.wait_for_selector("article h1")
+            result["warning"] = page.inner_text("article h1")
+        finally:
+            browser.close()
+    return result
+
+
+def test_a_consumer_checks_a_seller_on_a_phone(
+    chromium, live_server, flagged, supervisor, tmp_path
+):
+    from merchants import actions as svc
+
+    warning = svc.warning_draft(
+        actor=supervisor,
+        title="消费警示：警惕高仿奢侈品代购",
+        body="近期有微商以“专柜品质”“一比一复刻”为名销售高仿奢侈品，请勿购买。",
+        region_code=flagged.region_code,
+        merchant=flagged,
+    )
+    svc.warning_publish(warning=warning, actor=supervisor)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        result = pool.submit(_check_on_a_phone, live_server.url, tmp_path).result(timeout=120)
+
+    assert "广州好货代购" in result["text"]
+    assert "消费警示：警惕高仿奢侈品代购" in result["text"]
+    assert "风险" not in result["text"] and "一比一复刻" not in result["text"]  # nothing internal
+    assert result["warning"] == warning.title
+    assert result["scroll_width"] <= 390
+    assert not [e for e in result["console_errors"] if "Content Security Policy" in e]
+    if os.environ.get("UPDATE_DOC_SCREENSHOTS") == "1":
+        from PIL import Image
+
+        with Image.open(tmp_path / "check.png") as image:
+            image.convert("RGB").quantize(colors=128).save(
+                DOC_IMG / "workspace-check.png", optimize=True
+            )
