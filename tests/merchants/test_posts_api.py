@@ -171,3 +171,16 @@ def test_a_region_limited_token_sees_only_its_region(
     sh_post = Post.objects.get(external_id="sh")
     assert guangzhou.get(f"/api/v1/posts/{sh_post.pk}/").status_code == 404
     assert guangzhou.get(f"/api/v1/merchants/{sh_post.merchant_id}/").status_code == 404
+
+
+def test_a_database_outage_is_a_503_not_a_500(writer, monkeypatch):
+    from django.db import OperationalError
+
+    def refuse(**kwargs):
+        raise OperationalError("FATAL: sorry, too many clients already")
+
+    monkeypatch.setattr("merchants.api.posts_ingest", refuse)
+    response = writer.post("/api/v1/posts/", post_payload(), format="json")
+    assert response.status_code == 503
+    assert response.json()["code"] == "unavailable"
+    assert response["Retry-After"] == "5"

@@ -2,6 +2,8 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError as DatabaseInterfaceError
+from django.db import OperationalError as DatabaseOperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -25,6 +27,17 @@ def exception_handler(exc, context):
             status=status.HTTP_400_BAD_REQUEST,
         )
         return response
+    if isinstance(exc, DatabaseOperationalError | DatabaseInterfaceError):
+        # The database refused or dropped the connection: a temporary outage, not a bug.
+        return Response(
+            {
+                "code": "unavailable",
+                "detail": _("The service is temporarily unavailable; please retry shortly."),
+                "fields": {},
+            },
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "5"},
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
