@@ -13,7 +13,7 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 import ahocorasick_rs
 
 from .lexicon import Lexicon, LexiconError, Rule
-from .normalize import Normalizer
+from .normalize import _NOISE_CHAR_RE, Normalizer
 from .segment import WordChecker
 from .urls import extract_host, host_is_official, registrable_domain
 
@@ -26,6 +26,7 @@ BATCH_POSTS = 256
 BATCH_CHARS = 1 << 18
 SEPARATOR = "\uffff"  # a non-character: neither word nor noise, so nothing matches across it
 _SEPARATOR_RE = re.compile(SEPARATOR)
+_has_noise = _NOISE_CHAR_RE.search
 _PRICE_RE = re.compile(
     r"(?:[¥￥]|rmb|人民币)\s*(\d+(?:\.\d+)?)(万)?"
     r"|(\d+(?:\.\d+)?)(万)?\s*(?:元|块|rmb|米(?![a-z\u4e00-\u9fff]))"
@@ -168,6 +169,22 @@ class ScanResult:
 
 
 EMPTY_RESULT = ScanResult()
+_set_categories = ScanResult.categories.__set__  # type: ignore[attr-defined]
+_set_score = ScanResult.score.__set__  # type: ignore[attr-defined]
+_set_findings = ScanResult.findings.__set__  # type: ignore[attr-defined]
+_set_suppressed = ScanResult.suppressed.__set__  # type: ignore[attr-defined]
+_set_report_cues = ScanResult.report_cues.__set__  # type: ignore[attr-defined]
+
+
+def _result(categories, score, findings, suppressed, report_cues) -> ScanResult:
+    """ScanResult(...) without the dataclass __init__ (the scanner's hot path)."""
+    r = _new(ScanResult)
+    _set_categories(r, categories)
+    _set_score(r, score)
+    _set_findings(r, findings)
+    _set_suppressed(r, suppressed)
+    _set_report_cues(r, report_cues)
+    return r
 
 
 def score_of(findings: Iterable[Finding]) -> float:
@@ -369,6 +386,8 @@ class Scanner:
         self._ac = ahocorasick_rs.AhoCorasick(keys) if keys else None
         self._find = self._ac.find_matches_as_indexes if self._ac is not None else None
         self._prepare = self._norm.prepare
+        self._finish = self._norm.finish
+        self._convert = self._norm._convert
         self._official = frozenset(h.domain.lower() for h in lexicon.hosts if h.kind == "official")
         self._lures = tuple(h.brand for h in lexicon.hosts)
         words = [nt(r.term) for r in rules if r.mode in ("word", "claim")]
@@ -414,8 +433,17 @@ class Scanner:
             raise TypeError(f"text must be str, not {type(text).__name__}")
         if not text or self._ac is None:
             return EMPTY_RESULT
-        t, offsets = self._prepare(text)
-        matches = self._find(t, overlapping=True)
+        # Normalizer.prepare, with its common case inline: same length, no noise character
+        try:
+            t = self._convert(text)
+        except UnicodeEncodeError:
+            t, offsets = self._prepare(text)
+        else:
+            if len(t) == len(text) and not _has_noise(t):
+                offsets = None
+            else:
+                t, offsets = self._finish(text, t)
+        matches = self._find(t, True)  # overlapping (positional: a little cheaper)
         if not matches:
             return EMPTY_RESULT
         return self._resolve(text, t, offsets, matches)
@@ -471,7 +499,7 @@ class Scanner:
         original text (None: unchanged). Keys made only of plain deny terms become hits by a
         table lookup; every other key goes through _resolve_slow."""
         fast = self._fast
-        hits: list[tuple[int, int, tuple]] = []  # (start, end, template)
+        hits: list[tuple[int, int, tuple]] = []  # (start, -end, template), normalised offsets
         slow = None
         for m in matches:
             f = fast[m[0]]
@@ -480,14 +508,11 @@ class Scanner:
                     slow = [m]
                 else:
                     slow.append(m)
-            elif len(f) == 1:
-                hits.append((m[1], m[2], f[0]))
             else:
-                s, e = m[1], m[2]
                 for x in f:
-                    hits.append((s, e, x))
+                    hits.append((m[1], -m[2], x))
         if slow is None:
-            return self._explain(text, offsets, hits, None)
+            return self._explain(text, offsets, hits, None, None)
         return self._resolve_slow(text, t, offsets, slow, hits)
 
     def _resolve_slow(self, text, t, offsets, matches, plain) -> ScanResult:
@@ -549,7 +574,7 @@ class Scanner:
 
         check_exc = in_allow is not None or bool(exc_by_rule)
         if check_exc:
-            hits = [h for h in plain if not excepted(h[0], h[1], h[2][_RI])]
+            hits = [h for h in plain if not excepted(h[0], -h[1], h[2][_RI])]
         else:
             hits = plain
         neg = _NEGATION_RE.search
@@ -566,12 +591,17 @@ class Scanner:
                 continue
             if ctxs is not None and not _context_ok(t, s, e, ctxs):
                 continue
-            hits.append((s, e, tmpl))
+            hits.append((s, -e, tmpl))
 
+        orig = None  # host hits, already in original offsets
         for s, e, ri in anchors or ():
             rule = self._rules[ri]
             if rule.mode == "host":
-                hits.extend(self._host_hits(text, offsets, s, e, ri))
+                found = self._host_hit(text, offsets, s, e, ri)
+                if found is not None:
+                    if orig is None:
+                        orig = []
+                    orig.append(found)
                 continue
             pat = self._patterns[ri]
             lo = max(0, s - 40)
@@ -586,12 +616,12 @@ class Scanner:
                         continue
                     if self._contexts and not self._context_ok(t, ms, me, rule):
                         continue
-                    hits.append((ms, me, self._tmpl[ri]))
+                    hits.append((ms, -me, self._tmpl[ri]))
         if brands:
             hits.extend(self._brand_hits(t, brands))
-        if not hits:
+        if not hits and not orig:
             return EMPTY_RESULT
-        return self._explain(text, offsets, hits, cues)
+        return self._explain(text, offsets, hits, cues, orig)
 
     # -- helpers ----------------------------------------------------------------------------
     def _context_ok(self, t: str, s: int, e: int, rule: Rule) -> bool:
@@ -620,59 +650,57 @@ class Scanner:
                     span = (min(s, ps), max(e, pe))
                     if span not in seen:
                         seen.add(span)
-                        yield (span[0], span[1], (ri, self._brands[bi].brand, *tmpl[_CAT:]))
+                        yield (span[0], -span[1], (ri, self._brands[bi].brand, *tmpl[_CAT:]))
 
-    def _host_hits(self, text: str, offsets, s: int, e: int, ri: int):
+    def _host_hit(self, text: str, offsets, s: int, e: int, ri: int):
         os_, oe = (s, e) if offsets is None else offsets.to_original(s, e)
         found = extract_host(text, os_, oe)
         if found is None:
-            return
+            return None
         hs, he, host = found
         if host_is_official(host, self._official):
-            return
+            return None
         dom = registrable_domain(host)
         label = self._rules[ri].term
-        # negative offsets: already in the original text
-        yield (-hs - 1, -he - 1, (ri, f"{label}@{dom}", *self._tmpl[ri][_CAT:]))
+        return (hs, -he, (ri, f"{label}@{dom}", *self._tmpl[ri][_CAT:]))
 
-    def _explain(self, text: str, offsets, hits, cues) -> ScanResult:
+    def _explain(self, text: str, offsets, hits, cues, orig) -> ScanResult:
+        """``hits``: (start, -end, template) in normalised offsets; ``orig``: the same in
+        original offsets (or None)."""
+        if offsets is not None:
+            mapped = []
+            for s, neg_e, x in hits:
+                a, b = offsets.to_original(s, -neg_e)
+                mapped.append((a, -b, x))
+            hits = mapped
+        if orig:
+            hits = [*hits, *orig]
         if len(hits) == 1:
-            s, e, x = hits[0]
-            if s < 0:  # host hit: original offsets
-                s, e = -s - 1, -e - 1
-            elif offsets is not None:
-                s, e = offsets.to_original(s, e)
-            finding = _finding(text, s, e, x)
+            s, neg_e, x = hits[0]
+            finding = _finding(text, s, -neg_e, x)
             if cues:
-                return ScanResult((), 0.0, (), (finding,), tuple(dict.fromkeys(cues)))
-            return ScanResult((x[_CAT],), _SCORE1[x[_SEV]], (finding,))
-        items = []
-        for s, e, x in hits:
-            if s < 0:
-                s, e = -s - 1, -e - 1
-            elif offsets is not None:
-                s, e = offsets.to_original(s, e)
-            items.append((s, -e, x[_RI], x[_TERM], x))
-        # within one category, drop a hit contained in an earlier, longer (or equal) one
-        items.sort()
+                return _result((), 0.0, (), (finding,), tuple(dict.fromkeys(cues)))
+            return _result((x[_CAT],), _SCORE1[x[_SEV]], (finding,), (), ())
+        # within one category, drop a hit contained in an earlier, longer (or equal) one; ties
+        # are ordered by the template (rule index, term, …)
+        hits.sort()
         kept = []
         max_end: dict[str, int] = {}
-        for s, neg_e, _ri, _term, x in items:
+        for s, neg_e, x in hits:
             e = -neg_e
             cat = x[_CAT]
             if e <= max_end.get(cat, -1):
                 continue
             max_end[cat] = e
             kept.append((s, e, x[_RID], x))
-        # report by (start, end, rule id); ties keep the order above, which x (rule index, term,
-        # …) reproduces
+        # report by (start, end, rule id); ties keep the order above
         kept.sort()
         findings = tuple([_finding(text, s, e, x) for s, e, _rid, x in kept])
         if cues:
-            return ScanResult((), 0.0, (), findings, tuple(dict.fromkeys(cues)))
+            return _result((), 0.0, (), findings, tuple(dict.fromkeys(cues)))
         cats = tuple(max_end) if len(max_end) == 1 else tuple(sorted(max_end))
         if len(kept) == 1:
-            return ScanResult(cats, _SCORE1[kept[0][3][_SEV]], findings)
+            return _result(cats, _SCORE1[kept[0][3][_SEV]], findings, (), ())
         # score_of(findings), from the templates
         seen: dict[tuple[str, str], int] = {}
         for _s, _e, rid, x in kept:
@@ -682,7 +710,7 @@ class Scanner:
         keep = 1.0
         for sev in seen.values():
             keep *= 1.0 - sev / 10.0
-        return ScanResult(cats, round(1.0 - keep, 4), findings)
+        return _result(cats, round(1.0 - keep, 4), findings, (), ())
 
 
 def _context_ok(t: str, s: int, e: int, ctxs) -> bool:

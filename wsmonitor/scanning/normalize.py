@@ -244,15 +244,35 @@ class _DeferredOffsetMap(OffsetMap):
         self._src: str | None = src
 
     def build(self) -> OffsetMap:
-        if self._src is not None:
-            self.del_at, self.del_cum = _deletion_lists(_deletions(self._src))
+        src = self._src
+        if src is not None:
+            # the deletions are exactly the noise gaps (no placeholder, no "(" in src)
+            del_at: list[int] = []
+            del_cum: list[int] = []
+            removed = 0
+            for m in _GAP_RE.finditer(src):
+                s, e = m.span()
+                del_at.append(s - removed)
+                removed += e - s
+                del_cum.append(removed)
+            self.del_at, self.del_cum = del_at, del_cum
             self._src = None
         return self
 
-    def _conv_index(self, i: int) -> int:
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
         if self._src is not None:
             self.build()
-        return OffsetMap._conv_index(self, i)
+        if end <= start:
+            return OffsetMap.to_original(self, start, end)
+        del_at, del_cum = self.del_at, self.del_cum
+        k = bisect_right(del_at, start)
+        if k:
+            start += del_cum[k - 1]
+        end -= 1
+        k = bisect_right(del_at, end)
+        if k:
+            end += del_cum[k - 1]
+        return start, end + 1
 
 
 def _deletion_lists(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
@@ -312,6 +332,10 @@ class Normalizer:
             converted = self._convert(text) if text else text
         except UnicodeEncodeError:  # lone surrogates: treat them as invisible noise
             converted = self._convert(_SURROGATE_RE.sub(PLACEHOLDER, text))
+        return self.finish(text, converted)
+
+    def finish(self, text: str, converted: str) -> tuple[str, OffsetMap | None]:
+        """``prepare`` after the zhconv pass (``converted`` is its output for ``text``)."""
         conv: tuple[int, ...] | None = None
         if len(converted) != len(text):
             converted, conv = self._convert_per_char(text)
