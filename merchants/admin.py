@@ -135,6 +135,7 @@ class PostAdmin(RegionScopedAdmin, admin.ModelAdmin):
         "lexicon_version", "score",
     )  # fmt: skip
     exclude = ("text", "scan_token", "scan_requested_at")
+    actions = export_actions("posts")
 
     def get_queryset(self, request):
         return posts_visible(region_prefixes(request.user))

@@ -110,6 +110,23 @@ def _action_rows(qs, masked: bool):
         ]
 
 
+def _post_rows(qs, masked: bool):
+    yield [
+        _("ID"), _("Merchant"), _("Region"), _("Source"), _("Text"), _("URL"), _("Captured at"),
+    ]  # fmt: skip
+    for p in qs.select_related("merchant"):
+        name = p.merchant.display_name
+        yield [
+            p.pk,
+            mask_text(name) if masked else name,
+            p.merchant.region_code,
+            p.get_source_display(),
+            mask_text(p.text) if masked else p.text,
+            p.url,
+            timezone.localtime(p.captured_at).isoformat(),
+        ]
+
+
 def _actions_visible(prefixes):
     from wsmonitor.roles import region_q
 
@@ -121,6 +138,7 @@ KINDS = {
     "merchants": (selectors.merchants_visible, _merchant_rows),
     "queue": (selectors.review_queue, _merchant_rows),
     "findings": (selectors.findings_visible, _finding_rows),
+    "posts": (selectors.posts_visible, _post_rows),
     "actions": (_actions_visible, _action_rows),
 }
 

@@ -221,6 +221,7 @@ class WorkspaceMerchantMixin:
             ),
             "ws_category_labels": CATEGORY_LABELS,
             "ws_uscc_validity": self.uscc_validity(merchant),
+            "ws_today": timezone.localdate(),
         }
         return super().change_view(request, object_id, form_url, extra)
 

@@ -59,3 +59,19 @@ def test_another_user_cannot_download_my_export(
     assert (
         login(supervisor).get(f"/admin/merchants/exportjob/{job.pk}/download/").status_code == 404
     )
+
+
+def test_a_posts_export_masks_phone_numbers_in_the_text(
+    ingest, regulator, django_capture_on_commit_callbacks
+):
+    import csv
+
+    from merchants.exports import export_request
+
+    post = ingest("shop_a", "440103", "高仿包包，加微信或打电话13912345678")
+    with django_capture_on_commit_callbacks(execute=True):
+        job = export_request(kind="posts", fmt="csv", ids=[post.pk], actor=regulator)
+    job.refresh_from_db()
+    with job.file.open("rb") as fh:
+        rows = list(csv.reader(io.StringIO(fh.read().decode("utf-8-sig"))))
+    assert rows[1][4] == "高仿包包，加微信或打电话139****5678"
