@@ -72,7 +72,10 @@ class PostInSerializer(serializers.Serializer):
         return value
 
     def to_input(self) -> PostInput:
-        d = self.validated_data
+        return self.input_from(self.validated_data)
+
+    @staticmethod
+    def input_from(d: dict) -> PostInput:
         m = d["merchant"]
         return PostInput(
             source=d["source"],
@@ -214,15 +217,21 @@ class PostsApi(APIView):
                 f"at most {MAX_BATCH} posts per request, got {len(items)}",
                 fields={"items": [f"more than {MAX_BATCH}"]},
             )
-        inputs, errors = [], {}
-        for index, item in enumerate(items):
-            serializer = PostInSerializer(data=item)
-            if not isinstance(item, dict):
-                errors[str(index)] = {"non_field_errors": ["expected an object"]}
-            elif serializer.is_valid():
-                inputs.append(serializer.to_input())
+        errors = {
+            str(i): {"non_field_errors": ["expected an object"]}
+            for i, item in enumerate(items)
+            if not isinstance(item, dict)
+        }
+        inputs = []
+        if not errors:
+            # One list serializer builds its fields once for the whole batch.
+            batch = PostInSerializer(data=items, many=True)
+            if batch.is_valid():
+                inputs = [PostInSerializer.input_from(d) for d in batch.validated_data]
             else:
-                errors[str(index)] = serializer.errors
+                found = batch.errors  # a list, or {index: errors} in newer DRF releases
+                pairs = found.items() if isinstance(found, dict) else enumerate(found)
+                errors = {str(i): e for i, e in pairs if e}
         if errors:
             if single:
                 raise serializers.ValidationError(errors["0"])
@@ -232,9 +241,10 @@ class PostsApi(APIView):
                 fields={k: _plain(v) for k, v in errors.items()},
             )
         results = posts_ingest(items=inputs, submitted_by=str(request.user))
+        posts = PostOutSerializer([r.post for r in results], many=True).data
         body = [
-            {"index": i, "status": r.status, "post": PostOutSerializer(r.post).data}
-            for i, r in enumerate(results)
+            {"index": i, "status": r.status, "post": post}
+            for i, (r, post) in enumerate(zip(results, posts, strict=True))
         ]
         created = any(r.status != "unchanged" for r in results)
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
