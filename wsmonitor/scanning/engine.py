@@ -387,6 +387,7 @@ class Scanner:
         self._find = self._ac.find_matches_as_indexes if self._ac is not None else None
         self._prepare = self._norm.prepare
         self._finish = self._norm.finish
+        self._denoise = self._norm.denoise
         self._convert = self._norm._convert
         self._official = frozenset(h.domain.lower() for h in lexicon.hosts if h.kind == "official")
         self._lures = tuple(h.brand for h in lexicon.hosts)
@@ -439,10 +440,14 @@ class Scanner:
         except UnicodeEncodeError:
             t, offsets = self._prepare(text)
         else:
-            if len(t) == len(text) and not _has_noise(t):
-                offsets = None
-            else:
+            if len(t) != len(text):
                 t, offsets = self._finish(text, t)
+            elif _has_noise(t):
+                t, offsets = self._denoise(text, t)
+            else:
+                offsets = None
+                if t == text:  # search the caller's string: its UTF-8 form is already cached
+                    t = text
         matches = self._find(t, True)  # overlapping (positional: a little cheaper)
         if not matches:
             return EMPTY_RESULT
@@ -501,16 +506,18 @@ class Scanner:
         fast = self._fast
         hits: list[tuple[int, int, tuple]] = []  # (start, -end, template), normalised offsets
         slow = None
-        for m in matches:
-            f = fast[m[0]]
+        append = hits.append
+        for pid, s, e in matches:
+            f = fast[pid]
             if f is None:
                 if slow is None:
-                    slow = [m]
+                    slow = [(pid, s, e)]
                 else:
-                    slow.append(m)
+                    slow.append((pid, s, e))
             else:
+                e = -e
                 for x in f:
-                    hits.append((m[1], -m[2], x))
+                    append((s, e, x))
         if slow is None:
             return self._explain(text, offsets, hits, None, None)
         return self._resolve_slow(text, t, offsets, slow, hits)

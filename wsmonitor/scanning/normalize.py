@@ -240,7 +240,9 @@ class _DeferredOffsetMap(OffsetMap):
     __slots__ = ("_src",)
 
     def __init__(self, src: str, orig_len: int):
-        super().__init__(None, (), (), orig_len)
+        self.conv = None
+        self.del_at = self.del_cum = ()
+        self.orig_len = orig_len
         self._src: str | None = src
 
     def build(self) -> OffsetMap:
@@ -273,6 +275,28 @@ class _DeferredOffsetMap(OffsetMap):
         if k:
             end += del_cum[k - 1]
         return start, end + 1
+
+
+def _denoise(text: str, converted: str, conv) -> tuple[str, OffsetMap | None]:
+    """Delete the noise of ``converted`` (the zhconv output for ``text``, ``conv`` its index map
+    or None when it kept the length)."""
+    if conv is None and "\x00" not in converted and "(" not in converted:
+        # only noise gaps: delete them in C, map offsets back only if asked to
+        out = _GAP_RE.sub("", converted)
+        if len(out) == len(converted):
+            return converted, None
+        return out, _DeferredOffsetMap(converted, len(text))
+    spans = _deletions(converted)
+    if not spans:
+        return converted, (None if conv is None else OffsetMap(conv, (), (), len(text)))
+    parts: list[str] = []
+    last = 0
+    for s, e in spans:
+        parts.append(converted[last:s])
+        last = e
+    parts.append(converted[last:])
+    del_at, del_cum = _deletion_lists(spans)
+    return "".join(parts), OffsetMap(conv, del_at, del_cum, len(text))
 
 
 def _deletion_lists(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
@@ -336,30 +360,19 @@ class Normalizer:
 
     def finish(self, text: str, converted: str) -> tuple[str, OffsetMap | None]:
         """``prepare`` after the zhconv pass (``converted`` is its output for ``text``)."""
-        conv: tuple[int, ...] | None = None
         if len(converted) != len(text):
             converted, conv = self._convert_per_char(text)
             if not _NOISE_CHAR_RE.search(converted):
                 return converted, OffsetMap(conv, (), (), len(text))
-        elif not _NOISE_CHAR_RE.search(converted):
+            return _denoise(text, converted, conv)
+        if not _NOISE_CHAR_RE.search(converted):
             return converted, None
-        elif "\x00" not in converted and "(" not in converted:
-            # only noise gaps: delete them in C, map offsets back only if asked to
-            out = _GAP_RE.sub("", converted)
-            if len(out) == len(converted):
-                return converted, None
-            return out, _DeferredOffsetMap(converted, len(text))
-        spans = _deletions(converted)
-        if not spans:
-            return converted, (None if conv is None else OffsetMap(conv, (), (), len(text)))
-        parts: list[str] = []
-        last = 0
-        for s, e in spans:
-            parts.append(converted[last:s])
-            last = e
-        parts.append(converted[last:])
-        del_at, del_cum = _deletion_lists(spans)
-        return "".join(parts), OffsetMap(conv, del_at, del_cum, len(text))
+        return _denoise(text, converted, None)
+
+    def denoise(self, text: str, converted: str) -> tuple[str, OffsetMap | None]:
+        """``finish`` for a ``converted`` text of the same length as ``text`` that contains a
+        noise character."""
+        return _denoise(text, converted, None)
 
     def _convert_per_char(self, text: str) -> tuple[str, tuple[int, ...]]:
         out: list[str] = []
