@@ -16,6 +16,11 @@ class CampaignsConfig(AppConfig):
             timeline_providers.append(merchant_timeline)
         if merchant_public_facts not in public_providers:
             public_providers.append(merchant_public_facts)
+        from campaigns.selectors import dashboard_campaigns
+        from merchants.dashboard import dashboard_providers
+
+        if dashboard_campaigns not in dashboard_providers["campaigns"]:
+            dashboard_providers["campaigns"].append(dashboard_campaigns)
         read = [
             "campaigns.view_campaign",
             "campaigns.view_snapshot",

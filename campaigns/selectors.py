@@ -239,3 +239,32 @@ def merchant_public_facts(merchant):
         {"label": _("Likes-for-gift campaigns on record"), "value": qs.count()},
         {"label": _("Campaigns that changed terms against consumers"), "value": with_breach},
     ]
+
+
+def dashboard_campaigns(prefixes, since) -> list[dict]:
+    """For the regulator dashboard (merchants.dashboard): per merchant region, campaigns whose
+    promise came due (deadline since ``since`` and passed, or an outcome recorded) and how many
+    were honoured as announced."""
+    from django.utils import timezone
+
+    S = Campaign.Status
+    today = timezone.localdate()
+    due = Q(deadline__lt=today, deadline__gte=since) | Q(
+        status__in=[S.HONOURED, S.PARTLY_HONOURED, S.DISHONOURED, S.DELETED],
+        updated_at__date__gte=since,
+    )
+    rows = (
+        Campaign.objects.filter(region_q(prefixes, "merchant__region_code"))
+        .filter(due)
+        .values("merchant__region_code")
+        .annotate(promised=Count("id"), honoured=Count("id", filter=Q(status=S.HONOURED)))
+        .order_by("merchant__region_code")
+    )
+    return [
+        {
+            "region": row["merchant__region_code"] or "",
+            "promised": row["promised"],
+            "honoured": row["honoured"],
+        }
+        for row in rows
+    ]

@@ -17,6 +17,11 @@ class ComplaintsConfig(AppConfig):
             timeline_providers.append(merchant_timeline)
         if merchant_public_facts not in public_providers:
             public_providers.append(merchant_public_facts)
+        from complaints.selectors import dashboard_complaints
+        from merchants.dashboard import dashboard_providers
+
+        if dashboard_complaints not in dashboard_providers["complaints"]:
+            dashboard_providers["complaints"].append(dashboard_complaints)
         handle = [
             "complaints.view_case",
             "complaints.handle_case",

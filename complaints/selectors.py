@@ -108,3 +108,38 @@ def merchant_public_facts(merchant):
         {"label": "complaints_closed", "value": closed},
         {"label": "complaints_in_handling", "value": accepted},
     ]
+
+
+def dashboard_complaints(prefixes, since) -> list[dict]:
+    """For the regulator dashboard (merchants.dashboard): complaints (投诉) received per week,
+    how many of them were accepted, and how many are past their deadline now."""
+    from django.db.models import Count, Q
+    from django.db.models.functions import TruncWeek
+
+    S = Case.Status
+    accepted = Q(status__in=[S.ACCEPTED, S.MEDIATING, S.AGREEMENT, S.MEDIATION_ENDED]) | Q(
+        status=S.CLOSED, decided_at__isnull=False, refusal_ground=""
+    )
+    rows = (
+        Case.objects.filter(region_q(prefixes, "region_code"))
+        .filter(kind=Case.Kind.COMPLAINT, received_at__date__gte=since)
+        .annotate(week=TruncWeek("received_at"))
+        .values("week")
+        .annotate(
+            received=Count("id"),
+            accepted=Count("id", filter=accepted),
+            overdue=Count("id", filter=Q(sla=Case.Sla.OVERDUE)),
+        )
+        .order_by("week")
+    )
+    return [
+        {
+            "period": row["week"].date().isoformat()
+            if hasattr(row["week"], "date")
+            else str(row["week"]),
+            "received": row["received"],
+            "accepted": row["accepted"],
+            "overdue": row["overdue"],
+        }
+        for row in rows
+    ]

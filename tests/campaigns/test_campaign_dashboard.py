@@ -1,0 +1,44 @@
+"""The campaigns chart of the regulator dashboard: promises that came due and were honoured."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from campaigns.models import Campaign
+from campaigns.selectors import dashboard_campaigns
+from merchants.dashboard import dashboard_providers, dashboard_since
+from merchants.services import merchant_resolve
+
+pytestmark = pytest.mark.django_db
+
+
+def _campaign(merchant, status, days_ago):
+    return Campaign.objects.create(
+        merchant=merchant,
+        platform="wechat_id",
+        handle="shop",
+        title="集满38个赞送面膜",
+        status=status,
+        deadline=timezone.localdate() - datetime.timedelta(days=days_ago),
+    )
+
+
+def test_the_campaigns_app_feeds_the_dashboard():
+    assert dashboard_campaigns in dashboard_providers["campaigns"]
+
+
+def test_honoured_and_promised_per_region():
+    gz = merchant_resolve(platform="wechat_id", handle="gz-shop", region_code="440103")
+    sh = merchant_resolve(platform="wechat_id", handle="sh-shop", region_code="310101")
+    _campaign(gz, Campaign.Status.HONOURED, 3)
+    _campaign(gz, Campaign.Status.DISHONOURED, 5)
+    _campaign(gz, Campaign.Status.RUNNING, -5)  # not due yet
+    _campaign(sh, Campaign.Status.HONOURED, 3)
+
+    rows = dashboard_campaigns(["44"], dashboard_since())
+    assert rows == [{"region": "440103", "promised": 2, "honoured": 1}]
+    assert {r["region"] for r in dashboard_campaigns(None, dashboard_since())} == {
+        "440103",
+        "310101",
+    }
