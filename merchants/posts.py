@@ -79,7 +79,7 @@ def _ingest_batch(items: list[PostInput], submitted_by: str) -> list[IngestResul
     keys = {(i.source, i.external_id) for i in items}
     current: dict[tuple[str, str], Post] = {}
     for post in Post.objects.select_for_update().filter(
-        external_id__in={k[1] for k in keys}, is_current=True
+        source__in={k[0] for k in keys}, external_id__in={k[1] for k in keys}, is_current=True
     ):
         if (post.source, post.external_id) in keys:
             current[(post.source, post.external_id)] = post
