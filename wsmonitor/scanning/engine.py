@@ -13,7 +13,7 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 import ahocorasick_rs
 
 from .lexicon import Lexicon, LexiconError, Rule
-from .normalize import _NOISE_CHAR_RE, Normalizer
+from .normalize import _NOISE_CHAR_RE, Normalizer, _denoise_lazy, gap_offsets
 from .segment import WordChecker
 from .urls import extract_host, host_is_official, registrable_domain
 
@@ -387,7 +387,6 @@ class Scanner:
         self._find = self._ac.find_matches_as_indexes if self._ac is not None else None
         self._prepare = self._norm.prepare
         self._finish = self._norm.finish
-        self._denoise = self._norm.denoise
         self._convert = self._norm._convert
         self._official = frozenset(h.domain.lower() for h in lexicon.hosts if h.kind == "official")
         self._lures = tuple(h.brand for h in lexicon.hosts)
@@ -443,7 +442,8 @@ class Scanner:
             if len(t) != len(text):
                 t, offsets = self._finish(text, t)
             elif _has_noise(t):
-                t, offsets = self._denoise(text, t)
+                # offsets: None, an OffsetMap, or the converted text (see _denoise_lazy)
+                t, offsets = _denoise_lazy(text, t)
             else:
                 offsets = None
                 if t == text:  # search the caller's string: its UTF-8 form is already cached
@@ -660,6 +660,8 @@ class Scanner:
                         yield (span[0], -span[1], (ri, self._brands[bi].brand, *tmpl[_CAT:]))
 
     def _host_hit(self, text: str, offsets, s: int, e: int, ri: int):
+        if offsets.__class__ is str:
+            offsets = gap_offsets(offsets, len(text))
         os_, oe = (s, e) if offsets is None else offsets.to_original(s, e)
         found = extract_host(text, os_, oe)
         if found is None:
@@ -675,6 +677,8 @@ class Scanner:
         """``hits``: (start, -end, template) in normalised offsets; ``orig``: the same in
         original offsets (or None)."""
         if offsets is not None:
+            if offsets.__class__ is str:
+                offsets = gap_offsets(offsets, len(text))
             mapped = []
             for s, neg_e, x in hits:
                 a, b = offsets.to_original(s, -neg_e)

@@ -277,10 +277,33 @@ class _DeferredOffsetMap(OffsetMap):
         return start, end + 1
 
 
+def _only_gaps(converted: str) -> bool:
+    """True when the only deletions in ``converted`` are noise gaps (no placeholder, no pinyin
+    gloss)."""
+    return "\x00" not in converted and ("(" not in converted or not _PINYIN_RE.search(converted))
+
+
+def _denoise_lazy(text: str, converted: str) -> tuple[str, OffsetMap | str | None]:
+    """``_denoise`` for a same-length ``converted`` text, except that when only noise gaps are
+    deleted the second item is ``converted`` itself instead of the offset map: the scanner
+    builds the map (``gap_offsets``) only for a text with hits."""
+    if _only_gaps(converted):
+        out = _GAP_RE.sub("", converted)
+        if len(out) == len(converted):
+            return converted, None
+        return out, converted
+    return _denoise(text, converted, None)
+
+
+def gap_offsets(converted: str, orig_len: int) -> OffsetMap:
+    """The offset map of ``converted`` with its noise gaps deleted (see _denoise_lazy)."""
+    return _DeferredOffsetMap(converted, orig_len).build()
+
+
 def _denoise(text: str, converted: str, conv) -> tuple[str, OffsetMap | None]:
     """Delete the noise of ``converted`` (the zhconv output for ``text``, ``conv`` its index map
     or None when it kept the length)."""
-    if conv is None and "\x00" not in converted and "(" not in converted:
+    if conv is None and _only_gaps(converted):
         # only noise gaps: delete them in C, map offsets back only if asked to
         out = _GAP_RE.sub("", converted)
         if len(out) == len(converted):
@@ -367,11 +390,6 @@ class Normalizer:
             return _denoise(text, converted, conv)
         if not _NOISE_CHAR_RE.search(converted):
             return converted, None
-        return _denoise(text, converted, None)
-
-    def denoise(self, text: str, converted: str) -> tuple[str, OffsetMap | None]:
-        """``finish`` for a ``converted`` text of the same length as ``text`` that contains a
-        noise character."""
         return _denoise(text, converted, None)
 
     def _convert_per_char(self, text: str) -> tuple[str, tuple[int, ...]]:
