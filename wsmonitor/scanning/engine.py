@@ -438,7 +438,7 @@ class Scanner:
             if len(t) != len(text):
                 t, offsets = self._finish(text, t)
             elif _has_noise(t):
-                # offsets: None, an OffsetMap, or the converted text (see _denoise_lazy)
+                # offsets: None, an OffsetMap, or the pieces and gaps (see _denoise_lazy)
                 t, offsets = _denoise_lazy(text, t)
             else:
                 offsets = None
@@ -447,6 +447,13 @@ class Scanner:
         matches = self._find(t, True)  # overlapping (positional: a little cheaper)
         if not matches:
             return EMPTY_RESULT
+        if len(matches) == 1 and offsets is None:
+            # the most common hit: one plain deny term, nothing to map back
+            pid, s, e = matches[0]
+            f = self._fast[pid]
+            if f is not None and len(f) == 1:
+                x = f[0]
+                return _result((x[_CAT],), _SCORE1[x[_SEV]], (_finding(text, s, e, x),), (), ())
         return self._resolve(text, t, offsets, matches)
 
     def scan_many(self, texts: Iterable[str]) -> list[ScanResult]:
@@ -623,7 +630,7 @@ class Scanner:
                         yield (span[0], -span[1], (ri, self._brands[bi].brand, *tmpl[_CAT:]))
 
     def _host_hit(self, text: str, offsets, s: int, e: int, ri: int):
-        if offsets.__class__ is str:
+        if offsets.__class__ is list:
             offsets = gap_offsets(offsets, len(text))
         os_, oe = (s, e) if offsets is None else offsets.to_original(s, e)
         found = extract_host(text, os_, oe)
@@ -640,7 +647,7 @@ class Scanner:
         """``hits``: (start, -end, template) in normalised offsets; ``orig``: the same in
         original offsets (or None)."""
         if offsets is not None:
-            if offsets.__class__ is str:
+            if offsets.__class__ is list:
                 offsets = gap_offsets(offsets, len(text))
             mapped = []
             for s, neg_e, x in hits:

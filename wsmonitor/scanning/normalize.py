@@ -157,6 +157,9 @@ _GAP_RE = re.compile(
 )
 
 
+_GAP_SPLIT_RE = re.compile(f"({_GAP_RE.pattern})")
+
+
 def _noise_runs(t: str) -> list[tuple[int, int]]:
     """Same deletions as _NOISE_RE, for text without placeholders or "(" (one C-level pass)."""
     return [m.span() for m in _GAP_RE.finditer(t)]
@@ -210,6 +213,16 @@ class OffsetMap:
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalised span [start, end) to the smallest original span that covers it."""
+        if self.conv is None and end > start:  # the common case, inline
+            del_at, del_cum = self.del_at, self.del_cum
+            k = bisect_right(del_at, start)
+            if k:
+                start += del_cum[k - 1]
+            end -= 1
+            k = bisect_right(del_at, end)
+            if k:
+                end += del_cum[k - 1]
+            return start, end + 1
         if end <= start:
             s = self._conv_index(start)
             return (self._orig(s), self._orig(s))
@@ -233,82 +246,47 @@ class OffsetMap:
         return self.conv[j] if j < len(self.conv) else self.orig_len
 
 
-class _DeferredOffsetMap(OffsetMap):
-    """The offset map of a text whose only deletions are the noise gaps of ``src`` (the converted
-    text), worked out on first use: most texts have no hit to map back."""
-
-    __slots__ = ("_src",)
-
-    def __init__(self, src: str, orig_len: int):
-        self.conv = None
-        self.del_at = self.del_cum = ()
-        self.orig_len = orig_len
-        self._src: str | None = src
-
-    def build(self) -> OffsetMap:
-        src = self._src
-        if src is not None:
-            # the deletions are exactly the noise gaps (no placeholder, no "(" in src)
-            del_at: list[int] = []
-            del_cum: list[int] = []
-            removed = 0
-            for m in _GAP_RE.finditer(src):
-                s, e = m.span()
-                del_at.append(s - removed)
-                removed += e - s
-                del_cum.append(removed)
-            self.del_at, self.del_cum = del_at, del_cum
-            self._src = None
-        return self
-
-    def to_original(self, start: int, end: int) -> tuple[int, int]:
-        if self._src is not None:
-            self.build()
-        if end <= start:
-            return OffsetMap.to_original(self, start, end)
-        del_at, del_cum = self.del_at, self.del_cum
-        k = bisect_right(del_at, start)
-        if k:
-            start += del_cum[k - 1]
-        end -= 1
-        k = bisect_right(del_at, end)
-        if k:
-            end += del_cum[k - 1]
-        return start, end + 1
-
-
 def _only_gaps(converted: str) -> bool:
     """True when the only deletions in ``converted`` are noise gaps (no placeholder, no pinyin
     gloss)."""
     return "\x00" not in converted and ("(" not in converted or not _PINYIN_RE.search(converted))
 
 
-def _denoise_lazy(text: str, converted: str) -> tuple[str, OffsetMap | str | None]:
+def _denoise_lazy(text: str, converted: str) -> tuple[str, OffsetMap | list[str] | None]:
     """``_denoise`` for a same-length ``converted`` text, except that when only noise gaps are
-    deleted the second item is ``converted`` itself instead of the offset map: the scanner
-    builds the map (``gap_offsets``) only for a text with hits."""
+    deleted the second item is the list of kept pieces and gaps (``_GAP_SPLIT_RE.split``)
+    instead of the offset map: the scanner builds the map (``gap_offsets``) only for a text
+    with hits."""
     if _only_gaps(converted):
-        out = _GAP_RE.sub("", converted)
-        if len(out) == len(converted):
+        parts = _GAP_SPLIT_RE.split(converted)
+        if len(parts) == 1:
             return converted, None
-        return out, converted
+        return "".join(parts[::2]), parts
     return _denoise(text, converted, None)
 
 
-def gap_offsets(converted: str, orig_len: int) -> OffsetMap:
-    """The offset map of ``converted`` with its noise gaps deleted (see _denoise_lazy)."""
-    return _DeferredOffsetMap(converted, orig_len).build()
+def gap_offsets(parts: list[str], orig_len: int) -> OffsetMap:
+    """The offset map for kept pieces and deleted gaps alternating in ``parts``."""
+    del_at: list[int] = []
+    del_cum: list[int] = []
+    kept = removed = 0
+    for i in range(1, len(parts), 2):
+        kept += len(parts[i - 1])
+        removed += len(parts[i])
+        del_at.append(kept)
+        del_cum.append(removed)
+    return OffsetMap(None, del_at, del_cum, orig_len)
 
 
 def _denoise(text: str, converted: str, conv) -> tuple[str, OffsetMap | None]:
     """Delete the noise of ``converted`` (the zhconv output for ``text``, ``conv`` its index map
     or None when it kept the length)."""
     if conv is None and _only_gaps(converted):
-        # only noise gaps: delete them in C, map offsets back only if asked to
-        out = _GAP_RE.sub("", converted)
-        if len(out) == len(converted):
+        # only noise gaps: one C pass
+        parts = _GAP_SPLIT_RE.split(converted)
+        if len(parts) == 1:
             return converted, None
-        return out, _DeferredOffsetMap(converted, len(text))
+        return "".join(parts[::2]), gap_offsets(parts, len(text))
     spans = _deletions(converted)
     if not spans:
         return converted, (None if conv is None else OffsetMap(conv, (), (), len(text)))
@@ -368,8 +346,6 @@ class Normalizer:
         converted, offsets = self.prepare(text)
         if offsets is None:
             offsets = OffsetMap(None, (), (), len(text))
-        elif isinstance(offsets, _DeferredOffsetMap):
-            offsets.build()
         return Normalized(converted, offsets)
 
     def prepare(self, text: str) -> tuple[str, OffsetMap | None]:
