@@ -13,7 +13,7 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 import ahocorasick_rs
 
 from .lexicon import Lexicon, LexiconError, Rule
-from .normalize import _NOISE_CHAR_RE, Normalizer, _denoise_lazy, gap_offsets
+from .normalize import _NOISE_CHAR_RE, Normalizer, _denoise_lazy, gap_lists, gap_offsets
 from .segment import WordChecker
 from .urls import extract_host, host_is_official, registrable_domain
 
@@ -647,12 +647,24 @@ class Scanner:
         """``hits``: (start, -end, template) in normalised offsets; ``orig``: the same in
         original offsets (or None)."""
         if offsets is not None:
-            if offsets.__class__ is list:
-                offsets = gap_offsets(offsets, len(text))
-            mapped = []
-            for s, neg_e, x in hits:
-                a, b = offsets.to_original(s, -neg_e)
-                mapped.append((a, -b, x))
+            if offsets.__class__ is list:  # noise gaps only: OffsetMap.to_original, inline
+                del_at, del_cum = gap_lists(offsets)
+                mapped = []
+                for s, neg_e, x in hits:
+                    k = bisect_right(del_at, s)
+                    if k:
+                        s += del_cum[k - 1]
+                    e = -neg_e - 1
+                    k = bisect_right(del_at, e)
+                    if k:
+                        e += del_cum[k - 1]
+                    mapped.append((s, -e - 1, x))
+            else:
+                to_original = offsets.to_original
+                mapped = []
+                for s, neg_e, x in hits:
+                    a, b = to_original(s, -neg_e)
+                    mapped.append((a, -b, x))
             hits = mapped
         if orig:
             hits = [*hits, *orig]

@@ -265,8 +265,9 @@ def _denoise_lazy(text: str, converted: str) -> tuple[str, OffsetMap | list[str]
     return _denoise(text, converted, None)
 
 
-def gap_offsets(parts: list[str], orig_len: int) -> OffsetMap:
-    """The offset map for kept pieces and deleted gaps alternating in ``parts``."""
+def gap_lists(parts: list[str]) -> tuple[list[int], list[int]]:
+    """OffsetMap's ``del_at``/``del_cum`` for kept pieces and deleted gaps alternating in
+    ``parts``."""
     del_at: list[int] = []
     del_cum: list[int] = []
     kept = removed = 0
@@ -275,6 +276,12 @@ def gap_offsets(parts: list[str], orig_len: int) -> OffsetMap:
         removed += len(parts[i])
         del_at.append(kept)
         del_cum.append(removed)
+    return del_at, del_cum
+
+
+def gap_offsets(parts: list[str], orig_len: int) -> OffsetMap:
+    """The offset map for kept pieces and deleted gaps alternating in ``parts``."""
+    del_at, del_cum = gap_lists(parts)
     return OffsetMap(None, del_at, del_cum, orig_len)
 
 
