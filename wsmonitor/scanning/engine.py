@@ -536,21 +536,21 @@ class Scanner:
             for a0, a1, rs in excepts:
                 for r in rs:
                     exc_by_rule.setdefault(r, []).append((a0, a1))
-        exc_index: dict[int, _SpanIndex] = {}
-
-        def excepted(s: int, e: int, ri: int) -> bool:
-            if in_allow is not None and in_allow.covers(s, e):
-                return True
-            if ri in exc_by_rule:
-                idx = exc_index.get(ri)
-                if idx is None:
-                    idx = exc_index[ri] = _SpanIndex(exc_by_rule[ri])
-                if idx.covers(s, e):
-                    return True
-            return False
-
         check_exc = in_allow is not None or bool(exc_by_rule)
         if check_exc:
+            exc_index: dict[int, _SpanIndex] = {}
+
+            def excepted(s: int, e: int, ri: int) -> bool:
+                if in_allow is not None and in_allow.covers(s, e):
+                    return True
+                if ri in exc_by_rule:
+                    idx = exc_index.get(ri)
+                    if idx is None:
+                        idx = exc_index[ri] = _SpanIndex(exc_by_rule[ri])
+                    if idx.covers(s, e):
+                        return True
+                return False
+
             hits = [h for h in plain if not excepted(h[0], -h[1], h[2][_RI])]
         else:
             hits = plain
