@@ -125,20 +125,26 @@ def risk_breakdown(merchant: Merchant) -> list[dict]:
 def _finding_parts(ids: list[int], now) -> list[tuple]:
     half_life = _knob("RISK_HALF_LIFE_DAYS", 30)
     cap = _knob("RISK_CATEGORY_CAP", 40)
+    # Aggregated per capture day in the database, so the cost grows with the days a merchant
+    # has been posting, not with its number of findings; decay is applied per day.
     rows = (
         Finding.objects.filter(post__merchant_id__in=ids, is_current=True)
         .exclude(review=Finding.Review.DISMISSED)
-        .values_list("post__merchant_id", "category", "severity", "review", "post__captured_at")
+        .annotate(day=TruncDate("post__captured_at"))
+        .values("post__merchant_id", "category", "review", "day")
+        .annotate(severity_sum=Sum("severity"), n=Count("id"))
     )
+    today = timezone.localdate(now)
     sums: dict[tuple, float] = defaultdict(float)
     counts: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-    for merchant_id, category, severity, review, captured_at in rows:
-        age_days = max(0.0, (now - captured_at).total_seconds() / 86400)
-        weight = 2.0 if review == Finding.Review.CONFIRMED else 1.0
-        key = (merchant_id, category)
-        sums[key] += severity * weight * math.pow(0.5, age_days / half_life)
-        counts[key][0] += 1
-        counts[key][1] += review == Finding.Review.CONFIRMED
+    for row in rows:
+        age_days = max(0, (today - row["day"]).days)
+        weight = 2.0 if row["review"] == Finding.Review.CONFIRMED else 1.0
+        key = (row["post__merchant_id"], row["category"])
+        sums[key] += row["severity_sum"] * weight * math.pow(0.5, age_days / half_life)
+        counts[key][0] += row["n"]
+        if row["review"] == Finding.Review.CONFIRMED:
+            counts[key][1] += row["n"]
     parts = []
     for (merchant_id, category), raw in sums.items():
         points = min(raw, cap)
