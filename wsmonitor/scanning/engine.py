@@ -13,7 +13,15 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 import ahocorasick_rs
 
 from .lexicon import Lexicon, LexiconError, Rule
-from .normalize import _NOISE_CHAR_RE, Normalizer, _denoise_lazy, gap_lists, gap_offsets
+from .normalize import (
+    _GAP_SPLIT_RE,
+    _NOISE_CHAR_RE,
+    _PINYIN_RE,
+    Normalizer,
+    _denoise_lazy,
+    gap_lists,
+    gap_offsets,
+)
 from .segment import WordChecker
 from .urls import extract_host, host_is_official, registrable_domain
 
@@ -23,6 +31,8 @@ _NEGATION_RE = re.compile("[" + "".join(sorted(NEGATORS)) + "]")
 NEGATION_WINDOW = 6
 PRICE_WINDOW = 30
 _has_noise = _NOISE_CHAR_RE.search
+_has_pinyin = _PINYIN_RE.search
+_split_gaps = _GAP_SPLIT_RE.split
 _PRICE_RE = re.compile(
     r"(?:[¥￥]|rmb|人民币)\s*(\d+(?:\.\d+)?)(万)?"
     r"|(\d+(?:\.\d+)?)(万)?\s*(?:元|块|rmb|米(?![a-z\u4e00-\u9fff]))"
@@ -438,8 +448,17 @@ class Scanner:
             if len(t) != len(text):
                 t, offsets = self._finish(text, t)
             elif _has_noise(t):
-                # offsets: None, an OffsetMap, or the pieces and gaps (see _denoise_lazy)
-                t, offsets = _denoise_lazy(text, t)
+                # offsets: None, an OffsetMap, or the pieces and gaps (see _denoise_lazy, whose
+                # common case is inline here)
+                if "\x00" not in t and ("(" not in t or not _has_pinyin(t)):
+                    parts = _split_gaps(t)
+                    if len(parts) == 1:
+                        offsets = None
+                    else:
+                        t = "".join(parts[::2])
+                        offsets = parts
+                else:
+                    t, offsets = _denoise_lazy(text, t)
             else:
                 offsets = None
                 if t == text:  # search the caller's string: its UTF-8 form is already cached
