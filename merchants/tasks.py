@@ -61,7 +61,8 @@ def _build_scanner_before_fork(**kwargs) -> None:
     from wsmonitor.lexicon.services import active_scanner
 
     try:
-        active_scanner()
+        _version, scanner = active_scanner()
+        scanner.warm()
     except Exception:  # the database may not be reachable yet; children build it lazily
         logging.getLogger(__name__).warning("scanner not prebuilt", exc_info=True)
     finally:

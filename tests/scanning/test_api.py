@@ -162,3 +162,12 @@ def test_scanner_findings_behave_like_constructed_ones():
     unpickled = pickle.loads(pickle.dumps(fresh))  # noqa: S301 - our own bytes
     assert unpickled == found
     assert not any(hasattr(f, "_text") for f in unpickled)  # the text is not pickled
+
+
+def test_warm_loads_the_word_checker_ahead_of_the_first_scan():
+    from wsmonitor.scanning import Scanner
+
+    scanner = Scanner.from_lexicon()
+    assert scanner.warm() is scanner
+    assert scanner._words._tk is not None  # jieba's tokenizer is ready before any scan
+    assert scanner.scan("最近第一次买，效果一般").findings == ()

@@ -475,6 +475,12 @@ class Scanner:
                 return _result((x[_CAT],), _SCORE1[x[_SEV]], (_finding(text, s, e, x),), (), ())
         return self._resolve(text, t, offsets, matches)
 
+    def warm(self) -> Scanner:
+        """Load what the first scan would otherwise load lazily (jieba's dictionary), e.g. in a
+        worker's main process before it forks, so the children share it."""
+        self._words.load()
+        return self
+
     def scan_many(self, texts: Iterable[str]) -> list[ScanResult]:
         """Scan many texts: ``[scan(t) for t in texts]``, with every item type-checked first.
 
