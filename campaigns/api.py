@@ -13,6 +13,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -25,6 +26,7 @@ from merchants.models import MerchantAccount
 from merchants.posts import MAX_TEXT_CHARS
 from wsmonitor.api.pagination import StandardPagination
 from wsmonitor.api.regions import request_region_prefixes
+from wsmonitor.api.validators import MAX_ID, plausible_time, query_choice, query_id
 from wsmonitor.errors import ValidationFailed
 from wsmonitor.regions import is_region_code
 
@@ -35,7 +37,8 @@ ERRORS = {
 }
 NOT_FOUND = {
     404: OpenApiResponse(
-        ErrorSerializer, description="No such campaign in the regions this token may see"
+        ErrorSerializer,
+        description="No such campaign in the regions this token may see, or a page past the end",
     )
 }
 
@@ -97,7 +100,13 @@ class CampaignCreateSerializer(serializers.Serializer):
     terms = CampaignTermsSerializer(required=False)
     starts_on = serializers.DateField(required=False, allow_null=True, default=None)
     source_url = serializers.URLField(max_length=1000, required=False, default="")
-    captured_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    captured_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        validators=[plausible_time],
+        help_text="Not before 2000-01-01.",
+    )
 
     def validate_text(self, value: str) -> str:
         return _clean_text(value)
@@ -119,7 +128,13 @@ class SnapshotCreateSerializer(serializers.Serializer):
     observed_deleted = serializers.BooleanField(
         required=False, default=False, help_text="The post was found deleted (text may be empty)."
     )
-    captured_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    captured_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        validators=[plausible_time],
+        help_text="Not before 2000-01-01.",
+    )
     source = serializers.ChoiceField(
         choices=[Snapshot.Source.INTEGRATOR, Snapshot.Source.CONSUMER],
         required=False,
@@ -325,6 +340,8 @@ def _detail(request, pk: int):
 
 class CampaignsApi(APIView):
     required_scopes = {"GET": "campaigns:read", "POST": "campaigns:write"}
+    # The merchant and terms are nested objects, which form encodings cannot carry.
+    parser_classes = [JSONParser]
     pagination_class = StandardPagination
 
     @extend_schema(
@@ -365,25 +382,21 @@ class CampaignsApi(APIView):
     @extend_schema(
         summary="List campaigns with breaches and honour rates",
         parameters=[
-            OpenApiParameter("merchant", int),
+            OpenApiParameter("merchant", {"type": "integer", "minimum": 1, "maximum": MAX_ID}),
             OpenApiParameter("status", str, enum=Campaign.Status.values),
             OpenApiParameter("has_breaches", bool),
             OpenApiParameter("flagged", bool, description="Low honour rate"),
         ],
-        responses={200: CampaignOutSerializer(many=True), **ERRORS},
+        responses={200: CampaignOutSerializer(many=True), **ERRORS, **NOT_FOUND},
     )
     def get(self, request):
         qs = _visible(request)
         params = request.query_params
-        merchant = params.get("merchant")
-        if merchant:
-            if not merchant.isdigit():
-                raise ValidationFailed("merchant must be an id", fields={"merchant": ["invalid"]})
-            qs = qs.filter(merchant_id=int(merchant))
-        state = params.get("status")
+        merchant = query_id(params, "merchant")
+        if merchant is not None:
+            qs = qs.filter(merchant_id=merchant)
+        state = query_choice(params, "status", Campaign.Status.values)
         if state:
-            if state not in Campaign.Status.values:
-                raise ValidationFailed("unknown status", fields={"status": ["invalid"]})
             qs = qs.filter(status=state)
         for name, lookup in (("has_breaches", "breach_count__gt"), ("flagged", "honour_flagged")):
             value = params.get(name)
@@ -420,6 +433,7 @@ class CampaignDetailApi(APIView):
 
 class CampaignSnapshotsApi(APIView):
     required_scopes = {"POST": "campaigns:write"}
+    parser_classes = [JSONParser, MultiPartParser]  # multipart for the screenshot
 
     @extend_schema(
         summary="Record an observation of a campaign (text, screenshot, or the post deleted)",
@@ -481,6 +495,7 @@ class CampaignSnapshotsApi(APIView):
 
 class CampaignReportsApi(APIView):
     required_scopes = {"POST": "campaigns:write"}
+    parser_classes = [JSONParser]
 
     @extend_schema(
         summary="Submit a consumer's redemption report (for partner consumer apps)",

@@ -23,6 +23,10 @@ ERROR = inline_serializer(
         "fields": serializers.DictField(),
     },
 )
+AUTH_ERRORS = {
+    401: OpenApiResponse(ERROR, description="Missing or invalid token"),
+    403: OpenApiResponse(ERROR, description="The token lacks the scope"),
+}
 
 
 class CaseStatusSerializer(serializers.Serializer):
@@ -102,6 +106,11 @@ class ComplaintsApi(APIView):
             help_text="up to 10 files of 10 MB: JPEG, PNG, WebP, HEIC, PDF, plain text",
         )
 
+    class ComplaintSubmitJsonSerializer(ComplaintSubmitInputSerializer):
+        """The same fields without files: evidence can only be uploaded as multipart."""
+
+        evidence = None
+
     class ComplaintSubmitOutputSerializer(serializers.Serializer):
         tracking_number = serializers.CharField()
         access_code = serializers.CharField(help_text="shown once; give it to the consumer")
@@ -113,11 +122,13 @@ class ComplaintsApi(APIView):
         summary="File a complaint (投诉) or report (举报) for a consumer",
         request={
             "multipart/form-data": ComplaintSubmitInputSerializer,
-            "application/json": ComplaintSubmitInputSerializer,
+            "application/x-www-form-urlencoded": ComplaintSubmitJsonSerializer,
+            "application/json": ComplaintSubmitJsonSerializer,
         },
         responses={
             201: ComplaintSubmitOutputSerializer(many=True),
             400: OpenApiResponse(ERROR, description="invalid fields or a refused file"),
+            **AUTH_ERRORS,
             429: OpenApiResponse(ERROR),
         },
         tags=["complaints"],
@@ -177,7 +188,7 @@ class ComplaintStatusApi(APIView):
 
     @extend_schema(
         summary="Status of a complaint or report filed by this token",
-        responses={200: CaseStatusSerializer, 404: OpenApiResponse(ERROR)},
+        responses={200: CaseStatusSerializer, **AUTH_ERRORS, 404: OpenApiResponse(ERROR)},
         tags=["complaints"],
     )
     def get(self, request, tracking_number: str):

@@ -3,16 +3,17 @@
 Each view validates with its own serializer, calls one service or selector, and renders."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_field,
     inline_serializer,
 )
 from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,23 +22,31 @@ from merchants.posts import MAX_BATCH, MAX_TEXT_CHARS, PostInput, posts_ingest
 from merchants.risk import risk_breakdown
 from merchants.selectors import findings_visible, merchants_visible, posts_visible
 from merchants.services import merchant_find
+from wsmonitor.api.errors import ErrorSerializer
 from wsmonitor.api.pagination import StandardPagination
 from wsmonitor.api.regions import request_region_prefixes
+from wsmonitor.api.validators import (
+    MAX_ID,
+    IdField,
+    plausible_time,
+    query_choice,
+    query_id,
+    query_text,
+)
 from wsmonitor.errors import ValidationFailed
 from wsmonitor.lexicon.services import lexicon_current
 from wsmonitor.regions import is_region_code
-
-
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    detail = serializers.CharField()
-    fields = serializers.DictField()
-
 
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Invalid input; `fields` names each problem"),
     401: OpenApiResponse(ErrorSerializer, description="Missing or invalid token"),
     403: OpenApiResponse(ErrorSerializer, description="The token lacks the scope"),
+}
+NOT_FOUND = {
+    404: OpenApiResponse(
+        ErrorSerializer,
+        description="No such object in the regions this token may see, or a page past the end",
+    )
 }
 
 
@@ -61,7 +70,13 @@ class PostInSerializer(serializers.Serializer):
     external_id = serializers.CharField(max_length=200)
     text = serializers.CharField(max_length=MAX_TEXT_CHARS, trim_whitespace=False)
     url = serializers.URLField(max_length=1000, required=False, default="")
-    posted_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    posted_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        validators=[plausible_time],
+        help_text="Not before 2000-01-01.",
+    )
     merchant = MerchantRefSerializer()
 
     def validate_text(self, value: str) -> str:
@@ -183,8 +198,19 @@ POST_EXAMPLE = {
 }
 
 
+# One object in, one result out; a list in, a list out.
+POST_RESULTS = PolymorphicProxySerializer(
+    component_name="PostResults",
+    serializers=[PostResultSerializer, PostResultSerializer(many=True)],
+    resource_type_field_name=None,
+    many=False,
+)
+
+
 class PostsApi(APIView):
     required_scopes = {"GET": "posts:read", "POST": "posts:write"}
+    # Posts nest a merchant object: form encodings cannot carry them (415, not a 400 per field).
+    parser_classes = [JSONParser]
 
     @extend_schema(
         summary="Submit posts (one object, or a list of up to 1,000)",
@@ -196,10 +222,15 @@ class PostsApi(APIView):
             f"Text is limited to {MAX_TEXT_CHARS:,} characters. Scanning happens in the "
             "background; poll `GET /api/v1/posts/{id}/` for `scan_state` and findings."
         ),
-        request=PostInSerializer,
+        request=PolymorphicProxySerializer(
+            component_name="PostsIn",
+            serializers=[PostInSerializer, PostInSerializer(many=True)],
+            resource_type_field_name=None,
+            many=False,
+        ),
         responses={
-            201: PostResultSerializer(many=True),
-            200: PostResultSerializer(many=True),
+            201: POST_RESULTS,
+            200: POST_RESULTS,
             **ERRORS,
         },
         examples=[OpenApiExample("A Moments post", value=POST_EXAMPLE, request_only=True)],
@@ -253,21 +284,23 @@ class PostsApi(APIView):
     @extend_schema(
         summary="List posts",
         parameters=[
-            OpenApiParameter("merchant", int),
+            OpenApiParameter("merchant", {"type": "integer", "minimum": 1, "maximum": MAX_ID}),
             OpenApiParameter("source", str, enum=Post.Source.values),
             OpenApiParameter("scan_state", str, enum=Post.ScanState.values),
-            OpenApiParameter("external_id", str),
+            OpenApiParameter("external_id", {"type": "string", "maxLength": 200}),
         ],
-        responses={200: PostOutSerializer(many=True), **ERRORS},
+        responses={200: PostOutSerializer(many=True), **ERRORS, **NOT_FOUND},
     )
     def get(self, request):
         qs = posts_visible(request_region_prefixes(request)).select_related("lexicon_version")
-        for field in ("merchant", "source", "scan_state", "external_id"):
-            value = request.query_params.get(field)
-            if value:
-                if field == "merchant" and not value.isdigit():
-                    raise ValidationFailed("merchant must be an id", fields={field: ["invalid"]})
-                qs = qs.filter(**{f"{field}_id" if field == "merchant" else field: value})
+        params = request.query_params
+        filters = {
+            "merchant_id": query_id(params, "merchant"),
+            "source": query_choice(params, "source", Post.Source.values),
+            "scan_state": query_choice(params, "scan_state", Post.ScanState.values),
+            "external_id": query_text(params, "external_id"),
+        }
+        qs = qs.filter(**{k: v for k, v in filters.items() if v is not None})
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs.order_by("-id"), request, view=self)
         return paginator.get_paginated_response(PostOutSerializer(page, many=True).data)
@@ -279,7 +312,8 @@ class PostDetailApi(APIView):
     required_scopes = {"GET": "posts:read"}
 
     @extend_schema(
-        summary="A post with its current findings", responses={200: PostDetailSerializer, **ERRORS}
+        summary="A post with its current findings",
+        responses={200: PostDetailSerializer, **ERRORS, **NOT_FOUND},
     )
     def get(self, request, pk: int):
         post = get_object_or_404(
@@ -295,7 +329,12 @@ class MerchantsApi(APIView):
     @extend_schema(
         summary="Look up merchants by any account handle (normalised)",
         parameters=[
-            OpenApiParameter("handle", str, required=True, description="微信号, 公众号, phone…"),
+            OpenApiParameter(
+                "handle",
+                {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"},
+                required=True,
+                description="微信号, 公众号, phone…",
+            ),
             OpenApiParameter("platform", str, enum=MerchantAccount.Platform.values),
         ],
         responses={200: MerchantOutSerializer(many=True), **ERRORS},
@@ -304,6 +343,7 @@ class MerchantsApi(APIView):
         handle = request.query_params.get("handle", "").strip()
         if not handle:
             raise ValidationFailed("give ?handle=", fields={"handle": ["required"]})
+        query_text(request.query_params, "handle")
         platform = request.query_params.get("platform") or None
         if platform and platform not in MerchantAccount.Platform.values:
             raise ValidationFailed("unknown platform", fields={"platform": ["invalid"]})
@@ -319,7 +359,7 @@ class MerchantDetailApi(APIView):
 
     @extend_schema(
         summary="A merchant with its risk breakdown",
-        responses={200: MerchantDetailSerializer, **ERRORS},
+        responses={200: MerchantDetailSerializer, **ERRORS, **NOT_FOUND},
     )
     def get(self, request, pk: int):
         merchant = get_object_or_404(
@@ -328,23 +368,28 @@ class MerchantDetailApi(APIView):
         return Response(MerchantDetailSerializer(merchant).data)
 
 
+class FindingFilterSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(
+        choices=["counterfeit", "false_ad", "three_no", "phishing"], required=False
+    )
+    rule = serializers.CharField(required=False, max_length=60)
+    severity_min = serializers.IntegerField(required=False, min_value=1, max_value=5)
+    region = serializers.RegexField(
+        r"^\d{2,6}$", required=False, help_text="GB/T 2260 prefix, e.g. 4401"
+    )
+    since = serializers.DateTimeField(required=False)
+    until = serializers.DateTimeField(required=False)
+    merchant = IdField(required=False)
+
+
 class FindingsApi(APIView):
     required_scopes = {"GET": "findings:read"}
+    pagination_class = StandardPagination
 
     @extend_schema(
         summary="List current findings",
-        parameters=[
-            OpenApiParameter(
-                "category", str, enum=["counterfeit", "false_ad", "three_no", "phishing"]
-            ),
-            OpenApiParameter("rule", str),
-            OpenApiParameter("severity_min", int),
-            OpenApiParameter("region", str, description="GB/T 2260 prefix, e.g. 4401"),
-            OpenApiParameter("since", OpenApiTypes.DATETIME),
-            OpenApiParameter("until", OpenApiTypes.DATETIME),
-            OpenApiParameter("merchant", int),
-        ],
-        responses={200: FindingOutSerializer(many=True), **ERRORS},
+        parameters=[FindingFilterSerializer],
+        responses={200: FindingOutSerializer(many=True), **ERRORS, **NOT_FOUND},
     )
     def get(self, request):
         params = FindingFilterSerializer(data=request.query_params)
@@ -365,23 +410,11 @@ class FindingsApi(APIView):
             qs = qs.filter(created_at__lt=f["until"])
         if f.get("merchant"):
             qs = qs.filter(post__merchant_id=f["merchant"])
-        paginator = StandardPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             qs.select_related("lexicon_version").order_by("-id"), request, view=self
         )
         return paginator.get_paginated_response(FindingOutSerializer(page, many=True).data)
-
-
-class FindingFilterSerializer(serializers.Serializer):
-    category = serializers.ChoiceField(
-        choices=["counterfeit", "false_ad", "three_no", "phishing"], required=False
-    )
-    rule = serializers.CharField(required=False, max_length=60)
-    severity_min = serializers.IntegerField(required=False, min_value=1, max_value=5)
-    region = serializers.RegexField(r"^\d{2,6}$", required=False)
-    since = serializers.DateTimeField(required=False)
-    until = serializers.DateTimeField(required=False)
-    merchant = serializers.IntegerField(required=False, min_value=1)
 
 
 class LexiconApi(APIView):

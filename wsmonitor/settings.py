@@ -377,6 +377,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
         "CampaignSnapshotSourceEnum": "campaigns.models.Snapshot.Source",
         "CampaignSnapshotSourceInEnum": ["integrator", "consumer"],
         "SourceEnum": "merchants.models.Post.Source",  # keeps its name beside the above
+        "ComplaintSubmitInputKindEnum": ["complaint", "report", "both"],  # JSON and multipart
     }
 )
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -51,8 +52,19 @@ def _broker_status() -> str:
 
 
 def error_404(request, exception=None):
+    if _is_api(request):
+        body = {"code": "not_found", "detail": _("Not found."), "fields": {}}
+        return JsonResponse(body, status=404)
     return render(request, "404.html", status=404)
 
 
 def error_500(request):
+    if _is_api(request):
+        body = {"code": "server_error", "detail": _("A server error occurred."), "fields": {}}
+        return JsonResponse(body, status=500)
     return render(request, "500.html", status=500)
+
+
+def _is_api(request) -> bool:
+    """API clients get the API's JSON error shape even for URLs no view matched."""
+    return request.path.startswith("/api/")

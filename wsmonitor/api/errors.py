@@ -6,11 +6,19 @@ from django.db import InterfaceError as DatabaseInterfaceError
 from django.db import OperationalError as DatabaseOperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from wsmonitor.errors import ServiceError
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The error body, for the schema."""
+
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    fields = serializers.DictField()
 
 
 def exception_handler(exc, context):

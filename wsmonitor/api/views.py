@@ -1,10 +1,11 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wsmonitor.api.authentication import ApiClient
+from wsmonitor.api.errors import ErrorSerializer
 
 
 class TokenInfoApi(APIView):
@@ -19,7 +20,14 @@ class TokenInfoApi(APIView):
         regions = serializers.ListField(child=serializers.CharField())
         expiry_date = serializers.DateTimeField(allow_null=True)
 
-    @extend_schema(responses=OutputSerializer, summary="Describe the calling token")
+    @extend_schema(
+        summary="Describe the calling token",
+        responses={
+            200: OutputSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="Signed in with a session"),
+            401: OpenApiResponse(ErrorSerializer, description="Missing or invalid token"),
+        },
+    )
     def get(self, request):
         if not isinstance(request.user, ApiClient):
             return Response(
