@@ -42,3 +42,16 @@ def test_a_method_the_operation_lacks_is_a_405_not_a_403(client, method, path):
 
 def test_an_unsupported_method_without_a_token_is_still_a_401(api_client):
     assert api_client.delete("/api/v1/posts/").status_code == 401
+
+
+@pytest.mark.parametrize("value", ["null", "true", "-2", "0", "1.5", "²"])
+def test_a_page_size_that_is_not_a_positive_whole_number_is_a_400(client, value):
+    # DRF silently fell back to 50 results, hiding the client's mistake (schema: integer ≥ 1).
+    response = client.get("/api/v1/posts/", {"page_size": value})
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"page_size": ["invalid"]}
+
+
+@pytest.mark.parametrize("value", ["1", "500", "501", "9" * 5000])
+def test_a_large_page_size_is_capped(client, value):
+    assert client.get("/api/v1/findings/", {"page_size": value}).status_code == 200

@@ -1,7 +1,34 @@
 from rest_framework.pagination import PageNumberPagination
 
+from wsmonitor.errors import ValidationFailed
+
 
 class StandardPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request) -> int:
+        """``?page_size=`` must be a whole number ≥ 1 (above 500 is capped); DRF would silently
+        fall back to 50 for ``abc`` or ``0``, which hides a client's mistake."""
+        value = request.query_params.get(self.page_size_query_param)
+        if not value:
+            return self.page_size
+        number = value.lstrip("0") if value.isascii() and value.isdigit() else ""
+        if not number:
+            raise ValidationFailed(
+                "page_size must be a whole number of at least 1",
+                fields={self.page_size_query_param: ["invalid"]},
+            )
+        if len(number) > len(str(self.max_page_size)):
+            return self.max_page_size  # no int() of a 5,000-digit string
+        return min(int(number), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        params = super().get_schema_operation_parameters(view)
+        for param in params:
+            if param["name"] in (self.page_query_param, self.page_size_query_param):
+                param["schema"]["minimum"] = 1
+            if param["name"] == self.page_size_query_param:
+                param["description"] = f"Results per page, at most {self.max_page_size}."
+        return params
