@@ -372,7 +372,7 @@ class FindingFilterSerializer(serializers.Serializer):
     category = serializers.ChoiceField(
         choices=["counterfeit", "false_ad", "three_no", "phishing"], required=False
     )
-    rule = serializers.CharField(required=False, max_length=60)
+    rule = serializers.CharField(required=False, allow_blank=True, max_length=60)  # blank: any
     severity_min = serializers.IntegerField(required=False, min_value=1, max_value=5)
     region = serializers.RegexField(
         r"^\d{2,6}$", required=False, help_text="GB/T 2260 prefix, e.g. 4401"

@@ -85,3 +85,9 @@ def test_the_schema_describes_what_post_and_list_answer(client):
     page = findings["200"]["content"]["application/json"]["schema"]["$ref"]
     assert page == "#/components/schemas/PaginatedFindingOutList"
     assert "404" in findings
+
+
+def test_a_blank_rule_filter_means_any_rule(client):
+    # "\x1e" is whitespace to str.strip(): it was trimmed to "" and refused as a blank field.
+    response = client.get("/api/v1/findings/", {"rule": "\x1e"})
+    assert response.status_code == 200
