@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
 )
@@ -21,41 +20,18 @@ from campaigns import selectors, services
 from campaigns.chain import verify_campaign
 from campaigns.models import Breach, Campaign, RedemptionReport, Snapshot, TermChange
 from campaigns.selectors import campaigns_visible, honour_rate
-from merchants.api import ErrorSerializer
-from merchants.models import MerchantAccount
+from merchants.api import MerchantRefSerializer
 from merchants.posts import MAX_TEXT_CHARS
 from wsmonitor.api.pagination import StandardPagination
 from wsmonitor.api.regions import request_region_prefixes
+from wsmonitor.api.schema import ERRORS, not_found
 from wsmonitor.api.validators import MAX_ID, plausible_time, query_choice, query_id
 from wsmonitor.errors import ValidationFailed
-from wsmonitor.regions import is_region_code
 
-ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="Invalid input; `fields` names each problem"),
-    401: OpenApiResponse(ErrorSerializer, description="Missing or invalid token"),
-    403: OpenApiResponse(ErrorSerializer, description="The token lacks the scope"),
-}
-NOT_FOUND = {
-    404: OpenApiResponse(
-        ErrorSerializer,
-        description="No such campaign in the regions this token may see, or a page past the end",
-    )
-}
+NOT_FOUND = not_found("No such campaign in the regions this token may see, or a page past the end")
 
 
 # --- input --------------------------------------------------------------------------------------
-
-
-class CampaignMerchantInSerializer(serializers.Serializer):
-    platform = serializers.ChoiceField(choices=MerchantAccount.Platform.choices)
-    handle = serializers.CharField(max_length=200)
-    display_name = serializers.CharField(max_length=200, required=False, default="")
-    region_code = serializers.CharField(max_length=6, required=False, default="")
-
-    def validate_region_code(self, value: str) -> str:
-        if value and not is_region_code(value):
-            raise serializers.ValidationError("not a 6-digit GB/T 2260 region code")
-        return value
 
 
 class CampaignTermsSerializer(serializers.Serializer):
@@ -87,7 +63,7 @@ def _clean_text(value: str) -> str:
 
 
 class CampaignCreateSerializer(serializers.Serializer):
-    merchant = CampaignMerchantInSerializer()
+    merchant = MerchantRefSerializer()
     title = serializers.CharField(max_length=200)
     text = serializers.CharField(
         max_length=MAX_TEXT_CHARS,

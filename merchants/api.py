@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
-    OpenApiResponse,
     PolymorphicProxySerializer,
     extend_schema,
     extend_schema_field,
@@ -22,9 +21,9 @@ from merchants.posts import MAX_BATCH, MAX_TEXT_CHARS, PostInput, posts_ingest
 from merchants.risk import risk_breakdown
 from merchants.selectors import findings_visible, merchants_visible, posts_visible
 from merchants.services import merchant_find
-from wsmonitor.api.errors import ErrorSerializer
 from wsmonitor.api.pagination import StandardPagination
 from wsmonitor.api.regions import request_region_prefixes
+from wsmonitor.api.schema import ERRORS, not_found
 from wsmonitor.api.validators import (
     MAX_ID,
     IdField,
@@ -37,17 +36,7 @@ from wsmonitor.errors import ValidationFailed
 from wsmonitor.lexicon.services import lexicon_current
 from wsmonitor.regions import is_region_code
 
-ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="Invalid input; `fields` names each problem"),
-    401: OpenApiResponse(ErrorSerializer, description="Missing or invalid token"),
-    403: OpenApiResponse(ErrorSerializer, description="The token lacks the scope"),
-}
-NOT_FOUND = {
-    404: OpenApiResponse(
-        ErrorSerializer,
-        description="No such object in the regions this token may see, or a page past the end",
-    )
-}
+NOT_FOUND = not_found("No such object in the regions this token may see, or a page past the end")
 
 
 # --- serializers --------------------------------------------------------------------------------
@@ -143,10 +132,23 @@ class PostDetailSerializer(PostOutSerializer):
         return FindingOutSerializer(rows, many=True).data
 
 
+class PostReceiptSerializer(serializers.ModelSerializer):
+    """What a submission returns for each post: enough to find it again, not its text."""
+
+    merchant = serializers.IntegerField(source="merchant_id")
+
+    class Meta:
+        model = Post
+        fields = [
+            "id", "merchant", "source", "external_id", "revision", "is_current", "text_sha256",
+            "scan_state", "captured_at",
+        ]  # fmt: skip
+
+
 class PostResultSerializer(serializers.Serializer):
     index = serializers.IntegerField()
     status = serializers.ChoiceField(choices=["created", "revised", "unchanged"])
-    post = PostOutSerializer()
+    post = PostReceiptSerializer()
 
 
 class AccountOutSerializer(serializers.ModelSerializer):
@@ -220,7 +222,8 @@ class PostsApi(APIView):
             "(`revised`), never overwritten. A list is stored all-or-nothing: if any item is "
             "invalid, nothing is stored and `fields` is keyed by the failing item's index. "
             f"Text is limited to {MAX_TEXT_CHARS:,} characters. Scanning happens in the "
-            "background; poll `GET /api/v1/posts/{id}/` for `scan_state` and findings."
+            "background; each result is a receipt (id, revision, SHA-256 of the text, scan "
+            "state) — poll `GET /api/v1/posts/{id}/` for the full post with its findings."
         ),
         request=PolymorphicProxySerializer(
             component_name="PostsIn",
@@ -272,7 +275,7 @@ class PostsApi(APIView):
                 fields={k: _plain(v) for k, v in errors.items()},
             )
         results = posts_ingest(items=inputs, submitted_by=str(request.user))
-        posts = PostOutSerializer([r.post for r in results], many=True).data
+        posts = PostReceiptSerializer([r.post for r in results], many=True).data
         body = [
             {"index": i, "status": r.status, "post": post}
             for i, (r, post) in enumerate(zip(results, posts, strict=True))

@@ -21,7 +21,9 @@ def test_a_post_is_stored_scanned_and_its_findings_recorded(
     assert response.status_code == 201
     body = response.json()
     assert body["status"] == "created"
+    assert "text" not in body["post"]  # a receipt, not an echo of what was sent
     post = Post.objects.get(pk=body["post"]["id"])
+    assert body["post"]["text_sha256"] == post.text_sha256
     assert post.scan_state == Post.ScanState.SCANNED
     assert post.lexicon_version.number == 1
     rules = set(post.findings.values_list("rule", flat=True))

@@ -1,0 +1,15 @@
+"""OpenAPI response declarations shared by every app's API."""
+
+from drf_spectacular.utils import OpenApiResponse
+
+from wsmonitor.api.errors import ErrorSerializer
+
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="Invalid input; `fields` names each problem"),
+    401: OpenApiResponse(ErrorSerializer, description="Missing or invalid token"),
+    403: OpenApiResponse(ErrorSerializer, description="The token lacks the scope"),
+}
+
+
+def not_found(description: str) -> dict:
+    return {404: OpenApiResponse(ErrorSerializer, description=description)}
