@@ -1,4 +1,4 @@
-"""Request-size cap and session absolute timeout."""
+"""Request-size cap, session absolute timeout, and the Chinese-first language choice."""
 
 import time
 
@@ -6,7 +6,9 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpResponse, JsonResponse
+from django.middleware.locale import LocaleMiddleware
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 
@@ -81,3 +83,19 @@ class SessionAbsoluteTimeoutMiddleware:
             elif now - int(started) > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
         return self.get_response(request)
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Simplified Chinese unless the person chose another language with the switch.
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, so a regulator whose
+    browser (or a crawler, or a headless test) asks for English would get English pages. Here
+    only the language cookie set by the footer switch (``/i18n/setlang/``) changes the
+    language; everyone else sees ``LANGUAGE_CODE`` (zh-hans)."""
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -37,9 +37,16 @@ def test_home_speaks_simplified_chinese_by_default(client):
     assert "File a complaint" not in html
 
 
-def test_home_is_available_in_english(client):
-    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
-    html = response.content.decode()
+def test_an_english_browser_still_gets_chinese(client):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "投诉" in html
+
+
+def test_english_is_one_switch_away(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    html = client.get("/").content.decode()
     assert '<html lang="en">' in html
     assert "File a complaint" in html
 
