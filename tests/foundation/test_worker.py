@@ -64,12 +64,12 @@ def stop_worker(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-def wait_for(predicate, timeout: float = 60.0) -> bool:
+def wait_for(predicate, timeout: float = 60.0, step: float = 0.3) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return True
-        time.sleep(0.3)
+        time.sleep(step)
     return False
 
 
