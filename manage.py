@@ -4,9 +4,15 @@
 import os
 import sys
 
+# Commands that only read or write source files: they sign, serve and store nothing, so they
+# may run without a SECRET_KEY even with DEBUG off (e.g. a migration check in a lint step).
+CODE_ONLY_COMMANDS = {"makemigrations", "makemessages", "compilemessages"}
+
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wsmonitor.settings")
+    if len(sys.argv) > 1 and sys.argv[1] in CODE_ONLY_COMMANDS:
+        os.environ.setdefault("WSMONITOR_CODE_ONLY_COMMAND", "1")
     from django.core.exceptions import ImproperlyConfigured
 
     try:

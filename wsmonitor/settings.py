@@ -4,6 +4,8 @@ See docs/configuration.md for every variable. Environments differ only in their 
 test-only tweaks live in tests/conftest.py.
 """
 
+import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -16,6 +18,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env_secret("SECRET_KEY")
+# manage.py makemigrations/makemessages/compilemessages touch only source files: nothing is
+# signed, served or encrypted, so throwaway keys are safe (flag set by manage.py, never by the
+# web or worker processes).
+CODE_ONLY_COMMAND = os.environ.get("WSMONITOR_CODE_ONLY_COMMAND") == "1"
+if not SECRET_KEY and CODE_ONLY_COMMAND:
+    SECRET_KEY = secrets.token_urlsafe(50)
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -334,8 +342,10 @@ RESCAN_CHUNK_SIZE = env_int("RESCAN_CHUNK_SIZE", 500, minimum=1)
 # --- Complaints ---------------------------------------------------------------------------
 # Field encryption (django-fernet-encrypted-fields derives its Fernet key from SECRET_KEY and
 # SALT_KEY: rotating SECRET_KEY needs the old one in SECRET_KEY_FALLBACKS, or PII is unreadable).
-SALT_KEY = env_secret("SALT_KEY")
-COMPLAINTS_BLIND_INDEX_KEY = env_secret("COMPLAINTS_BLIND_INDEX_KEY")
+SALT_KEY = env_secret("SALT_KEY") or (secrets.token_urlsafe(32) if CODE_ONLY_COMMAND else "")
+COMPLAINTS_BLIND_INDEX_KEY = env_secret("COMPLAINTS_BLIND_INDEX_KEY") or (
+    secrets.token_urlsafe(32) if CODE_ONLY_COMMAND else ""
+)
 if not SALT_KEY or not COMPLAINTS_BLIND_INDEX_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(

@@ -49,6 +49,15 @@ def test_it_refuses_junk_configuration_with_one_line(env, variable):
 EXPLAINED_WARNINGS = {"complaints.W001"}  # the holiday calendar ends; upgrade chinesecalendar
 
 
+def test_a_migration_check_needs_no_secret_but_serving_does():
+    checked = run_manage("makemigrations", "--check", "--dry-run", DEBUG="0")
+    assert checked.returncode == 0, checked.stderr
+    assert "No changes detected" in checked.stdout
+    refused = run_manage("migrate", "--plan", DEBUG="0")
+    assert refused.returncode == 2
+    assert "SECRET_KEY" in refused.stderr
+
+
 def test_it_passes_the_deployment_checklist():
     result = run_manage(
         "check",
