@@ -134,7 +134,7 @@ class PostAdmin(RegionScopedAdmin, admin.ModelAdmin):
         "posted_at", "captured_at", "text_sha256", "submitted_by", "scan_state", "scanned_at",
         "lexicon_version", "score",
     )  # fmt: skip
-    exclude = ("text", "scan_token", "scan_requested_at")
+    exclude = ("text", "scan_requested_at")
     actions = export_actions("posts")
 
     def get_queryset(self, request):

@@ -104,7 +104,6 @@ class Post(models.Model):
 
     class ScanState(models.TextChoices):
         PENDING = "pending", _("Waiting to be scanned")
-        SCANNING = "scanning", _("Scanning")
         SCANNED = "scanned", _("Scanned")
         FAILED = "failed", _("Scan failed")
 
@@ -126,12 +125,8 @@ class Post(models.Model):
         max_length=10,
         choices=ScanState.choices,
         default=ScanState.PENDING,
-        db_index=True,
-    )
+    )  # indexed by post_scan_idx
     scan_requested_at = models.DateTimeField(_("scan state changed"), default=timezone.now)
-    scan_token = models.CharField(
-        _("scan claim"), max_length=64, blank=True, help_text=_("Task that claimed the scan.")
-    )
     scanned_at = models.DateTimeField(_("scanned at"), null=True, blank=True)
     lexicon_version = models.ForeignKey(
         "lexicon.LexiconVersion",
@@ -170,7 +165,11 @@ class Finding(models.Model):
         DISMISSED = "dismissed", _("Dismissed")
 
     post = models.ForeignKey(
-        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="findings"
+        Post,
+        verbose_name=_("post"),
+        on_delete=models.CASCADE,
+        related_name="findings",
+        db_index=False,  # finding_unique_per_scan starts with post_id
     )
     lexicon_version = models.ForeignKey(
         "lexicon.LexiconVersion",
@@ -178,8 +177,8 @@ class Finding(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    category = models.CharField(_("category"), max_length=20, db_index=True)
-    rule = models.CharField(_("rule"), max_length=60, db_index=True)
+    category = models.CharField(_("category"), max_length=20)
+    rule = models.CharField(_("rule"), max_length=60)
     term = models.CharField(_("term"), max_length=500)
     matched = models.CharField(_("matched text"), max_length=500)
     start = models.PositiveIntegerField(_("start"))
@@ -191,7 +190,7 @@ class Finding(models.Model):
         _("current"), default=True, help_text=_("From the post's latest scan.")
     )
     review = models.CharField(
-        _("review"), max_length=10, choices=Review.choices, default=Review.OPEN, db_index=True
+        _("review"), max_length=10, choices=Review.choices, default=Review.OPEN
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -214,6 +213,13 @@ class Finding(models.Model):
                 fields=["post", "lexicon_version", "rule", "start", "end"],
                 name="finding_unique_per_scan",
             )
+        ]
+        # Plain b-trees: the ``_like`` pattern indexes that ``db_index`` adds to text columns
+        # on PostgreSQL serve no query here and cost every insert.
+        indexes = [
+            models.Index(fields=["category"], name="finding_category_idx"),
+            models.Index(fields=["rule"], name="finding_rule_idx"),
+            models.Index(fields=["review"], name="finding_review_idx"),
         ]
 
     def __str__(self) -> str:

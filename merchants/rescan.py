@@ -116,12 +116,9 @@ def rescan_run_step(*, job_id: int) -> None:
             state=RescanJob.State.DONE, finished_at=timezone.now()
         )
         return
-    token = f"rescan-{job.pk}-{ids[0]}"
-    # Posts mid-scan by the normal pipeline are left alone; they scan with the active version.
-    Post.objects.filter(pk__in=ids, scan_state=Post.ScanState.SCANNED).update(
-        scan_state=Post.ScanState.PENDING
-    )
-    outcome = posts_scan(post_ids=ids, token=token, version=job.lexicon_version)
+    # Posts held by a scan of the normal pipeline right now are skipped (it scans them with the
+    # active version).
+    outcome = posts_scan(post_ids=ids, version=job.lexicon_version, rescan=True)
     risk_recompute_many(merchant_ids=outcome.merchant_ids or ())
     with transaction.atomic():
         RescanJob.objects.filter(pk=job.pk, cursor__lt=ids[-1]).update(

@@ -1,28 +1,35 @@
 """Scanning stored posts with the engine and writing findings idempotently.
 
-Exactly once per lexicon version, whatever the broker does:
+Exactly once per lexicon version, whatever the broker does. One transaction per task:
 
-* a task claims posts with a conditional UPDATE (pending → scanning, tagged with its task id);
-  a redelivered copy of the same task (its worker was killed) may take its own claim back, no
-  other task can;
+* the task locks its posts that still wait (``SELECT … FOR UPDATE SKIP LOCKED``): a post that
+  another task holds is skipped, that task scans it;
 * findings are unique per (post, lexicon version, rule, span) and written with
-  ``bulk_create(ignore_conflicts=True)``;
-* a post is marked scanned in the same transaction as its findings.
+  ``ON CONFLICT DO NOTHING``;
+* the posts are marked scanned in the same transaction as their findings.
+
+If the worker dies midway, the database rolls the transaction back: the posts are pending again
+and the redelivered task (late acks) or the sweeper scans them. There is no intermediate
+"claimed" state to clean up, and each post is written once per scan.
 
 A rescan compares the new result with the post's current findings and writes only differences:
 unchanged findings keep their review state, vanished ones stop being current.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
 from django.utils import timezone
 
 from merchants.models import Finding, Post
 from wsmonitor.lexicon.models import LexiconVersion
 from wsmonitor.lexicon.services import active_scanner, scanner_for
+
+FINDING_COLUMNS = (
+    "post_id", "lexicon_version_id", "category", "rule", "term", "matched", "start", "end",
+    "severity", "context", "legal_basis", "is_current", "review", "review_reason", "created_at",
+)  # fmt: skip
 
 
 @dataclass
@@ -30,85 +37,121 @@ class ScanOutcome:
     scanned: int = 0
     changed: int = 0
     skipped: int = 0
-    merchant_ids: set | None = None
+    merchant_ids: set = field(default_factory=set)
 
 
 def posts_scan(
-    *, post_ids: list[int], token: str, version: LexiconVersion | None = None
+    *, post_ids: list[int], version: LexiconVersion | None = None, rescan: bool = False
 ) -> ScanOutcome:
-    """Claim and scan the given posts; posts already scanned (or claimed by another task) are
-    skipped. ``version`` defaults to the active lexicon version."""
+    """Scan the given posts that wait for a scan; posts already scanned, or held by another
+    task, are skipped. ``version`` defaults to the active lexicon version. A ``rescan`` also
+    takes posts already scanned (with any version)."""
     if version is None:
         version, scanner = active_scanner()
     else:
         scanner = scanner_for(version)
-    now = timezone.now()
-    claimable = Q(scan_state=Post.ScanState.PENDING) | Q(
-        scan_state=Post.ScanState.SCANNING, scan_token=token
+    states = (
+        [Post.ScanState.PENDING, Post.ScanState.SCANNED] if rescan else [Post.ScanState.PENDING]
     )
-    Post.objects.filter(pk__in=post_ids).filter(claimable).update(
-        scan_state=Post.ScanState.SCANNING, scan_token=token, scan_requested_at=now
-    )
-    posts = list(
-        Post.objects.filter(
-            pk__in=post_ids, scan_state=Post.ScanState.SCANNING, scan_token=token
-        ).only("id", "text", "merchant_id")
-    )
-    outcome = ScanOutcome(skipped=len(set(post_ids)) - len(posts), merchant_ids=set())
-    if not posts:
-        return outcome
-    results = {post.pk: scanner.scan(post.text) for post in posts}
+    outcome = ScanOutcome()
     with transaction.atomic():
-        current = defaultdict(dict)
-        for finding in Finding.objects.filter(post_id__in=results, is_current=True).only(
-            "id", "post_id", "rule", "start", "end", "term"
-        ):
-            current[finding.post_id][(finding.rule, finding.start, finding.end, finding.term)] = (
-                finding.pk
-            )
+        rows = list(
+            Post.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk__in=post_ids, scan_state__in=states)
+            .order_by("pk")
+            .values_list("id", "text", "merchant_id")
+        )
+        outcome.skipped = len(set(post_ids)) - len(rows)
+        if not rows:
+            return outcome
+        now = timezone.now()
+        scan = scanner.scan
+        results = [(post_id, merchant_id, scan(text)) for post_id, text, merchant_id in rows]
+        current: dict[int, dict] = defaultdict(dict)
+        for pk, post_id, rule, start, end, term in Finding.objects.filter(
+            post_id__in=[r[0] for r in rows], is_current=True
+        ).values_list("id", "post_id", "rule", "start", "end", "term"):
+            current[post_id][(rule, start, end, term)] = pk
         retire: list[int] = []
-        create: list[Finding] = []
-        by_score: dict[float, list[int]] = defaultdict(list)
-        for post in posts:
-            result = results[post.pk]
+        create: list[tuple] = []
+        scores: list[tuple[int, float]] = []
+        for post_id, merchant_id, result in results:
+            old = current.get(post_id, {})
             new = {(f.rule, f.start, f.end, f.term): f for f in result.findings}
-            old = current.get(post.pk, {})
             gone = [pk for key, pk in old.items() if key not in new]
             added = [f for key, f in new.items() if key not in old]
             retire.extend(gone)
             create.extend(
-                Finding(
-                    post_id=post.pk,
-                    lexicon_version=version,
-                    category=f.category,
-                    rule=f.rule,
-                    term=f.term[:500],
-                    matched=f.matched[:500],
-                    start=f.start,
-                    end=f.end,
-                    severity=f.severity,
-                    context=f.context[:500],
-                    legal_basis=f.legal_basis[:200],
-                    created_at=now,
+                (
+                    post_id, version.pk, f.category, f.rule, f.term[:500], f.matched[:500],
+                    f.start, f.end, f.severity, f.context[:500], f.legal_basis[:200], True,
+                    Finding.Review.OPEN.value, "", now,
                 )
                 for f in added
-            )
-            outcome.merchant_ids.add(post.merchant_id)
+            )  # fmt: skip
+            outcome.merchant_ids.add(merchant_id)
             if gone or added:
                 outcome.changed += 1
-            by_score[result.score].append(post.pk)
+            scores.append((post_id, result.score))
         if retire:
             Finding.objects.filter(pk__in=retire).update(is_current=False)
         if create:
-            Finding.objects.bulk_create(create, ignore_conflicts=True, batch_size=1000)
-        # One UPDATE per distinct score (there are few) instead of a row-by-row bulk_update.
+            _insert_findings(create)
+        _mark_scanned(scores, version, now)
+    outcome.scanned = len(rows)
+    return outcome
+
+
+def _insert_findings(rows: list[tuple]) -> None:
+    """Many rows, few round trips. On PostgreSQL: multi-row INSERT … ON CONFLICT DO NOTHING
+    (building a model instance per finding cost more than the scan itself)."""
+    if connection.vendor != "postgresql":
+        Finding.objects.bulk_create(
+            [Finding(**dict(zip(FINDING_COLUMNS, row, strict=True))) for row in rows],
+            ignore_conflicts=True,
+            batch_size=500,
+        )
+        return
+    from psycopg2.extras import execute_values
+
+    columns = ", ".join(f'"{c}"' for c in FINDING_COLUMNS)
+    # The raw cursor's errors become Django's (IntegrityError, DatabaseError) as usual.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        execute_values(
+            cursor.cursor,
+            f"INSERT INTO {Finding._meta.db_table} ({columns}) VALUES %s "  # noqa: S608 - names from the model, values are parameters
+            "ON CONFLICT DO NOTHING",
+            rows,
+            page_size=1000,
+        )
+
+
+def _mark_scanned(scores: list[tuple[int, float]], version: LexiconVersion, now) -> None:
+    """One statement for the whole chunk on PostgreSQL; one per distinct score elsewhere."""
+    if connection.vendor != "postgresql":
+        by_score: dict[float, list[int]] = defaultdict(list)
+        for post_id, score in scores:
+            by_score[score].append(post_id)
         for score, ids in by_score.items():
-            Post.objects.filter(pk__in=ids, scan_token=token).update(
+            Post.objects.filter(pk__in=ids).update(
                 scan_state=Post.ScanState.SCANNED,
                 scanned_at=now,
+                scan_requested_at=now,
                 lexicon_version=version,
                 score=score,
-                scan_token="",
             )
-    outcome.scanned = len(posts)
-    return outcome
+        return
+    values = ", ".join(["(%s::bigint, %s::double precision)"] * len(scores))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Post._meta.db_table} AS p SET scan_state = %s, scanned_at = %s, "  # noqa: S608 - table name from the model, values are parameters
+            "scan_requested_at = %s, lexicon_version_id = %s, score = v.score "
+            f"FROM (VALUES {values}) AS v(id, score) WHERE p.id = v.id",
+            [
+                Post.ScanState.SCANNED.value,
+                now,
+                now,
+                version.pk,
+                *(x for row in scores for x in row),
+            ],
+        )

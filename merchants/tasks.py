@@ -20,8 +20,7 @@ def scan_posts(self, post_ids: list[int]) -> dict:
     from merchants.risk import risk_recompute_many
     from merchants.scan import posts_scan
 
-    token = self.request.id or "in-process"
-    outcome = posts_scan(post_ids=post_ids, token=token)
+    outcome = posts_scan(post_ids=post_ids)
     risk_recompute_many(merchant_ids=outcome.merchant_ids or ())
     return {"scanned": outcome.scanned, "changed": outcome.changed, "skipped": outcome.skipped}
 

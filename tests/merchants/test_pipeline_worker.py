@@ -82,7 +82,7 @@ def test_a_killed_worker_loses_and_duplicates_nothing(
         with using_broker(broker_url, settings=settings):
             while scanned() < total and time.monotonic() < deadline:
                 # What beat does every minute, sped up for the test.
-                posts_sweep_pending(older_than_seconds=10, stuck_after_seconds=40)
+                posts_sweep_pending(older_than_seconds=10)
                 time.sleep(3)
     finally:
         stop_worker(worker)

@@ -87,6 +87,22 @@ def test_a_batch_reports_its_items(writer, django_capture_on_commit_callbacks):
     assert Post.objects.filter(scan_state="scanned").count() == 5
 
 
+def test_receipts_are_what_the_documented_serializer_gives(writer):
+    """Receipts are built without the serializer; they must match it field for field, for new,
+    revised and unchanged posts (whose capture times differ)."""
+    from merchants.api import PostReceiptSerializer
+
+    first = [post_payload(f"r-{i}", text=f"第{i}条") for i in range(3)]
+    writer.post("/api/v1/posts/", first, format="json")
+    again = [first[0], post_payload("r-1", text="改过的第1条"), post_payload("r-9", text="新的")]
+    body = writer.post("/api/v1/posts/", again, format="json").json()
+    assert [item["status"] for item in body] == ["unchanged", "revised", "created"]
+    for item in body:
+        post = Post.objects.get(pk=item["post"]["id"])
+        assert item["post"] == PostReceiptSerializer(post).data
+    assert body[0]["post"]["captured_at"] != body[2]["post"]["captured_at"]
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [
