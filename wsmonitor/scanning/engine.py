@@ -15,7 +15,6 @@ import ahocorasick_rs
 from .lexicon import Lexicon, LexiconError, Rule
 from .normalize import (
     _GAP_SPLIT_RE,
-    _NOISE_CHAR_RE,
     _PINYIN_RE,
     Normalizer,
     _denoise_lazy,
@@ -30,7 +29,6 @@ NEGATORS = frozenset("不没無无非未勿别禁莫")
 _NEGATION_RE = re.compile("[" + "".join(sorted(NEGATORS)) + "]")
 NEGATION_WINDOW = 6
 PRICE_WINDOW = 30
-_has_noise = _NOISE_CHAR_RE.search
 _has_pinyin = _PINYIN_RE.search
 _split_gaps = _GAP_SPLIT_RE.split
 _PRICE_RE = re.compile(
@@ -122,31 +120,32 @@ def _context_of(text: str, s: int, e: int) -> str:
 
 
 _FINDING_FIELDS = tuple(f.name for f in fields(Finding))
-_new = object.__new__
 _set = object.__setattr__
 _get_text = Finding._text.__get__  # type: ignore[attr-defined]
-_set_category = Finding.category.__set__  # type: ignore[attr-defined]
-_set_rule = Finding.rule.__set__  # type: ignore[attr-defined]
-_set_term = Finding.term.__set__  # type: ignore[attr-defined]
-_set_start = Finding.start.__set__  # type: ignore[attr-defined]
-_set_end = Finding.end.__set__  # type: ignore[attr-defined]
-_set_severity = Finding.severity.__set__  # type: ignore[attr-defined]
-_set_legal_basis = Finding.legal_basis.__set__  # type: ignore[attr-defined]
-_set_text = Finding._text.__set__  # type: ignore[attr-defined]
+
+
+class _FindingDraft:
+    """A Finding under construction: the same slots, but plain attribute stores (a frozen
+    dataclass allows them only through a descriptor call each, ~50 ns apiece). ``_finding``
+    fills one and turns it into a Finding by assigning ``__class__``, which CPython allows
+    between classes of the same layout."""
+
+    __slots__ = Finding.__slots__
 
 
 def _finding(text: str, s: int, e: int, x: tuple) -> Finding:
     """A scanner-built finding of template ``x`` (see _RI…_LAW) at [s, e) of ``text``; matched
     and context are computed on first access."""
-    f = _new(Finding)
-    _set_category(f, x[2])
-    _set_rule(f, x[3])
-    _set_term(f, x[1])
-    _set_start(f, s)
-    _set_end(f, e)
-    _set_severity(f, x[4])
-    _set_legal_basis(f, x[5])
-    _set_text(f, text)
+    f = _FindingDraft()
+    f.category = x[2]
+    f.rule = x[3]
+    f.term = x[1]
+    f.start = s
+    f.end = e
+    f.severity = x[4]
+    f.legal_basis = x[5]
+    f._text = text
+    _set(f, "__class__", Finding)
     return f
 
 
@@ -175,21 +174,23 @@ class ScanResult:
 
 
 EMPTY_RESULT = ScanResult()
-_set_categories = ScanResult.categories.__set__  # type: ignore[attr-defined]
-_set_score = ScanResult.score.__set__  # type: ignore[attr-defined]
-_set_findings = ScanResult.findings.__set__  # type: ignore[attr-defined]
-_set_suppressed = ScanResult.suppressed.__set__  # type: ignore[attr-defined]
-_set_report_cues = ScanResult.report_cues.__set__  # type: ignore[attr-defined]
+
+
+class _ResultDraft:
+    """A ScanResult under construction (see _FindingDraft)."""
+
+    __slots__ = ScanResult.__slots__
 
 
 def _result(categories, score, findings, suppressed, report_cues) -> ScanResult:
     """ScanResult(...) without the dataclass __init__ (the scanner's hot path)."""
-    r = _new(ScanResult)
-    _set_categories(r, categories)
-    _set_score(r, score)
-    _set_findings(r, findings)
-    _set_suppressed(r, suppressed)
-    _set_report_cues(r, report_cues)
+    r = _ResultDraft()
+    r.categories = categories
+    r.score = score
+    r.findings = findings
+    r.suppressed = suppressed
+    r.report_cues = report_cues
+    _set(r, "__class__", ScanResult)
     return r
 
 
@@ -388,6 +389,8 @@ class Scanner:
                 cue=cue.get(pid),
             )
         self._fast = fast
+        # the template of a key with exactly one plain deny term (nearly all keys), else None
+        self._fast1 = [f[0] if f is not None and len(f) == 1 else None for f in fast]
         self._slow = slow
         self._ac = ahocorasick_rs.AhoCorasick(keys) if keys else None
         self._find = self._ac.find_matches_as_indexes if self._ac is not None else None
@@ -439,7 +442,7 @@ class Scanner:
             raise TypeError(f"text must be str, not {type(text).__name__}")
         if not text or self._ac is None:
             return EMPTY_RESULT
-        # Normalizer.prepare, with its common case inline: same length, no noise character
+        # Normalizer.prepare, with its common case inline: same length, noise gaps only
         try:
             t = self._convert(text)
         except UnicodeEncodeError:
@@ -447,32 +450,45 @@ class Scanner:
         else:
             if len(t) != len(text):
                 t, offsets = self._finish(text, t)
-            elif _has_noise(t):
-                # offsets: None, an OffsetMap, or the pieces and gaps (see _denoise_lazy, whose
-                # common case is inline here)
-                if "\x00" not in t and ("(" not in t or not _has_pinyin(t)):
-                    parts = _split_gaps(t)
-                    if len(parts) == 1:
-                        offsets = None
-                    else:
-                        t = "".join(parts[::2])
-                        offsets = parts
-                else:
-                    t, offsets = _denoise_lazy(text, t)
+            elif "\x00" in t or ("(" in t and _has_pinyin(t)):
+                t, offsets = _denoise_lazy(text, t)
             else:
-                offsets = None
-                if t == text:  # search the caller's string: its UTF-8 form is already cached
-                    t = text
+                # offsets: None, or the kept pieces and deleted gaps (see _denoise_lazy, whose
+                # common case this is); one C pass whether or not the text has noise
+                parts = _split_gaps(t)
+                if len(parts) == 1:
+                    offsets = None
+                    if t == text:  # search the caller's string: its UTF-8 form may be cached
+                        t = text
+                else:
+                    t = "".join(parts[::2])
+                    offsets = parts
         matches = self._find(t, True)  # overlapping (positional: a little cheaper)
         if not matches:
             return EMPTY_RESULT
-        if len(matches) == 1 and offsets is None:
+        if offsets is None and len(matches) == 1:
             # the most common hit: one plain deny term, nothing to map back
             pid, s, e = matches[0]
-            f = self._fast[pid]
-            if f is not None and len(f) == 1:
-                x = f[0]
-                return _result((x[_CAT],), _SCORE1[x[_SEV]], (_finding(text, s, e, x),), (), ())
+            x = self._fast1[pid]
+            if x is not None:
+                f = _FindingDraft()
+                f.category = x[2]
+                f.rule = x[3]
+                f.term = x[1]
+                f.start = s
+                f.end = e
+                f.severity = x[4]
+                f.legal_basis = x[5]
+                f._text = text
+                _set(f, "__class__", Finding)
+                r = _ResultDraft()
+                r.categories = (x[2],)
+                r.score = _SCORE1[x[4]]
+                r.findings = (f,)
+                r.suppressed = ()
+                r.report_cues = ()
+                _set(r, "__class__", ScanResult)
+                return r
         return self._resolve(text, t, offsets, matches)
 
     def warm(self) -> Scanner:
@@ -498,21 +514,25 @@ class Scanner:
         """Turn automaton matches into a result. ``offsets`` maps normalised spans back to the
         original text (None: unchanged). Keys made only of plain deny terms become hits by a
         table lookup; every other key goes through _resolve_slow."""
+        fast1 = self._fast1
         fast = self._fast
         hits: list[tuple[int, int, tuple]] = []  # (start, -end, template), normalised offsets
         slow = None
         append = hits.append
-        for pid, s, e in matches:
-            f = fast[pid]
-            if f is None:
-                if slow is None:
-                    slow = [(pid, s, e)]
-                else:
-                    slow.append((pid, s, e))
-            else:
-                e = -e
+        for m in matches:
+            x = fast1[m[0]]
+            if x is not None:
+                append((m[1], -m[2], x))
+                continue
+            f = fast[m[0]]
+            if f is not None:
+                e = -m[2]
                 for x in f:
-                    append((s, e, x))
+                    append((m[1], e, x))
+            elif slow is None:
+                slow = [m]
+            else:
+                slow.append(m)
         if slow is None:
             return self._explain(text, offsets, hits, None, None)
         return self._resolve_slow(text, t, offsets, slow, hits)
@@ -704,31 +724,51 @@ class Scanner:
         hits.sort()
         kept = []
         max_end: dict[str, int] = {}
-        for s, neg_e, x in hits:
-            e = -neg_e
-            cat = x[_CAT]
-            if e <= max_end.get(cat, -1):
+        get_end = max_end.get
+        keep_hit = kept.append
+        for h in hits:
+            e = -h[1]
+            cat = h[2][2]
+            if e <= get_end(cat, -1):
                 continue
             max_end[cat] = e
-            kept.append((s, e, x[_RID], x))
-        # report by (start, end, rule id); ties keep the order above
-        kept.sort()
-        findings = tuple([_finding(text, s, e, x) for s, e, _rid, x in kept])
+            keep_hit(h)
+        # report by (start, end, rule id); ties keep the order above. Within one category the
+        # kept hits have strictly increasing starts and ends, so they are in that order already.
+        if len(max_end) != 1:
+            order = [(h[0], -h[1], h[2][_RID], i) for i, h in enumerate(kept)]
+            order.sort()
+            kept = [kept[o[3]] for o in order]
+        findings = []
+        add = findings.append
+        for s, neg_e, x in kept:
+            f = _FindingDraft()
+            f.category = x[2]
+            f.rule = x[3]
+            f.term = x[1]
+            f.start = s
+            f.end = -neg_e
+            f.severity = x[4]
+            f.legal_basis = x[5]
+            f._text = text
+            _set(f, "__class__", Finding)
+            add(f)
         if cues:
-            return _result((), 0.0, (), findings, tuple(dict.fromkeys(cues)))
+            return _result((), 0.0, (), tuple(findings), tuple(dict.fromkeys(cues)))
         cats = tuple(max_end) if len(max_end) == 1 else tuple(sorted(max_end))
         if len(kept) == 1:
-            return _result(cats, _SCORE1[kept[0][3][_SEV]], findings, (), ())
+            return _result(cats, _SCORE1[kept[0][2][_SEV]], tuple(findings), (), ())
         # score_of(findings), from the templates
         seen: dict[tuple[str, str], int] = {}
-        for _s, _e, rid, x in kept:
-            key = (rid, x[_TERM])
-            if seen.get(key, 0) < x[_SEV]:
-                seen[key] = x[_SEV]
+        for h in kept:
+            x = h[2]
+            key = (x[3], x[1])
+            if seen.get(key, 0) < x[4]:
+                seen[key] = x[4]
         keep = 1.0
         for sev in seen.values():
             keep *= 1.0 - sev / 10.0
-        return _result(cats, round(1.0 - keep, 4), findings, (), ())
+        return _result(cats, round(1.0 - keep, 4), tuple(findings), (), ())
 
 
 def _context_ok(t: str, s: int, e: int, ctxs) -> bool:

@@ -25,6 +25,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import accumulate
 
 import zhconv_rs
 
@@ -267,16 +268,9 @@ def _denoise_lazy(text: str, converted: str) -> tuple[str, OffsetMap | list[str]
 
 def gap_lists(parts: list[str]) -> tuple[list[int], list[int]]:
     """OffsetMap's ``del_at``/``del_cum`` for kept pieces and deleted gaps alternating in
-    ``parts``."""
-    del_at: list[int] = []
-    del_cum: list[int] = []
-    kept = removed = 0
-    for i in range(1, len(parts), 2):
-        kept += len(parts[i - 1])
-        removed += len(parts[i])
-        del_at.append(kept)
-        del_cum.append(removed)
-    return del_at, del_cum
+    ``parts``: the running lengths of the kept pieces before each gap, and of the gaps (two C
+    passes)."""
+    return list(accumulate(map(len, parts[:-1:2]))), list(accumulate(map(len, parts[1::2])))
 
 
 def gap_offsets(parts: list[str], orig_len: int) -> OffsetMap:
