@@ -8,11 +8,12 @@ every minute) queues it again later, so nothing is lost.
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from merchants.models import Merchant, Post
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 20_000
 MAX_BATCH = 1_000
+ACTIVITY_RESOLUTION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -117,9 +119,11 @@ def _ingest_batch(items: list[PostInput], submitted_by: str) -> list[IngestResul
         Post.objects.filter(pk__in=retire).update(is_current=False)
     if to_create:
         _insert_posts(to_create)
-        Merchant.objects.filter(pk__in={p.merchant_id for p in to_create}).update(
-            last_activity_at=now
-        )
+        # To the minute: a merchant posting a stream of posts is written (and row-locked) once a
+        # minute, not by every batch, so ingest never queues behind a risk recompute.
+        Merchant.objects.filter(pk__in={p.merchant_id for p in to_create}).filter(
+            Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=now - ACTIVITY_RESOLUTION)
+        ).update(last_activity_at=now)
     return results
 
 

@@ -23,6 +23,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from merchants.models import Finding, Merchant, Post, RiskComponent
+from wsmonitor.bulk import bulk_insert
 
 CATEGORY_LABELS = {
     "counterfeit": "假货类",
@@ -58,17 +59,14 @@ def risk_recompute_many(*, merchant_ids, recompute_own: bool = True) -> None:
         if recompute_own:
             parts = _finding_parts(ids, now) + _flood_parts(ids, now) + _identity_parts(merchants)
             RiskComponent.objects.filter(merchant_id__in=ids, source__in=OWN_SOURCES).delete()
-            RiskComponent.objects.bulk_create(
-                RiskComponent(
-                    merchant_id=merchant_id,
-                    source=source,
-                    key=key,
-                    points=round(points, 2),
-                    explanation=explanation,
-                    data=data,
-                    computed_at=now,
-                )
-                for merchant_id, source, key, points, explanation, data in parts
+            bulk_insert(
+                RiskComponent,
+                ("merchant_id", "source", "key", "points", "explanation", "data"),
+                (
+                    (merchant_id, source, key, round(points, 2), explanation, data)
+                    for merchant_id, source, key, points, explanation, data in parts
+                ),
+                constants={"computed_at": now},
             )
         totals = dict(
             RiskComponent.objects.filter(merchant_id__in=ids)

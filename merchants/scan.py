@@ -5,7 +5,7 @@ Exactly once per lexicon version, whatever the broker does. One transaction per 
 * the task locks its posts that still wait (``SELECT … FOR UPDATE SKIP LOCKED``): a post that
   another task holds is skipped, that task scans it;
 * findings are unique per (post, lexicon version, rule, span) and written with
-  ``ON CONFLICT DO NOTHING``;
+  ``ON CONFLICT DO NOTHING`` in multi-row statements (``wsmonitor.bulk``);
 * the posts are marked scanned in the same transaction as their findings.
 
 If the worker dies midway, the database rolls the transaction back: the posts are pending again
@@ -23,12 +23,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from merchants.models import Finding, Post
+from wsmonitor.bulk import bulk_insert
 from wsmonitor.lexicon.models import LexiconVersion
 from wsmonitor.lexicon.services import active_scanner, scanner_for
 
 FINDING_COLUMNS = (
-    "post_id", "lexicon_version_id", "category", "rule", "term", "matched", "start", "end",
-    "severity", "context", "legal_basis", "is_current", "review", "review_reason", "created_at",
+    "post_id", "category", "rule", "term", "matched", "start", "end", "severity", "context",
+    "legal_basis",
 )  # fmt: skip
 
 
@@ -83,9 +84,8 @@ def posts_scan(
             retire.extend(gone)
             create.extend(
                 (
-                    post_id, version.pk, f.category, f.rule, f.term[:500], f.matched[:500],
-                    f.start, f.end, f.severity, f.context[:500], f.legal_basis[:200], True,
-                    Finding.Review.OPEN.value, "", now,
+                    post_id, f.category, f.rule, f.term[:500], f.matched[:500], f.start, f.end,
+                    f.severity, f.context[:500], f.legal_basis[:200],
                 )
                 for f in added
             )  # fmt: skip
@@ -95,35 +95,22 @@ def posts_scan(
             scores.append((post_id, result.score))
         if retire:
             Finding.objects.filter(pk__in=retire).update(is_current=False)
-        if create:
-            _insert_findings(create)
+        bulk_insert(
+            Finding,
+            FINDING_COLUMNS,
+            create,
+            constants={
+                "lexicon_version_id": version.pk,
+                "is_current": True,
+                "review": Finding.Review.OPEN.value,
+                "review_reason": "",
+                "created_at": now,
+            },
+            ignore_conflicts=True,
+        )
         _mark_scanned(scores, version, now)
     outcome.scanned = len(rows)
     return outcome
-
-
-def _insert_findings(rows: list[tuple]) -> None:
-    """Many rows, few round trips. On PostgreSQL: multi-row INSERT … ON CONFLICT DO NOTHING
-    (building a model instance per finding cost more than the scan itself)."""
-    if connection.vendor != "postgresql":
-        Finding.objects.bulk_create(
-            [Finding(**dict(zip(FINDING_COLUMNS, row, strict=True))) for row in rows],
-            ignore_conflicts=True,
-            batch_size=500,
-        )
-        return
-    from psycopg2.extras import execute_values
-
-    columns = ", ".join(f'"{c}"' for c in FINDING_COLUMNS)
-    # The raw cursor's errors become Django's (IntegrityError, DatabaseError) as usual.
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        execute_values(
-            cursor.cursor,
-            f"INSERT INTO {Finding._meta.db_table} ({columns}) VALUES %s "  # noqa: S608 - names from the model, values are parameters
-            "ON CONFLICT DO NOTHING",
-            rows,
-            page_size=1000,
-        )
 
 
 def _mark_scanned(scores: list[tuple[int, float]], version: LexiconVersion, now) -> None:

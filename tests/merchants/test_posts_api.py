@@ -202,3 +202,19 @@ def test_a_database_outage_is_a_503_not_a_500(writer, monkeypatch):
     assert response.status_code == 503
     assert response.json()["code"] == "unavailable"
     assert response["Retry-After"] == "5"
+
+
+def test_last_activity_follows_the_merchants_posts_to_the_minute(writer):
+    from django.utils import timezone
+
+    writer.post("/api/v1/posts/", post_payload("a-1"), format="json")
+    merchant = Merchant.objects.get()
+    first = merchant.last_activity_at
+    assert first is not None
+    writer.post("/api/v1/posts/", post_payload("a-2"), format="json")
+    merchant.refresh_from_db()
+    assert merchant.last_activity_at == first  # within the minute: the row is not rewritten
+    Merchant.objects.update(last_activity_at=timezone.now() - timezone.timedelta(minutes=2))
+    writer.post("/api/v1/posts/", post_payload("a-3"), format="json")
+    merchant.refresh_from_db()
+    assert timezone.now() - merchant.last_activity_at < timezone.timedelta(seconds=30)

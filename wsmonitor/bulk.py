@@ -1,0 +1,64 @@
+"""Multi-row inserts for the hot paths (findings, risk components).
+
+Django's ``bulk_create`` builds a model instance per row and prepares every value of every field
+one by one; for thousands of small rows that costs more than the database's own work. On
+PostgreSQL, ``bulk_insert`` sends the rows with psycopg2's ``execute_values`` (one statement per
+1,000 rows) and writes values shared by every row (a version id, a timestamp, a flag) once into
+the row template instead of adapting them for every row. Other databases get ``bulk_create``.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from django.db import connection
+from django.db.models import JSONField, Model
+
+
+def bulk_insert(
+    model: type[Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    constants: Mapping[str, object] | None = None,
+    ignore_conflicts: bool = False,
+) -> None:
+    """Insert ``rows`` (tuples in the order of ``columns``, which are field attnames such as
+    ``post_id``) with ``constants`` (attname → value) added to every row."""
+    constants = dict(constants or {})
+    rows = list(rows)
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(
+            [model(**constants, **dict(zip(columns, row, strict=True))) for row in rows],
+            ignore_conflicts=ignore_conflicts,
+            batch_size=500,
+        )
+        return
+    from psycopg2.extras import execute_values
+
+    meta = model._meta
+    fields = [meta.get_field(name) for name in columns]
+    shared = [meta.get_field(name) for name in constants]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in [*fields, *shared])
+    json_at = [i for i, f in enumerate(fields) if isinstance(f, JSONField)]
+    if json_at:
+        prepared = []
+        for row in rows:
+            row = list(row)
+            for i in json_at:
+                row[i] = fields[i].get_db_prep_save(row[i], connection)
+            prepared.append(row)
+        rows = prepared
+    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES %s"  # noqa: S608 - names from the model, values are parameters
+    if ignore_conflicts:
+        sql += " ON CONFLICT DO NOTHING"
+    # The raw cursor's errors become Django's (IntegrityError, DatabaseError) as usual.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        raw = cursor.cursor
+        literals = [
+            raw.mogrify("%s", [f.get_db_prep_save(value, connection)]).decode()
+            for f, value in zip(shared, constants.values(), strict=True)
+        ]
+        template = "(" + ", ".join(["%s"] * len(fields) + [v.replace("%", "%%") for v in literals])
+        execute_values(raw, sql, rows, template=template + ")", page_size=1000)
