@@ -8,7 +8,9 @@ Lexicons: the shipped one, and a hit-dense one of 10,000 terms (shipped rules pl
 from jieba's own dict.txt with a fixed seed, as plain substring rules). Each lexicon is measured
 in a fresh child process, so that the first build and jieba's dictionary load (timed apart: the
 engine loads it on the first word-boundary check) are per process, and so is peak RSS.
-Prints figures; it is not a test.
+"Raw Aho-Corasick" is ``ahocorasick_rs`` (the reference issue #3 names) with the engine's
+automaton patterns, overlapping, on the un-normalised posts; raw daachorse (the automaton the
+engine itself uses) is printed beside it. Prints figures; it is not a test.
 """
 
 from __future__ import annotations
@@ -92,6 +94,7 @@ def dense_lexicon():
 
 def child(kind: str, repeat: int) -> dict:
     import ahocorasick_rs
+    import daachorse
     import jieba
 
     from wsmonitor.scanning import Lexicon, Scanner
@@ -135,6 +138,8 @@ def child(kind: str, repeat: int) -> dict:
     ac = ahocorasick_rs.AhoCorasick(scanner._keys)
     raw_hits = sum(len(ac.find_matches_as_indexes(p, overlapping=True)) for p in posts)
     t_raw = best(lambda p: ac.find_matches_as_indexes(p, overlapping=True))
+    daac = daachorse.CharwiseDoubleArrayAhoCorasick(scanner._keys)
+    t_daac = best(daac.find_overlapping)
 
     tk = base_tokenizer()
     t_jieba = best(lambda p: tk.lcut(p, HMM=False))
@@ -155,6 +160,7 @@ def child(kind: str, repeat: int) -> dict:
         "batch_mb_s": nbytes / 1e6 / t_batch,
         "batch_posts_s": len(posts) / t_batch,
         "raw_ac_mb_s": nbytes / 1e6 / t_raw,
+        "raw_daac_mb_s": nbytes / 1e6 / t_daac,
         "jieba_mb_s": nbytes / 1e6 / t_jieba,
         "peak_rss_mb": rss_engine,
     }
@@ -198,12 +204,16 @@ def main() -> None:
         )
         mbs, pps = r["engine_mb_s"], r["engine_posts_s"]
         bmb, bps = r["batch_mb_s"], r["batch_posts_s"]
-        raw, jb = r["raw_ac_mb_s"], r["jieba_mb_s"]
+        raw, jb, daac = r["raw_ac_mb_s"], r["jieba_mb_s"], r["raw_daac_mb_s"]
         print(f"  engine scan()         {mbs:7.1f} MB/s  {pps:9.0f} posts/s")
         print(f"  engine scan_many()    {bmb:7.1f} MB/s  {bps:9.0f} posts/s")
         print(
             f"  raw ahocorasick       {raw:7.1f} MB/s  "
             f"(scan {mbs / raw:.2f}x, batch {bmb / raw:.2f}x)"
+        )
+        print(
+            f"  raw daachorse         {daac:7.1f} MB/s  "
+            f"(scan {mbs / daac:.2f}x, batch {bmb / daac:.2f}x; the engine's own automaton)"
         )
         print(
             f"  jieba.lcut(HMM=False) {jb:7.2f} MB/s  (scan {mbs / jb:.1f}x, batch {bmb / jb:.1f}x)"

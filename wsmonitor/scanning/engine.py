@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
-import ahocorasick_rs
+import daachorse
 
 from .lexicon import Lexicon, LexiconError, Rule
 from .normalize import (
@@ -392,8 +392,11 @@ class Scanner:
         # the template of a key with exactly one plain deny term (nearly all keys), else None
         self._fast1 = [f[0] if f is not None and len(f) == 1 else None for f in fast]
         self._slow = slow
-        self._ac = ahocorasick_rs.AhoCorasick(keys) if keys else None
-        self._find = self._ac.find_matches_as_indexes if self._ac is not None else None
+        # daachorse's character-wise double-array automaton: the same matches, in the same order
+        # (by end, longest first), as ahocorasick_rs's overlapping search, at twice its speed on
+        # CJK text; matches are (start, end, key id) in characters
+        self._ac = daachorse.CharwiseDoubleArrayAhoCorasick(keys) if keys else None
+        self._find = self._ac.find_overlapping if self._ac is not None else None
         self._prepare = self._norm.prepare
         self._finish = self._norm.finish
         self._convert = self._norm._convert
@@ -463,12 +466,12 @@ class Scanner:
                 else:
                     t = "".join(parts[::2])
                     offsets = parts
-        matches = self._find(t, True)  # overlapping (positional: a little cheaper)
+        matches = self._find(t)  # overlapping: (start, end, key id)
         if not matches:
             return EMPTY_RESULT
         if offsets is None and len(matches) == 1:
             # the most common hit: one plain deny term, nothing to map back
-            pid, s, e = matches[0]
+            s, e, pid = matches[0]
             x = self._fast1[pid]
             if x is not None:
                 f = _FindingDraft()
@@ -520,15 +523,15 @@ class Scanner:
         slow = None
         append = hits.append
         for m in matches:
-            x = fast1[m[0]]
+            x = fast1[m[2]]
             if x is not None:
-                append((m[1], -m[2], x))
+                append((m[0], -m[1], x))
                 continue
-            f = fast[m[0]]
+            f = fast[m[2]]
             if f is not None:
-                e = -m[2]
+                e = -m[1]
                 for x in f:
-                    append((m[1], e, x))
+                    append((m[0], e, x))
             elif slow is None:
                 slow = [m]
             else:
@@ -545,7 +548,7 @@ class Scanner:
         anchors: list[tuple[int, int, int]] | None = None
         brands: list[tuple[int, int, int]] | None = None
         cues: list[str] | None = None
-        for pid, s, e in matches:
+        for s, e, pid in matches:
             a = actions[pid]
             for d in a.denies:
                 cands.append((s, e, d))
