@@ -12,12 +12,13 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from merchants.models import Merchant, Post
 from merchants.services import merchants_resolve_many
+from wsmonitor.bulk import bulk_insert
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,20 @@ def posts_ingest(*, items: list[PostInput], submitted_by: str = "") -> list[Inge
     raise AssertionError("unreachable")
 
 
+# Post's fields in model order: a post is built positionally (Django's fast path for rows).
+_FIELDS = [f.attname for f in Post._meta.concrete_fields]
+_VARYING = (
+    "merchant_id", "source", "external_id", "revision", "is_current", "text", "url", "posted_at",
+    "text_sha256",
+)  # fmt: skip
+_SHARED = (
+    "id", "captured_at", "submitted_by", "scan_state", "scan_requested_at", "scanned_at",
+    "lexicon_version_id", "score",
+)  # fmt: skip
+if sorted(_SHARED + _VARYING) != sorted(_FIELDS):  # a field was added to Post: say where it goes
+    raise RuntimeError(f"merchants.posts: Post fields {_FIELDS} != {_SHARED} + {_VARYING}")
+
+
 def _ingest_batch(items: list[PostInput], submitted_by: str) -> list[IngestResult]:
     now = timezone.now()
     merchant_ids = merchants_resolve_many(
@@ -85,6 +100,16 @@ def _ingest_batch(items: list[PostInput], submitted_by: str) -> list[IngestResul
     ):
         if (post.source, post.external_id) in keys:
             current[(post.source, post.external_id)] = post
+    shared = {
+        "id": None,
+        "captured_at": now,
+        "submitted_by": submitted_by[:150],
+        "scan_state": Post.ScanState.PENDING.value,
+        "scan_requested_at": now,
+        "scanned_at": None,
+        "lexicon_version_id": None,
+        "score": 0.0,
+    }
     results: list[IngestResult] = []
     to_create: list[Post] = []
     retire: list[int] = []
@@ -99,59 +124,42 @@ def _ingest_batch(items: list[PostInput], submitted_by: str) -> list[IngestResul
             if previous.pk:
                 retire.append(previous.pk)
             previous.is_current = False  # superseded within this batch or stored earlier
-        post = Post(
-            merchant_id=merchant_id,
-            source=item.source,
-            external_id=item.external_id,
-            revision=previous.revision + 1 if previous is not None else 1,
-            text=item.text,
-            url=item.url,
-            posted_at=item.posted_at,
-            captured_at=now,
-            text_sha256=digest,
-            submitted_by=submitted_by[:150],
-            scan_requested_at=now,
-        )
+        values = {
+            **shared,
+            "merchant_id": merchant_id,
+            "source": item.source,
+            "external_id": item.external_id,
+            "revision": previous.revision + 1 if previous is not None else 1,
+            "is_current": True,
+            "text": item.text,
+            "url": item.url,
+            "posted_at": item.posted_at,
+            "text_sha256": digest,
+        }
+        post = Post(*(values[name] for name in _FIELDS))
         to_create.append(post)
         current[key] = post
         results.append(IngestResult(post, "created" if post.revision == 1 else "revised"))
     if retire:
         Post.objects.filter(pk__in=retire).update(is_current=False)
     if to_create:
-        _insert_posts(to_create)
+        ids = bulk_insert(
+            Post,
+            _VARYING,
+            ([getattr(post, name) for name in _VARYING] for post in to_create),
+            constants={k: v for k, v in shared.items() if k != "id"},
+            returning_ids=True,
+        )
+        for post, pk in zip(to_create, ids, strict=True):
+            post.pk = pk
+            post._state.adding = False
+            post._state.db = "default"
         # To the minute: a merchant posting a stream of posts is written (and row-locked) once a
         # minute, not by every batch, so ingest never queues behind a risk recompute.
         Merchant.objects.filter(pk__in={p.merchant_id for p in to_create}).filter(
             Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=now - ACTIVITY_RESOLUTION)
         ).update(last_activity_at=now)
     return results
-
-
-def _insert_posts(posts: list[Post]) -> None:
-    """``bulk_create`` for new posts; on PostgreSQL one multi-row INSERT … RETURNING id per
-    1,000 rows (Django's compiler prepares every value of every field one by one, which cost
-    more than the insert itself)."""
-    if connection.vendor != "postgresql":
-        Post.objects.bulk_create(posts, batch_size=500)
-        return
-    from psycopg2.extras import execute_values
-
-    fields = [f for f in Post._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    names = [f.attname for f in fields]
-    # The raw cursor's errors become Django's (IntegrityError, DatabaseError) as usual.
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        ids = execute_values(
-            cursor.cursor,
-            f"INSERT INTO {Post._meta.db_table} ({columns}) VALUES %s RETURNING id",  # noqa: S608 - names from the model, values are parameters
-            [tuple(getattr(post, name) for name in names) for post in posts],
-            page_size=1000,
-            fetch=True,
-        )
-    for post, (pk,) in zip(posts, ids, strict=True):
-        post.pk = pk
-        post._state.adding = False
-        post._state.db = connection.alias
 
 
 def posts_queue_scan(*, post_ids: list[int]) -> bool:

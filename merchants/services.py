@@ -62,8 +62,9 @@ def merchants_resolve_many(*, refs: list[tuple[str, str, str, str]]) -> list[int
     """``merchant_resolve`` for a batch: ``refs`` are ``(platform, handle, display_name,
     region_code)``; returns the merchant id of each, in order, in a few queries."""
     keys = []
+    platforms = frozenset(MerchantAccount.Platform.values)
     for platform, handle, _name, region_code in refs:
-        if platform not in MerchantAccount.Platform.values:
+        if platform not in platforms:
             raise ValidationFailed(
                 f"unknown platform {platform!r}", fields={"platform": [platform]}
             )

@@ -20,20 +20,19 @@ def bulk_insert(
     *,
     constants: Mapping[str, object] | None = None,
     ignore_conflicts: bool = False,
-) -> None:
+    returning_ids: bool = False,
+) -> list[int] | None:
     """Insert ``rows`` (tuples in the order of ``columns``, which are field attnames such as
-    ``post_id``) with ``constants`` (attname → value) added to every row."""
+    ``post_id``) with ``constants`` (attname → value) added to every row. With
+    ``returning_ids``, the new primary keys in the order of the rows."""
     constants = dict(constants or {})
     rows = list(rows)
     if not rows:
-        return
+        return [] if returning_ids else None
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(
-            [model(**constants, **dict(zip(columns, row, strict=True))) for row in rows],
-            ignore_conflicts=ignore_conflicts,
-            batch_size=500,
-        )
-        return
+        objs = [model(**constants, **dict(zip(columns, row, strict=True))) for row in rows]
+        model.objects.bulk_create(objs, ignore_conflicts=ignore_conflicts, batch_size=500)
+        return [obj.pk for obj in objs] if returning_ids else None
     from psycopg2.extras import execute_values
 
     meta = model._meta
@@ -53,6 +52,8 @@ def bulk_insert(
     sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES %s"  # noqa: S608 - names from the model, values are parameters
     if ignore_conflicts:
         sql += " ON CONFLICT DO NOTHING"
+    if returning_ids:
+        sql += f" RETURNING {quote(meta.pk.column)}"
     # The raw cursor's errors become Django's (IntegrityError, DatabaseError) as usual.
     with connection.cursor() as cursor, connection.wrap_database_errors:
         raw = cursor.cursor
@@ -61,4 +62,7 @@ def bulk_insert(
             for f, value in zip(shared, constants.values(), strict=True)
         ]
         template = "(" + ", ".join(["%s"] * len(fields) + [v.replace("%", "%%") for v in literals])
-        execute_values(raw, sql, rows, template=template + ")", page_size=1000)
+        found = execute_values(
+            raw, sql, rows, template=template + ")", page_size=1000, fetch=returning_ids
+        )
+    return [row[0] for row in found] if returning_ids else None
