@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -578,7 +578,7 @@ class Scanner:
                 cues.append(a.cue)
 
         n = len(t)
-        in_allow = _SpanIndex(allow) if allow else None
+        in_allow = _covers(allow) if allow else None
         exc_by_rule: dict[int, list[tuple[int, int]]] = {}
         if excepts:
             for a0, a1, rs in excepts:
@@ -586,16 +586,16 @@ class Scanner:
                     exc_by_rule.setdefault(r, []).append((a0, a1))
         check_exc = in_allow is not None or bool(exc_by_rule)
         if check_exc:
-            exc_index: dict[int, _SpanIndex] = {}
+            exc_index: dict[int, Callable[[int, int], bool]] = {}
 
             def excepted(s: int, e: int, ri: int) -> bool:
-                if in_allow is not None and in_allow.covers(s, e):
+                if in_allow is not None and in_allow(s, e):
                     return True
                 if ri in exc_by_rule:
-                    idx = exc_index.get(ri)
-                    if idx is None:
-                        idx = exc_index[ri] = _SpanIndex(exc_by_rule[ri])
-                    if idx.covers(s, e):
+                    covers = exc_index.get(ri)
+                    if covers is None:
+                        covers = exc_index[ri] = _covers(exc_by_rule[ri])
+                    if covers(s, e):
                         return True
                 return False
 
@@ -637,7 +637,7 @@ class Scanner:
                         t, max(0, ms - NEGATION_WINDOW), ms
                     ):
                         continue
-                    if in_allow is not None and in_allow.covers(ms, me):
+                    if in_allow is not None and in_allow(ms, me):
                         continue
                     if self._contexts and not self._context_ok(t, ms, me, rule):
                         continue
@@ -783,6 +783,21 @@ def _context_ok(t: str, s: int, e: int, ctxs) -> bool:
         if c.kind == "unless" and present:
             return False
     return True
+
+
+def _covers(spans: list[tuple[int, int]]) -> Callable[[int, int], bool]:
+    """A function answering "is [s, e) inside one of these spans?": a loop over a few spans
+    (the usual case: one or two allow-phrases or exceptions in a text), a _SpanIndex beyond."""
+    if len(spans) > 8:
+        return _SpanIndex(spans).covers
+
+    def covers(s: int, e: int) -> bool:
+        for a, b in spans:
+            if a <= s and e <= b:
+                return True
+        return False
+
+    return covers
 
 
 class _SpanIndex:
