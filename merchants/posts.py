@@ -8,23 +8,21 @@ every minute) queues it again later, so nothing is lost.
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from merchants.models import Merchant, Post
-from merchants.services import merchants_resolve_many
+from merchants.models import Post
+from merchants.services import merchants_resolve_batch
 from wsmonitor.bulk import bulk_insert
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 20_000
 MAX_BATCH = 1_000
-ACTIVITY_RESOLUTION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -90,7 +88,7 @@ if sorted(_SHARED + _VARYING) != sorted(_FIELDS):  # a field was added to Post: 
 
 def _ingest_batch(items: list[PostInput], submitted_by: str) -> list[IngestResult]:
     now = timezone.now()
-    merchant_ids = merchants_resolve_many(
+    resolved = merchants_resolve_batch(
         refs=[(i.platform, i.handle, i.display_name, i.region_code) for i in items]
     )
     keys = {(i.source, i.external_id) for i in items}
@@ -113,7 +111,7 @@ def _ingest_batch(items: list[PostInput], submitted_by: str) -> list[IngestResul
     results: list[IngestResult] = []
     to_create: list[Post] = []
     retire: list[int] = []
-    for item, merchant_id in zip(items, merchant_ids, strict=True):
+    for item, merchant_id in zip(items, resolved.ids, strict=True):
         key = (item.source, item.external_id)
         digest = text_sha256(item.text)
         previous = current.get(key)
@@ -154,11 +152,7 @@ def _ingest_batch(items: list[PostInput], submitted_by: str) -> list[IngestResul
             post.pk = pk
             post._state.adding = False
             post._state.db = "default"
-        # To the minute: a merchant posting a stream of posts is written (and row-locked) once a
-        # minute, not by every batch, so ingest never queues behind a risk recompute.
-        Merchant.objects.filter(pk__in={p.merchant_id for p in to_create}).filter(
-            Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=now - ACTIVITY_RESOLUTION)
-        ).update(last_activity_at=now)
+        resolved.mark_active({post.merchant_id for post in to_create}, now)
     return results
 
 

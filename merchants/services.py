@@ -1,6 +1,10 @@
 """Merchant registry services: resolving handles, merging, identity, risk components."""
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from merchants.handles import normalize_handle
@@ -58,9 +62,39 @@ def merchant_resolve(
         return _follow_merges(account.merchant)
 
 
+ACTIVITY_RESOLUTION = timedelta(minutes=1)
+
+
+@dataclass
+class ResolvedMerchants:
+    ids: list[int]  # the merchant of each ref, in order
+    known: dict[int, Merchant]  # id → what was read of it (merge target, region, last activity)
+
+    def mark_active(self, merchant_ids, at: datetime) -> None:
+        """Record the merchants' last activity, to the minute: a merchant posting a stream of
+        posts is written (and row-locked) once a minute, not by every batch, so ingest does not
+        queue behind a risk recompute holding the same rows."""
+        limit = at - ACTIVITY_RESOLUTION
+        stale = {
+            i
+            for i in merchant_ids
+            if self.known[i].last_activity_at is None or self.known[i].last_activity_at < limit
+        }
+        if stale:
+            Merchant.objects.filter(pk__in=stale).filter(
+                Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=limit)
+            ).update(last_activity_at=at)
+
+
 def merchants_resolve_many(*, refs: list[tuple[str, str, str, str]]) -> list[int]:
     """``merchant_resolve`` for a batch: ``refs`` are ``(platform, handle, display_name,
-    region_code)``; returns the merchant id of each, in order, in a few queries."""
+    region_code)``; returns the merchant id of each, in order."""
+    return merchants_resolve_batch(refs=refs).ids
+
+
+def merchants_resolve_batch(*, refs: list[tuple[str, str, str, str]]) -> ResolvedMerchants:
+    """``merchants_resolve_many`` with what was read of the merchants, in a few queries (one,
+    for a batch whose merchants are all known)."""
     keys = []
     platforms = frozenset(MerchantAccount.Platform.values)
     for platform, handle, _name, region_code in refs:
@@ -99,49 +133,61 @@ def merchants_resolve_many(*, refs: list[tuple[str, str, str, str]]) -> list[int
         )  # fmt: skip
         again = _accounts_for(set(missing))
         # Lost a race for an account: the other request's merchant wins, ours is dropped.
-        orphans = [m.pk for m in created if m.pk not in set(again.values())]
+        winners = {merchant.id for merchant in again.values()}
+        orphans = [m.pk for m in created if m.pk not in winners]
         if orphans:
             Merchant.objects.filter(pk__in=orphans).delete()
         found.update(again)
-    merged = dict(
-        Merchant.objects.filter(pk__in=set(found.values()), merged_into__isnull=False).values_list(
-            "pk", "merged_into"
+    merchants = {m.id: m for m in found.values()}
+    # Follow merges (rare): a merged merchant's accounts resolve to the one it was merged into.
+    pending = {m.merged_into_id for m in merchants.values() if m.merged_into_id} - set(merchants)
+    while pending:
+        for m in Merchant.objects.filter(pk__in=pending).only(
+            "id", "merged_into_id", "region_code", "last_activity_at"
+        ):
+            merchants[m.id] = m
+        pending = {m.merged_into_id for m in merchants.values() if m.merged_into_id} - set(
+            merchants
         )
-    )
     ids = []
     for key in keys:
-        merchant_id = found[key]
+        merchant = found[key]
         seen = set()
-        while merchant_id in merged and merchant_id not in seen:
-            seen.add(merchant_id)
-            merchant_id = merged[merchant_id]
-        ids.append(merchant_id)
-    _backfill_regions(ids, [ref[3] for ref in refs])
-    return ids
+        while merchant.merged_into_id and merchant.id not in seen:
+            seen.add(merchant.id)
+            merchant = merchants[merchant.merged_into_id]
+        ids.append(merchant.id)
+    _backfill_regions(ids, [ref[3] for ref in refs], merchants)
+    return ResolvedMerchants(ids=ids, known=merchants)
 
 
-def _accounts_for(keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+def _accounts_for(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Merchant]:
+    """The merchant (id, merged_into, region, last activity) of each known account."""
     if not keys:
         return {}
     rows = MerchantAccount.objects.filter(handle_normalized__in={k[1] for k in keys}).values_list(
-        "platform", "handle_normalized", "merchant_id"
+        "platform",
+        "handle_normalized",
+        "merchant_id",
+        "merchant__merged_into_id",
+        "merchant__region_code",
+        "merchant__last_activity_at",
     )
-    return {(p, h): m for p, h, m in rows if (p, h) in keys}
+    return {
+        (p, h): Merchant(id=m, merged_into_id=into, region_code=region, last_activity_at=active)
+        for p, h, m, into, region, active in rows
+        if (p, h) in keys
+    }
 
 
-def _backfill_regions(ids: list[int], regions: list[str]) -> None:
+def _backfill_regions(ids: list[int], regions: list[str], merchants: dict[int, Merchant]) -> None:
     """A merchant first seen without a region takes the first region an integrator gives."""
     wanted: dict[int, str] = {}
     for merchant_id, region in zip(ids, regions, strict=True):
-        if region and merchant_id not in wanted:
+        if region and merchant_id not in wanted and not merchants[merchant_id].region_code:
             wanted[merchant_id] = region
-    if not wanted:
-        return
-    blank = set(Merchant.objects.filter(pk__in=wanted, region_code="").values_list("pk", flat=True))
-    for merchant_id in blank:
-        Merchant.objects.filter(pk=merchant_id, region_code="").update(
-            region_code=wanted[merchant_id]
-        )
+    for merchant_id, region in wanted.items():
+        Merchant.objects.filter(pk=merchant_id, region_code="").update(region_code=region)
 
 
 def merchant_find(*, handle: str, platform: str | None = None) -> list[Merchant]:
