@@ -5,8 +5,12 @@ commit. The pending row is the outbox: if the broker is down, ``posts_sweep_pend
 every minute) queues it again later, so nothing is lost.
 """
 
+import atexit
 import hashlib
 import logging
+import os
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -63,7 +67,7 @@ def posts_ingest(*, items: list[PostInput], submitted_by: str = "") -> list[Inge
                 results = _ingest_batch(items, submitted_by)
                 new_ids = [r.post.pk for r in results if r.status != "unchanged"]
                 if new_ids:
-                    transaction.on_commit(partial(posts_queue_scan, post_ids=new_ids))
+                    transaction.on_commit(partial(posts_request_scan, post_ids=new_ids))
             return results
         except IntegrityError:
             if attempt == 2:
@@ -154,6 +158,62 @@ def _ingest_batch(items: list[PostInput], submitted_by: str) -> list[IngestResul
             post._state.db = "default"
         resolved.mark_active({post.merchant_id for post in to_create}, now)
     return results
+
+
+class ScanRequests:
+    """Coalesces the scan requests of one process into few tasks, published off the request.
+
+    Many clients posting one post each would otherwise cost a broker round trip per request and
+    a task per post. ``submit`` only appends the ids; a background thread publishes what has
+    gathered every ``SCAN_PUBLISH_DELAY_MS``, in tasks of up to ``SCAN_CHUNK_SIZE`` ids. The
+    posts are already committed as pending, so nothing depends on the thread: if the process
+    dies before it publishes, or the broker is down, the sweeper queues them again."""
+
+    def __init__(self) -> None:
+        self._ids: list[int] = []
+        self._lock = threading.Lock()
+        self._publishing = threading.Lock()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+
+    def submit(self, post_ids: list[int]) -> None:
+        with self._lock:
+            self._ids.extend(post_ids)
+            if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
+                # First use in this process (after a fork, the parent's thread is not here).
+                self._pid = os.getpid()
+                self._thread = threading.Thread(target=self._run, name="scan-requests", daemon=True)
+                self._thread.start()
+        self._wake.set()
+
+    def flush(self) -> bool:
+        """Publish what is waiting now, in the caller's thread; returns once any publication
+        in progress in the background has finished too."""
+        with self._publishing:
+            with self._lock:
+                ids, self._ids = self._ids, []
+            return posts_queue_scan(post_ids=ids) if ids else True
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            time.sleep(settings.SCAN_PUBLISH_DELAY_MS / 1000)  # let concurrent requests join
+            self._wake.clear()
+            self.flush()
+
+
+SCAN_REQUESTS = ScanRequests()
+atexit.register(SCAN_REQUESTS.flush)  # a clean shutdown publishes what is waiting
+
+
+def posts_request_scan(*, post_ids: list[int]) -> None:
+    """After commit: have the posts scanned. In-process (eager) setups, and a zero delay,
+    publish at once; otherwise the ids join the process's next coalesced publication."""
+    if settings.CELERY_TASK_ALWAYS_EAGER or settings.SCAN_PUBLISH_DELAY_MS <= 0:
+        posts_queue_scan(post_ids=post_ids)
+    else:
+        SCAN_REQUESTS.submit(post_ids)
 
 
 def posts_queue_scan(*, post_ids: list[int]) -> bool:

@@ -31,6 +31,9 @@ def using_broker(url: str, *, eager: bool = False, settings=None):
     try:
         yield
     finally:
+        from merchants.posts import SCAN_REQUESTS
+
+        SCAN_REQUESTS.flush()  # scans requested inside the block go to its broker
         app.conf.broker_url = old_url
         app.conf.broker_write_url = old_url
         app.conf.broker_read_url = old_url

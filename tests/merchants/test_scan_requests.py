@@ -1,0 +1,61 @@
+"""Scan requests of concurrent submissions are gathered into few publications, off the request."""
+
+import threading
+import time
+
+import merchants.posts as posts_module
+from merchants.posts import ScanRequests, posts_request_scan
+
+
+def test_concurrent_requests_are_published_together_and_none_is_lost(monkeypatch, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.SCAN_PUBLISH_DELAY_MS = 500  # long enough that all 200 requests arrive first
+    published: list[list[int]] = []
+    monkeypatch.setattr(
+        posts_module, "posts_queue_scan", lambda post_ids: published.append(post_ids) or True
+    )
+    requests = ScanRequests()
+    monkeypatch.setattr(posts_module, "SCAN_REQUESTS", requests)
+
+    def client(n: int) -> None:
+        for i in range(10):
+            posts_request_scan(post_ids=[n * 100 + i])
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert published == []  # the requests returned without waiting for the broker
+    deadline = time.monotonic() + 10
+    while sum(map(len, published)) < 200 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    ids = [i for batch in published for i in batch]
+    assert sorted(ids) == sorted(n * 100 + i for n in range(20) for i in range(10))
+    assert len(published) <= 2, f"{len(published)} publications for 200 requests"
+
+
+def test_in_process_setups_and_a_zero_delay_publish_at_once(monkeypatch, settings):
+    published: list[list[int]] = []
+    monkeypatch.setattr(
+        posts_module, "posts_queue_scan", lambda post_ids: published.append(post_ids) or True
+    )
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    posts_request_scan(post_ids=[1])
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.SCAN_PUBLISH_DELAY_MS = 0
+    posts_request_scan(post_ids=[2])
+    assert published == [[1], [2]]
+
+
+def test_flush_publishes_what_waits(monkeypatch, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.SCAN_PUBLISH_DELAY_MS = 60_000  # the background thread would wait a minute
+    published: list[list[int]] = []
+    monkeypatch.setattr(
+        posts_module, "posts_queue_scan", lambda post_ids: published.append(post_ids) or True
+    )
+    requests = ScanRequests()
+    requests.submit([7, 8])
+    assert requests.flush() is True
+    assert published == [[7, 8]]
