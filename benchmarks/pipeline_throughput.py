@@ -8,7 +8,8 @@ Prints, in one run:
   with 1 and with 2 worker processes;
 * p50/p95 latency of a single-post ``POST /api/v1/posts/`` under C concurrent clients.
 
-Usage (PostgreSQL and Redis on this machine; creates and drops its own database)::
+Usage (PostgreSQL and Redis on this machine; creates and drops its own database, uses Redis
+databases 11 (broker) and 12 (cache))::
 
     .venv/bin/python benchmarks/pipeline_throughput.py [--posts 10000] [--clients 20]
 
@@ -32,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PG = "postgres://postgres@127.0.0.1:5432"
 DB = "wsmonitor_bench"
 BROKER = "redis://127.0.0.1:6379/11"
+CACHE = "redis://127.0.0.1:6379/12"  # shared throttle buckets, as in production
 PORT = 8765
 SERVER_PGID = [0]  # the API server's process group, for CPU accounting
 
@@ -57,6 +59,7 @@ ENV = {
     "SECURE_SSL_REDIRECT": "0",
     "DATABASE_URL": f"{PG}/{DB}",
     "CELERY_BROKER_URL": BROKER,
+    "CACHE_URL": CACHE,
     "API_THROTTLE_RATE": "1000000/min",
     "LOG_LEVEL": "WARNING",
     "DB_CONN_MAX_AGE": "60",
@@ -81,6 +84,7 @@ def main() -> None:
     sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", f"CREATE DATABASE {DB}")
     sh(sys.executable, "manage.py", "migrate", "--noinput", "-v0", env=env)
     sh("redis-cli", "-n", BROKER.rsplit("/", 1)[1], "FLUSHDB")
+    sh("redis-cli", "-n", CACHE.rsplit("/", 1)[1], "FLUSHDB")
 
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wsmonitor.settings")
@@ -112,11 +116,16 @@ def main() -> None:
                 f"{rate / bare:.0%} of the bare insert rate)"
             )
         truncate()
+        before = cpu_seconds(SERVER_PGID[0], set())
         p50, p95, errors = latency(args.clients, args.latency_requests, key)
+        after = cpu_seconds(SERVER_PGID[0], set())
+        requests = args.clients * args.latency_requests
+        per = {k: (after[k] - before[k]) / requests * 1000 for k in after}
         print(
             f"single-post POST under {args.clients} concurrent clients "
-            f"({args.clients * args.latency_requests} requests): p50 {p50:.0f} ms, "
-            f"p95 {p95:.0f} ms, errors {errors}"
+            f"({requests} requests): p50 {p50:.0f} ms, p95 {p95:.0f} ms, errors {errors} "
+            f"(CPU per request: API server {per['server']:.1f} ms, PostgreSQL "
+            f"{per['postgres']:.1f} ms, the clients {per['client']:.1f} ms)"
         )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
