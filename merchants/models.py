@@ -125,7 +125,7 @@ class Post(models.Model):
         max_length=10,
         choices=ScanState.choices,
         default=ScanState.PENDING,
-    )  # indexed by post_scan_idx
+    )
     scan_requested_at = models.DateTimeField(_("scan state changed"), default=timezone.now)
     scanned_at = models.DateTimeField(_("scanned at"), null=True, blank=True)
     lexicon_version = models.ForeignKey(
@@ -152,7 +152,14 @@ class Post(models.Model):
                 name="post_one_current_revision",
             ),
         ]
-        indexes = [models.Index(fields=["scan_state", "scan_requested_at"], name="post_scan_idx")]
+        indexes = [
+            # Only the posts waiting for a scan (the sweeper's question); a scanned post leaves it.
+            models.Index(
+                fields=["scan_requested_at"],
+                condition=models.Q(scan_state="pending"),
+                name="post_pending_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.external_id} r{self.revision}"
@@ -199,6 +206,7 @@ class Finding(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # finding_reviewed_by_idx, partial: most findings are never reviewed
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_reason = models.CharField(_("review reason"), max_length=500, blank=True)
@@ -220,6 +228,11 @@ class Finding(models.Model):
             models.Index(fields=["category"], name="finding_category_idx"),
             models.Index(fields=["rule"], name="finding_rule_idx"),
             models.Index(fields=["review"], name="finding_review_idx"),
+            models.Index(
+                fields=["reviewed_by"],
+                condition=models.Q(reviewed_by__isnull=False),
+                name="finding_reviewed_by_idx",
+            ),
         ]
 
     def __str__(self) -> str:
