@@ -5,7 +5,7 @@ Exactly once per lexicon version, whatever the broker does. One transaction per 
 * the task locks its posts that still wait (``SELECT … FOR UPDATE SKIP LOCKED``): a post that
   another task holds is skipped, that task scans it;
 * findings are unique per (post, lexicon version, rule, span) and written with
-  ``ON CONFLICT DO NOTHING`` in multi-row statements (``wsmonitor.bulk``);
+  ``ON CONFLICT … DO UPDATE`` in multi-row statements (``wsmonitor.bulk``);
 * the posts are marked scanned in the same transaction as their findings.
 
 If the worker dies midway, the database rolls the transaction back: the posts are pending again
@@ -82,13 +82,16 @@ def posts_scan(
             gone = [pk for key, pk in old.items() if key not in new]
             added = [f for key, f in new.items() if key not in old]
             retire.extend(gone)
-            create.extend(
-                (
-                    post_id, f.category, f.rule, f.term[:500], f.matched[:500], f.start, f.end,
-                    f.severity, f.context[:500], f.legal_basis[:200],
-                )
-                for f in added
-            )  # fmt: skip
+            spans = set()  # the table's key is (post, version, rule, span): one row each
+            for f in added:
+                if (f.rule, f.start, f.end) not in spans:
+                    spans.add((f.rule, f.start, f.end))
+                    create.append(
+                        (
+                            post_id, f.category, f.rule, f.term[:500], f.matched[:500], f.start,
+                            f.end, f.severity, f.context[:500], f.legal_basis[:200],
+                        )
+                    )  # fmt: skip
             outcome.merchant_ids.add(merchant_id)
             if gone or added:
                 outcome.changed += 1
@@ -106,7 +109,12 @@ def posts_scan(
                 "review_reason": "",
                 "created_at": now,
             },
-            ignore_conflicts=True,
+            # Idempotent, and a finding this version found before, retired by a rescan with
+            # another version, is current again (with its review) rather than left out.
+            update_conflicts=(
+                ("post_id", "lexicon_version_id", "rule", "start", "end"),
+                ("is_current",),
+            ),
         )
         _mark_scanned(scores, version, now)
     outcome.scanned = len(rows)

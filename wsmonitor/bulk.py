@@ -20,18 +20,28 @@ def bulk_insert(
     *,
     constants: Mapping[str, object] | None = None,
     ignore_conflicts: bool = False,
+    update_conflicts: tuple[Sequence[str], Sequence[str]] | None = None,
     returning_ids: bool = False,
 ) -> list[int] | None:
     """Insert ``rows`` (tuples in the order of ``columns``, which are field attnames such as
     ``post_id``) with ``constants`` (attname → value) added to every row. With
-    ``returning_ids``, the new primary keys in the order of the rows."""
+    ``returning_ids``, the new primary keys in the order of the rows. ``update_conflicts`` is
+    ``(unique fields, fields to update)``: a row that collides updates those fields of the
+    stored one instead."""
     constants = dict(constants or {})
     rows = list(rows)
     if not rows:
         return [] if returning_ids else None
     if connection.vendor != "postgresql":
         objs = [model(**constants, **dict(zip(columns, row, strict=True))) for row in rows]
-        model.objects.bulk_create(objs, ignore_conflicts=ignore_conflicts, batch_size=500)
+        upsert = {}
+        if update_conflicts:
+            upsert = {
+                "update_conflicts": True,
+                "unique_fields": [meta_field_name(model, f) for f in update_conflicts[0]],
+                "update_fields": [meta_field_name(model, f) for f in update_conflicts[1]],
+            }
+        model.objects.bulk_create(objs, ignore_conflicts=ignore_conflicts, batch_size=500, **upsert)
         return [obj.pk for obj in objs] if returning_ids else None
     from psycopg2.extras import execute_values
 
@@ -52,6 +62,13 @@ def bulk_insert(
     sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES %s"  # noqa: S608 - names from the model, values are parameters
     if ignore_conflicts:
         sql += " ON CONFLICT DO NOTHING"
+    elif update_conflicts:
+        target = ", ".join(quote(meta.get_field(f).column) for f in update_conflicts[0])
+        changes = ", ".join(
+            f"{quote(meta.get_field(f).column)} = EXCLUDED.{quote(meta.get_field(f).column)}"
+            for f in update_conflicts[1]
+        )
+        sql += f" ON CONFLICT ({target}) DO UPDATE SET {changes}"
     if returning_ids:
         sql += f" RETURNING {quote(meta.pk.column)}"
     # The raw cursor's errors become Django's (IntegrityError, DatabaseError) as usual.
@@ -66,3 +83,8 @@ def bulk_insert(
             raw, sql, rows, template=template + ")", page_size=1000, fetch=returning_ids
         )
     return [row[0] for row in found] if returning_ids else None
+
+
+def meta_field_name(model: type[Model], attname: str) -> str:
+    """``post_id`` → ``post``: ``bulk_create`` wants field names."""
+    return model._meta.get_field(attname).name

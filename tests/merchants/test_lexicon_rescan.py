@@ -101,6 +101,28 @@ def test_disabling_a_rule_retires_its_findings_on_rescan(
     assert findings.filter(term="高仿", is_current=False).exists()  # kept for the record
 
 
+def test_rescanning_with_an_earlier_version_brings_its_findings_back_with_their_review(
+    admin_client, django_capture_on_commit_callbacks
+):
+    posts = ingest(["高仿手表一块"], django_capture_on_commit_callbacks)
+    first = lexicon_active_version()
+    finding = posts["x0"].findings.get(term="高仿")
+    Finding.objects.filter(pk=finding.pk).update(review=Finding.Review.CONFIRMED)
+    rule = LexiconRule.objects.get(term="高仿", rule_id="counterfeit.replica")
+    admin_client.post(
+        "/admin/lexicon/lexiconrule/",
+        {"action": "disable_rules", "_selected_action": [rule.pk]},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("rescan_posts")
+    assert not posts["x0"].findings.filter(term="高仿", is_current=True).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("rescan_posts", "--lexicon-version", str(first.number))
+    again = posts["x0"].findings.get(term="高仿", lexicon_version=first)
+    assert again.pk == finding.pk and again.is_current
+    assert again.review == Finding.Review.CONFIRMED
+
+
 def test_a_rule_the_engine_cannot_use_is_refused_with_a_form_error(admin_client):
     response = admin_client.post(
         "/admin/lexicon/lexiconrule/add/",
