@@ -208,9 +208,14 @@ atexit.register(SCAN_REQUESTS.flush)  # a clean shutdown publishes what is waiti
 
 
 def posts_request_scan(*, post_ids: list[int]) -> None:
-    """After commit: have the posts scanned. In-process (eager) setups, and a zero delay,
-    publish at once; otherwise the ids join the process's next coalesced publication."""
-    if settings.CELERY_TASK_ALWAYS_EAGER or settings.SCAN_PUBLISH_DELAY_MS <= 0:
+    """After commit: have the posts scanned. In-process (eager) setups, a zero delay and code
+    running in a worker's task publish at once; otherwise (web processes) the ids join the
+    process's next coalesced publication."""
+    from celery import current_task
+
+    # Inside a task (a campaign snapshot, an import) publish at once: a pool process may end
+    # without running exit handlers, and nothing there waits on the broker's round trip.
+    if settings.CELERY_TASK_ALWAYS_EAGER or settings.SCAN_PUBLISH_DELAY_MS <= 0 or current_task:
         posts_queue_scan(post_ids=post_ids)
     else:
         SCAN_REQUESTS.submit(post_ids)
