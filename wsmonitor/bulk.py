@@ -1,16 +1,39 @@
-"""Multi-row inserts for the hot paths (findings, risk components).
+"""Multi-row inserts for the hot paths (posts, findings, risk components).
 
 Django's ``bulk_create`` builds a model instance per row and prepares every value of every field
 one by one; for thousands of small rows that costs more than the database's own work. On
-PostgreSQL, ``bulk_insert`` sends the rows with psycopg2's ``execute_values`` (one statement per
-1,000 rows) and writes values shared by every row (a version id, a timestamp, a flag) once into
-the row template instead of adapting them for every row. Other databases get ``bulk_create``.
+PostgreSQL, ``bulk_insert`` streams the rows with ``COPY`` into a temporary staging table and
+moves them with one ``INSERT … SELECT`` (which can resolve conflicts); a multi-row ``VALUES``
+statement was slower still, the server parsing and type-checking every value of it. Values
+shared by every row (a version id, a timestamp, a flag) are written once into that statement.
+When the new ids are wanted, the rows go through ``execute_values`` with ``RETURNING``. Other
+databases get ``bulk_create``.
 """
 
+import datetime
+import io
+import json
 from collections.abc import Iterable, Mapping, Sequence
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import JSONField, Model
+
+# COPY's text format: backslash, tab, newline and carriage return are escaped; \N is NULL.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return str(value)  # int, float (JSON columns arrive as text)
 
 
 def bulk_insert(
@@ -46,6 +69,10 @@ def bulk_insert(
     from psycopg2.extras import execute_values
 
     meta = model._meta
+    # Fields left out get their model default, as bulk_create would give them.
+    for f in meta.concrete_fields:
+        if not (f.primary_key or f.attname in columns or f.attname in constants):
+            constants[f.attname] = f.get_default()
     fields = [meta.get_field(name) for name in columns]
     shared = [meta.get_field(name) for name in constants]
     quote = connection.ops.quote_name
@@ -56,7 +83,10 @@ def bulk_insert(
         for row in rows:
             row = list(row)
             for i in json_at:
-                row[i] = fields[i].get_db_prep_save(row[i], connection)
+                if returning_ids:  # through the driver's adapter
+                    row[i] = fields[i].get_db_prep_save(row[i], connection)
+                else:  # as text for COPY
+                    row[i] = json.dumps(row[i], cls=fields[i].encoder, ensure_ascii=False)
             prepared.append(row)
         rows = prepared
     sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES %s"  # noqa: S608 - names from the model, values are parameters
@@ -78,11 +108,40 @@ def bulk_insert(
             raw.mogrify("%s", [f.get_db_prep_save(value, connection)]).decode()
             for f, value in zip(shared, constants.values(), strict=True)
         ]
+        if not returning_ids:
+            _copy_then_insert(raw, meta, fields, literals, rows, sql)
+            return None
         template = "(" + ", ".join(["%s"] * len(fields) + [v.replace("%", "%%") for v in literals])
         found = execute_values(
             raw, sql, rows, template=template + ")", page_size=1000, fetch=returning_ids
         )
-    return [row[0] for row in found] if returning_ids else None
+    return [row[0] for row in found]
+
+
+def _copy_then_insert(raw, meta, fields, literals, rows, insert_values_sql: str) -> None:
+    """COPY the rows into a session-private staging table (emptied at commit), then one
+    ``INSERT … SELECT`` with the shared values and the conflict clause of ``insert_values_sql``."""
+    quote = connection.ops.quote_name
+    stage = quote(f"stage_{meta.db_table}")
+    columns = ", ".join(quote(f.column) for f in fields)
+    head, _values, tail = insert_values_sql.partition(" VALUES %s")
+    buffer = io.StringIO()
+    write = buffer.write
+    for row in rows:
+        write("\t".join([_copy_text(v) for v in row]))
+        write("\n")
+    buffer.seek(0)
+    with transaction.atomic(savepoint=False):  # the staged rows live until the commit
+        raw.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS "  # noqa: S608 - names from the model
+            f"SELECT {columns} FROM {quote(meta.db_table)} WITH NO DATA"
+        )
+        raw.copy_expert(f"COPY {stage} ({columns}) FROM STDIN", buffer)
+        selected = ", ".join([columns, *literals])
+        raw.execute(f"{head} SELECT {selected} FROM {stage}{tail}")  # noqa: S608 - names from the model, values are literals made by the driver
+        # A second batch in the same transaction starts empty (the commit empties the table
+        # physically; DELETE here only hides these rows until then).
+        raw.execute(f"DELETE FROM {stage}")  # noqa: S608 - name from the model
 
 
 def meta_field_name(model: type[Model], attname: str) -> str:
