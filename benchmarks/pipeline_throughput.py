@@ -149,7 +149,7 @@ def main() -> None:
         p50, p95, errors = latency(args.clients, args.latency_requests, key)
         after = cpu_seconds(SERVER_PGID[0], set())
         requests = args.clients * args.latency_requests
-        per = {k: (after[k] - before[k]) / requests * 1000 for k in after}
+        per = {k: v / requests * 1000 for k, v in cpu_used(before, after).items()}
         print(
             f"single-post POST under {args.clients} concurrent clients "
             f"({requests} requests): p50 {p50:.0f} ms, p95 {p95:.0f} ms, errors {errors} "
@@ -356,7 +356,7 @@ def end_to_end(n, batch, workers, key, env, Post, clients=1) -> tuple[float, flo
             os.killpg(proc.pid, signal.SIGTERM)
         for proc in procs:
             proc.wait(timeout=60)
-    used = {k: cpu_after[k] - cpu_before[k] for k in cpu_after}
+    used = cpu_used(cpu_before, cpu_after)
     print(
         f"  ({workers} worker(s), {clients} integrator(s) posting: the last batch was stored "
         f"{ingested:.2f} s after the first; "
@@ -393,12 +393,12 @@ def latency(clients: int, per_client: int, key: str) -> tuple[float, float, int]
     return statistics.median(times), times[int(len(times) * 0.95) - 1], errors or 0
 
 
-def cpu_seconds(server: int, workers: set[int]) -> dict[str, float]:
-    """CPU time (user + system) used so far by the processes of these process groups, by the
-    PostgreSQL server's processes, and by this process: a measure that, unlike wall time,
-    other work on a shared machine does not inflate."""
+def cpu_seconds(server: int, workers: set[int]) -> dict:
+    """CPU time (user + system) used so far by the processes of these process groups, by each
+    PostgreSQL server process, and by this process: a measure that, unlike wall time, other
+    work on a shared machine does not inflate. Use ``cpu_used`` for the difference."""
     tick = os.sysconf("SC_CLK_TCK")
-    totals = {"server": 0.0, "workers": 0.0, "postgres": 0.0}
+    totals: dict = {"server": 0.0, "workers": 0.0, "postgres": {}}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -414,12 +414,22 @@ def cpu_seconds(server: int, workers: set[int]) -> dict[str, float]:
         elif int(fields[2]) in workers:
             totals["workers"] += used
         elif name.startswith("postgres"):
-            totals["postgres"] += used
+            totals["postgres"][entry.name] = used
     totals["client"] = time.process_time()
     with open("/proc/stat") as stat:
         jiffies = [int(v) for v in stat.readline().split()[1:]]
     totals["machine busy"] = (sum(jiffies) - jiffies[3] - jiffies[4]) / tick
     return totals
+
+
+def cpu_used(before: dict, after: dict) -> dict[str, float]:
+    """What was used between two ``cpu_seconds``. A database connection closed in between
+    (its server process gone) takes its share with it: PostgreSQL's figure is then low."""
+    used = {k: after[k] - before[k] for k in after if k != "postgres"}
+    used["postgres"] = sum(
+        t - before["postgres"].get(pid, 0.0) for pid, t in after["postgres"].items()
+    )
+    return used
 
 
 def _cpu() -> str:
