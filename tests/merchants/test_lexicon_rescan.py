@@ -85,15 +85,19 @@ def test_changing_a_rule_in_the_admin_makes_a_version_and_a_rescan_updates_only_
     assert "3/3 (100%)" in listing.content.decode()
 
 
-def test_disabling_a_rule_retires_its_findings_on_rescan(
-    admin_client, django_capture_on_commit_callbacks
-):
-    posts = ingest(["高仿手表一块"], django_capture_on_commit_callbacks)
-    rule = LexiconRule.objects.get(term="高仿", rule_id="counterfeit.replica")
+def disable_in_the_admin(admin_client, *, term: str, rule_id: str) -> None:
+    rule = LexiconRule.objects.get(term=term, rule_id=rule_id)
     admin_client.post(
         "/admin/lexicon/lexiconrule/",
         {"action": "disable_rules", "_selected_action": [rule.pk]},
     )
+
+
+def test_disabling_a_rule_retires_its_findings_on_rescan(
+    admin_client, django_capture_on_commit_callbacks
+):
+    posts = ingest(["高仿手表一块"], django_capture_on_commit_callbacks)
+    disable_in_the_admin(admin_client, term="高仿", rule_id="counterfeit.replica")
     with django_capture_on_commit_callbacks(execute=True):
         call_command("rescan_posts")
     findings = posts["x0"].findings
@@ -108,11 +112,7 @@ def test_rescanning_with_an_earlier_version_brings_its_findings_back_with_their_
     first = lexicon_active_version()
     finding = posts["x0"].findings.get(term="高仿")
     Finding.objects.filter(pk=finding.pk).update(review=Finding.Review.CONFIRMED)
-    rule = LexiconRule.objects.get(term="高仿", rule_id="counterfeit.replica")
-    admin_client.post(
-        "/admin/lexicon/lexiconrule/",
-        {"action": "disable_rules", "_selected_action": [rule.pk]},
-    )
+    disable_in_the_admin(admin_client, term="高仿", rule_id="counterfeit.replica")
     with django_capture_on_commit_callbacks(execute=True):
         call_command("rescan_posts")
     assert not posts["x0"].findings.filter(term="高仿", is_current=True).exists()
