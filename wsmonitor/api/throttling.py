@@ -2,6 +2,7 @@ import math
 import time
 
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -40,14 +41,26 @@ class PerTokenRateThrottle(SimpleRateThrottle):
         now = time.time()
         window = int(now // duration)
         key = f"{self.get_cache_key(request, view)}:{window}"
-        cache.add(key, 0, timeout=duration + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr: this request opens the window
-            cache.add(key, 1, timeout=duration + 1)
-            count = 1
+        count = _count(key, duration + 1)
         self.wait_seconds = max(1, math.ceil((window + 1) * duration - now))
         return count <= limit
 
     def wait(self):
         return self.wait_seconds
+
+
+def _count(key: str, timeout: int) -> int:
+    """Add one to the counter ``key`` (created with ``timeout`` seconds to live) and return it.
+    On Redis one round trip (INCR and EXPIRE NX in a pipeline); elsewhere the cache API."""
+    if isinstance(cache, RedisCache):
+        full = cache.make_and_validate_key(key)
+        pipe = cache._cache.get_client(full, write=True).pipeline(transaction=False)
+        pipe.incr(full)
+        pipe.expire(full, timeout, nx=True)
+        return int(pipe.execute()[0])
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr: this request opens the window
+        cache.add(key, 1, timeout=timeout)
+        return 1
