@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import partial
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.utils import timezone
 
 from merchants.models import Post
@@ -155,7 +155,7 @@ def _ingest_batch(items: list[PostInput], submitted_by: str) -> list[IngestResul
         for post, pk in zip(to_create, ids, strict=True):
             post.pk = pk
             post._state.adding = False
-            post._state.db = "default"
+            post._state.db = DEFAULT_DB_ALIAS  # bulk_insert writes through the default one
         resolved.mark_active({post.merchant_id for post in to_create}, now)
     return results
 

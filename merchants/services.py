@@ -86,15 +86,10 @@ class ResolvedMerchants:
             ).update(last_activity_at=at)
 
 
-def merchants_resolve_many(*, refs: list[tuple[str, str, str, str]]) -> list[int]:
-    """``merchant_resolve`` for a batch: ``refs`` are ``(platform, handle, display_name,
-    region_code)``; returns the merchant id of each, in order."""
-    return merchants_resolve_batch(refs=refs).ids
-
-
 def merchants_resolve_batch(*, refs: list[tuple[str, str, str, str]]) -> ResolvedMerchants:
-    """``merchants_resolve_many`` with what was read of the merchants, in a few queries (one,
-    for a batch whose merchants are all known)."""
+    """``merchant_resolve`` for a batch: ``refs`` are ``(platform, handle, display_name,
+    region_code)``; the merchant id of each, in order, with what was read of the merchants, in a
+    few queries (one, for a batch whose merchants are all known)."""
     keys = []
     platforms = frozenset(MerchantAccount.Platform.values)
     for platform, handle, _name, region_code in refs:

@@ -214,3 +214,21 @@ def test_import_posts_reports_bad_lines_and_imports_the_rest(tmp_path, capsys):
 def test_import_posts_names_a_missing_file():
     with pytest.raises(CommandError, match="cannot open"):
         call_command("import_posts", "/nonexistent/posts.jsonl")
+
+
+def test_a_batch_follows_merges_to_the_kept_merchant_and_fills_a_blank_region():
+    """An account still pointing at a merged merchant (a chain of two merges) resolves to the
+    merchant kept last; a merchant without a region takes the first one given."""
+    from merchants.services import merchants_resolve_batch
+
+    first = merchant_resolve(platform="wechat_id", handle="old1")
+    middle = Merchant.objects.create(display_name="m")
+    last = Merchant.objects.create(display_name="k")
+    Merchant.objects.filter(pk=first.pk).update(merged_into=middle)
+    Merchant.objects.filter(pk=middle.pk).update(merged_into=last)
+    resolved = merchants_resolve_batch(
+        refs=[("wechat_id", "OLD1", "", "440103"), ("wechat_id", "new1", "新店", "")]
+    )
+    assert resolved.ids[0] == last.pk
+    assert Merchant.objects.get(pk=last.pk).region_code == "440103"
+    assert Merchant.objects.get(pk=resolved.ids[1]).display_name == "新店"
