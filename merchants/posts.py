@@ -22,6 +22,7 @@ from django.utils import timezone
 from merchants.models import Post
 from merchants.services import merchants_resolve_batch
 from wsmonitor.bulk import bulk_insert
+from wsmonitor.sql import HotSelect, columns
 
 log = logging.getLogger(__name__)
 
@@ -90,16 +91,30 @@ if sorted(_SHARED + _VARYING) != sorted(_FIELDS):  # a field was added to Post: 
     raise RuntimeError(f"merchants.posts: Post fields {_FIELDS} != {_SHARED} + {_VARYING}")
 
 
+# The current revision of each (source, external_id) being stored, locked: every ingest request
+# reads it, so its SQL is written once (see wsmonitor.sql).
+_CURRENT_POSTS = HotSelect(
+    lambda q: (
+        f"SELECT {columns(Post)(q)} FROM {q(Post._meta.db_table)} "  # noqa: S608 - names from the model, values are parameters
+        f"WHERE {q('source')} IN {{}} AND {q('external_id')} IN {{}} AND {q('is_current')} = %s"
+    ),
+    Post._meta.concrete_fields,
+)
+
+
 def _ingest_batch(items: list[PostInput], submitted_by: str) -> list[IngestResult]:
     now = timezone.now()
     resolved = merchants_resolve_batch(
         refs=[(i.platform, i.handle, i.display_name, i.region_code) for i in items]
     )
     keys = {(i.source, i.external_id) for i in items}
+    sources = sorted({k[0] for k in keys})
+    external_ids = sorted({k[1] for k in keys})
     current: dict[tuple[str, str], Post] = {}
-    for post in Post.objects.select_for_update().filter(
-        source__in={k[0] for k in keys}, external_id__in={k[1] for k in keys}, is_current=True
+    for row in _CURRENT_POSTS.rows(
+        [*sources, *external_ids, True], lists=[len(sources), len(external_ids)], for_update=True
     ):
+        post = Post.from_db(DEFAULT_DB_ALIAS, _FIELDS, row)
         if (post.source, post.external_id) in keys:
             current[(post.source, post.external_id)] = post
     shared = {

@@ -13,6 +13,7 @@ from merchants.uscc import normalize_uscc, uscc_problem, uscc_region
 from wsmonitor.audit import audit_log
 from wsmonitor.errors import ValidationFailed
 from wsmonitor.regions import is_region_code
+from wsmonitor.sql import HotSelect
 
 
 def merchant_resolve(
@@ -156,18 +157,32 @@ def merchants_resolve_batch(*, refs: list[tuple[str, str, str, str]]) -> Resolve
     return ResolvedMerchants(ids=ids, known=merchants)
 
 
+_ACCOUNTS = HotSelect(
+    lambda q: (
+        f"SELECT a.{q('platform')}, a.{q('handle_normalized')}, a.{q('merchant_id')}, "  # noqa: S608 - names from the model, values are parameters
+        f"m.{q('merged_into_id')}, m.{q('region_code')}, m.{q('last_activity_at')} "
+        f"FROM {q(MerchantAccount._meta.db_table)} a "
+        f"JOIN {q(Merchant._meta.db_table)} m ON m.{q('id')} = a.{q('merchant_id')} "
+        f"WHERE a.{q('handle_normalized')} IN {{}}"
+    ),
+    [
+        MerchantAccount._meta.get_field(name)
+        for name in ("platform", "handle_normalized", "merchant")
+    ]
+    + [
+        Merchant._meta.get_field(name)
+        for name in ("merged_into", "region_code", "last_activity_at")
+    ],
+)
+
+
 def _accounts_for(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Merchant]:
-    """The merchant (id, merged_into, region, last activity) of each known account."""
+    """The merchant (id, merged_into, region, last activity) of each known account: one query,
+    on every ingest request (hence written once, see wsmonitor.sql)."""
     if not keys:
         return {}
-    rows = MerchantAccount.objects.filter(handle_normalized__in={k[1] for k in keys}).values_list(
-        "platform",
-        "handle_normalized",
-        "merchant_id",
-        "merchant__merged_into_id",
-        "merchant__region_code",
-        "merchant__last_activity_at",
-    )
+    handles = sorted({k[1] for k in keys})
+    rows = _ACCOUNTS.rows(handles, lists=[len(handles)])
     return {
         (p, h): Merchant(id=m, merged_into_id=into, region_code=region, last_activity_at=active)
         for p, h, m, into, region, active in rows

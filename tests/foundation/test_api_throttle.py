@@ -18,3 +18,30 @@ def test_a_token_over_its_rate_gets_429_with_retry_after_and_others_do_not(
     assert refused.json()["code"] == "throttled"
     assert 1 <= int(refused["Retry-After"]) <= 3600
     assert other.get("/api/v1/posts/").status_code == 200
+
+
+def test_on_redis_the_counter_takes_one_round_trip_and_expires_with_its_window(monkeypatch):
+    """The shared Redis cache counts with INCR + EXPIRE NX in one pipeline, never through the
+    cache API's add-then-incr (two round trips per request, and a window with no expiry if the
+    process dies between them)."""
+    import pytest
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    from wsmonitor.api import throttling
+
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        pytest.skip("the Redis counter needs CACHE_URL pointing at Redis")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the portable add/incr path was taken on Redis")
+
+    monkeypatch.setattr(RedisCache, "add", refuse)
+    monkeypatch.setattr(RedisCache, "incr", refuse)
+    key = "throttle_test_round_trip:1"
+    cache.delete(key)
+    assert [throttling._count(key, 61) for _ in range(3)] == [1, 2, 3]
+    client = cache._cache.get_client(cache.make_and_validate_key(key))
+    assert 0 < client.ttl(cache.make_and_validate_key(key)) <= 61
+    cache.delete(key)

@@ -1,9 +1,11 @@
+from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from wsmonitor.models import ApiToken
+from wsmonitor.sql import HotSelect, columns
 
 
 class ApiClient:
@@ -41,7 +43,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         except UnicodeError:
             raise exceptions.AuthenticationFailed(_("Invalid token header.")) from None
         prefix, _dot, _secret = key.partition(".")
-        token = ApiToken.objects.filter(prefix=prefix).first() if prefix else None
+        token = _token_by_prefix(prefix) if prefix else None
         if token is None or not token.is_valid(key):
             raise exceptions.AuthenticationFailed(_("Invalid token."), code="token_invalid")
         if token.revoked:
@@ -59,6 +61,23 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request) -> str:
         return self.keyword
+
+
+_TOKEN_FIELDS = [f.attname for f in ApiToken._meta.concrete_fields]
+# Every API request reads its token: the SQL is written once (see wsmonitor.sql).
+_TOKEN_BY_PREFIX = HotSelect(
+    lambda q: (
+        f"SELECT {columns(ApiToken)(q)} FROM {q(ApiToken._meta.db_table)} "  # noqa: S608 - names from the model, values are parameters
+        f"WHERE {q(ApiToken._meta.get_field('prefix').column)} = %s"
+    ),
+    ApiToken._meta.concrete_fields,
+)
+
+
+def _token_by_prefix(prefix: str) -> ApiToken | None:
+    """The token with this public prefix (prefixes are unique)."""
+    rows = _TOKEN_BY_PREFIX.rows([prefix])
+    return ApiToken.from_db(DEFAULT_DB_ALIAS, _TOKEN_FIELDS, rows[0]) if rows else None
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):

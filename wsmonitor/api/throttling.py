@@ -1,7 +1,7 @@
 import math
 import time
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.redis import RedisCache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
@@ -49,15 +49,29 @@ class PerTokenRateThrottle(SimpleRateThrottle):
         return self.wait_seconds
 
 
+# INCR, and on the window's first request EXPIRE: atomic, one round trip.
+_COUNT_SCRIPT = """
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n
+"""
+_SCRIPTS: dict[str, object] = {}
+
+
 def _count(key: str, timeout: int) -> int:
     """Add one to the counter ``key`` (created with ``timeout`` seconds to live) and return it.
-    On Redis one round trip (INCR and EXPIRE NX in a pipeline); elsewhere the cache API."""
+    On Redis one round trip (a server-side script); elsewhere the cache API."""
+    cache = caches[DEFAULT_CACHE_ALIAS]  # the backend itself: ``django.core.cache.cache`` is a proxy
     if isinstance(cache, RedisCache):
         full = cache.make_and_validate_key(key)
-        pipe = cache._cache.get_client(full, write=True).pipeline(transaction=False)
-        pipe.incr(full)
-        pipe.expire(full, timeout, nx=True)
-        return int(pipe.execute()[0])
+        server = cache._cache._servers[0]  # Django writes to the first server
+        script = _SCRIPTS.get(server)
+        if script is None:
+            # One client per server and process, shared by its threads (redis-py's clients are
+            # thread-safe): building one per request cost as much as the round trip.
+            script = cache._cache.get_client(full, write=True).register_script(_COUNT_SCRIPT)
+            _SCRIPTS[server] = script
+        return int(script(keys=[full], args=[timeout]))
     cache.add(key, 0, timeout=timeout)
     try:
         return cache.incr(key)
