@@ -110,6 +110,8 @@ def main() -> None:
     n = args.posts
     print(f"pipeline benchmark: {n:,} posts, PostgreSQL {DB}, broker {BROKER}")
     print(f"machine: {os.cpu_count()} cores, {_cpu()}, Python {sys.version.split()[0]}")
+    workers = os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1
+    print(f"API server: gunicorn.conf.py, {workers} synchronous worker processes")
 
     rates = [bare_insert_rate(n, Merchant, Post) for _ in range(3)]
     bare = max(rates)
@@ -212,20 +214,17 @@ def truncate() -> None:
 
 
 def start_server(env) -> subprocess.Popen:
-    """gunicorn, as in production: 2 processes x 8 threads, persistent DB connections."""
+    """gunicorn as in production: the project's gunicorn.conf.py (synchronous workers, two per
+    core plus one), persistent database connections."""
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     proc = subprocess.Popen(
         [
             gunicorn,
             "wsmonitor.wsgi",
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
             "--bind",
             f"127.0.0.1:{PORT}",
-            "--workers",
-            "2",
-            "--worker-class",
-            "gthread",
-            "--threads",
-            "8",
             "--log-level",
             "warning",
         ],

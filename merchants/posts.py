@@ -180,21 +180,26 @@ class ScanRequests:
 
     Many clients posting one post each would otherwise cost a broker round trip per request and
     a task per post. ``submit`` only appends the ids; a background thread publishes what has
-    gathered every ``SCAN_PUBLISH_DELAY_MS``, in tasks of up to ``SCAN_CHUNK_SIZE`` ids. The
-    posts are already committed as pending, so nothing depends on the thread: if the process
-    dies before it publishes, or the broker is down, the sweeper queues them again."""
+    gathered within ``SCAN_PUBLISH_DELAY_MS`` of the first waiting id, in tasks of up to
+    ``SCAN_CHUNK_SIZE`` ids, or at once when a full task's worth is waiting (a batch of 1,000
+    gains nothing by waiting). The posts are already committed as pending, so nothing depends
+    on the thread: if the process dies before it publishes, or the broker is down, the sweeper
+    queues them again."""
 
     def __init__(self) -> None:
         self._ids: list[int] = []
         self._lock = threading.Lock()
         self._publishing = threading.Lock()
         self._wake = threading.Event()
+        self._full = threading.Event()
         self._thread: threading.Thread | None = None
         self._pid = 0
 
     def submit(self, post_ids: list[int]) -> None:
         with self._lock:
             self._ids.extend(post_ids)
+            if len(self._ids) >= settings.SCAN_CHUNK_SIZE:
+                self._full.set()
             if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
                 # First use in this process (after a fork, the parent's thread is not here).
                 self._pid = os.getpid()
@@ -208,12 +213,14 @@ class ScanRequests:
         with self._publishing:
             with self._lock:
                 ids, self._ids = self._ids, []
+                self._full.clear()
             return posts_queue_scan(post_ids=ids) if ids else True
 
     def _run(self) -> None:
         while True:
             self._wake.wait()
-            time.sleep(settings.SCAN_PUBLISH_DELAY_MS / 1000)  # let concurrent requests join
+            # Let concurrent requests join, unless a full task is already waiting.
+            self._full.wait(settings.SCAN_PUBLISH_DELAY_MS / 1000)
             self._wake.clear()
             self.flush()
 

@@ -337,7 +337,7 @@ RISK_FLOOD_POSTS_PER_DAY = env_int("RISK_FLOOD_POSTS_PER_DAY", 20, minimum=1)
 # Scanning pipeline (merchants/posts.py, merchants/scan.py).
 SCAN_CHUNK_SIZE = env_int("SCAN_CHUNK_SIZE", 1000, minimum=1)
 SCAN_SWEEP_AFTER_SECONDS = env_int("SCAN_SWEEP_AFTER_SECONDS", 120, minimum=1)
-SCAN_PUBLISH_DELAY_MS = env_int("SCAN_PUBLISH_DELAY_MS", 20, minimum=0)
+SCAN_PUBLISH_DELAY_MS = env_int("SCAN_PUBLISH_DELAY_MS", 100, minimum=0)
 RESCAN_CHUNK_SIZE = env_int("RESCAN_CHUNK_SIZE", 500, minimum=1)
 
 # --- Complaints ---------------------------------------------------------------------------

@@ -74,3 +74,26 @@ def test_it_passes_the_deployment_checklist():
     assert reported <= EXPLAINED_WARNINGS, output
     if not reported:
         assert "no issues" in output
+
+
+def test_gunicorn_reads_the_shipped_settings_and_the_worker_count_from_the_environment():
+    """`gunicorn wsmonitor.wsgi` in production takes gunicorn.conf.py: synchronous workers,
+    WEB_CONCURRENCY of them (docs/configuration.md)."""
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    env = {**os.environ, "WEB_CONCURRENCY": "3", "GUNICORN_TIMEOUT": "45"}
+    result = subprocess.run(
+        [gunicorn, "--print-config", "wsmonitor.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    config = dict(
+        (name.strip(), value.strip())
+        for name, _eq, value in (line.partition("=") for line in result.stdout.splitlines())
+    )
+    assert config["worker_class"] == "sync"
+    assert config["workers"] == "3"
+    assert config["timeout"] == "45"

@@ -232,3 +232,29 @@ def test_a_batch_follows_merges_to_the_kept_merchant_and_fills_a_blank_region():
     assert resolved.ids[0] == last.pk
     assert Merchant.objects.get(pk=last.pk).region_code == "440103"
     assert Merchant.objects.get(pk=resolved.ids[1]).display_name == "新店"
+
+
+def test_a_batch_that_loses_the_race_for_a_new_account_uses_the_winner_and_leaves_no_orphan(
+    monkeypatch,
+):
+    """Two integrators name the same new seller at the same moment: both see no account, both
+    create a merchant, one account insert wins. The loser resolves to the winner's merchant and
+    its own merchant is removed, so the registry holds one merchant, not a phantom twin."""
+    import merchants.services as services
+
+    winner = merchant_resolve(platform="wechat_id", handle="racer")  # the other request's
+    real_accounts_for = services._accounts_for
+    calls = []
+
+    def stale_first_read(keys):
+        calls.append(keys)
+        return {} if len(calls) == 1 else real_accounts_for(keys)  # read before they committed
+
+    monkeypatch.setattr(services, "_accounts_for", stale_first_read)
+    before = Merchant.objects.count()
+    resolved = services.merchants_resolve_batch(
+        refs=[("wechat_id", "RACER", "", ""), ("wechat_id", "fresh", "", "")]
+    )
+    assert resolved.ids[0] == winner.pk
+    assert Merchant.objects.count() == before + 1  # only "fresh" was added
+    assert Merchant.objects.get(pk=resolved.ids[1]).accounts.get().handle == "fresh"

@@ -59,3 +59,24 @@ def test_flush_publishes_what_waits(monkeypatch, settings):
     requests.submit([7, 8])
     assert requests.flush() is True
     assert published == [[7, 8]]
+
+
+def test_a_full_task_is_published_at_once_without_waiting_for_the_delay(monkeypatch, settings):
+    """A batch of SCAN_CHUNK_SIZE posts gains nothing by waiting for more: it goes at once,
+    while a smaller request waits for others to join."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.SCAN_PUBLISH_DELAY_MS = 60_000
+    settings.SCAN_CHUNK_SIZE = 50
+    published: list[list[int]] = []
+    monkeypatch.setattr(
+        posts_module, "posts_queue_scan", lambda post_ids: published.append(post_ids) or True
+    )
+    requests = ScanRequests()
+    requests.submit([1, 2])
+    time.sleep(0.3)
+    assert published == []  # a small request waits for company
+    requests.submit(list(range(100, 148)))  # together 50 ids: a full task
+    deadline = time.monotonic() + 10
+    while not published and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert published == [[1, 2, *range(100, 148)]]

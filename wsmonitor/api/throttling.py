@@ -61,7 +61,9 @@ _SCRIPTS: dict[str, object] = {}
 def _count(key: str, timeout: int) -> int:
     """Add one to the counter ``key`` (created with ``timeout`` seconds to live) and return it.
     On Redis one round trip (a server-side script); elsewhere the cache API."""
-    cache = caches[DEFAULT_CACHE_ALIAS]  # the backend itself: ``django.core.cache.cache`` is a proxy
+    cache = caches[
+        DEFAULT_CACHE_ALIAS
+    ]  # the backend itself: ``django.core.cache.cache`` is a proxy
     if isinstance(cache, RedisCache):
         full = cache.make_and_validate_key(key)
         server = cache._cache._servers[0]  # Django writes to the first server
