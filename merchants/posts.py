@@ -10,7 +10,6 @@ import hashlib
 import logging
 import os
 import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
