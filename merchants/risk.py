@@ -58,7 +58,9 @@ def risk_recompute_many(*, merchant_ids, recompute_own: bool = True) -> None:
         merchants = list(Merchant.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
         if recompute_own:
             parts = _finding_parts(ids, now) + _flood_parts(ids, now) + _identity_parts(merchants)
-            RiskComponent.objects.filter(merchant_id__in=ids, source__in=OWN_SOURCES).delete()
+            # Components still present are updated in place (their rows and index entries
+            # stay), new ones inserted; the own components left with another time stamp are
+            # those that no longer apply.
             bulk_insert(
                 RiskComponent,
                 ("merchant_id", "source", "key", "points", "explanation", "data"),
@@ -67,7 +69,14 @@ def risk_recompute_many(*, merchant_ids, recompute_own: bool = True) -> None:
                     for merchant_id, source, key, points, explanation, data in parts
                 ),
                 constants={"computed_at": now},
+                update_conflicts=(
+                    ("merchant_id", "source", "key"),
+                    ("points", "explanation", "data", "computed_at"),
+                ),
             )
+            RiskComponent.objects.filter(merchant_id__in=ids, source__in=OWN_SOURCES).exclude(
+                computed_at=now
+            ).delete()
         totals = dict(
             RiskComponent.objects.filter(merchant_id__in=ids)
             .values("merchant_id")

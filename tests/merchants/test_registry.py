@@ -258,3 +258,35 @@ def test_a_batch_that_loses_the_race_for_a_new_account_uses_the_winner_and_leave
     assert resolved.ids[0] == winner.pk
     assert Merchant.objects.count() == before + 1  # only "fresh" was added
     assert Merchant.objects.get(pk=resolved.ids[1]).accounts.get().handle == "fresh"
+
+
+def test_a_recompute_updates_components_that_still_apply_and_drops_those_that_no_longer_do(
+    django_capture_on_commit_callbacks, regulator
+):
+    def post(i: int) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            posts_ingest(
+                items=[
+                    PostInput(
+                        source="moments", external_id=f"u{i}", text="高仿LV包，一比一复刻",
+                        platform="wechat_id", handle="updater",
+                    )
+                ]
+            )  # fmt: skip
+
+    post(1)
+    merchant = Merchant.objects.get()
+    first = merchant.risk_parts.get(source="findings", key="counterfeit")
+    assert merchant.risk_parts.filter(source="identity").exists()
+    post(2)
+    again = merchant.risk_parts.get(source="findings", key="counterfeit")
+    assert again.pk == first.pk  # the same row, updated
+    assert again.data["count"] == 2 * first.data["count"]
+    assert again.points > first.points and again.computed_at > first.computed_at
+    merchant_set_identity(merchant=merchant, actor=regulator, uscc="91350100M000100Y43")
+    risk_recompute(merchant_id=merchant.pk)
+    assert not merchant.risk_parts.filter(source="identity").exists()  # no longer applies
+    merchant.refresh_from_db()
+    assert merchant.risk_score == pytest.approx(
+        sum(p.points for p in merchant.risk_parts.all()), abs=0.01
+    )
