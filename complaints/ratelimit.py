@@ -1,24 +1,18 @@
-"""Fixed-window counters in the Django cache (shared when CACHE_URL points at Redis)."""
+"""Fixed-window counters for the public forms (``wsmonitor.ratelimit``: shared through Redis
+when CACHE_URL is set; not enforced while the cache is unreachable)."""
 
-from django.core.cache import cache
+from wsmonitor import ratelimit
 
 
 def hit(key: str, *, limit: int, window: int) -> bool:
     """Count one event under ``key``; True while the count stays within ``limit`` per window."""
-    cache_key = f"complaints:rl:{key}"
-    cache.add(cache_key, 0, timeout=window)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=window)
-        count = 1
-    return count <= limit
+    return ratelimit.count(f"complaints:rl:{key}", window) <= limit
 
 
 def exceeded(key: str, *, limit: int) -> bool:
     """True when ``key`` has already used up its limit (without counting a new event)."""
-    return (cache.get(f"complaints:rl:{key}") or 0) >= limit
+    return ratelimit.peek(f"complaints:rl:{key}") >= limit
 
 
 def reset(key: str) -> None:
-    cache.delete(f"complaints:rl:{key}")
+    ratelimit.reset(f"complaints:rl:{key}")

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -134,7 +134,12 @@ def merchants_resolve_batch(*, refs: list[tuple[str, str, str, str]]) -> Resolve
         if orphans:
             # Made a moment ago in this transaction and referenced by nothing (its account was
             # the conflict): a plain DELETE, without the ORM's walk over every related table.
-            Merchant.objects.filter(pk__in=orphans)._raw_delete(Merchant.objects.db)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"DELETE FROM {connection.ops.quote_name(Merchant._meta.db_table)} "  # noqa: S608 - table name from the model, values are parameters
+                    f"WHERE id IN ({', '.join(['%s'] * len(orphans))})",
+                    orphans,
+                )
         found.update(again)
     merchants = {m.id: m for m in found.values()}
     # Follow merges (rare): a merged merchant's accounts resolve to the one it was merged into.

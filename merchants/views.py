@@ -4,13 +4,13 @@ They show only what is public: registration, published warnings and the facts pr
 declare safe. Never risk scores, findings or anything a regulator has not published."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from merchants.selectors import public_merchant_facts, warnings_published
 from merchants.services import merchant_find
+from wsmonitor import ratelimit
 from wsmonitor.audit import client_ip
 
 PUBLIC_FACT_LABELS = {
@@ -22,13 +22,7 @@ MAX_HANDLE = 100
 
 def _over_limit(request) -> bool:
     limit = int(getattr(settings, "WORKSPACE_CHECK_PER_IP_HOUR", 120))
-    key = f"merchant-check:{client_ip(request) or '-'}"
-    cache.add(key, 0, 3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        return False
-    return count > limit
+    return ratelimit.count(f"merchant-check:{client_ip(request) or '-'}", 3600) > limit
 
 
 def merchant_check(request):

@@ -230,3 +230,18 @@ def test_the_category_suggestion_endpoint_uses_the_scanner(client):
     )
     assert response.status_code == 200
     assert response.json()["category"] == "phishing"
+
+
+def test_with_the_cache_unreachable_the_complaint_is_still_stored(client, settings):
+    """The per-IP and per-phone limits live in Redis; with Redis down the consumer's complaint
+    is stored all the same (the limits step aside), never answered with a 500."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    response = client.post("/complaints/new/", complaint_post(description="缓存不可用时的投诉"))
+    assert response.status_code == 200
+    assert Case.objects.filter(description="缓存不可用时的投诉").exists()

@@ -28,7 +28,7 @@ def test_on_redis_the_counter_takes_one_round_trip_and_expires_with_its_window(m
     from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
 
-    from wsmonitor.api import throttling
+    from wsmonitor import ratelimit
 
     cache = caches["default"]
     if not isinstance(cache, RedisCache):
@@ -41,7 +41,37 @@ def test_on_redis_the_counter_takes_one_round_trip_and_expires_with_its_window(m
     monkeypatch.setattr(RedisCache, "incr", refuse)
     key = "throttle_test_round_trip:1"
     cache.delete(key)
-    assert [throttling._count(key, 61) for _ in range(3)] == [1, 2, 3]
+    assert [ratelimit.count(key, 61) for _ in range(3)] == [1, 2, 3]
     client = cache._cache.get_client(cache.make_and_validate_key(key))
     assert 0 < client.ttl(cache.make_and_validate_key(key)) <= 61
     cache.delete(key)
+
+
+def test_with_the_cache_unreachable_posts_are_still_stored_and_the_limit_is_not_enforced(
+    token_client, settings, caplog, monkeypatch
+):
+    """Redis down (the cache, often the same server as the broker): the rate limit steps aside
+    with a warning rather than turning every submission into a 500."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    from merchants.models import Post
+    from wsmonitor import ratelimit
+
+    monkeypatch.setattr(ratelimit, "_last_warning", [0.0])  # the warning is once a minute
+    client = token_client("posts:write")
+    body = {
+        "source": "moments",
+        "external_id": "cache-down-1",
+        "text": "高仿包包，私聊",
+        "merchant": {"platform": "wechat_id", "handle": "seller_cache_down"},
+    }
+    with caplog.at_level("WARNING", logger="wsmonitor.ratelimit"):
+        response = client.post("/api/v1/posts/", body, format="json")
+    assert response.status_code == 201, response.content
+    assert Post.objects.filter(external_id="cache-down-1").exists()
+    assert "rate limits are not enforced" in caplog.text
