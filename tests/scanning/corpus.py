@@ -1,0 +1,165 @@
+"""The labelled scanner corpus and its frozen test split.
+
+Files: ``tests/scanning/data/devset.jsonl`` (the first 348 texts, tuned on by earlier rounds) and
+``tests/scanning/data/corpus/*.jsonl`` (texts added from public sources from round four on).
+
+The split is fixed by rule, before any tuning on the new texts:
+
+* every ``devset.jsonl`` item is **tuning** (earlier rounds already tuned on them, so they cannot
+  be a fair test);
+* a corpus item is **frozen** when ``sha256(id)`` read as a number is ``< 40 %`` of the range,
+  otherwise tuning. Ids are assigned when a text is collected, so the split cannot follow a result.
+
+Tuning may look at tuning-split misses only. ``python -m tests.scanning.corpus`` prints the
+figures for both splits and, with ``--misses``, the tuning split's misses; it never lists frozen
+texts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+DEVSET = DATA / "devset.jsonl"
+CORPUS = DATA / "corpus"
+FROZEN_SHARE = 0.40
+GATED = ("counterfeit", "false_ad")
+LABELS = {"counterfeit", "false_ad", "clean"}
+
+
+def is_frozen(item_id: str, origin_devset: bool = False) -> bool:
+    if origin_devset:
+        return False
+    h = int.from_bytes(hashlib.sha256(item_id.encode("utf-8")).digest()[:8], "big")
+    return h < FROZEN_SHARE * 2**64
+
+
+def load() -> list[dict]:
+    items = []
+    for path in [DEVSET, *sorted(CORPUS.glob("*.jsonl"))]:
+        with path.open(encoding="utf-8") as fh:
+            for n, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                it = json.loads(line)
+                it["_file"] = f"{path.name}:{n}"
+                it.setdefault("source_kind", "devset")
+                it["split"] = "frozen" if is_frozen(it["id"], path == DEVSET) else "tuning"
+                items.append(it)
+    return items
+
+
+def certain(items):
+    return [it for it in items if "[uncertain]" not in (it.get("note") or "")]
+
+
+def figures(items, scanner) -> dict:
+    preds = [set(scanner.scan(it["text"]).categories) for it in items]
+    out = {}
+    for cat in GATED:
+        tp = fp = fn = 0
+        for it, pred in zip(items, preds, strict=True):
+            gold = cat in it["labels"]
+            tp += cat in pred and gold
+            fp += cat in pred and not gold
+            fn += gold and cat not in pred
+        out[cat] = {
+            "tp": tp,
+            "fp": fp,
+            "fn": fn,
+            "precision": tp / (tp + fp) if tp + fp else 1.0,
+            "recall": tp / (tp + fn) if tp + fn else 1.0,
+        }
+    clean = [(it, p) for it, p in zip(items, preds, strict=True) if it["labels"] == ["clean"]]
+    flagged = sum(bool(p & set(GATED)) for _, p in clean)
+    out["clean_flagged"] = {
+        "n": len(clean),
+        "flagged": flagged,
+        "share": flagged / len(clean) if clean else 0.0,
+    }
+    return out
+
+
+def table(title: str, f: dict, n: int) -> str:
+    lines = [f"{title} ({n} texts)"]
+    for cat in GATED:
+        c = f[cat]
+        lines.append(
+            f"  {cat:<12} precision {c['precision']:.3f}  recall {c['recall']:.3f}"
+            f"  (tp {c['tp']}, fp {c['fp']}, fn {c['fn']})"
+        )
+    c = f["clean_flagged"]
+    lines.append(f"  clean flagged {c['share']:.3f} ({c['flagged']} of {c['n']})")
+    return "\n".join(lines)
+
+
+def report(scanner) -> tuple[str, dict]:
+    items = certain(load())
+    tuning = [it for it in items if it["split"] == "tuning"]
+    frozen = [it for it in items if it["split"] == "frozen"]
+    ft, ff = figures(tuning, scanner), figures(frozen, scanner)
+    parts = [
+        table("tuning split, [uncertain] excluded", ft, len(tuning)),
+        table("FROZEN split, [uncertain] excluded", ff, len(frozen)),
+    ]
+    # cross-source: figures on the frozen split per source kind
+    kinds = Counter(it["source_kind"] for it in frozen)
+    for kind, n in sorted(kinds.items()):
+        sub = [it for it in frozen if it["source_kind"] == kind]
+        parts.append(table(f"frozen, source kind {kind}", figures(sub, scanner), n))
+    return "\n".join(parts), {"tuning": ft, "frozen": ff}
+
+
+def misses(scanner, split: str = "tuning"):
+    if split != "tuning":
+        raise SystemExit("misses are listed for the tuning split only")
+    for it in certain(load()):
+        if it["split"] != "tuning":
+            continue
+        res = scanner.scan(it["text"])
+        pred = set(res.categories) & set(GATED)
+        gold = set(it["labels"]) & set(GATED)
+        if pred != gold:
+            yield it, pred, res
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--misses", action="store_true", help="list the tuning split's misses")
+    ap.add_argument("--stats", action="store_true", help="counts per split, label and kind")
+    args = ap.parse_args(argv)
+    if args.stats:
+        c = Counter(
+            (it["split"], "+".join(sorted(it["labels"])), it["source_kind"]) for it in load()
+        )
+        for k, v in sorted(c.items()):
+            print(*k, v, sep="\t")
+        return
+    from wsmonitor.scanning import default_scanner
+
+    scanner = default_scanner()
+    if args.misses:
+        for it, pred, res in misses(scanner):
+            terms = [(f.category, f.term, f.rule) for f in res.findings][:6]
+            print(
+                json.dumps(
+                    {
+                        "id": it["id"],
+                        "gold": it["labels"],
+                        "pred": sorted(pred),
+                        "text": it["text"][:200],
+                        "findings": terms,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        return
+    print(report(scanner)[0])
+
+
+if __name__ == "__main__":
+    main()
