@@ -7,24 +7,18 @@ import unicodedata
 
 from django.conf import settings
 
+from wsmonitor.phones import mask_phone, phone_key
+
+__all__ = ["mask_phone"]  # re-exported: complaints code masks phones through this module
+
 # Crockford's base32 without I, L, O, U: nothing to misread on a phone screen.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-
-def normalize_phone(phone: str) -> str:
-    """Digits only, without a +86/0086 prefix: ``+86 138-0013-8000`` → ``13800138000``."""
-    digits = "".join(ch for ch in unicodedata.normalize("NFKC", phone or "") if ch.isdigit())
-    if digits.startswith("0086"):
-        digits = digits[4:]
-    elif digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    return digits
 
 
 def phone_blind_index(phone: str) -> str:
     """HMAC-SHA256 of the normalized phone: equal phones give equal values, and the value
     reveals nothing without ``COMPLAINTS_BLIND_INDEX_KEY``."""
-    digits = normalize_phone(phone)
+    digits = phone_key(phone)
     if not digits:
         return ""
     key = settings.COMPLAINTS_BLIND_INDEX_KEY.encode()
@@ -37,16 +31,6 @@ def mask_name(name: str | None) -> str:
     if not name:
         return ""
     return name[0] + "*" * max(1, len(name) - 1)
-
-
-def mask_phone(phone: str | None) -> str:
-    """13812345678 → 138****5678; short numbers keep only their last two digits."""
-    digits = normalize_phone(phone or "")
-    if not digits:
-        return ""
-    if len(digits) >= 11:
-        return digits[:3] + "****" + digits[-4:]
-    return "*" * max(1, len(digits) - 2) + digits[-2:]
 
 
 def mask_address(address: str | None) -> str:

@@ -29,13 +29,13 @@ from complaints.pii import (
     hash_access_code,
     new_access_code,
     new_tracking_number,
-    normalize_phone,
     normalize_tracking_number,
     phone_blind_index,
 )
 from wsmonitor.audit import audit_log
 from wsmonitor.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from wsmonitor.outbox import outbox_enqueue
+from wsmonitor.phones import is_valid_phone, phone_key
 from wsmonitor.workdays import UnknownCalendarYear, add_working_days, working_days_between
 
 log = logging.getLogger(__name__)
@@ -117,8 +117,10 @@ def validate_submission(data: dict) -> dict[str, list[str]]:
         if not (data.get("demand") or "").strip():
             errors["demand"] = [_("Say what you ask the seller to do (refund, delivery …).")]
     phone = (data.get("phone") or "").strip()
-    if phone and not 7 <= len(normalize_phone(phone)) <= 15:
-        errors["phone"] = [_("Enter a valid phone number.")]
+    if phone and not is_valid_phone(phone):
+        errors["phone"] = [
+            _("Enter a mainland mobile number (11 digits) or a landline with its area code.")
+        ]
     has_pii = any((data.get(f) or "").strip() for f in ("name", "phone", "address", "email"))
     if ((named and has_pii) or kind in ("complaint", "both")) and not data.get("consent"):
         errors["consent"] = [_("Please agree to the use of your personal data for this case.")]
@@ -463,7 +465,7 @@ def _merchant_keys(case: Case) -> set[str]:
     for prefix, value in (
         ("w", case.merchant_wechat_id),
         ("o", case.merchant_official_account),
-        ("p", normalize_phone(case.merchant_phone)),
+        ("p", phone_key(case.merchant_phone)),
     ):
         value = _normalize_text(value)
         if value:

@@ -21,6 +21,7 @@ from merchants.models import EnforcementAction, ExportJob, MerchantAccount
 from wsmonitor.audit import audit_log
 from wsmonitor.errors import Forbidden, ValidationFailed
 from wsmonitor.outbox import outbox_enqueue
+from wsmonitor.phones import mask_phone
 from wsmonitor.roles import region_prefixes
 
 CHUNK = 500
@@ -40,8 +41,7 @@ def mask_name(value: str) -> str:
 def _account_label(account: MerchantAccount, masked: bool) -> str:
     handle = account.handle
     if masked and account.platform == MerchantAccount.Platform.PHONE:
-        digits = re.sub(r"\D", "", handle)
-        handle = f"{digits[:3]}****{digits[-4:]}" if len(digits) >= 7 else "****"
+        handle = mask_phone(handle)
     elif masked and account.platform == MerchantAccount.Platform.PAYEE:
         handle = mask_name(handle)
     elif masked:

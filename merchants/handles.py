@@ -4,10 +4,14 @@
 'abc_shop'
 >>> normalize_handle("phone", "+86 138-0013-8000")
 '13800138000'
+>>> normalize_handle("phone", "0086 138 0013 8000")
+'13800138000'
 """
 
 import re
 import unicodedata
+
+from wsmonitor.phones import phone_key
 
 _SPACES = re.compile(r"\s+")
 
@@ -17,8 +21,5 @@ def normalize_handle(platform: str, handle: str) -> str:
     value = _SPACES.sub("", value).casefold()
     value = value.lstrip("@")
     if platform == "phone":
-        digits = re.sub(r"\D", "", value)
-        if digits.startswith("86") and len(digits) == 13:
-            digits = digits[2:]
-        return digits
+        return phone_key(value)
     return value

@@ -1,0 +1,49 @@
+"""One reading of phone numbers for the registry, the complaints' blind index and masking."""
+
+import pytest
+
+from complaints.pii import mask_phone, phone_blind_index
+from complaints.services import validate_submission
+from merchants.services import merchant_resolve
+from wsmonitor.phones import is_valid_phone, phone_key
+
+SAME_MOBILE = ["13800138000", "+86 138-0013-8000", "0086 138 0013 8000", "8613800138000",
+               "１３８００１３８０００"]  # fmt: skip
+
+
+@pytest.mark.parametrize("written", SAME_MOBILE)
+def test_a_mobile_written_any_way_is_one_key(written):
+    assert phone_key(written) == "13800138000"
+
+
+def test_a_landline_keeps_its_area_code():
+    assert phone_key("(010) 1234-5678") == phone_key("0086 10 1234 5678") == "01012345678"
+    assert phone_key("0755-8888 8888") == "075588888888"
+
+
+@pytest.mark.django_db
+def test_0086_and_plus86_resolve_to_the_same_merchant():
+    a = merchant_resolve(platform="phone", handle="0086 138-0013-8000")
+    b = merchant_resolve(platform="phone", handle="+86 13800138000")
+    assert a.pk == b.pk
+
+
+@pytest.mark.django_db
+def test_the_complaint_blind_index_and_mask_agree_with_the_registry(settings):
+    settings.COMPLAINTS_BLIND_INDEX_KEY = "k" * 32
+    assert len({phone_blind_index(p) for p in SAME_MOBILE}) == 1
+    assert {mask_phone(p) for p in SAME_MOBILE} == {"138****8000"}
+
+
+@pytest.mark.parametrize("bad", ["12", "12345", "1380013800", "138001380001", "电话"])
+def test_a_number_nobody_can_be_reached_on_is_refused(bad):
+    assert not is_valid_phone(bad)
+
+
+@pytest.mark.django_db
+def test_the_complaint_form_says_what_a_valid_number_looks_like():
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        errors = validate_submission({"kind": "report", "phone": "12345", "description": "x"})
+    assert "11位手机号码" in errors["phone"][0]
