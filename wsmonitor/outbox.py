@@ -7,9 +7,12 @@ the named task through ``deliver`` and marks the row completed, so a task whose 
 published again after ``OUTBOX_REPUBLISH_AFTER_SECONDS``. Tasks must therefore be idempotent.
 """
 
+import importlib
+import importlib.util
 import logging
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
@@ -93,11 +96,17 @@ _tasks_imported = False
 
 
 def _app():
-    """Our Celery app, with every app's ``tasks`` module imported so tasks resolve by name."""
+    """Our Celery app, with every app's ``tasks`` module imported so tasks resolve by name.
+
+    The modules are imported directly: Celery's ``import_default_modules`` would fire its Django
+    fixup, which sets Django up again and re-applies ``LOGGING`` — inside a worker's pool process
+    that silenced every later log line."""
     global _tasks_imported
     from wsmonitor.celery import app
 
     if not _tasks_imported:
-        app.loader.import_default_modules()
+        for config in apps.get_app_configs():
+            if importlib.util.find_spec(f"{config.name}.tasks") is not None:
+                importlib.import_module(f"{config.name}.tasks")
         _tasks_imported = True
     return app
