@@ -10,6 +10,7 @@ raised as an error, so a 100 KB PNG that decodes to 100 megapixels is refused.
 import codecs
 import hashlib
 import io
+import logging
 import uuid
 import warnings
 from dataclasses import dataclass, field
@@ -48,6 +49,8 @@ _PILLOW_FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "heic": "HEIF"}
 _BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 _STAGING_SALT = "complaints.evidence.staging"
 _heif_registered = False
+
+log = logging.getLogger(__name__)
 
 
 class EvidenceRejected(ValidationFailed):
@@ -193,9 +196,17 @@ def _check_image(fileobj, kind: str, name: str) -> tuple[int, int]:
     return width, height
 
 
+def _decoded_bytes(im) -> int:
+    bits = {"1": 1, "L": 8, "P": 8, "I;16": 16, "I": 32, "F": 32}.get(
+        im.mode, 8 * len(im.getbands())
+    )
+    return im.width * im.height * max(bits, 8) // 8
+
+
 def make_preview(path: str) -> bytes | None:
     """A JPEG re-encoded from the original, orientation applied, without EXIF/GPS or any other
-    metadata. None for PDFs and text."""
+    metadata. None for PDFs and text, and for an image whose decoding alone would take more than
+    ``COMPLAINTS_PREVIEW_MAX_DECODED_MB`` (the original stays downloadable)."""
     _register_heif()
     with default_storage.open(path, "rb") as fh:
         with warnings.catch_warnings():
@@ -203,10 +214,16 @@ def make_preview(path: str) -> bytes | None:
             with Image.open(fh) as im:
                 if im.width * im.height > settings.COMPLAINTS_MAX_IMAGE_PIXELS:
                     raise Image.DecompressionBombError("over the cap")
-                im.draft("RGB", (1600, 1600))
+                scale = min(1.0, 1600 / max(im.size))
+                # a JPEG decodes at 1/2 … 1/8 scale, down to the preview's own size
+                im.draft("RGB", (max(1, int(im.width * scale)), max(1, int(im.height * scale))))
+                if _decoded_bytes(im) > settings.COMPLAINTS_PREVIEW_MAX_DECODED_MB * 1024 * 1024:
+                    # A PNG/WebP/HEIC decodes whole: 40 MP of RGBA is 160 MB before any copy.
+                    log.info("no preview for %s: %s decoded bytes", path, _decoded_bytes(im))
+                    return None
+                im.thumbnail((1600, 1600))  # shrink first: every later copy is small
                 im = ImageOps.exif_transpose(im)
                 im = im.convert("RGB")
-                im.thumbnail((1600, 1600))
                 clean = Image.new("RGB", im.size)
                 clean.paste(im)
                 out = io.BytesIO()
