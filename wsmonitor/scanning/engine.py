@@ -12,6 +12,7 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 import daachorse
 
+from . import evasion
 from .lexicon import Lexicon, LexiconError, Rule
 from .normalize import (
     _GAP_SPLIT_RE,
@@ -258,6 +259,9 @@ class _Deny:
     latin_start: bool
     latin_end: bool
     tmpl: tuple
+    # a generated homophone / look-alike / split spelling (evasion.CHECKED_KINDS): must lie on
+    # word boundaries and not be a dictionary word itself
+    spelling: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,6 +353,22 @@ class Scanner:
                         (i, v.canonical, *tmpl[i][_CAT:]),
                     )
                 )
+        # generated evasion spellings (evasion.py) of the deny terms
+        reserved = {nt(r.term) for r in rules if r.mode != "pattern"}
+        reserved.update(nt(a.phrase) for a in lexicon.allow)
+        reserved.update(nt(ex) for r in rules for ex in r.exceptions)
+        modes = [(i, r.term, r.severity, r.mode) for i, r in enumerate(rules)]
+        for i, key, kind in evasion.generate(modes, nt, frozenset(reserved)):
+            denies.setdefault(slot(key), []).append(
+                _Deny(
+                    i,
+                    rules[i].term,
+                    _is_alnum_ascii(key[0]),
+                    _is_alnum_ascii(key[-1]),
+                    tmpl[i],
+                    kind in evasion.CHECKED_KINDS,
+                )
+            )
         for a in lexicon.allow:
             allow.add(slot(nt(a.phrase)))
         if self._brand_rule is not None:
@@ -414,11 +434,12 @@ class Scanner:
         ctxs = self._contexts.get((rule.term, rule.rule_id)) or self._contexts.get(
             ("*", rule.rule_id)
         )
+        word = rule.mode in ("word", "claim") and not (d.latin_start and d.latin_end)
         return (
             d.rule,
             d.latin_start,
             d.latin_end,
-            rule.mode in ("word", "claim") and not (d.latin_start and d.latin_end),
+            2 if d.spelling else word,  # 2: word boundaries and not a dictionary word
             rule.mode == "claim",
             tuple(ctxs) if ctxs else None,
             d.tmpl,
@@ -428,6 +449,7 @@ class Scanner:
         rule = self._rules[d.rule]
         return (
             rule.mode == "substring"
+            and not d.spelling
             and not d.latin_start
             and not d.latin_end
             and (rule.term, rule.rule_id) not in self._contexts
@@ -613,7 +635,9 @@ class Scanner:
                 continue
             if claim and neg(t, s - NEGATION_WINDOW if s > NEGATION_WINDOW else 0, s):
                 continue
-            if word and not self._words.is_word(t, s, e):
+            if word and not (
+                self._words.is_word(t, s, e) if word is True else self._words.is_spelling(t, s, e)
+            ):
                 continue
             if ctxs is not None and not _context_ok(t, s, e, ctxs):
                 continue
@@ -642,7 +666,8 @@ class Scanner:
                         continue
                     if self._contexts and not self._context_ok(t, ms, me, rule):
                         continue
-                    hits.append((ms, -me, self._tmpl[ri]))
+                    # the term shown is the text the pattern matched, never the expression
+                    hits.append((ms, -me, (ri, t[ms:me], *self._tmpl[ri][_CAT:])))
         if brands:
             hits.extend(self._brand_hits(t, brands))
         if not hits and not orig:

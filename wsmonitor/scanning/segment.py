@@ -106,3 +106,12 @@ class WordChecker:
     def cut(self, text: str) -> list[str]:
         self.load()
         return list(self._tk.cut(text, HMM=False))  # type: ignore[union-attr]
+
+    def is_spelling(self, text: str, start: int, end: int) -> bool:
+        """``is_word``, and the span is not itself a word of jieba's dictionary: a generated
+        homophone or look-alike spelling of a lexicon term (搞仿 for 高仿) counts, an ordinary
+        word that happens to sound like one (复课 for 复刻) does not."""
+        if not self.is_word(text, start, end):
+            return False
+        tk = self._tk if self._tk is not None else self.load()._tk
+        return not tk.FREQ.get(text[start:end])  # type: ignore[union-attr]
