@@ -12,16 +12,17 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from merchants.handles import handle_problem
 from merchants.models import Finding, Merchant, MerchantAccount, Post
 from merchants.posts import MAX_BATCH, MAX_TEXT_CHARS, PostInput, posts_ingest
 from merchants.risk import risk_breakdown
 from merchants.selectors import findings_visible, merchants_visible, posts_visible
 from merchants.services import merchant_find
 from wsmonitor.api.pagination import StandardPagination
+from wsmonitor.api.parsers import JSONParser
 from wsmonitor.api.regions import request_region_prefixes
 from wsmonitor.api.schema import ERRORS, not_found
 from wsmonitor.api.validators import (
@@ -52,6 +53,11 @@ class MerchantRefSerializer(serializers.Serializer):
         if value and not is_region_code(value):
             raise serializers.ValidationError("not a 6-digit GB/T 2260 region code")
         return value
+
+    def validate(self, attrs):
+        if problem := handle_problem(attrs["platform"], attrs["handle"]):
+            raise serializers.ValidationError({"handle": [problem]})
+        return attrs
 
 
 class PostInSerializer(serializers.Serializer):
@@ -167,6 +173,8 @@ def _plain_post_input(item: dict) -> PostInput | None:
     region_code = merchant.get("region_code", "")
     if not _plain_text(handle, 200):
         return None
+    if not handle.isascii() and handle_problem(platform, handle):
+        return None  # normalising lengthens it past the limit: the full path names the error
     if "display_name" in merchant and not _plain_text(display_name, 200):
         return None
     if "region_code" in merchant and not (

@@ -15,6 +15,10 @@ from wsmonitor.phones import phone_key
 
 _SPACES = re.compile(r"\s+")
 
+# The stored normal form's length (``MerchantAccount.handle_normalized``). NFKC and case folding
+# can lengthen a handle (ß → ss, ﬃ → ffi, ﷺ → 18 characters), so the limit is checked after.
+MAX_HANDLE_CHARS = 200
+
 
 def normalize_handle(platform: str, handle: str) -> str:
     value = unicodedata.normalize("NFKC", handle or "").strip()
@@ -23,3 +27,13 @@ def normalize_handle(platform: str, handle: str) -> str:
     if platform == "phone":
         return phone_key(value)
     return value
+
+
+def handle_problem(platform: str, handle: str) -> str | None:
+    """Why ``handle`` cannot be stored, in Chinese, or None: empty, or too long once normalised."""
+    normalized = normalize_handle(platform, handle)
+    if not normalized:
+        return "账号为空"
+    if len(normalized) > MAX_HANDLE_CHARS:
+        return f"账号规范化后超过{MAX_HANDLE_CHARS}个字符"
+    return None

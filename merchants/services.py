@@ -7,7 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from merchants.handles import normalize_handle
+from merchants.handles import handle_problem, normalize_handle
 from merchants.models import Merchant, MerchantAccount, RiskComponent
 from merchants.uscc import normalize_uscc, uscc_problem, uscc_region
 from wsmonitor.audit import audit_log
@@ -26,8 +26,8 @@ def merchant_resolve(
             f"unknown platform {platform!r}", fields={"platform": [f"unknown: {platform}"]}
         )
     normalized = normalize_handle(platform, handle)
-    if not normalized:
-        raise ValidationFailed("the handle is empty", fields={"handle": ["required"]})
+    if problem := handle_problem(platform, handle):
+        raise ValidationFailed(problem, fields={"handle": [problem]})
     if region_code and not is_region_code(region_code):
         raise ValidationFailed(
             f"{region_code!r} is not a GB/T 2260 region code", fields={"region_code": ["invalid"]}
@@ -99,8 +99,8 @@ def merchants_resolve_batch(*, refs: list[tuple[str, str, str, str]]) -> Resolve
                 f"unknown platform {platform!r}", fields={"platform": [platform]}
             )
         normalized = normalize_handle(platform, handle)
-        if not normalized:
-            raise ValidationFailed("the handle is empty", fields={"handle": ["required"]})
+        if problem := handle_problem(platform, handle):
+            raise ValidationFailed(problem, fields={"handle": [problem]})
         if region_code and not is_region_code(region_code):
             raise ValidationFailed(
                 f"{region_code!r} is not a GB/T 2260 region code",
