@@ -12,7 +12,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,6 +23,7 @@ from campaigns.selectors import campaigns_visible, honour_rate
 from merchants.api import MerchantRefSerializer
 from merchants.posts import MAX_TEXT_CHARS
 from wsmonitor.api.pagination import StandardPagination
+from wsmonitor.api.parsers import JSONParser
 from wsmonitor.api.regions import request_region_prefixes
 from wsmonitor.api.schema import ERRORS, not_found
 from wsmonitor.api.validators import MAX_ID, plausible_time, query_choice, query_id
