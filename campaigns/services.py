@@ -311,7 +311,7 @@ def _record(
         )
         changes, new_breaches = changes_derive(campaign=locked)
     except BaseException:
-        if image_fields:
+        if image_fields.get("created"):  # a reused file belongs to an earlier snapshot too
             default_storage.delete(image_fields["name"])
         raise
     campaign.refresh_from_db()
@@ -785,11 +785,13 @@ def _store_image(image: ImageInput) -> dict:
         raise ValidationFailed("仅支持 JPEG、PNG、WebP、GIF", fields={"image": ["format"]})
     digest = hashlib.sha256(image.content).hexdigest()
     now = timezone.now()
-    name = default_storage.save(
-        f"campaign_snapshots/{now:%Y/%m}/{digest}.{_IMAGE_FORMATS[fmt]}",
-        ContentFile(image.content),
-    )
-    return {"name": name, "sha256": digest}
+    name = f"campaign_snapshots/{now:%Y/%m}/{digest}.{_IMAGE_FORMATS[fmt]}"
+    # The name is the content's hash: the same screenshot sent again (a crawler re-capturing an
+    # unchanged page) reuses the stored file instead of a suffixed copy too long for the field.
+    created = not (default_storage.exists(name) and file_sha256(name) == digest)
+    if created:
+        name = default_storage.save(name, ContentFile(image.content))
+    return {"name": name, "sha256": digest, "created": created}
 
 
 def image_limit_bytes() -> int:

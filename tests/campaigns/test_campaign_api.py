@@ -256,3 +256,17 @@ def test_a_region_token_cannot_create_a_campaign_elsewhere(token_client):
     assert r.status_code == 400
     assert "merchant" in r.json()["fields"]
     assert not Campaign.objects.exists()
+
+
+def test_the_same_screenshot_sent_twice_reuses_the_stored_file(writer):
+    body = _create(writer)
+    names = []
+    for n in (1, 2):
+        r = writer.post(
+            f"{URL}{body['id']}/snapshots/",
+            {"text": notice(likes=38 + n), "image": io.BytesIO(_png())},
+            format="multipart",
+        )
+        assert r.status_code == 201, r.content
+        names.append(Snapshot.objects.get(campaign_id=body["id"], sequence=n + 1).image.name)
+    assert names[0] == names[1]
