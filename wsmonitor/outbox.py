@@ -70,7 +70,14 @@ def deliver(message_id: int) -> None:
     if message is None:
         return  # already done (a duplicate delivery) or removed
     task = _app().tasks[message.task_name]
-    task.run(**message.payload)
+    try:
+        task.run(**message.payload)
+    except Exception as exc:
+        # Recorded for the operator (admin list), then raised so the worker logs and retries it.
+        OutboxMessage.objects.filter(pk=message_id).update(
+            last_error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        raise
     OutboxMessage.objects.filter(pk=message_id).update(completed_at=timezone.now(), last_error="")
 
 

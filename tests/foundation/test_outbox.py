@@ -45,3 +45,16 @@ def test_rolled_back_work_is_never_run(django_capture_on_commit_callbacks):
             raise RuntimeError("boom")
     assert not OutboxMessage.objects.exists()
     assert not AuditEntry.objects.filter(data__label="rolled-back").exists()
+
+
+def test_a_failing_step_records_its_error_for_the_operator():
+    from wsmonitor.outbox import deliver
+
+    message = OutboxMessage.objects.create(
+        task_name="wsmonitor.record_heartbeat", payload={"no_such_argument": 1}
+    )
+    with pytest.raises(TypeError):
+        deliver(message.pk)
+    message.refresh_from_db()
+    assert message.completed_at is None
+    assert message.last_error.startswith("TypeError")
