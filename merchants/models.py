@@ -108,7 +108,11 @@ class Post(models.Model):
         FAILED = "failed", _("Scan failed")
 
     merchant = models.ForeignKey(
-        Merchant, verbose_name=_("merchant"), on_delete=models.PROTECT, related_name="posts"
+        Merchant,
+        verbose_name=_("merchant"),
+        on_delete=models.PROTECT,
+        related_name="posts",
+        db_index=False,  # post_merchant_day_idx starts with merchant_id
     )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     external_id = models.CharField(_("external id"), max_length=200)
@@ -159,7 +163,10 @@ class Post(models.Model):
                 fields=["scan_requested_at"],
                 condition=models.Q(scan_state="pending"),
                 name="post_pending_idx",
-            )
+            ),
+            # A merchant's posts by capture time: the risk aggregates count one merchant's
+            # posts of one day without reading its history.
+            models.Index(fields=["merchant", "captured_at"], name="post_merchant_day_idx"),
         ]
 
     def __str__(self) -> str:
@@ -267,6 +274,63 @@ class RiskComponent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.points:+.1f}"
+
+
+class RiskDay(models.Model):
+    """How many current posts a merchant has per local capture day. Kept up to date by each
+    scan for the days of the posts it scans for the first time (``merchants.risk``); the flood
+    component reads the last 30 days of these rows instead of the posts. Also the row a scan
+    locks while it writes a merchant's aggregates of that day."""
+
+    merchant = models.ForeignKey(
+        Merchant,
+        verbose_name=_("merchant"),
+        on_delete=models.CASCADE,
+        related_name="+",  # not moved by a merge: the merge rebuilds the kept merchant's rows
+        db_index=False,  # risk_day_unique starts with merchant_id
+    )
+    day = models.DateField(_("capture day"))
+    posts = models.PositiveIntegerField(_("current posts"), default=0)
+
+    class Meta:
+        verbose_name = _("risk day")
+        verbose_name_plural = _("risk days")
+        constraints = [models.UniqueConstraint(fields=["merchant", "day"], name="risk_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.merchant_id} {self.day}: {self.posts}"
+
+
+class RiskTally(models.Model):
+    """A merchant's current, not dismissed findings of one category with their time decay
+    folded in: ``mass`` is the sum of severity × 2 (confirmed) or × 1, × 2^((capture day −
+    ``ref_day``) / ``half_life``). The score at any later day is ``mass × 2^((ref_day − day) /
+    half_life)``, so the recompute reads one row per category, whatever the history. Scans
+    add what they change; ``manage.py rebuild_risk`` computes the rows again from the findings."""
+
+    merchant = models.ForeignKey(
+        Merchant,
+        verbose_name=_("merchant"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # risk_tally_unique starts with merchant_id
+    )
+    category = models.CharField(_("category"), max_length=20)
+    findings = models.PositiveIntegerField(_("findings"), default=0)
+    confirmed = models.PositiveIntegerField(_("confirmed findings"), default=0)
+    mass = models.FloatField(_("decayed severity at the reference day"), default=0.0)
+    ref_day = models.DateField(_("reference day"))
+    half_life = models.FloatField(_("half-life (days)"))
+
+    class Meta:
+        verbose_name = _("risk tally")
+        verbose_name_plural = _("risk tallies")
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "category"], name="risk_tally_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merchant_id} {self.category}: {self.findings}"
 
 
 # --- Regulator workspace ------------------------------------------------------------------------

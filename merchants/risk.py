@@ -3,26 +3,43 @@
 Own components (recomputed here):
 
 * ``findings:<category>`` — every current, not dismissed finding adds its severity, doubled
-  when a regulator confirmed it, halved every ``RISK_HALF_LIFE_DAYS`` of age; capped per
-  category at ``RISK_CATEGORY_CAP`` so one noisy category cannot drown the rest;
-* ``flood`` — more than ``RISK_FLOOD_POSTS_PER_DAY`` posts on one day in the last 30 days (刷屏);
+  when a regulator confirmed it, halved every ``RISK_HALF_LIFE_DAYS`` of age (by capture day);
+  capped per category at ``RISK_CATEGORY_CAP`` so one noisy category cannot drown the rest;
+* ``flood`` — more than ``RISK_FLOOD_POSTS_PER_DAY`` posts on one day of the last 30 days (刷屏);
 * ``identity`` — no USCC and no exemption self-declaration (电子商务法 第十条、第十五条).
+
+The recompute does not read findings or posts. It reads two aggregates that the writes keep up
+to date (``merchants.models.RiskTally``, ``RiskDay``):
+
+* a scan adds to each ``RiskTally`` (merchant, category) what it changed — findings it added or
+  retired, with their review — decay folded in, in the scan's own transaction;
+* for the posts it scans for the first time, it counts the merchant's current posts of their
+  capture days (and of the days of the revisions they replace) into ``RiskDay``;
+* a regulator's review or a merge recomputes that merchant's aggregates from its rows
+  (``risk_recompute``); ``manage.py rebuild_risk`` does it for every merchant (after a change of
+  ``RISK_HALF_LIFE_DAYS``, for an audit).
+
+So a recompute reads at most one tally per category and 31 day rows per merchant, however long
+its history. It never locks the merchant rows while it works (ingest inserts posts that
+reference them): recomputes of the same merchant take a transaction-level advisory lock on
+PostgreSQL instead, and the scores are written in one statement at the end.
 
 Other apps add theirs with ``merchants.services.risk_component_record`` (accepted complaints,
 campaign breaches). Crossing ``RISK_QUEUE_THRESHOLD`` puts the merchant in the review queue.
 """
 
+import datetime
 import math
 from collections import defaultdict
-from datetime import timedelta
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from merchants.models import Finding, Merchant, Post, RiskComponent
+from merchants.models import Finding, Merchant, Post, RiskComponent, RiskDay, RiskTally
 from wsmonitor.bulk import bulk_insert
 
 CATEGORY_LABELS = {
@@ -33,31 +50,57 @@ CATEGORY_LABELS = {
 }
 
 OWN_SOURCES = ("findings", "flood", "identity")
+FLOOD_WINDOW_DAYS = 30
+_LOCK_SPACE = 7_301  # advisory lock namespace of risk recomputes (first key of the pair)
 
 
 def _knob(name: str, default: float) -> float:
     return float(getattr(settings, name, default))
 
 
+def _half_life() -> float:
+    return _knob("RISK_HALF_LIFE_DAYS", 30)
+
+
 def risk_recompute(*, merchant_id: int, recompute_own: bool = True) -> Merchant:
+    """One merchant, after a regulator's action (a review, a merge, identity): its aggregates
+    are computed again from its findings and posts first, so any change counts."""
+    if recompute_own:
+        risk_aggregates_rebuild(merchant_ids=[merchant_id])
     risk_recompute_many(merchant_ids=[merchant_id], recompute_own=recompute_own)
     return Merchant.objects.get(pk=merchant_id)
 
 
 def risk_recompute_many(*, merchant_ids, recompute_own: bool = True) -> None:
-    """Recompute the scores of several merchants in a few set-based queries.
-
-    Merchants are locked in id order, so two workers recomputing overlapping sets never
-    deadlock; components recorded by other apps are kept and summed."""
+    """Recompute the scores of several merchants from their aggregates, in a few set-based
+    queries; components recorded by other apps are kept and summed."""
     ids = sorted(set(merchant_ids))
     if not ids:
         return
+    half_life = _half_life()
+    stale = set(
+        RiskTally.objects.filter(merchant_id__in=ids)
+        .exclude(half_life=half_life)
+        .values_list("merchant_id", flat=True)
+    )
+    if stale:  # RISK_HALF_LIFE_DAYS changed since these were written
+        risk_aggregates_rebuild(merchant_ids=sorted(stale))
     now = timezone.now()
     threshold = _knob("RISK_QUEUE_THRESHOLD", 20)
     with transaction.atomic():
-        merchants = list(Merchant.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        _lock_merchants(ids)
+        merchants = list(
+            Merchant.objects.filter(pk__in=ids)
+            .order_by("pk")
+            .only("id", "uscc", "registration", "status", "merged_into_id")
+        )
         if recompute_own:
-            parts = _finding_parts(ids, now) + _flood_parts(ids, now) + _identity_parts(merchants)
+            today = timezone.localdate(now)
+            parts = (
+                finding_parts(_tallies(ids), today)
+                + flood_parts(_days(ids, today), today)
+                + _identity_parts(merchants)
+            )
             # Components still present are updated in place (their rows and index entries
             # stay), new ones inserted; the own components left with another time stamp are
             # those that no longer apply.
@@ -95,9 +138,27 @@ def risk_recompute_many(*, merchant_ids, recompute_own: bool = True) -> None:
         _save_scores(merchants, now)
 
 
+def _lock_merchants(ids: list[int]) -> None:
+    """Serialise recomputes (and rebuilds) of the same merchants, in id order so two never
+    deadlock, without a row lock on the merchants: ingest inserts posts that reference them
+    (a row lock ``FOR UPDATE`` would block those inserts) and updates their last activity.
+    SQLite has one writer at a time anyway."""
+    if connection.vendor != "postgresql" or not ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, (k %% 2147483647)::int) "
+            "FROM unnest(%s::bigint[]) AS k ORDER BY k",
+            [_LOCK_SPACE, ids],
+        )
+
+
 def _save_scores(merchants: list[Merchant], now) -> None:
     """Write the new scores in one statement (Django's bulk_update builds a CASE per row,
-    which costs more than the rest of the recompute for a few hundred merchants)."""
+    which costs more than the rest of the recompute for a few hundred merchants). The rows are
+    locked in id order, at the end of the transaction, for the few milliseconds to its commit."""
+    if not merchants:
+        return
     if connection.vendor != "postgresql":
         Merchant.objects.bulk_update(
             merchants, ["risk_score", "risk_updated_at", "in_review_queue"]
@@ -108,6 +169,10 @@ def _save_scores(merchants: list[Merchant], now) -> None:
     params = [value for row in rows for value in row]
     table = Merchant._meta.db_table
     with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",  # noqa: S608 - table name from the model
+            [[m.pk for m in merchants]],
+        )
         cursor.execute(
             f"UPDATE {table} AS m SET risk_score = v.score, in_review_queue = v.queue, "  # noqa: S608 - table name from the model, values are parameters
             f"risk_updated_at = %s FROM (VALUES {placeholders}) AS v(id, score, queue) "
@@ -129,33 +194,38 @@ def risk_breakdown(merchant: Merchant) -> list[dict]:
     ]
 
 
-def _finding_parts(ids: list[int], now) -> list[tuple]:
-    half_life = _knob("RISK_HALF_LIFE_DAYS", 30)
-    cap = _knob("RISK_CATEGORY_CAP", 40)
-    # Aggregated per capture day in the database, so the cost grows with the days a merchant
-    # has been posting, not with its number of findings; decay is applied per day.
-    rows = (
-        Finding.objects.filter(post__merchant_id__in=ids, is_current=True)
-        .exclude(review=Finding.Review.DISMISSED)
-        .annotate(day=TruncDate("post__captured_at"))
-        .values("post__merchant_id", "category", "review", "day")
-        .annotate(severity_sum=Sum("severity"), n=Count("id"))
+# --- Components from the aggregates -------------------------------------------------------------
+
+
+def _tallies(ids: list[int]) -> list[tuple]:
+    return list(
+        RiskTally.objects.filter(merchant_id__in=ids, findings__gt=0)
+        .order_by("merchant_id", "category")
+        .values_list("merchant_id", "category", "findings", "confirmed", "mass", "ref_day")
     )
-    today = timezone.localdate(now)
-    sums: dict[tuple, float] = defaultdict(float)
-    counts: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-    for row in rows:
-        age_days = max(0, (today - row["day"]).days)
-        weight = 2.0 if row["review"] == Finding.Review.CONFIRMED else 1.0
-        key = (row["post__merchant_id"], row["category"])
-        sums[key] += row["severity_sum"] * weight * math.pow(0.5, age_days / half_life)
-        counts[key][0] += row["n"]
-        if row["review"] == Finding.Review.CONFIRMED:
-            counts[key][1] += row["n"]
+
+
+def _days(ids: list[int], today: datetime.date) -> list[tuple]:
+    since = today - datetime.timedelta(days=FLOOD_WINDOW_DAYS)
+    return list(
+        RiskDay.objects.filter(merchant_id__in=ids, day__gte=since, posts__gt=0)
+        .order_by("merchant_id", "day")
+        .values_list("merchant_id", "day", "posts")
+    )
+
+
+def finding_parts(tallies: Iterable[tuple], today: datetime.date) -> list[tuple]:
+    """``(merchant, category, findings, confirmed, mass, ref_day)`` → components."""
+    half_life = _half_life()
+    cap = _knob("RISK_CATEGORY_CAP", 40)
     parts = []
-    for (merchant_id, category), raw in sums.items():
+    for merchant_id, category, n, confirmed, mass, ref_day in tallies:
+        if n <= 0:
+            continue
+        # Rounded to a millionth: the same findings give the same points and explanation
+        # whichever order their parts were added in.
+        raw = round(mass * math.pow(2.0, (ref_day - today).days / half_life), 6)
         points = min(raw, cap)
-        n, confirmed = counts[(merchant_id, category)]
         label = CATEGORY_LABELS.get(category, category)
         explanation = (
             f"{label}命中 {n} 条（已确认 {confirmed} 条），按严重程度和时间衰减"
@@ -167,26 +237,22 @@ def _finding_parts(ids: list[int], now) -> list[tuple]:
     return parts
 
 
-def _flood_parts(ids: list[int], now) -> list[tuple]:
+def flood_parts(days: Iterable[tuple], today: datetime.date) -> list[tuple]:
+    """``(merchant, day, posts)`` of the last 30 days → the busiest day above the limit (the
+    latest of equally busy days)."""
     limit = int(_knob("RISK_FLOOD_POSTS_PER_DAY", 20))
-    rows = (
-        Post.objects.filter(
-            merchant_id__in=ids, is_current=True, captured_at__gte=now - timedelta(days=30)
-        )
-        .annotate(day=TruncDate("captured_at"))
-        .values("merchant_id", "day")
-        .annotate(n=Count("id"))
-        .filter(n__gt=limit)
-    )
-    busiest: dict[int, dict] = {}
-    for row in rows:
-        if row["n"] > busiest.get(row["merchant_id"], {"n": 0})["n"]:
-            busiest[row["merchant_id"]] = row
+    since = today - datetime.timedelta(days=FLOOD_WINDOW_DAYS)
+    busiest: dict[int, tuple] = {}
+    for merchant_id, day, n in days:
+        if day < since or n <= limit:
+            continue
+        if (n, day) > busiest.get(merchant_id, (0, day)):
+            busiest[merchant_id] = (n, day)
     parts = []
-    for merchant_id, row in busiest.items():
-        points = min(15.0, 5.0 + (row["n"] - limit) / limit * 5)
-        explanation = f"刷屏：{row['day']} 单日发布 {row['n']} 条（阈值 {limit} 条）"
-        data = {"day": str(row["day"]), "posts": row["n"]}
+    for merchant_id, (n, day) in busiest.items():
+        points = min(15.0, 5.0 + (n - limit) / limit * 5)
+        explanation = f"刷屏：{day} 单日发布 {n} 条（阈值 {limit} 条）"
+        data = {"day": str(day), "posts": n}
         parts.append((merchant_id, "flood", "", points, explanation, data))
     return parts
 
@@ -198,3 +264,240 @@ def _identity_parts(merchants: list[Merchant]) -> list[tuple]:
         for m in merchants
         if not m.uscc and m.registration != Merchant.Registration.EXEMPT
     ]
+
+
+# --- Keeping the aggregates -------------------------------------------------------------------
+
+
+def _weight(review: str) -> float:
+    return 2.0 if review == Finding.Review.CONFIRMED else 1.0
+
+
+def tallies_add(changes: Iterable[tuple], today: datetime.date) -> None:
+    """Add findings to (sign +1) or take them from (sign −1) the merchants' tallies.
+
+    ``changes`` are ``(merchant, category, review, capture day, severity, sign)``; dismissed
+    findings count for nothing. Rows are locked in (merchant, category) order, so two scans
+    never deadlock; the arithmetic happens under the lock, so none is lost."""
+    half_life = _half_life()
+    delta: dict[tuple, list] = defaultdict(lambda: [0, 0, 0.0])
+    for merchant_id, category, review, day, severity, sign in changes:
+        if review == Finding.Review.DISMISSED:
+            continue
+        d = delta[(merchant_id, category)]
+        d[0] += sign
+        if review == Finding.Review.CONFIRMED:
+            d[1] += sign
+        d[2] += sign * severity * _weight(review) * math.pow(2.0, (day - today).days / half_life)
+    delta = {k: v for k, v in delta.items() if v[0] or v[1] or v[2]}
+    if not delta:
+        return
+    keys = sorted(delta)
+    stored = _lock_rows(
+        RiskTally,
+        ("merchant_id", "category"),
+        keys,
+        {"findings": 0, "confirmed": 0, "mass": 0.0, "ref_day": today, "half_life": half_life},
+        ("findings", "confirmed", "mass", "ref_day"),
+    )
+    rows = []
+    for key in keys:
+        n, confirmed, mass, ref_day = stored[key]
+        dn, dc, dmass = delta[key]
+        ref = max(ref_day, today)
+        mass = mass * math.pow(2.0, (ref_day - ref).days / half_life)
+        mass += dmass * math.pow(2.0, (today - ref).days / half_life)
+        n, confirmed = n + dn, confirmed + dc
+        rows.append((*key, max(n, 0), max(confirmed, 0), mass if n > 0 else 0.0, ref))
+    _update_rows(
+        RiskTally, ("merchant_id", "category"), ("findings", "confirmed", "mass", "ref_day"), rows
+    )
+
+
+def days_recount(pairs: Iterable[tuple[int, datetime.date]]) -> None:
+    """Count the current posts of these (merchant, capture day) pairs again. The day rows are
+    locked first, in order, so a later count never overwrites a newer one."""
+    keys = sorted(set(pairs))
+    if not keys:
+        return
+    _lock_rows(RiskDay, ("merchant_id", "day"), keys, {"posts": 0}, ("posts",))
+    by_day: dict[datetime.date, set[int]] = defaultdict(set)
+    for merchant_id, day in keys:
+        by_day[day].add(merchant_id)
+    where = Q()
+    for day, merchant_ids in by_day.items():
+        start, end = _day_bounds(day)
+        where |= Q(merchant_id__in=merchant_ids, captured_at__gte=start, captured_at__lt=end)
+    counts = {
+        (m, d): n
+        for m, d, n in Post.objects.filter(where, is_current=True)
+        .annotate(day=TruncDate("captured_at"))
+        .values("merchant_id", "day")
+        .annotate(n=Count("id"))
+        .values_list("merchant_id", "day", "n")
+    }
+    _update_rows(
+        RiskDay, ("merchant_id", "day"), ("posts",), [(*k, counts.get(k, 0)) for k in keys]
+    )
+
+
+def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    return start, end
+
+
+def _lock_rows(model, key_fields, keys, defaults: dict, read: tuple) -> dict[tuple, tuple]:
+    """Create the rows of ``keys`` that are missing and lock all of them, in the order given,
+    in one ``INSERT … ON CONFLICT DO UPDATE`` (an update to the same value: it takes the row
+    lock); returns the ``read`` columns of each row as it is now."""
+    quote = connection.ops.quote_name
+    meta = model._meta
+    table = quote(meta.db_table)
+    columns = [*key_fields, *defaults]
+    names = ", ".join(quote(meta.get_field(c).column) for c in columns)
+    first = quote(meta.get_field(read[0]).column)
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    target = ", ".join(quote(meta.get_field(c).column) for c in key_fields)
+    returned = ", ".join(quote(meta.get_field(c).column) for c in (*key_fields, *read))
+    found: dict[tuple, tuple] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            params = [
+                v
+                for key in chunk
+                for v in (*key, *(_db_value(model, c, x) for c, x in defaults.items()))
+            ]
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * len(chunk))} "  # noqa: S608 - names from the model, values are parameters
+                f"ON CONFLICT ({target}) DO UPDATE SET {first} = {table}.{first} "
+                f"RETURNING {returned}",
+                params,
+            )
+            for values in cursor.fetchall():
+                key = tuple(
+                    _py_value(model, f, v) for f, v in zip(key_fields, values, strict=False)
+                )
+                found[key] = tuple(
+                    _py_value(model, c, v)
+                    for c, v in zip(read, values[len(key_fields) :], strict=True)
+                )
+    return found
+
+
+def _update_rows(model, key_fields, fields, rows) -> None:
+    """Write ``fields`` of the rows named by ``key_fields`` (each row: keys, then fields): one
+    ``UPDATE … FROM (VALUES …)`` on PostgreSQL."""
+    quote = connection.ops.quote_name
+    meta = model._meta
+    table = quote(meta.db_table)
+    if connection.vendor != "postgresql":
+        sets = ", ".join(f"{quote(meta.get_field(f).column)} = %s" for f in fields)
+        where = " AND ".join(f"{quote(meta.get_field(f).column)} = %s" for f in key_fields)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET {sets} WHERE {where}",  # noqa: S608 - names from the model, values are parameters
+                [
+                    [
+                        *(_db_value(model, f, v) for f, v in zip(fields, row[len(key_fields) :])),  # noqa: B905
+                        *(_db_value(model, f, v) for f, v in zip(key_fields, row)),  # noqa: B905
+                    ]
+                    for row in rows
+                ],
+            )
+        return
+    names = [*key_fields, *fields]
+    columns = [quote(meta.get_field(f).column) for f in names]
+    row = "(" + ", ".join(f"%s::{meta.get_field(f).db_type(connection)}" for f in names) + ")"
+    sets = ", ".join(f"{c} = v.{c}" for c in columns[len(key_fields) :])
+    where = " AND ".join(f"t.{c} = v.{c}" for c in columns[: len(key_fields)])
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            cursor.execute(
+                f"UPDATE {table} AS t SET {sets} FROM (VALUES {', '.join([row] * len(chunk))}) "  # noqa: S608 - names from the model, values are parameters
+                f"AS v({', '.join(columns)}) WHERE {where}",
+                [_db_value(model, f, v) for r in chunk for f, v in zip(names, r)],  # noqa: B905
+            )
+
+
+def _db_value(model, field: str, value):
+    return model._meta.get_field(field).get_db_prep_save(value, connection)
+
+
+def _py_value(model, field: str, value):
+    if isinstance(value, str) and model._meta.get_field(field).get_internal_type() == "DateField":
+        return datetime.date.fromisoformat(value)  # SQLite gives dates as text to a raw cursor
+    return value
+
+
+def risk_aggregates_rebuild(
+    *,
+    merchant_ids: Iterable[int] | None = None,
+    batch: int = 500,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Compute the merchants' aggregates again from their findings and posts (every merchant
+    when ``merchant_ids`` is None), ``batch`` merchants per transaction. ``progress(done,
+    total)`` is called after each batch. Returns the number of merchants."""
+    if merchant_ids is None:
+        ids = list(Merchant.objects.order_by("pk").values_list("pk", flat=True))
+    else:
+        ids = sorted(set(merchant_ids))
+    for start in range(0, len(ids), batch):
+        _rebuild_batch(ids[start : start + batch])
+        if progress:
+            progress(min(start + batch, len(ids)), len(ids))
+    return len(ids)
+
+
+def _rebuild_batch(ids: list[int]) -> None:
+    half_life = _half_life()
+    today = timezone.localdate()
+    with transaction.atomic():
+        _lock_merchants(ids)
+        # Merchants merged into these keep no aggregates: their posts are these merchants' now.
+        gone = [*ids, *Merchant.objects.filter(merged_into_id__in=ids).values_list("pk", flat=True)]
+        # Locked (in the order scans lock them) and deleted first: a scan still writing these
+        # rows finishes first, and what it wrote is in the counts below (each statement sees
+        # what was committed before it started).
+        for model, key in ((RiskTally, "category"), (RiskDay, "day")):
+            held = model.objects.filter(merchant_id__in=gone).order_by("merchant_id", key)
+            list(held.select_for_update().values_list("pk", flat=True))
+            held.delete()
+        rows = (
+            Finding.objects.filter(post__merchant_id__in=ids, is_current=True)
+            .exclude(review=Finding.Review.DISMISSED)
+            .annotate(day=TruncDate("post__captured_at"))
+            .values("post__merchant_id", "category", "review", "day")
+            .annotate(severity_sum=Sum("severity"), n=Count("id"))
+            .order_by("post__merchant_id", "category", "day", "review")
+        )
+        tallies: dict[tuple, list] = defaultdict(lambda: [0, 0, 0.0])
+        for row in rows:
+            t = tallies[(row["post__merchant_id"], row["category"])]
+            t[0] += row["n"]
+            if row["review"] == Finding.Review.CONFIRMED:
+                t[1] += row["n"]
+            t[2] += (
+                row["severity_sum"]
+                * _weight(row["review"])
+                * math.pow(2.0, (row["day"] - today).days / half_life)
+            )
+        bulk_insert(
+            RiskTally,
+            ("merchant_id", "category", "findings", "confirmed", "mass"),
+            [(*key, *value) for key, value in sorted(tallies.items())],
+            constants={"ref_day": today, "half_life": half_life},
+        )
+        days = (
+            Post.objects.filter(merchant_id__in=ids, is_current=True)
+            .annotate(day=TruncDate("captured_at"))
+            .values("merchant_id", "day")
+            .annotate(n=Count("id"))
+            .order_by("merchant_id", "day")
+            .values_list("merchant_id", "day", "n")
+        )
+        bulk_insert(RiskDay, ("merchant_id", "day", "posts"), list(days))

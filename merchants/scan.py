@@ -20,9 +20,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from merchants.models import Finding, Post
+from merchants.risk import days_recount, tallies_add
 from wsmonitor.bulk import bulk_insert
 from wsmonitor.lexicon.models import LexiconVersion
 from wsmonitor.lexicon.services import active_scanner, scanner_for
@@ -60,21 +62,37 @@ def posts_scan(
             Post.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk__in=post_ids, scan_state__in=states)
             .order_by("pk")
-            .values_list("id", "text", "merchant_id")
-        )
+            .values_list(
+                "id", "text", "merchant_id", "captured_at", "scanned_at", "source",
+                "external_id", "revision",
+            )
+        )  # fmt: skip
         outcome.skipped = len(set(post_ids)) - len(rows)
         if not rows:
             return outcome
         now = timezone.now()
         scan = scanner.scan
-        results = [(post_id, merchant_id, scan(text)) for post_id, text, merchant_id in rows]
+        results = [(r[0], r[2], scan(r[1])) for r in rows]
         current: dict[int, dict] = defaultdict(dict)
-        for pk, post_id, rule, start, end, term in Finding.objects.filter(
-            post_id__in=[r[0] for r in rows], is_current=True
-        ).values_list("id", "post_id", "rule", "start", "end", "term"):
+        was: dict[int, tuple] = {}  # current finding → (post, category, review, severity)
+        for (
+            pk,
+            post_id,
+            rule,
+            start,
+            end,
+            term,
+            category,
+            review,
+            severity,
+        ) in Finding.objects.filter(post_id__in=[r[0] for r in rows], is_current=True).values_list(
+            "id", "post_id", "rule", "start", "end", "term", "category", "review", "severity"
+        ):
             current[post_id][(rule, start, end, term)] = pk
+            was[pk] = (post_id, category, review, severity)
         retire: list[int] = []
         create: list[tuple] = []
+        found_more: list[int] = []  # posts with findings added
         scores: list[tuple[int, float]] = []
         for post_id, merchant_id, result in results:
             old = current.get(post_id, {})
@@ -82,6 +100,8 @@ def posts_scan(
             gone = [pk for key, pk in old.items() if key not in new]
             added = [f for key, f in new.items() if key not in old]
             retire.extend(gone)
+            if added:
+                found_more.append(post_id)
             spans = set()  # the table's key is (post, version, rule, span): one row each
             for f in added:
                 if (f.rule, f.start, f.end) not in spans:
@@ -117,8 +137,41 @@ def posts_scan(
             ),
         )
         _mark_scanned(scores, version, now)
+        _aggregates_update(rows, retire, was, found_more, now)
     outcome.scanned = len(rows)
     return outcome
+
+
+def _aggregates_update(rows, retire, was, found_more, now) -> None:
+    """The risk aggregates of what this scan changed, last in its transaction (their row locks
+    are held until the commit): the findings it retired and added go into the tallies; the posts
+    it scanned for the first time are counted into their capture days, with the days of the
+    revisions they replace."""
+    post = {r[0]: r for r in rows}  # id → (id, text, merchant, captured_at, scanned_at, …)
+    day = {pk: timezone.localdate(r[3]) for pk, r in post.items()}
+    changes = []
+    for pk in retire:
+        post_id, category, review, severity = was[pk]
+        changes.append((post[post_id][2], category, review, day[post_id], severity, -1))
+    if found_more:
+        for pk, post_id, category, review, severity in Finding.objects.filter(
+            post_id__in=found_more, is_current=True
+        ).values_list("id", "post_id", "category", "review", "severity"):
+            if pk not in was:
+                changes.append((post[post_id][2], category, review, day[post_id], severity, 1))
+    tallies_add(changes, timezone.localdate(now))
+    first = [r for r in rows if r[4] is None]
+    pairs = {(r[2], day[r[0]]) for r in first}
+    replaced = Q()
+    for r in first:
+        if r[7] > 1:
+            replaced |= Q(source=r[5], external_id=r[6], revision__lt=r[7])
+    if replaced:
+        for merchant_id, captured_at in Post.objects.filter(replaced).values_list(
+            "merchant_id", "captured_at"
+        ):
+            pairs.add((merchant_id, timezone.localdate(captured_at)))
+    days_recount(pairs)
 
 
 def _mark_scanned(scores: list[tuple[int, float]], version: LexiconVersion, now) -> None:
