@@ -74,8 +74,12 @@ def test_result_shape_and_score():
         "severity",
         "context",
         "legal_basis",
+        "stance",
+        "cue",
+        "explanation",
     }
     assert d["matched"] == "高*仿" and d["term"] == "高仿"
+    assert d["stance"] in ("offer", "claim")
     assert result.to_dict()["findings"][0] == d
     with pytest.raises(dataclasses.FrozenInstanceError):
         f.start = 3  # type: ignore[misc]

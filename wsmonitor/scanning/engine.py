@@ -13,6 +13,8 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 import daachorse
 
 from . import evasion
+from .claims import CATEGORY_RULES as _CATEGORY_RULES
+from .claims import legal_basis_for, product_category
 from .lexicon import Lexicon, LexiconError, Rule
 from .normalize import (
     _GAP_SPLIT_RE,
@@ -21,8 +23,10 @@ from .normalize import (
     _denoise_lazy,
     gap_lists,
     gap_offsets,
+    has_markup,
 )
 from .segment import WordChecker
+from .stance import COUNTED, shared_judge
 from .urls import extract_host, host_is_official, registrable_domain
 
 CONTEXT_CHARS = 15
@@ -38,9 +42,16 @@ _PRICE_RE = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Finding:
-    """One rule matched in one text. ``start``/``end`` index the original text.
+    """One rule matched in one text. ``start``/``end`` index the original text (Unicode code
+    points).
+
+    ``stance`` says how the sentence holding the finding uses the term (see ``stance.py``:
+    ``offer`` and ``claim`` count; ``report``, ``law``, ``mention``, ``negated``, ``complaint``,
+    ``warning``, ``code``, ``ordinary`` do not) and ``cue`` the word that decided it;
+    ``explanation`` is a sentence for the reviewer where the rule has more to say than its term
+    (a brand's reference price, the product category an article depends on).
 
     A finding built by the scanner computes ``matched`` and ``context`` from the original text on
     first access (most consumers compare spans and rules and never read them); afterwards they
@@ -53,11 +64,14 @@ class Finding:
         "_text",
         "category",
         "context",
+        "cue",
         "end",
+        "explanation",
         "legal_basis",
         "matched",
         "rule",
         "severity",
+        "stance",
         "start",
         "term",
     )
@@ -71,6 +85,32 @@ class Finding:
     severity: int
     context: str
     legal_basis: str
+    stance: str
+    cue: str
+    explanation: str
+
+    def __init__(
+        self,
+        category: str,
+        rule: str,
+        term: str,
+        matched: str,
+        start: int,
+        end: int,
+        severity: int,
+        context: str,
+        legal_basis: str,
+        stance: str = "claim",
+        cue: str = "",
+        explanation: str = "",
+    ):
+        for name, value in zip(
+            _FINDING_FIELDS,
+            (category, rule, term, matched, start, end, severity, context, legal_basis, stance,
+             cue, explanation),
+            strict=True,
+        ):  # fmt: skip
+            _set(self, name, value)
 
     def __getattr__(self, name: str):
         # only reached for an unset slot: the lazy fields of a scanner-built finding
@@ -105,6 +145,9 @@ class Finding:
             "severity": self.severity,
             "context": self.context,
             "legal_basis": self.legal_basis,
+            "stance": self.stance,
+            "cue": self.cue,
+            "explanation": self.explanation,
         }
 
 
@@ -134,27 +177,12 @@ class _FindingDraft:
     __slots__ = Finding.__slots__
 
 
-def _finding(text: str, s: int, e: int, x: tuple) -> Finding:
-    """A scanner-built finding of template ``x`` (see _RI…_LAW) at [s, e) of ``text``; matched
-    and context are computed on first access."""
-    f = _FindingDraft()
-    f.category = x[2]
-    f.rule = x[3]
-    f.term = x[1]
-    f.start = s
-    f.end = e
-    f.severity = x[4]
-    f.legal_basis = x[5]
-    f._text = text
-    _set(f, "__class__", Finding)
-    return f
-
-
 @dataclass(frozen=True, slots=True)
 class ScanResult:
-    """Findings of one text. ``suppressed`` holds findings in a text that reports or explains
-    the practice (see context rules of kind ``report``); they do not count in categories or
-    score. ``report_cues`` lists the cue words that caused the suppression."""
+    """Findings of one text. ``findings`` are those whose stance counts (``offer``, ``claim``);
+    ``suppressed`` holds the others (a report, a quotation of the law, a denial, a complaint …:
+    see ``stance.py``), which do not count in categories or score but stay visible to a reviewer
+    with their ``stance`` and ``cue``. ``report_cues`` lists the cues that suppressed them."""
 
     categories: tuple[str, ...] = ()
     score: float = 0.0
@@ -272,7 +300,6 @@ class _Action:
     denies: tuple[_Deny, ...] = ()
     anchors: tuple[int, ...] = ()  # pattern / host rules
     brands: tuple[int, ...] = ()
-    cue: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,7 +341,6 @@ class Scanner:
         anchors: dict[int, list[int]] = {}
         brands: dict[int, list[int]] = {}
         allow: set[int] = set()
-        cue: dict[int, str] = {}
 
         tmpl = [
             (i, r.term, r.category, r.rule_id, r.severity, r.legal_basis)
@@ -379,8 +405,8 @@ class Scanner:
         self._contexts: dict[tuple[str, str], list[_Context]] = {}
         for c in lexicon.contexts:
             if c.kind == "report":
-                for w in c.words:
-                    cue[slot(nt(w))] = w
+                # whole-text report cues are replaced by the per-sentence stance layer
+                # (stance.tsv); rows of this kind in older lexicon versions are ignored
                 continue
             ctx = _Context(c.kind, c.window, tuple(nt(w) for w in c.words))
             self._contexts.setdefault((c.term, c.rule_id), []).append(ctx)
@@ -395,7 +421,6 @@ class Scanner:
         for pid in range(len(keys)):
             ds = denies.get(pid, ())
             other = pid in allow or pid in excepts or pid in anchors or pid in brands
-            other = other or pid in cue
             if ds and not other and all(self._plain(d) for d in ds):
                 fast[pid] = tuple(d.tmpl for d in ds)
                 continue
@@ -406,7 +431,6 @@ class Scanner:
                 denies=tuple(self._checked(d) for d in ds),
                 anchors=tuple(anchors.get(pid, ())),
                 brands=tuple(brands.get(pid, ())),
-                cue=cue.get(pid),
             )
         self._fast = fast
         # the template of a key with exactly one plain deny term (nearly all keys), else None
@@ -426,6 +450,8 @@ class Scanner:
         # only deny terms: exceptions and allow-phrases are handled by span containment, and as
         # jieba words they would swallow the terms they contain (顶级的复刻 → 复刻 not a word).
         self._words = WordChecker(w for w in words if not w.isascii())
+        # the stance layer: one cue automaton per process, shared by every scanner
+        self._judge = shared_judge().judge
 
     def _checked(self, d: _Deny) -> tuple:
         """What a deny hit of a slow key must pass: (rule index, Latin start, Latin end, jieba word
@@ -468,14 +494,22 @@ class Scanner:
         if not text or self._ac is None:
             return EMPTY_RESULT
         # Normalizer.prepare, with its common case inline: same length, noise gaps only
+        # ``st``: the converted text before noise deletion, aligned with ``text`` (the stance
+        # layer reads quotation marks and punctuation, which noise deletion may remove)
         try:
-            t = self._convert(text)
+            t = st = self._convert(text)
         except UnicodeEncodeError:
+            st = text
             t, offsets = self._prepare(text)
         else:
             if len(t) != len(text):
+                st = text
                 t, offsets = self._finish(text, t)
-            elif "\x00" in t or ("(" in t and _has_pinyin(t)):
+            elif (
+                "\x00" in t
+                or ("(" in t and _has_pinyin(t))
+                or (("<" in t or "&" in t) and has_markup(t))
+            ):
                 t, offsets = _denoise_lazy(text, t)
             else:
                 # offsets: None, or the kept pieces and deleted gaps (see _denoise_lazy, whose
@@ -484,7 +518,7 @@ class Scanner:
                 if len(parts) == 1:
                     offsets = None
                     if t == text:  # search the caller's string: its UTF-8 form may be cached
-                        t = text
+                        t = st = text
                 else:
                     t = "".join(parts[::2])
                     offsets = parts
@@ -497,6 +531,7 @@ class Scanner:
             s, e, pid = matches[0]
             x = self._fast1[pid]
             if x is not None:
+                stance, cue = self._judge(st, t, None, ((s, e, x[3], x[4]),))[0]
                 f = _FindingDraft()
                 f.category = x[2]
                 f.rule = x[3]
@@ -505,17 +540,27 @@ class Scanner:
                 f.end = e
                 f.severity = x[4]
                 f.legal_basis = x[5]
+                f.stance = stance
+                f.cue = cue
+                f.explanation = ""
                 f._text = text
                 _set(f, "__class__", Finding)
                 r = _ResultDraft()
-                r.categories = (x[2],)
-                r.score = _SCORE1[x[4]]
-                r.findings = (f,)
-                r.suppressed = ()
-                r.report_cues = ()
+                if stance in COUNTED:
+                    r.categories = (x[2],)
+                    r.score = _SCORE1[x[4]]
+                    r.findings = (f,)
+                    r.suppressed = ()
+                    r.report_cues = ()
+                else:
+                    r.categories = ()
+                    r.score = 0.0
+                    r.findings = ()
+                    r.suppressed = (f,)
+                    r.report_cues = (cue,) if cue else ()
                 _set(r, "__class__", ScanResult)
                 return r
-        return self._resolve(text, t, offsets, matches)
+        return self._resolve(text, t, st, offsets, matches)
 
     def warm(self) -> Scanner:
         """Load what the first scan would otherwise load lazily (jieba's dictionary), e.g. in a
@@ -536,7 +581,7 @@ class Scanner:
         scan = self.scan
         return [scan(x) for x in texts]
 
-    def _resolve(self, text: str, t: str, offsets, matches) -> ScanResult:
+    def _resolve(self, text: str, t: str, st: str, offsets, matches) -> ScanResult:
         """Turn automaton matches into a result. ``offsets`` maps normalised spans back to the
         original text (None: unchanged). Keys made only of plain deny terms become hits by a
         table lookup; every other key goes through _resolve_slow."""
@@ -560,17 +605,16 @@ class Scanner:
             else:
                 slow.append(m)
         if slow is None:
-            return self._explain(text, offsets, hits, None, None)
-        return self._resolve_slow(text, t, offsets, slow, hits)
+            return self._explain(text, t, st, offsets, hits, None)
+        return self._resolve_slow(text, t, st, offsets, slow, hits)
 
-    def _resolve_slow(self, text, t, offsets, matches, plain) -> ScanResult:
+    def _resolve_slow(self, text, t, st, offsets, matches, plain) -> ScanResult:
         actions = self._slow
         cands: list[tuple[int, int, tuple]] = []
         allow: list[tuple[int, int]] | None = None
         excepts: list[tuple[int, int, frozenset[int]]] | None = None
         anchors: list[tuple[int, int, int]] | None = None
         brands: list[tuple[int, int, int]] | None = None
-        cues: list[str] | None = None
         for s, e, pid in matches:
             a = actions[pid]
             for d in a.denies:
@@ -595,10 +639,6 @@ class Scanner:
                     brands = []
                 for b in a.brands:
                     brands.append((s, e, b))
-            if a.cue is not None:
-                if cues is None:
-                    cues = []
-                cues.append(a.cue)
 
         n = len(t)
         in_allow = _covers(allow) if allow else None
@@ -672,7 +712,7 @@ class Scanner:
             hits.extend(self._brand_hits(t, brands))
         if not hits and not orig:
             return EMPTY_RESULT
-        return self._explain(text, offsets, hits, cues, orig)
+        return self._explain(text, t, st, offsets, hits, orig)
 
     # -- helpers ----------------------------------------------------------------------------
     def _context_ok(self, t: str, s: int, e: int, rule: Rule) -> bool:
@@ -717,9 +757,11 @@ class Scanner:
         label = self._rules[ri].term
         return (hs, -he, (ri, f"{label}@{dom}", *self._tmpl[ri][_CAT:]))
 
-    def _explain(self, text: str, offsets, hits, cues, orig) -> ScanResult:
+    def _explain(self, text: str, t: str, st: str, offsets, hits, orig) -> ScanResult:
         """``hits``: (start, -end, template) in normalised offsets; ``orig``: the same in
-        original offsets (or None)."""
+        original offsets (or None). ``st`` is the converted text aligned with ``text``. Each kept
+        hit is judged by the stance layer; findings whose stance counts make the result, the
+        others are ``suppressed``."""
         if offsets is not None:
             if offsets.__class__ is list:  # noise gaps only: OffsetMap.to_original, inline
                 del_at, del_cum = gap_lists(offsets)
@@ -739,38 +781,56 @@ class Scanner:
                 for s, neg_e, x in hits:
                     a, b = to_original(s, -neg_e)
                     mapped.append((a, -b, x))
-            hits = mapped
+        else:
+            mapped = hits
         if orig:
-            hits = [*hits, *orig]
-        if len(hits) == 1:
-            s, neg_e, x = hits[0]
-            finding = _finding(text, s, -neg_e, x)
-            if cues:
-                return _result((), 0.0, (), (finding,), tuple(dict.fromkeys(cues)))
-            return _result((x[_CAT],), _SCORE1[x[_SEV]], (finding,), (), ())
-        # within one category, drop a hit contained in an earlier, longer (or equal) one; ties
-        # are ordered by the template (rule index, term, …)
-        hits.sort()
-        kept = []
-        max_end: dict[str, int] = {}
-        get_end = max_end.get
-        keep_hit = kept.append
-        for h in hits:
-            e = -h[1]
-            cat = h[2][2]
-            if e <= get_end(cat, -1):
-                continue
-            max_end[cat] = e
-            keep_hit(h)
-        # report by (start, end, rule id); ties keep the order above. Within one category the
-        # kept hits have strictly increasing starts and ends, so they are in that order already.
-        if len(max_end) != 1:
+            mapped = [*mapped, *orig]
+        if len(mapped) == 1:
+            kept = mapped
+        else:
+            # within one category, drop a hit contained in an earlier, longer (or equal) one;
+            # ties are ordered by the template (rule index, term, …). A brand-price hit spans
+            # brand and price and hides nothing inside it (a 高仿 between them stays a finding).
+            mapped.sort()
+            kept = []
+            max_end: dict[str, int] = {}
+            get_end = max_end.get
+            keep_hit = kept.append
+            brand_rule = self._brand_rule
+            for h in mapped:
+                e = -h[1]
+                cat = h[2][2]
+                if e <= get_end(cat, -1):
+                    continue
+                keep_hit(h)
+                if h[2][0] != brand_rule:
+                    max_end[cat] = e
+            # report by (start, end, rule id); ties keep the order above
             order = [(h[0], -h[1], h[2][_RID], i) for i, h in enumerate(kept)]
             order.sort()
             kept = [kept[o[3]] for o in order]
+        if offsets is None:
+            to_original = None
+        elif offsets.__class__ is list:
+            to_original = gap_offsets(offsets, len(text)).to_original
+        else:
+            to_original = offsets.to_original
+        verdicts = self._judge(
+            st, t, to_original, [(h[0], -h[1], h[2][_RID], h[2][_SEV]) for h in kept]
+        )
+        category_of = None
         findings = []
-        add = findings.append
-        for s, neg_e, x in kept:
+        suppressed = []
+        cues = []
+        for (s, neg_e, x), (stance, cue) in zip(kept, verdicts, strict=True):
+            law = x[5]
+            explanation = x[6] if len(x) > 6 else ""
+            if x[3] in _CATEGORY_RULES:
+                if category_of is None:
+                    category_of = product_category(st)
+                law, note = legal_basis_for(x[3], category_of, law)
+                if note and not explanation:
+                    explanation = note
             f = _FindingDraft()
             f.category = x[2]
             f.rule = x[3]
@@ -778,26 +838,37 @@ class Scanner:
             f.start = s
             f.end = -neg_e
             f.severity = x[4]
-            f.legal_basis = x[5]
+            f.legal_basis = law
+            f.stance = stance
+            f.cue = cue
+            f.explanation = explanation
             f._text = text
             _set(f, "__class__", Finding)
-            add(f)
-        if cues:
-            return _result((), 0.0, (), tuple(findings), tuple(dict.fromkeys(cues)))
-        cats = tuple(max_end) if len(max_end) == 1 else tuple(sorted(max_end))
-        if len(kept) == 1:
-            return _result(cats, _SCORE1[kept[0][2][_SEV]], tuple(findings), (), ())
-        # score_of(findings), from the templates
+            if stance in COUNTED:
+                findings.append(f)
+            else:
+                suppressed.append(f)
+                if cue:
+                    cues.append(cue)
+        if not findings:
+            return _result((), 0.0, (), tuple(suppressed), tuple(dict.fromkeys(cues)))
+        cats = tuple(sorted({f.category for f in findings}))
+        # score_of(findings)
         seen: dict[tuple[str, str], int] = {}
-        for h in kept:
-            x = h[2]
-            key = (x[3], x[1])
-            if seen.get(key, 0) < x[4]:
-                seen[key] = x[4]
+        for f in findings:
+            key = (f.rule, f.term)
+            if seen.get(key, 0) < f.severity:
+                seen[key] = f.severity
         keep = 1.0
         for sev in seen.values():
             keep *= 1.0 - sev / 10.0
-        return _result(cats, round(1.0 - keep, 4), tuple(findings), (), ())
+        return _result(
+            cats,
+            round(1.0 - keep, 4),
+            tuple(findings),
+            tuple(suppressed),
+            tuple(dict.fromkeys(cues)),
+        )
 
 
 def _context_ok(t: str, s: int, e: int, ctxs) -> bool:

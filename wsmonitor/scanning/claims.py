@@ -1,0 +1,140 @@
+"""Claims that are more than one keyword: the product category an article depends on, and the
+brand + implausible price rule.
+
+**Product category.** Advertising Law 第十六条 (medical, drug and device ads), 第十七条 (no
+disease-treatment claims in any other ad), 第十八条 (health food) and the 化妆品监督管理条例
+(第三十七条, 第四十三条: no medical-effect claims for cosmetics) name different products. An
+efficacy finding cites the article of the product the text is about, detected from category
+words anywhere in the text (a category is a property of the text, not a stance: it never hides
+a finding). No category word: 第十七条, which covers every ad that is not for a drug or device.
+
+**Brand + price** (``counterfeit.brand_price``): a brand from ``brands.tsv`` with a price within
+30 characters below the brand's floor. The floor is taken from a public reference price where
+one was found (``source`` names it); the finding's explanation says
+"<brand> <goods> ¥380，公开参考价 ¥1,499 起". Per-unit prices (元/条, 元/瓶) are compared
+with the floor of that unit.
+"""
+
+from __future__ import annotations
+
+import re
+
+# rule ids whose legal basis depends on the product category
+CATEGORY_RULES = frozenset({"false_ad.efficacy"})
+
+# (category, words, legal basis, explanation). Order matters: the first category found wins,
+# and a drug or device word outranks food and cosmetics words (a "保健食品" that calls itself a
+# 药 is still cited under 第十七条/第十八条 because it names 保健食品 first? no: the more specific
+# regime — health food, cosmetics — is checked first, then drugs/devices, then plain food).
+_CATEGORIES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
+    (
+        "health_food",
+        (
+            "保健食品",
+            "保健品",
+            "蓝帽",
+            "膳食补充",
+            "营养补充",
+            "益生菌",
+            "胶囊",
+            "口服液",
+            "酵素",
+            "蛋白粉",
+            "鱼油",
+            "钙片",
+            "维生素",
+        ),
+        "广告法 第十七条、第十八条（保健食品广告不得涉及疾病预防、治疗功能，不得断言功效）",
+        "保健食品 / 膳食补充：不得宣称疾病预防或治疗功能（广告法 第十八条）",
+    ),
+    (
+        "cosmetics",
+        (
+            "化妆品",
+            "护肤",
+            "面膜",
+            "面霜",
+            "精华",
+            "乳液",
+            "爽肤水",
+            "洗面奶",
+            "眼霜",
+            "彩妆",
+            "口红",
+            "粉底",
+            "防晒",
+            "洗发水",
+            "牙膏",
+        ),
+        "广告法 第十七条；化妆品监督管理条例 第三十七条、第四十三条（不得明示或暗示医疗作用）",
+        "化妆品：不得明示或暗示具有医疗作用（化妆品监督管理条例 第三十七条）",
+    ),
+    (
+        "medical",
+        (
+            "医院",
+            "诊所",
+            "门诊",
+            "药品",
+            "处方",
+            "国药准字",
+            "医疗器械",
+            "械字号",
+            "理疗仪",
+            "治疗仪",
+            "注射",
+            "医美",
+            "整形",
+            "针剂",
+        ),
+        "广告法 第十六条（医疗、药品、医疗器械广告不得断言功效、说明治愈率或有效率）",
+        "医疗 / 药品 / 医疗器械：不得断言功效、说明治愈率或有效率（广告法 第十六条）",
+    ),
+    (
+        "food",
+        (
+            "食品",
+            "茶",
+            "酒",
+            "饮品",
+            "饮料",
+            "代餐",
+            "零食",
+            "米",
+            "油",
+            "蜂蜜",
+            "奶粉",
+            "果汁",
+            "冲剂",
+            "粉",
+        ),
+        "广告法 第十七条（食品等非药品广告不得涉及疾病治疗功能、不得使用医疗用语）",
+        "食品等非药品：不得涉及疾病治疗功能或使用医疗用语（广告法 第十七条）",
+    ),
+)
+_CATEGORY_RE = re.compile(
+    "|".join(f"(?P<{name}>{'|'.join(map(re.escape, words))})" for name, words, _, _ in _CATEGORIES)
+)
+_BY_NAME = {name: (law, note) for name, _, law, note in _CATEGORIES}
+_PRIORITY = [name for name, *_ in _CATEGORIES]
+
+
+def product_category(t: str) -> str:
+    """The product category a text is about ("" when no category word occurs)."""
+    found = {m.lastgroup for m in _CATEGORY_RE.finditer(t)}
+    for name in _PRIORITY:
+        if name in found:
+            return name
+    return ""
+
+
+def legal_basis_for(rule_id: str, category: str, default: str) -> tuple[str, str]:
+    """(legal basis, explanation) of a finding of ``rule_id`` in a text about ``category``."""
+    if rule_id in CATEGORY_RULES and category in _BY_NAME:
+        return _BY_NAME[category]
+    if rule_id in CATEGORY_RULES:
+        return (
+            "广告法 第十七条（除医疗、药品、医疗器械广告外，禁止涉及疾病治疗功能、使用医疗用语）",
+            "",
+        )
+    return default, ""
