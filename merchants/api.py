@@ -470,10 +470,14 @@ class MerchantsApi(APIView):
         platform = request.query_params.get("platform") or None
         if platform and platform not in MerchantAccount.Platform.values:
             raise ValidationFailed("unknown platform", fields={"platform": ["invalid"]})
-        visible = set(
-            merchants_visible(request_region_prefixes(request)).values_list("id", flat=True)
+        ids = [m.pk for m in merchant_find(handle=handle, platform=platform)]
+        # visibility filtered in SQL on the few merchants found, never by loading every visible id
+        found = (
+            merchants_visible(request_region_prefixes(request))
+            .filter(pk__in=ids)
+            .prefetch_related("accounts")
+            .order_by("pk")
         )
-        found = [m for m in merchant_find(handle=handle, platform=platform) if m.pk in visible]
         return Response(MerchantOutSerializer(found, many=True).data)
 
 
