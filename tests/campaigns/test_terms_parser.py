@@ -25,6 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from campaigns.terms import CampaignTerms, core, normalize, parse_terms
+from tests.campaigns import notices
 
 DATA = Path(__file__).parent / "data" / "notices.jsonl"
 THRESHOLD = 0.90
@@ -121,6 +122,33 @@ def test_per_field_accuracy(predictions, capsys):
             )
     for field in GATED:
         assert scores[field] >= THRESHOLD, (field, scores[field], misses[field])
+
+
+def test_grown_notices_are_labelled_verbatim_with_provenance():
+    grown = [r for r in notices.load() if r["id"].startswith("cn-")]
+    assert grown, "no grown notices"
+    ids = [r["id"] for r in grown]
+    assert ids == [f"cn-{i:04d}" for i in range(1, len(grown) + 1)]  # never renumbered
+    for r in grown:
+        for key in ("gift", "place", "deadline_text"):
+            assert r[key] is None or r[key] in r["text"], (r["id"], key)
+        assert all(c in r["text"] for c in r["conditions"]), r["id"]
+        assert r["source"] and r["source_kind"] in {"news", "repo", "essay"}, r["id"]
+        for tier in r.get("tiers") or []:
+            assert tier["gift"] is None or tier["gift"] in r["text"], (r["id"], tier)
+
+
+def test_split_is_fixed_by_the_id_hash():
+    rows = notices.load()
+    assert all(r["split"] == "tuning" for r in rows if r["id"].startswith("cd-"))
+    assert notices.is_frozen("cn-0013") and not notices.is_frozen("cn-0001")
+
+
+def test_both_splits_report(capsys):
+    with capsys.disabled():
+        print("\ncampaign-terms parser, grown notices:")
+        for line in notices.report_lines():
+            print("  " + line)
 
 
 def test_spans_are_verbatim(predictions):
