@@ -11,10 +11,22 @@ Prints, in one run:
 * p50/p95 latency of a single-post ``POST /api/v1/posts/`` under C concurrent clients, with the
   CPU used per request.
 
-Usage (PostgreSQL and Redis on this machine; creates and drops its own database, uses Redis
-databases 11 (broker) and 12 (cache))::
+Usage (PostgreSQL and Redis on this machine; creates and drops its own database)::
 
     .venv/bin/python benchmarks/pipeline_throughput.py [--posts 10000] [--clients 20]
+
+Where it runs is an option or an environment variable, so it can run beside other work:
+``--database`` / ``BENCH_DATABASE`` (``wsmonitor_bench``), ``--pg-url`` / ``BENCH_PG_URL``,
+``--redis-url`` / ``BENCH_REDIS_URL``, ``--broker-db`` / ``BENCH_BROKER_DB`` (11),
+``--cache-db`` / ``BENCH_CACHE_DB`` (12), ``--port`` / ``BENCH_PORT`` (8765) and
+``--celery-app`` / ``BENCH_CELERY_APP`` (``wsmonitor.celery``).
+
+``--history 0,2000000`` measures the cost as history grows instead: for each figure, in the
+same run, the database is emptied, that many posts with their findings (over
+``--history-merchants`` merchants, the benchmark's own sellers first, capture times spread over
+``--history-days`` days before today) are loaded through COPY and the risk aggregates rebuilt;
+then end to end with 2 workers and 1 integrator (best of ``--repeat``), and the risk recompute of
+a 1,000-post chunk timed in this process (median of ``--risk-chunks``).
 
 Loopback only; every loop is bounded in count and time.
 """
@@ -33,11 +45,13 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Set from the options in main(); these are the defaults.
 PG = "postgres://postgres@127.0.0.1:5432"
 DB = "wsmonitor_bench"
 BROKER = "redis://127.0.0.1:6379/11"
 CACHE = "redis://127.0.0.1:6379/12"  # shared throttle buckets, as in production
 PORT = 8765
+CELERY_APP = "wsmonitor.celery"
 SERVER_PGID = [0]  # the API server's process group, for CPU accounting
 
 TEXTS = [
@@ -55,14 +69,12 @@ TEXTS = [
 
 ENV = {
     "DEBUG": "0",
+    # DATABASE_URL, CELERY_BROKER_URL and CACHE_URL are set in main() from the options.
     "SECRET_KEY": "benchmark-only-secret-key-0123456789abcdefghijklmnop",
     "SALT_KEY": "benchmark-only-salt-key-0123456789",
     "COMPLAINTS_BLIND_INDEX_KEY": "benchmark-only-blind-index-key-0123456789",
     "ALLOWED_HOSTS": "127.0.0.1",
     "SECURE_SSL_REDIRECT": "0",
-    "DATABASE_URL": f"{PG}/{DB}",
-    "CELERY_BROKER_URL": BROKER,
-    "CACHE_URL": CACHE,
     "API_THROTTLE_RATE": "1000000/min",
     "LOG_LEVEL": "WARNING",
     "DB_CONN_MAX_AGE": "60",
@@ -74,6 +86,7 @@ def sh(*args, env=None, check=True):
 
 
 def main() -> None:
+    global PG, DB, BROKER, CACHE, PORT, CELERY_APP
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=1_000)
@@ -88,15 +101,35 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per configuration")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--latency-requests", type=int, default=40, help="per client")
+    where = os.environ.get
+    parser.add_argument("--database", default=where("BENCH_DATABASE", DB))
+    parser.add_argument("--pg-url", default=where("BENCH_PG_URL", PG), help="without a database")
+    parser.add_argument("--redis-url", default=where("BENCH_REDIS_URL", "redis://127.0.0.1:6379"))
+    parser.add_argument("--broker-db", type=int, default=int(where("BENCH_BROKER_DB", "11")))
+    parser.add_argument("--cache-db", type=int, default=int(where("BENCH_CACHE_DB", "12")))
+    parser.add_argument("--port", type=int, default=int(where("BENCH_PORT", str(PORT))))
+    parser.add_argument("--celery-app", default=where("BENCH_CELERY_APP", CELERY_APP))
+    parser.add_argument(
+        "--history",
+        help="comma-separated numbers of posts already stored, e.g. 0,2000000: measure end to "
+        "end and the risk recompute at each (instead of the usual configurations)",
+    )
+    parser.add_argument("--history-merchants", type=int, default=200)
+    parser.add_argument("--history-days", type=int, default=180)
+    parser.add_argument("--risk-chunks", type=int, default=5)
     args = parser.parse_args()
 
+    PG, DB, PORT, CELERY_APP = args.pg_url.rstrip("/"), args.database, args.port, args.celery_app
+    redis = args.redis_url.rstrip("/")
+    BROKER, CACHE = f"{redis}/{args.broker_db}", f"{redis}/{args.cache_db}"
+    ENV.update({"DATABASE_URL": f"{PG}/{DB}", "CELERY_BROKER_URL": BROKER, "CACHE_URL": CACHE})
     env = {**os.environ, **ENV}
     os.environ.update(ENV)
-    sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", f"DROP DATABASE IF EXISTS {DB}")
-    sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", f"CREATE DATABASE {DB}")
+    sh("psql", f"{PG}/postgres", "-q", "-c", f"DROP DATABASE IF EXISTS {DB}")
+    sh("psql", f"{PG}/postgres", "-q", "-c", f"CREATE DATABASE {DB}")
     sh(sys.executable, "manage.py", "migrate", "--noinput", "-v0", env=env)
-    sh("redis-cli", "-n", BROKER.rsplit("/", 1)[1], "FLUSHDB")
-    sh("redis-cli", "-n", CACHE.rsplit("/", 1)[1], "FLUSHDB")
+    sh("redis-cli", "-u", BROKER, "FLUSHDB")
+    sh("redis-cli", "-u", CACHE, "FLUSHDB")
 
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wsmonitor.settings")
@@ -113,6 +146,9 @@ def main() -> None:
     workers = os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1
     print(f"API server: gunicorn.conf.py, {workers} synchronous worker processes")
 
+    if args.history is not None:
+        history_curve(args, key, env, [int(h) for h in args.history.split(",")])
+        return
     rates = [bare_insert_rate(n, Merchant, Post) for _ in range(3)]
     bare = max(rates)
     print(
@@ -209,7 +245,8 @@ def truncate() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE merchants_finding, merchants_post, merchants_riskcomponent, "
-            "merchants_merchantaccount, merchants_merchant RESTART IDENTITY CASCADE"
+            "merchants_risktally, merchants_riskday, merchants_merchantaccount, "
+            "merchants_merchant RESTART IDENTITY CASCADE"
         )
 
 
@@ -289,13 +326,14 @@ def payload(i: int, prefix: str) -> dict:
     }
 
 
-def end_to_end(n, batch, workers, key, env, Post, clients=1) -> tuple[float, float]:
-    from django.db.models import F, Q
+def end_to_end(n, batch, workers, key, env, Post, clients=1, tag=None) -> tuple[float, float]:
+    from django.db.models import F, Max, Q
 
-    sh("redis-cli", "-n", BROKER.rsplit("/", 1)[1], "FLUSHDB")
+    sh("redis-cli", "-u", BROKER, "FLUSHDB")
+    since = Post.objects.aggregate(m=Max("pk"))["m"] or 0  # this run's posts come after
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "wsmonitor.celery", "worker",
+            [sys.executable, "-m", "celery", "-A", CELERY_APP, "worker",
              "--concurrency", "1", "--loglevel", "WARNING", "-n", f"bench{w}@%h",
              "--without-gossip", "--without-mingle", "--without-heartbeat"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -305,7 +343,7 @@ def end_to_end(n, batch, workers, key, env, Post, clients=1) -> tuple[float, flo
     ]  # fmt: skip
     time.sleep(6)  # workers connect and prebuild the scanner before we start the clock
     try:
-        tag = f"e2e{workers}x{clients}"
+        tag = tag or f"e2e{workers}x{clients}"
         batches = iter(range(0, n, batch))
         lock = threading.Lock()
         failures: list[int] = []
@@ -339,8 +377,9 @@ def end_to_end(n, batch, workers, key, env, Post, clients=1) -> tuple[float, flo
         deadline = time.monotonic() + 1800
         # Done when every post is scanned and every merchant's risk was recomputed after its
         # last post was scanned.
-        while Post.objects.filter(scan_state="scanned").count() < n or (
-            Post.objects.filter(
+        mine = Post.objects.filter(pk__gt=since)  # by primary key: cheap however much is stored
+        while mine.filter(scan_state="scanned").count() < n or (
+            mine.filter(
                 Q(merchant__risk_updated_at__isnull=True)
                 | Q(scanned_at__gt=F("merchant__risk_updated_at"))
             ).exists()
@@ -366,6 +405,178 @@ def end_to_end(n, batch, workers, key, env, Post, clients=1) -> tuple[float, flo
         f"{used['machine busy'] / elapsed / (os.cpu_count() or 1):.0%} of the time)"
     )
     return n / elapsed, elapsed
+
+
+def history_curve(args, key, env, levels: list[int]) -> None:
+    """End to end and the risk recompute per chunk with 0, N, … posts already stored."""
+    from merchants.models import Finding, Post
+
+    print(
+        f"history curve: {', '.join(f'{h:,}' for h in levels)} posts stored over "
+        f"{args.history_merchants:,} merchants and {args.history_days} days; the machine is "
+        f"shared with other work (load average {os.getloadavg()[0]:.1f} at the start)"
+    )
+    rows = []
+    for level, stored in enumerate(levels):
+        truncate()
+        loaded = history_load(stored, args.history_merchants, args.history_days)
+        server = start_server(env)
+        try:
+            warm = Client(key)
+            for i in range(4):
+                warm.post([payload(j, f"warm{level}x{i}") for j in range(100)])
+            warm.close()
+            runs = []
+            for r in range(args.repeat):
+                rate, _elapsed = end_to_end(
+                    args.posts, args.batch, 2, key, env, Post, 1, tag=f"h{level}r{r}"
+                )
+                runs.append(rate)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        risk_ms, scan_ms = risk_per_chunk(args.risk_chunks, level)
+        findings = Finding.objects.count()
+        rows.append((stored, max(runs), runs, statistics.median(risk_ms), risk_ms, scan_ms))
+        print(
+            f"{stored:,} posts stored ({loaded}; {findings:,} findings at the end): end to end "
+            f"{max(runs):,.0f} posts/s, best of {len(runs)} "
+            f"({', '.join(f'{r:,.0f}' for r in runs)}); risk recompute per 1,000-post chunk "
+            f"{statistics.median(risk_ms):.0f} ms median "
+            f"({', '.join(f'{m:.0f}' for m in risk_ms)}), scan of the chunk "
+            f"{statistics.median(scan_ms):.0f} ms"
+        )
+    base = rows[0]
+    for stored, rate, _runs, risk, _all, _scan in rows[1:]:
+        e2e_met = "met" if rate >= 0.85 * base[1] else "NOT met"
+        risk_met = "met" if risk <= 1.5 * base[3] else "NOT met"
+        print(
+            f"{stored:,} stored against {base[0]:,}: end to end {rate / base[1]:.0%} "
+            f"(target >= 85%: {e2e_met}); risk per chunk {risk / base[3]:.2f}x "
+            f"(target <= 1.5x: {risk_met})"
+        )
+
+
+def history_load(n: int, merchants: int, days: int) -> str:
+    """``n`` scanned posts with their findings, by COPY, over ``merchants`` merchants (handles
+    seller0…, the ones the benchmark posts for), captured over ``days`` days before today; then
+    the risk aggregates rebuilt. Returns how long it took."""
+    import hashlib
+    import io
+    import random
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from merchants.models import Merchant
+    from merchants.risk import risk_aggregates_rebuild
+    from merchants.services import merchants_resolve_batch
+    from wsmonitor.lexicon.services import active_scanner
+
+    started = time.perf_counter()
+    ids = merchants_resolve_batch(
+        refs=[("wechat_id", f"seller{i}", "", "440103") for i in range(merchants)]
+    ).ids
+    if not n:
+        return "nothing loaded"
+    version, scanner = active_scanner()
+    found = [scanner.scan(text + " #0").findings for text in TEXTS]
+    now = timezone.now()
+    rng = random.Random(20261201)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('merchants_post', 'id'))")
+        first = cursor.fetchone()[0]
+    post_cols = (
+        "id, merchant_id, source, external_id, revision, is_current, text, url, captured_at, "
+        "text_sha256, submitted_by, scan_state, scan_requested_at, scanned_at, "
+        "lexicon_version_id, score"
+    )
+    finding_cols = (
+        'post_id, lexicon_version_id, category, rule, term, matched, start, "end", severity, '
+        "context, legal_basis, is_current, review, review_reason, created_at"
+    )
+    step = 200_000
+    findings = 0
+    raw = connection.connection  # psycopg2
+    for offset in range(0, n, step):
+        posts, rows = io.StringIO(), io.StringIO()
+        for i in range(offset, min(offset + step, n)):
+            pk = first + i
+            t = i % len(TEXTS)
+            text = f"{TEXTS[t]} #{i}"
+            at = (now - timedelta_days(rng.uniform(1, days))).isoformat()
+            digest = hashlib.sha256(text.encode()).hexdigest()
+            posts.write(
+                f"{pk}\t{ids[i % merchants]}\tmoments\thist-{i}\t1\tt\t{text}\t\t{at}\t"
+                f"{digest}\thistory\tscanned\t{at}\t{at}\t{version.pk}\t0\n"
+            )
+            for f in found[t]:
+                rows.write(
+                    f"{pk}\t{version.pk}\t{f.category}\t{f.rule}\t{f.term}\t{f.matched}\t"
+                    f"{f.start}\t{f.end}\t{f.severity}\t{f.context}\t{f.legal_basis}\tt\t"
+                    f"open\t\t{at}\n"
+                )
+                findings += 1
+        posts.seek(0)
+        rows.seek(0)
+        with raw.cursor() as cursor:
+            cursor.copy_expert(f"COPY merchants_post ({post_cols}) FROM STDIN", posts)
+            cursor.copy_expert(f"COPY merchants_finding ({finding_cols}) FROM STDIN", rows)
+        raw.commit()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('merchants_post', 'id'), %s)", [first + n]
+        )
+        cursor.execute("ANALYZE merchants_post")
+        cursor.execute("ANALYZE merchants_finding")
+    copied = time.perf_counter() - started
+    risk_aggregates_rebuild(merchant_ids=list(Merchant.objects.values_list("pk", flat=True)))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE merchants_risktally")
+        cursor.execute("ANALYZE merchants_riskday")
+    return (
+        f"{n:,} posts and {findings:,} findings copied in {copied:.0f} s, aggregates rebuilt "
+        f"in {time.perf_counter() - started - copied:.0f} s"
+    )
+
+
+def timedelta_days(days: float):
+    from datetime import timedelta
+
+    return timedelta(days=days)
+
+
+def risk_per_chunk(chunks: int, level: int) -> tuple[list[float], list[float]]:
+    """Ingest ``chunks`` chunks of 1,000 posts in this process (their scan tasks wait in the
+    broker, unread), scan each and time the risk recompute of its merchants, as a task does."""
+    from merchants.posts import PostInput, posts_ingest
+    from merchants.risk import risk_recompute_many
+    from merchants.scan import posts_scan
+    from wsmonitor.lexicon.services import active_scanner
+
+    active_scanner()[1].warm()  # a worker builds its engine before its first task
+    risk, scan = [], []
+    for c in range(chunks):
+        items = [
+            PostInput(
+                source="moments",
+                external_id=f"chunk{level}x{c}-{i}",
+                text=TEXTS[i % len(TEXTS)] + f" #{i}",
+                platform="wechat_id",
+                handle=f"seller{i % 200}",
+                region_code="440103",
+            )
+            for i in range(1000)
+        ]
+        results = posts_ingest(items=items)  # its scan tasks wait in the broker, unread
+        ids = [r.post.pk for r in results]
+        started = time.perf_counter()
+        outcome = posts_scan(post_ids=ids)
+        scanned = time.perf_counter()
+        risk_recompute_many(merchant_ids=outcome.merchant_ids)
+        risk.append((time.perf_counter() - scanned) * 1000)
+        scan.append((scanned - started) * 1000)
+    return risk, scan
 
 
 def latency(clients: int, per_client: int, key: str) -> tuple[float, float, int]:
