@@ -31,7 +31,8 @@ def test_cli_scans_jsonl_and_reports_bad_lines():
     proc = run("\n".join(lines) + "\n")
     assert proc.returncode == 1
     out = [json.loads(x) for x in proc.stdout.decode().splitlines()]
-    assert [o["id"] for o in out] == ["a", 7]
+    # one output line per non-blank input line, in order
+    assert [o["id"] for o in out] == ["a", None, "b", "c", 7]
     first = out[0]
     assert set(first) >= {"id", "categories", "score", "findings"}
     assert first["categories"] == ["counterfeit", "false_ad"]
@@ -39,9 +40,68 @@ def test_cli_scans_jsonl_and_reports_bad_lines():
     for f in first["findings"]:
         assert set(f) >= {"category", "rule", "term", "start", "end", "severity"}
         assert text[f["start"] : f["end"]] == f["matched"]
-    assert out[1] == {"id": 7, "categories": [], "score": 0.0, "findings": []}
+    assert out[4]["id"] == 7
+    assert (out[4]["categories"], out[4]["score"], out[4]["findings"]) == ([], 0.0, [])
+    assert [(o["line"], o["error"]["code"]) for o in out[1:4]] == [
+        (2, "invalid_json"),
+        (3, "missing_text"),
+        (4, "text_not_a_string"),
+    ]
+    assert all(o["error"]["detail"] for o in out[1:4])
     errors = [json.loads(x) for x in proc.stderr.decode().splitlines()]
     assert [(e["line"], e["id"]) for e in errors] == [(2, None), (3, "b"), (4, "c")]
+
+
+def run_bytes(data: bytes):
+    return subprocess.run(
+        [sys.executable, "-m", "wsmonitor.scanning"],
+        input=data,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_cli_answers_every_line_after_bad_bytes_surrogates_and_odd_json():
+    good = json.dumps({"id": "ok", "text": "一比一复刻表"}, ensure_ascii=False).encode()
+    data = b"\n".join(
+        [
+            b'{"id": "u1", "text": "\xff\xfe bad bytes"}',  # not UTF-8: id still recovered
+            b"\xc3\x28\xa0\xa1",  # not UTF-8, no id
+            b'{"id": "s1", "text": "\\ud800 lone"}',  # lone surrogate escaped in JSON
+            b'{"id": "s2", "text": "\xed\xa0\x80"}',  # a surrogate encoded as bytes (CESU)
+            b'{"id": "\\udc00", "text": "x"}',  # lone surrogate in the id: id not echoed
+            b'"just a string"',
+            b"[1, 2, 3]",
+            b"null",
+            b'{"id": "t", "text": null}',
+            b'{"id": "deep", "text": ' + b"[" * 100000 + b"]" * 100000 + b"}",
+            b'{"id": "trunc", "text": "cut off',
+            good,
+        ]
+    )
+    proc = run_bytes(data + b"\n")
+    assert proc.returncode == 1
+    out = [json.loads(x) for x in proc.stdout.decode("utf-8").splitlines()]
+    assert len(out) == 12
+    codes = [(o["id"], o["line"], o["error"]["code"]) for o in out[:11]]
+    assert codes == [
+        ("u1", 1, "invalid_utf8"),
+        (None, 2, "invalid_utf8"),
+        ("s1", 3, "lone_surrogate"),
+        ("s2", 4, "invalid_utf8"),
+        (None, 5, "lone_surrogate"),
+        (None, 6, "not_an_object"),
+        (None, 7, "not_an_object"),
+        (None, 8, "not_an_object"),
+        ("t", 9, "text_not_a_string"),
+        ("deep", 10, "invalid_json"),  # nested too deeply for the parser
+        ("trunc", 11, "invalid_json"),
+    ]
+    last = out[11]
+    assert last["id"] == "ok" and last["categories"] == ["counterfeit"]
+    assert last["findings"][0]["matched"] == "一比一复刻"
 
 
 def test_cli_exit_zero_when_all_lines_ok_and_custom_lexicon(tmp_path):
