@@ -25,3 +25,9 @@ graceful_timeout = 30
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+# No "Server: gunicorn" on every answer: gunicorn has no setting for it, so the name its
+# responses are built with is replaced (read per response from this module global).
+import gunicorn.http.wsgi  # noqa: E402
+
+gunicorn.http.wsgi.SERVER = "wsmonitor"

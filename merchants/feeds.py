@@ -3,6 +3,7 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext_lazy as _
 
 from merchants.selectors import warnings_published
@@ -20,7 +21,9 @@ class WarningsFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.body
+        # Readers treat the description as HTML; the body is plain text (names come from
+        # integrators), so it is escaped, paragraphs kept.
+        return linebreaks(escape(item.body))
 
     def item_pubdate(self, item):
         return item.published_at

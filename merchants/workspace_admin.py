@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from merchants import actions as svc
@@ -241,7 +242,12 @@ class WorkspaceMerchantMixin:
                 messages.success(request, _("You are working on this merchant."))
         except ServiceError as exc:
             messages.error(request, exc.detail)
-        return redirect(request.POST.get("next") or self._page(merchant))
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = self._page(merchant)
+        return HttpResponseRedirect(target)
 
     def review_view(self, request, object_id, finding_id):
         merchant = self._visible_or_404(request, object_id)

@@ -1,4 +1,5 @@
-"""Request-size cap, session absolute timeout, and the Chinese-first language choice."""
+"""Request-size cap, security headers, session absolute timeout, and the Chinese-first
+language choice."""
 
 import time
 
@@ -12,8 +13,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 
-def too_large_response(request) -> HttpResponse:
-    limit_mb = settings.MAX_REQUEST_BYTES // (1024 * 1024)
+def too_large_response(request, limit_bytes: int | None = None) -> HttpResponse:
+    limit_mb = (limit_bytes or settings.MAX_REQUEST_BYTES) // (1024 * 1024)
     detail = _("The request is too large (limit %(mb)s MB).") % {"mb": limit_mb}
     if request.path.startswith("/api/"):
         return JsonResponse(
@@ -21,6 +22,27 @@ def too_large_response(request) -> HttpResponse:
         )
     html = render_to_string("wsmonitor/error.html", {"title": _("Too large"), "detail": detail})
     return HttpResponse(html, status=413)
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django does not set: no browser feature the site never uses, no embedding of our
+    resources by other origins, and no caching of API answers (one carries a one-time access
+    code)."""
+
+    PERMISSIONS_POLICY = (
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        if request.path.startswith("/api/") and "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store"
+        return response
 
 
 class RequestSizeLimitMiddleware:

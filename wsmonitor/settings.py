@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "wsmonitor.middleware.RequestSizeLimitMiddleware",
+    "wsmonitor.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -150,10 +151,16 @@ SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600, minimu
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_USER_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_FAILURE_LIMIT = "wsmonitor.lockout.failure_limit"
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1, minimum=1)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Per user name + address (AXES_FAILURE_LIMIT), and per address alone at a higher limit so that
+# spraying one password over many user names is stopped too (wsmonitor/lockout.py).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 20, minimum=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Behind N reverse proxies the client address is the N-th from the right in X-Forwarded-For;
@@ -177,6 +184,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
@@ -198,7 +206,8 @@ CONTENT_SECURITY_POLICY = {
 # --- Request and upload limits ------------------------------------------------------------
 # Whole request bodies above this are refused with 413 before they are read (see middleware).
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 110 * 1024 * 1024, minimum=1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A JSON or form body (files not counted) above this is a 413 (`request_too_large` on the API).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_JSON_BODY_MB", 5, minimum=1) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 DATA_UPLOAD_MAX_NUMBER_FILES = 20

@@ -97,3 +97,31 @@ def test_withdrawn_warnings_disappear(warned, supervisor):
     svc.warning_withdraw(warning=draft, actor=supervisor, reason="商家已整改")
     assert draft.title not in Client().get("/warnings/").content.decode()
     assert AuditEntry.objects.filter(action="warning.withdrawn").count() == 1
+
+
+def test_feeds_carry_a_warning_body_as_escaped_text(world, regulator, supervisor):
+    draft = svc.warning_draft(
+        actor=regulator, title="消费警示", body="<script>alert(1)</script>\n第二段",
+        region_code=world["liwan"].region_code,
+    )  # fmt: skip
+    svc.warning_publish(warning=draft, actor=supervisor)
+    for url in ("/warnings/feed/", "/warnings/atom/"):
+        xml = Client().get(url).content.decode()
+        # once for XML, once more for HTML: a reader that renders the HTML shows the text
+        assert "&amp;lt;script&amp;gt;" in xml, url
+        assert "&lt;script&gt;" not in xml.replace("&amp;lt;script&amp;gt;", ""), url
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/", "//evil.example/", "https:evil.example", "javascript:alert(1)"],
+)
+def test_the_claim_form_never_redirects_off_site(world, regulator, target):
+    from tests.workspace.conftest import login as staff_login
+
+    m = world["liwan"]
+    response = staff_login(regulator).post(
+        f"/admin/merchants/merchant/{m.pk}/claim/", {"next": target}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/merchants/merchant/{m.pk}/change/"

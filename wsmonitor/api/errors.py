@@ -1,6 +1,8 @@
 """One error shape for every API response: ``{"code", "detail", "fields"}``."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError as DatabaseInterfaceError
 from django.db import OperationalError as DatabaseOperationalError
@@ -22,6 +24,17 @@ class ErrorSerializer(serializers.Serializer):
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        return Response(
+            {
+                "code": "request_too_large",
+                "detail": _("The request body is too large (limit %(mb)s MB); split the batch.")
+                % {"mb": limit},
+                "fields": {},
+            },
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     if isinstance(exc, ServiceError):
         return Response(
             {"code": exc.code, "detail": exc.detail, "fields": exc.fields}, status=exc.status

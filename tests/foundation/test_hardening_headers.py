@@ -1,0 +1,105 @@
+"""Small hardening items a probe found: headers, cookies, feeds, redirects, API docs, body
+limits and password spraying — each observed from the outside, as the probe did."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.django_db
+
+
+def test_every_answer_limits_browser_features_and_cross_origin_embedding(client):
+    for path in ("/", "/healthz", "/complaints/new/", "/api/schema/"):
+        response = client.get(path)
+        assert "camera=()" in response["Permissions-Policy"], path
+        assert response["Cross-Origin-Resource-Policy"] == "same-origin", path
+
+
+def test_api_answers_are_never_cached(token_client):
+    response = token_client("merchants:read").get("/api/v1/token/")
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_the_language_cookie_is_not_readable_by_scripts(client):
+    response = client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    cookie = response.cookies["django_language"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+
+
+def test_swagger_ui_loads_its_init_script_from_a_file_the_csp_allows(client):
+    page = client.get("/api/docs/").content.decode()
+    assert "<script>" not in page.replace(" ", "")  # no inline script the CSP would block
+    assert "script-src 'self'" in client.get("/api/docs/")["Content-Security-Policy"]
+
+
+def test_a_json_body_past_the_limit_is_a_413_in_the_api_shape(token_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    body = '{"source": "moments", "external_id": "x", "text": "' + "字" * 2000 + '"}'
+    response = token_client("posts:write").generic(
+        "POST", "/api/v1/posts/", body, content_type="application/json"
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
+
+
+def test_spraying_one_password_over_many_user_names_locks_the_address(settings, regulator):
+    settings.AXES_IP_FAILURE_LIMIT = 8
+    client = Client()
+    for i in range(8):  # 2 tries for each of 4 names: no single name reaches its limit of 5
+        client.post(
+            "/admin/login/", {"username": f"user{i % 4}", "password": "Winter2026!"},
+            REMOTE_ADDR="10.9.9.9",
+        )  # fmt: skip
+    response = client.post(
+        "/admin/login/",
+        {"username": "gz-regulator", "password": "correct-horse-battery"},
+        REMOTE_ADDR="10.9.9.9",
+    )
+    assert response.status_code == 429
+    # another address is not affected
+    other = Client().post(
+        "/admin/login/",
+        {"username": "gz-regulator", "password": "correct-horse-battery"},
+        REMOTE_ADDR="10.9.9.10",
+    )
+    assert other.status_code == 302
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gunicorn_does_not_advertise_itself():
+    port = _free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"}
+    proc = subprocess.Popen(
+        [gunicorn, "wsmonitor.wsgi"], cwd=ROOT, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    server = r.headers.get("Server")
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.3)
+        assert server == "wsmonitor"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
