@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from complaints import rules, selectors, services
@@ -132,7 +132,8 @@ def _assign(*, case, actor, assignee, ip):
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
     list_display = (
-        "tracking_number", "kind", "status", "sla", "current_due", "category", "merchant_label",
+        "tracking_number", "kind", "status", "sla", "current_due_shown", "category",
+        "merchant_label",
         "person_name", "person_phone", "region_code", "assignee", "held_for_review",
         "received_at",
     )  # fmt: skip
@@ -148,7 +149,14 @@ class CaseAdmin(admin.ModelAdmin):
         return selectors.case_list(user=request.user).select_related("merchant", "assignee")
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Case._meta.fields if f.name not in PII_FIELDS] + [
+        shown = {f: f"{f}_shown" for f in services.DEADLINE_FIELDS}
+        shown["current_due"] = "current_deadline_shown"
+        return [
+            shown.get(f.name, f.name)
+            for f in Case._meta.fields
+            if f.name not in PII_FIELDS
+            and f.name not in ("provisional_deadlines", "deadline_error")
+        ] + [
             "person_masked",
             "evidence_links",
             "history",
@@ -224,6 +232,7 @@ class CaseAdmin(admin.ModelAdmin):
             "original": case,
             "form": form,
             "title": _("Workflow · %(number)s") % {"number": case.tracking_number},
+            "deadline_shown": _deadline_text(services.deadline_current(case)),
         }
         return TemplateResponse(request, "complaints/admin/workflow.html", context)
 
@@ -309,6 +318,35 @@ class CaseAdmin(admin.ModelAdmin):
                   data={"cases": queryset.count()})  # fmt: skip
         return response
 
+    @admin.display(description=_("current deadline"), ordering="current_due")
+    def current_due_shown(self, case):
+        deadline = services.deadline_current(case)
+        if deadline is None:
+            return "—"
+        if deadline.provisional:
+            return format_html("{} <em>{}</em>", deadline.date, _("(provisional)"))
+        return deadline.date
+
+    @admin.display(description=_("current deadline"))
+    def current_deadline_shown(self, case):
+        return _deadline_text(services.deadline_current(case))
+
+    @admin.display(description=_("acceptance due"))
+    def acceptance_due_shown(self, case):
+        return _deadline_text(services.deadline_of(case, "acceptance_due"))
+
+    @admin.display(description=_("mediation due"))
+    def mediation_due_shown(self, case):
+        return _deadline_text(services.deadline_of(case, "mediation_due"))
+
+    @admin.display(description=_("verification due"))
+    def verification_due_shown(self, case):
+        return _deadline_text(services.deadline_of(case, "verification_due"))
+
+    @admin.display(description=_("reporter notice due"))
+    def notice_due_shown(self, case):
+        return _deadline_text(services.deadline_of(case, "notice_due"))
+
     @admin.display(description=_("merchant"))
     def merchant_label(self, case):
         return (
@@ -364,6 +402,13 @@ class CaseAdmin(admin.ModelAdmin):
         for s in case.duplicate_suggestions.filter(decision="open").select_related("other"):
             rows.append((s.other.tracking_number, s.get_reason_display(), s.score))
         return format_html_join("", "<p>{} · {} ({})</p>", rows) or "—"
+
+
+def _deadline_text(deadline) -> str:
+    """``2027-01-05`` or ``2027-01-05 暂估（2027年放假安排尚未公布）``, or ``—``."""
+    if deadline is None:
+        return "—"
+    return f"{deadline.date.isoformat()} {deadline.note}".strip()
 
 
 @admin.register(DeadlineRule)

@@ -35,6 +35,10 @@ class CaseStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Case.Status.choices)
     status_label = serializers.CharField()
     deadline = serializers.DateField(allow_null=True, help_text="statutory deadline running now")
+    deadline_provisional = serializers.BooleanField(
+        help_text="true while the deadline is counted on the provisional holiday calendar (暂估): "
+        "a year it reaches has no official schedule yet; it is recomputed when one is entered"
+    )
     received_at = serializers.DateTimeField()
     linked_tracking_number = serializers.CharField(allow_null=True)
     messages = serializers.ListField(child=serializers.DictField(), help_text="public messages")
@@ -47,6 +51,7 @@ def case_status(case: Case) -> dict:
         "status": case.status,
         "status_label": str(case.get_status_display()),
         "deadline": services.current_deadline(case),
+        "deadline_provisional": _provisional(case),
         "received_at": case.received_at,
         "linked_tracking_number": case.linked_case.tracking_number if case.linked_case else None,
         "messages": [
@@ -54,6 +59,11 @@ def case_status(case: Case) -> dict:
             for e in selectors.case_public_events(case=case)
         ],
     }
+
+
+def _provisional(case: Case) -> bool:
+    deadline = services.deadline_current(case)
+    return bool(deadline and deadline.provisional)
 
 
 class ComplaintsApi(APIView):
@@ -117,6 +127,7 @@ class ComplaintsApi(APIView):
         kind = serializers.CharField()
         status = serializers.CharField()
         deadline = serializers.DateField(allow_null=True)
+        deadline_provisional = serializers.BooleanField()
 
     @extend_schema(
         summary="File a complaint (投诉) or report (举报) for a consumer",
@@ -172,6 +183,7 @@ class ComplaintsApi(APIView):
                 "kind": r.case.kind,
                 "status": r.case.status,
                 "deadline": services.current_deadline(r.case),
+                "deadline_provisional": _provisional(r.case),
             }
             for r in results
         ]

@@ -8,7 +8,11 @@ class ComplaintsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from complaints import checks  # noqa: F401  (registers the calendar check)
+        from complaints.services import recompute_on_calendar_change
+        from wsmonitor.holidays import calendar_changed
+
+        # Entering a year's official holiday schedule recomputes the open cases' deadlines.
+        calendar_changed.connect(recompute_on_calendar_change, dispatch_uid="complaints-deadlines")
         from complaints.selectors import merchant_public_facts, merchant_timeline
         from merchants.providers import public_providers, timeline_providers
         from wsmonitor.roles import EXTRA_ROLE_PERMISSIONS

@@ -182,6 +182,11 @@ class Case(models.Model):
         _("deadline state"), max_length=10, choices=Sla.choices, default=Sla.NONE, db_index=True
     )
     deadline_error = models.CharField(_("deadline problem"), max_length=300, blank=True)
+    # {"mediation_due": [2027], …}: the deadlines counted through a year whose official holiday
+    # schedule was not entered yet (暂估); recomputed when it is (complaints.services).
+    provisional_deadlines = models.JSONField(
+        _("provisional deadlines"), default=dict, blank=True, editable=False
+    )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     # Decisions and outcome

@@ -36,7 +36,7 @@ from wsmonitor.audit import audit_log
 from wsmonitor.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from wsmonitor.outbox import outbox_enqueue
 from wsmonitor.phones import is_valid_phone, phone_key
-from wsmonitor.workdays import UnknownCalendarYear, add_working_days, working_days_between
+from wsmonitor.workdays import Calendar, Deadline, deadline_after, working_days_between
 
 log = logging.getLogger(__name__)
 
@@ -581,58 +581,151 @@ def case_feedback(*, case: Case, confirmed: bool, rating: int | None, comment: s
 # --- Deadlines -------------------------------------------------------------------------------
 
 
+DEADLINE_FIELDS = ("acceptance_due", "mediation_due", "verification_due", "notice_due")
+
+
+def _deadline_updates(case: Case, field: str, deadline: Deadline | None) -> dict:
+    """``{field: date, "provisional_deadlines": …}`` for ``case``, with the field's 暂估 mark."""
+    marks = {k: v for k, v in (case.provisional_deadlines or {}).items() if k != field}
+    if deadline is not None and deadline.provisional:
+        marks[field] = list(deadline.provisional_years)
+    return {field: deadline.date if deadline else None, "provisional_deadlines": marks}
+
+
+def _set_deadline(case: Case, field: str, deadline: Deadline | None) -> None:
+    for key, value in _deadline_updates(case, field, deadline).items():
+        setattr(case, key, value)
+
+
 def deadlines_initialise(case: Case) -> None:
-    """Set the deadlines that start at receipt. A year the calendar does not know leaves the
-    deadline blank, flags the case ``sla=unknown`` and logs an error: never a guessed date."""
+    """Set the deadlines that start at receipt. Never blank: a year whose official holiday
+    schedule is not entered yet is counted provisionally and the deadline marked 暂估."""
     received = timezone.localdate(case.received_at)
-    try:
-        if case.kind == K.COMPLAINT:
-            case.acceptance_due = add_working_days(
-                received, rules.working_days(DeadlineRule.Key.ACCEPTANCE, received)
-            )
-        else:
-            case.verification_due = add_working_days(
-                received, rules.working_days(DeadlineRule.Key.VERIFICATION, received)
-            )
-        case.deadline_error = ""
-    except UnknownCalendarYear as exc:
-        log.error("case %s: %s", case.pk, exc)
-        case.deadline_error = str(exc)[:300]
+    if case.kind == K.COMPLAINT:
+        days = rules.working_days(DeadlineRule.Key.ACCEPTANCE, received)
+        _set_deadline(case, "acceptance_due", deadline_after(received, days))
+    else:
+        days = rules.working_days(DeadlineRule.Key.VERIFICATION, received)
+        _set_deadline(case, "verification_due", deadline_after(received, days))
+    case.deadline_error = ""
     _refresh_sla(case)
     case.save(
-        update_fields=["acceptance_due", "verification_due", "deadline_error", "current_due", "sla"]
+        update_fields=[
+            "acceptance_due", "verification_due", "provisional_deadlines", "deadline_error",
+            "current_due", "sla",
+        ]
+    )  # fmt: skip
+
+
+def deadlines_recompute(case: Case, *, calendar: Calendar | None = None) -> bool:
+    """Count every deadline of ``case`` again from what started it (receipt, mediation start
+    plus paused days, the decision) on today's calendar; save and return whether any changed.
+    Called for every open case when a year's official holiday schedule is entered."""
+    calendar = calendar or Calendar()
+    before = {f: getattr(case, f) for f in (*DEADLINE_FIELDS, "provisional_deadlines", "sla")}
+    received = timezone.localdate(case.received_at)
+    if case.kind == K.COMPLAINT:
+        days = rules.working_days(DeadlineRule.Key.ACCEPTANCE, received)
+        _set_deadline(case, "acceptance_due", calendar.add_working_days(received, days))
+        if case.mediation_started_on:
+            started = case.mediation_started_on
+            days = rules.working_days(DeadlineRule.Key.MEDIATION, started)
+            days += case.mediation_paused_days
+            _set_deadline(case, "mediation_due", calendar.add_working_days(started, days))
+    else:
+        days = rules.working_days(DeadlineRule.Key.VERIFICATION, received)
+        if case.verification_extended:
+            days += rules.working_days(DeadlineRule.Key.VERIFICATION_EXTENSION, received)
+        _set_deadline(case, "verification_due", calendar.add_working_days(received, days))
+        if case.reporter_notified_at and case.decided_at:
+            decided = timezone.localdate(case.decided_at)
+            days = rules.working_days(DeadlineRule.Key.REPORTER_NOTICE, decided)
+            _set_deadline(case, "notice_due", calendar.add_working_days(decided, days))
+    case.deadline_error = ""
+    _refresh_sla(case, calendar=calendar)
+    after = {f: getattr(case, f) for f in before}
+    Case.objects.filter(pk=case.pk).update(**after, current_due=case.current_due, deadline_error="")
+    return after != before
+
+
+def _open_cases():
+    return Case.objects.exclude(status=S.CLOSED).exclude(
+        kind=K.COMPLAINT, status__in=[S.AGREEMENT, S.MEDIATION_ENDED, S.NOT_ACCEPTED]
     )
+
+
+def deadlines_recompute_open(*, actor=None) -> tuple[int, int]:
+    """Recompute the deadlines of every open case; ``(checked, changed)``."""
+    calendar = Calendar()
+    checked = changed = 0
+    for case in _open_cases().iterator(chunk_size=500):
+        checked += 1
+        changed += deadlines_recompute(case, calendar=calendar)
+    audit_log(
+        "complaint.deadlines_recomputed",
+        actor=_user(actor),
+        actor_label="" if _user(actor) else "system",
+        data={"checked": checked, "changed": changed},
+    )
+    return checked, changed
+
+
+def recompute_on_calendar_change(*, year: int, actor=None, **kwargs) -> tuple[str, int]:
+    """Receiver of ``wsmonitor.holidays.calendar_changed`` (connected in ``apps.ready``)."""
+    _checked, changed = deadlines_recompute_open(actor=actor)
+    return ("未办结案件", changed)
+
+
+def _current_field(case: Case) -> str | None:
+    if case.kind == K.COMPLAINT:
+        if case.status == S.RECEIVED:
+            return "acceptance_due"
+        if case.status == S.MEDIATING and case.mediation_paused_on is None:
+            return "mediation_due"
+        return None
+    if case.status in (S.RECEIVED, S.VERIFYING):
+        return "verification_due"
+    if case.status in (S.CASE_OPENED, S.NOT_OPENED) and case.reporter_notified_at is None:
+        return "notice_due"
+    return None
 
 
 def current_deadline(case: Case) -> datetime.date | None:
     """The statutory deadline running now for this case, if any."""
-    if case.kind == K.COMPLAINT:
-        if case.status == S.RECEIVED:
-            return case.acceptance_due
-        if case.status == S.MEDIATING and case.mediation_paused_on is None:
-            return case.mediation_due
+    field = _current_field(case)
+    return getattr(case, field) if field else None
+
+
+def deadline_current(case: Case) -> Deadline | None:
+    """The deadline running now with its 暂估 mark, for display (``.date``, ``.note``)."""
+    field = _current_field(case)
+    if field is None or getattr(case, field) is None:
         return None
-    if case.status in (S.RECEIVED, S.VERIFYING):
-        return case.verification_due
-    if case.status in (S.CASE_OPENED, S.NOT_OPENED) and case.reporter_notified_at is None:
-        return case.notice_due
-    return None
+    years = (case.provisional_deadlines or {}).get(field, [])
+    return Deadline(getattr(case, field), tuple(years))
 
 
-def _refresh_sla(case: Case, today: datetime.date | None = None) -> None:
+def deadline_of(case: Case, field: str) -> Deadline | None:
+    """One named deadline of ``case`` with its 暂估 mark (admin and API)."""
+    if getattr(case, field) is None:
+        return None
+    years = (case.provisional_deadlines or {}).get(field, [])
+    return Deadline(getattr(case, field), tuple(years))
+
+
+def _refresh_sla(
+    case: Case, today: datetime.date | None = None, *, calendar: Calendar | None = None
+) -> None:
     today = today or timezone.localdate()
     due = current_deadline(case)
     case.current_due = due
     if due is None:
-        case.sla = Case.Sla.UNKNOWN if case.deadline_error else Case.Sla.NONE
+        case.sla = Case.Sla.NONE
         return
     if today > due:
         case.sla = Case.Sla.OVERDUE
         return
-    try:
-        left = working_days_between(today, due)
-    except UnknownCalendarYear:
-        left = (due - today).days
+    left = working_days_between(today, due, calendar=calendar)
     case.sla = Case.Sla.DUE_SOON if left <= 2 else Case.Sla.OK
 
 
@@ -641,11 +734,12 @@ def sla_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
     tell the assignee when a case becomes due soon or overdue."""
     today = today or timezone.localdate()
     counts = {"checked": 0, "due_soon": 0, "overdue": 0, "mediation_ended": 0}
-    open_cases = Case.objects.exclude(status=S.CLOSED).exclude(
-        kind=K.COMPLAINT, status__in=[S.AGREEMENT, S.MEDIATION_ENDED, S.NOT_ACCEPTED]
-    )
-    for case in open_cases.iterator(chunk_size=500):
+    calendar = Calendar()
+    for case in _open_cases().iterator(chunk_size=500):
         counts["checked"] += 1
+        if case.sla == Case.Sla.UNKNOWN or case.deadline_error:
+            # Left blank by an earlier version for want of calendar data: count it now.
+            deadlines_recompute(case, calendar=calendar)
         if (
             case.status == S.MEDIATING
             and case.mediation_paused_on is None
@@ -656,7 +750,7 @@ def sla_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
             counts["mediation_ended"] += 1
             continue
         before = case.sla
-        _refresh_sla(case, today)
+        _refresh_sla(case, today, calendar=calendar)
         Case.objects.filter(pk=case.pk).update(current_due=case.current_due, sla=case.sla)
         if case.sla in (Case.Sla.DUE_SOON, Case.Sla.OVERDUE):
             counts[case.sla] += 1
@@ -818,14 +912,8 @@ def case_refuse(*, case: Case, actor, ground: str, reason: str = "", ip=None) ->
 def mediation_start(*, case: Case, actor, ip=None) -> Case:
     today = timezone.localdate()
     updates = {"mediation_started_on": today, "mediation_paused_days": 0}
-    try:
-        updates["mediation_due"] = add_working_days(
-            today, rules.working_days(DeadlineRule.Key.MEDIATION, today)
-        )
-    except UnknownCalendarYear as exc:
-        log.error("case %s: %s", case.pk, exc)
-        updates["mediation_due"] = None
-        updates["deadline_error"] = str(exc)[:300]
+    due = deadline_after(today, rules.working_days(DeadlineRule.Key.MEDIATION, today))
+    updates.update(_deadline_updates(case, "mediation_due", due))
     return _transition(
         case,
         S.MEDIATING,
@@ -862,18 +950,16 @@ def mediation_resume(*, case: Case, actor, ip=None) -> Case:
         if locked.status != S.MEDIATING or not locked.mediation_paused_on:
             raise InvalidTransition(_("Mediation is not paused."))
         today = timezone.localdate()
-        paused = max(0, working_days_between(locked.mediation_paused_on, today))
+        calendar = Calendar()
+        paused = max(0, calendar.working_days_between(locked.mediation_paused_on, today))
         locked.mediation_paused_days += paused
         locked.mediation_paused_on = None
         limit = rules.working_days(DeadlineRule.Key.MEDIATION, locked.mediation_started_on)
-        try:
-            locked.mediation_due = add_working_days(
-                locked.mediation_started_on, limit + locked.mediation_paused_days
-            )
-        except UnknownCalendarYear as exc:
-            locked.mediation_due = None
-            locked.deadline_error = str(exc)[:300]
-        _refresh_sla(locked)
+        due = calendar.add_working_days(
+            locked.mediation_started_on, limit + locked.mediation_paused_days
+        )
+        _set_deadline(locked, "mediation_due", due)
+        _refresh_sla(locked, calendar=calendar)
         locked.save()
         audit_log(
             "complaint.mediation_resumed",
@@ -939,12 +1025,9 @@ def verification_extend(*, case: Case, actor, reason: str, ip=None) -> Case:
         received = timezone.localdate(locked.received_at)
         extra = rules.working_days(DeadlineRule.Key.VERIFICATION_EXTENSION, received)
         if locked.verification_due:
-            try:
-                locked.verification_due = add_working_days(locked.verification_due, extra)
-            except UnknownCalendarYear as exc:
-                log.error("case %s: %s", locked.pk, exc)
-                locked.verification_due = None
-                locked.deadline_error = str(exc)[:300]
+            _set_deadline(
+                locked, "verification_due", deadline_after(locked.verification_due, extra)
+            )
         locked.verification_extended = True
         _refresh_sla(locked)
         locked.save()
@@ -973,12 +1056,8 @@ def report_decide(*, case: Case, actor, open_case: bool, reason: str = "", ip=No
         else _("After verification, no case was opened on the conduct you reported.")
     )
     if case.is_named_reporter:
-        try:
-            updates["notice_due"] = add_working_days(
-                today, rules.working_days(DeadlineRule.Key.REPORTER_NOTICE, today)
-            )
-        except UnknownCalendarYear as exc:
-            updates["deadline_error"] = str(exc)[:300]
+        due = deadline_after(today, rules.working_days(DeadlineRule.Key.REPORTER_NOTICE, today))
+        updates.update(_deadline_updates(case, "notice_due", due))
         updates["reporter_notified_at"] = timezone.now()
     case = _transition(
         case,

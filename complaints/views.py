@@ -95,7 +95,7 @@ def _receipt(request, results):
             "number": r.case.tracking_number,
             "code": r.access_code,
             "kind": r.case.get_kind_display(),
-            "due": r.case.current_due.isoformat() if r.case.current_due else "",
+            "deadline": services.deadline_current(r.case),
         }
         for r in results
     ]
@@ -154,7 +154,7 @@ def _render_case(request, case, *, evidence_form=None, feedback_form=None, statu
         "complaints/case.html",
         {
             "case": case,
-            "due": services.current_deadline(case),
+            "deadline": services.deadline_current(case),
             "events": selectors.case_public_events(case=case),
             "evidence": case.evidence.all(),
             "evidence_form": evidence_form or AddEvidenceForm(),

@@ -7,6 +7,7 @@ from wsmonitor.models import ApiToken, AuditEntry, OutboxMessage
 admin.site.site_header = _("wsmonitor · WeChat-commerce monitoring")
 admin.site.site_title = _("wsmonitor")
 admin.site.index_title = _("Regulator workspace")
+admin.site.index_template = "wsmonitor/admin/index.html"  # + the holiday-schedule reminder
 
 
 @admin.register(AuditEntry)
@@ -61,3 +62,6 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+from wsmonitor import holiday_admin  # noqa: E402, F401  (registers HolidayScheduleAdmin)

@@ -10,3 +10,14 @@ class WsmonitorConfig(AppConfig):
     def ready(self) -> None:
         # Make our Celery app the current one so that @shared_task binds to it in every process.
         from wsmonitor import celery  # noqa: F401
+        from wsmonitor.roles import EXTRA_ROLE_PERMISSIONS
+
+        # Supervisors enter each year's official holiday schedule (admin "Holiday schedules").
+        EXTRA_ROLE_PERMISSIONS.setdefault("Regulator", []).append("wsmonitor.view_holidayschedule")
+        EXTRA_ROLE_PERMISSIONS.setdefault("Supervisor", []).extend(
+            [
+                "wsmonitor.view_holidayschedule",
+                "wsmonitor.add_holidayschedule",
+                "wsmonitor.change_holidayschedule",
+            ]
+        )

@@ -174,3 +174,49 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.regions})"
+
+
+class HolidaySchedule(models.Model):
+    """One year's official holiday schedule (放假安排), as the General Office of the State Council
+    publishes it each year: the days off (放假) and the weekend days that are worked (调休上班).
+
+    A year with a schedule here is counted officially; a year without one is counted on the
+    provisional rule of ``wsmonitor.workdays`` and every deadline reaching it is marked 暂估.
+    Written only through ``wsmonitor.workdays.holiday_schedule_enter`` (audited)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(
+        _("notice"), max_length=200, help_text=_("The notice's number, e.g. 国办发明电〔2025〕7号")
+    )
+    source_url = models.URLField(_("link to the notice"), max_length=500, blank=True)
+    entered_at = models.DateTimeField(_("entered"), default=timezone.now)
+    entered_by = models.CharField(_("entered by"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("holiday schedule")
+        verbose_name_plural = _("holiday schedules")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}"
+
+
+class HolidayDay(models.Model):
+    """A day of a year's schedule that differs from the plain week: off, or worked."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Day off (放假)")
+        WORKDAY = "workday", _("Make-up working day (调休上班)")
+
+    schedule = models.ForeignKey(HolidaySchedule, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("festival"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("holiday schedule day")
+        verbose_name_plural = _("holiday schedule days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"

@@ -1,17 +1,25 @@
 """Workflow services: validated transitions, audit, deadlines, the SLA sweep, duplicates."""
 
 import datetime
+import zoneinfo
 
 import pytest
-from django.utils import timezone
 
 from complaints import services
 from complaints.models import Case, CaseEvent, DuplicateSuggestion
+from tests.holiday_tables import calendar_ends_2026
 from wsmonitor.errors import InvalidTransition, ValidationFailed
 from wsmonitor.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
+BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture(autouse=True)
+def _calendar_ends_2026(db):
+    """The official holiday schedules end at 2026 here, whatever chinesecalendar ships."""
+    calendar_ends_2026()
 
 
 def actions(case):
@@ -23,17 +31,19 @@ def actions(case):
 
 
 def test_a_complaint_runs_from_receipt_to_closure(
-    submit, regulator, mailoutbox, django_capture_on_commit_callbacks
+    submit, regulator, mailoutbox, django_capture_on_commit_callbacks, time_machine
 ):
+    time_machine.move_to(datetime.datetime(2026, 12, 1, 10, 0, tzinfo=BEIJING), tick=False)
     case, _ = submit(email="c@example.com")
     with django_capture_on_commit_callbacks(execute=True):
         services.case_accept(case=case, actor=regulator)
         services.mediation_start(case=case, actor=regulator)
-    assert case.status == "mediating" and case.mediation_started_on == timezone.localdate()
-    # 45 working days from late 2026 reach into 2027, which chinesecalendar 1.11 does not know:
-    # the deadline is then blank and flagged, never guessed.
-    assert case.mediation_due or "2027" in case.deadline_error
-    assert case.current_due == case.mediation_due
+    assert case.status == "mediating" and case.mediation_started_on == D(2026, 12, 1)
+    # 45 working days from 2026-12-01: 22 in December, then 23 in 2027, which has no official
+    # schedule yet: counted on weekends and the statutory 元旦 (01-01), marked provisional.
+    assert case.mediation_due == D(2027, 2, 3)
+    assert case.provisional_deadlines == {"mediation_due": [2027]}
+    assert case.current_due == case.mediation_due and case.sla == "ok"
     with django_capture_on_commit_callbacks(execute=True):
         services.mediation_agree(case=case, actor=regulator, summary="商家退款299元")
         services.case_close(case=case, actor=regulator)
@@ -150,7 +160,8 @@ def test_jurisdiction_follows_the_merchants_domicile_when_known(submit):
     assert case.region_code == "440300" and case.received_region_code == "440100"
 
 
-def test_mediation_pause_excludes_testing_time(submit, regulator):
+def test_mediation_pause_excludes_testing_time(submit, regulator, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 11, 20, 10, 0, tzinfo=BEIJING), tick=False)
     case, _ = submit()
     services.case_accept(case=case, actor=regulator)
     Case.objects.filter(pk=case.pk).update(
@@ -162,15 +173,14 @@ def test_mediation_pause_excludes_testing_time(submit, regulator):
     # Resume "today" is in November: every working day since 03-09 is excluded.
     services.mediation_resume(case=case, actor=regulator)
     case.refresh_from_db()
-    from wsmonitor.workdays import add_working_days, working_days_between
+    from wsmonitor.workdays import deadline_after, working_days_between
 
-    paused = working_days_between(D(2026, 3, 9), timezone.localdate())
-    assert case.mediation_paused_days == paused
-    try:
-        expected = add_working_days(D(2026, 3, 2), 45 + paused)
-    except LookupError:
-        expected = None
-    assert case.mediation_due == expected
+    paused = working_days_between(D(2026, 3, 9), D(2026, 11, 20))
+    assert case.mediation_paused_days == paused == 176
+    expected = deadline_after(D(2026, 3, 2), 45 + paused)
+    assert expected.provisional_years == (2027,)  # 5 working days before 03-09, 40 from 11-20
+    assert case.mediation_due == expected.date == D(2027, 1, 18)
+    assert case.provisional_deadlines == {"mediation_due": [2027]}
 
 
 def test_the_sweep_marks_due_soon_and_overdue_and_tells_the_assignee(
