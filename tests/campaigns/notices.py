@@ -26,7 +26,8 @@ Scoring (a field counts as correct when):
   vice versa; else the prediction must be None (no invented deadlines).
 - gift_value: equal, or both None. place: as gift, on the place span.
 - tiers (only rows whose label lists tiers): the predicted tiers have the same likes thresholds
-  and each tier's gift matches as ``gift`` does.
+  and each tier's gift matches as ``gift`` does (a tier whose gift is not a separate span in
+  the text, e.g. ``集满 30/60/100 赞…1/2/3 个月会员``, is checked on its threshold only).
 
 Reference dates: a development notice whose labelled ISO deadline is not written in the text is
 parsed with the date its source gives (``SOURCE_DATES``); a grown notice with ``captured`` is
@@ -136,7 +137,7 @@ def tiers_ok(pred: CampaignTerms, row: dict) -> bool:
     if len(got) != len(labelled):
         return False
     return all(
-        t.likes == lab["likes"] and _span_ok(t.gift, lab.get("gift"))
+        t.likes == lab["likes"] and (lab.get("gift") is None or _span_ok(t.gift, lab["gift"]))
         for t, lab in zip(got, labelled, strict=True)
     )
 

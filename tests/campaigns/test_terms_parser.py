@@ -133,7 +133,7 @@ def test_grown_notices_are_labelled_verbatim_with_provenance():
         for key in ("gift", "place", "deadline_text"):
             assert r[key] is None or r[key] in r["text"], (r["id"], key)
         assert all(c in r["text"] for c in r["conditions"]), r["id"]
-        assert r["source"] and r["source_kind"] in {"news", "repo", "essay"}, r["id"]
+        assert r["source"] and r["source_kind"] in {"news", "repo", "page"}, r["id"]
         for tier in r.get("tiers") or []:
             assert tier["gift"] is None or tier["gift"] in r["text"], (r["id"], tier)
 
