@@ -3,7 +3,7 @@
 from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -12,6 +12,7 @@ from complaints.evidence import EvidenceRejected, check_upload
 from complaints.models import Case
 from complaints.pii import normalize_tracking_number
 from wsmonitor.api.authentication import ApiClient
+from wsmonitor.api.parsers import JSONParser
 from wsmonitor.audit import client_ip
 from wsmonitor.errors import NotFound
 

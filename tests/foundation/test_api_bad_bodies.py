@@ -10,7 +10,11 @@ DEEP = {"array": "[" * 1500 + "]" * 1500, "object": '{"a":' * 5000 + "1" + "}" *
 @pytest.mark.parametrize("shape", sorted(DEEP))
 @pytest.mark.parametrize(
     ("path", "scopes"),
-    [("/api/v1/posts/", ("posts:write",)), ("/api/v1/campaigns/", ("campaigns:write",))],
+    [
+        ("/api/v1/posts/", ("posts:write",)),
+        ("/api/v1/campaigns/", ("campaigns:write",)),
+        ("/api/v1/complaints/", ("complaints:write",)),
+    ],
 )
 def test_json_nested_past_the_recursion_limit_is_a_parse_error(token_client, path, scopes, shape):
     client = token_client(*scopes)
