@@ -48,6 +48,7 @@ def test_a_json_body_past_the_limit_is_a_413_in_the_api_shape(token_client, sett
     )
     assert response.status_code == 413
     assert response.json()["code"] == "request_too_large"
+    assert "请求体过大" in response.json()["detail"]
 
 
 def test_spraying_one_password_over_many_user_names_locks_the_address(settings, regulator):
