@@ -72,7 +72,7 @@ STANCES = (
 # absolute term in it
 SHORT_TEXT = 12
 NEGATION_GAP = 3  # characters allowed between a denial and the term (不是什么高仿)
-_SENT_END = "。.!?！？;；\n\r"
+_SENT_END = "。!?！？;；\n\r"
 _CLAUSE_END = ",，:：、"
 _OPEN = "“「『‘《"
 _CLOSE = "”」』’》"
@@ -129,13 +129,27 @@ def load_cues(path: Path = STANCE_FILE) -> tuple[Cue, ...]:
     return tuple(cues)
 
 
+_QUOTE_OR_PAREN_RE = re.compile(
+    "[" + re.escape(_OPEN + _CLOSE + _PAREN_OPEN + _PAREN_CLOSE + '"') + "]"
+)
+_SENT_RE = re.compile("[" + re.escape(_SENT_END) + "]")
+_CLAUSE_RE = re.compile("[" + re.escape(_SENT_END + _CLAUSE_END) + "]")
+
+
 class _Layout:
-    """Sentence and clause boundaries of one normalised text, and its quotation spans."""
+    """Sentence and clause boundaries of one converted text, and its quotation and parenthesis
+    spans. Sentences do not end inside quotation marks."""
 
     __slots__ = ("clauses", "n", "parens", "quotes", "sentences")
 
     def __init__(self, t: str):
         n = self.n = len(t)
+        if not _QUOTE_OR_PAREN_RE.search(t):
+            # the common case: no quotation marks, one C pass per boundary kind
+            self.sentences = [0, *[m.end() for m in _SENT_RE.finditer(t)], n + 1]
+            self.clauses = [0, *[m.end() for m in _CLAUSE_RE.finditer(t)], n + 1]
+            self.quotes = self.parens = ()
+            return
         sentences = [0]
         clauses = [0]
         quotes: list[tuple[int, int]] = []
@@ -169,8 +183,6 @@ class _Layout:
                     clauses.append(i)
                     clauses.append(i + 1)
             elif ch in _SENT_END:
-                if ch == "." and 0 < i < n - 1 and t[i - 1].isascii() and t[i + 1].isascii():
-                    continue  # 3.5, www.x.com: not a full stop
                 clauses.append(i + 1)
                 if not stack and ascii_open < 0:
                     sentences.append(i + 1)
@@ -185,15 +197,16 @@ class _Layout:
 
     def sentence(self, s: int) -> tuple[int, int, int]:
         """(index, start, end) of the sentence holding position ``s``."""
-        k = bisect_right(self.sentences, s) - 1
-        return k, self.sentences[k], min(self.sentences[k + 1], self.n)
-
-    def sentence_at(self, k: int) -> tuple[int, int]:
-        return self.sentences[k], min(self.sentences[k + 1], self.n)
+        sentences = self.sentences
+        k = bisect_right(sentences, s) - 1
+        e = sentences[k + 1]
+        return k, sentences[k], e if e < self.n else self.n
 
     def clause(self, s: int) -> tuple[int, int]:
-        k = bisect_right(self.clauses, s) - 1
-        return self.clauses[k], min(self.clauses[k + 1], self.n)
+        clauses = self.clauses
+        k = bisect_right(clauses, s) - 1
+        e = clauses[k + 1]
+        return clauses[k], e if e < self.n else self.n
 
     def aside(self, a: int, b: int, s: int, e: int) -> bool:
         """Is the cue [a, b) inside a parenthetical aside that does not hold the finding?"""
@@ -210,24 +223,23 @@ class _Layout:
         return best
 
 
+_CLAIM = ("claim", "")
+# cue kinds that can decide a stance by their mere presence in the sentence (beside the
+# finding): the decision order below
+_FRAME_KINDS = ("law", "report", "fake", "software", "offer", "price", "complaint", "opinion")
+
+
 class StanceJudge:
     """Cue automaton plus the decision rules; immutable and thread-safe, built once."""
 
     def __init__(self, cues: tuple[Cue, ...], normalize_term):
-        keys: dict[str, list[int]] = {}
-        words: list[str] = []
-        kinds: list[str] = []
+        keys: dict[str, tuple[str, str]] = {}
         for c in cues:
             key = normalize_term(c.cue) if c.kind != "code" else c.cue.lower()
-            if not key:
-                continue
-            keys.setdefault(key, []).append(len(words))
-            words.append(c.cue)
-            kinds.append(c.kind)
+            if key and key not in keys:  # the first row of a word decides its kind
+                keys[key] = (c.kind, c.cue)
         self._keys = list(keys)
-        self._key_cues = [tuple(keys[k]) for k in self._keys]
-        self._words = tuple(words)
-        self._kinds = tuple(kinds)
+        self._key_cue = [keys[k] for k in self._keys]
         self._ac = daachorse.CharwiseDoubleArrayAhoCorasick(self._keys)
         self._find = self._ac.find_overlapping
 
@@ -235,32 +247,27 @@ class StanceJudge:
         """Every cue in ``t`` that is not inside a longer cue (假货 inside 假货包退 is the seller's
         promise, not talk about fakes): (start, end, kind, word), by end; mapped to original
         offsets by ``to_original`` when given."""
-        out: list[tuple[int, int, str, str]] = []
-        kinds, words, key_cues = self._kinds, self._words, self._key_cues
         matches = self._find(t)
-        if len(matches) > 1:
-            # overlapping matches come by end, longest first: a match inside the previous
-            # longer one ends at or before it and starts at or after it
-            kept = []
-            for m in matches:
-                for p in kept[-4:]:
-                    if p[0] <= m[0] and m[1] <= p[1]:
-                        break
-                else:
-                    kept.append(m)
-            matches = kept
+        if not matches:
+            return []
+        key_cue = self._key_cue
+        out: list[tuple[int, int, str, str]] = []
         last_neg = -10
+        # overlapping matches come by end, longest first: a match inside an earlier, longer one
+        # ends at or before it and starts at or after it
+        prev_s = prev_e = -1
         for s, e, pid in matches:
-            cis = key_cues[pid]
-            kind = kinds[cis[0]]
+            if prev_s <= s and e <= prev_e:
+                continue
+            prev_s, prev_e = s, e
+            kind, word = key_cue[pid]
             if kind == "negation":
                 last_neg = e
             elif kind == "fake" and s - last_neg <= 1:
                 continue  # 不是假表: the seller denies selling fakes, no talk about fakes
             if to_original is not None:
                 s, e = to_original(s, e)
-            for ci in cis:
-                out.append((s, e, kinds[ci], words[ci]))
+            out.append((s, e, kind, word))
         return out
 
     def judge(
@@ -272,108 +279,188 @@ class StanceJudge:
         kept), ``t`` the normalised text the cues are matched on and ``to_original`` its offset
         map (None: the same offsets)."""
         cues = self.cues_in(t, to_original)
+        # no anchored rule and no quotation mark or | next to a finding: most texts need no
+        # layout (see _quick)
+        n = len(st)
+        for s, e, r, sev in spans:
+            if _needs_layout(r, sev):
+                break
+            if (s > 0 and st[s - 1] in _MENTION_MARKS) or (e < n and st[e] in _MENTION_MARKS):
+                break
+        else:
+            quick = self._quick(st, cues, spans)
+            if quick is not None:
+                return quick
         layout = _Layout(st)
-        memo: dict[int, dict] = {}
-        return [
-            self._decide(st, layout, cues, memo, s, e, rule_id, severity)
-            for s, e, rule_id, severity in spans
-        ]
+        return [self._decide(st, layout, cues, s, e, rid, sev) for s, e, rid, sev in spans]
+
+    def _quick(self, st, cues, spans):
+        """The verdicts without a layout when no cue can suppress anything (no report, law,
+        complaint, warning or code cue, no denial right before a finding): ``offer`` where an
+        offer cue shares the finding's sentence, else ``claim``. None: judge in full."""
+        offers = None
+        for _a, b, kind, word in cues:
+            if kind in _QUICK_KINDS:
+                if kind == "offer" or kind == "price":
+                    if offers is None:
+                        offers = []
+                    offers.append((_a, b, word))
+                continue
+            if kind == "negation":
+                for s, _e, _r, _sev in spans:
+                    if 0 <= s - b <= NEGATION_GAP:
+                        return None
+                continue
+            return None
+        if offers is None:
+            if not _may_have_price(st) or _PRICE_RE.search(st) is None:
+                return [_CLAIM] * len(spans)
+            return None
+        out = []
+        search = _SENT_RE.search
+        for s, e, _r, _sev in spans:
+            verdict = _CLAIM
+            for a, b, word in offers:
+                if b <= s or a >= e:
+                    lo, hi = (b, s) if b <= s else (e, a)
+                    if search(st, lo, hi) is None:
+                        verdict = ("offer", word)
+                        break
+            out.append(verdict)
+        return out
 
     # -- the rules ---------------------------------------------------------------------------
-    def _sentence_cues(self, t, layout, cues, memo, k):
-        """The cues of sentence ``k`` by kind: {kind: [(start, end, word)]}, plus its price."""
-        got = memo.get(k)
-        if got is not None:
-            return got
-        ss, se = layout.sentence_at(k)
-        by_kind: dict[str, list[tuple[int, int, str]]] = {}
-        for cs, ce, kind, word in cues:
-            if ss <= cs and ce <= se:
-                by_kind.setdefault(kind, []).append((cs, ce, word))
-        m = _PRICE_RE.search(t, ss, se)
-        if m:
-            by_kind.setdefault("price", []).append((m.start(), m.end(), m.group(0)))
-        memo[k] = by_kind
-        return by_kind
-
-    def _decide(self, t, layout, cues, memo, s, e, rule_id, severity):
+    def _decide(self, t, layout, cues, s, e, rule_id, severity):
         k, ss, se = layout.sentence(s)
-        by_kind = self._sentence_cues(t, layout, cues, memo, k)
+        cs, ce = layout.clause(s)
+        first: dict[str, str] = {}
+        neg = None
+        commerce = commerce_clause = None
+        codes = None
+        anaphor = None
+        offer_in_clause = False
+        warning = None
+        parens = layout.parens
+        for a, b, kind, word in cues:
+            if a < ss or b > se:
+                continue
+            if kind == "negation":
+                if a >= cs and b <= s and s - b <= (0 if word == "非" else NEGATION_GAP):
+                    if not (word == "非" and t[a : a + 2] in ("非常", "非凡", "是非")):
+                        neg = neg or word
+                continue
+            if kind == "commerce":
+                commerce = commerce or word
+                if commerce_clause is None and a >= cs and b <= ce:
+                    commerce_clause = word
+                continue
+            if kind == "anaphor":
+                if a <= ss + 2 and anaphor is None:
+                    anaphor = word
+                continue
+            if kind == "code":
+                if codes is None:
+                    codes = set()
+                codes.add(word)
+                continue
+            if not (b <= s or a >= e):
+                continue  # a cue overlapping the finding does not judge it
+            if parens and layout.aside(a, b, s, e):
+                continue
+            if kind == "warning":
+                if warning is None and a >= cs and b <= ce:
+                    warning = word
+                continue
+            if (kind == "offer" or kind == "price") and a >= cs and b <= ce:
+                offer_in_clause = True
+            if kind not in first:
+                first[kind] = word
 
-        def outside(kind):
-            # cues of ``kind`` in the sentence that neither overlap the finding nor sit in a
-            # parenthetical aside of their own
-            return [
-                c
-                for c in by_kind.get(kind, ())
-                if (c[1] <= s or c[0] >= e) and not layout.aside(c[0], c[1], s, e)
-            ]
-
-        law = outside("law")
-        if law:
-            return "law", law[0][2]
-        report = outside("report") or outside("fake")
-        if report:
-            return "report", report[0][2]
-        quote = layout.quote(s, e)
+        if "law" in first:
+            return "law", first["law"]
+        if "report" in first:
+            return "report", first["report"]
+        if "fake" in first:
+            return "report", first["fake"]
+        quote = layout.quote(s, e) if layout.quotes else None
         if quote is not None and (quote[1] - quote[0]) - (e - s) <= 2:
             before = t[max(0, quote[0] - 3) : quote[0] - 1]
             if _LIST_AFTER_RE.match(t, quote[1] + 1) or before.endswith(_EXAMPLE_BEFORE):
                 return "mention", t[quote[0] - 1 : quote[1] + 1]
         if (s > 0 and t[s - 1] == "|") or (e < len(t) and t[e] == "|"):
             return "mention", "|"
-        cs, ce = layout.clause(s)
-        for a, b, word in by_kind.get("negation", ()):
-            if a >= cs and b <= s and s - b <= (0 if word == "非" else NEGATION_GAP):
-                if word == "非" and t[a : a + 2] in ("非常", "非凡", "是非"):
-                    continue
-                return "negated", word
+        if neg is not None:
+            return "negated", neg
         if rule_id == "false_ad.absolute" and _ORDINAL_RE.match(t, s):
             return "ordinary", "序数词"
-        code = by_kind.get("code", ())
-        if len({w for _, _, w in code}) >= 2:
-            return "code", code[0][2]
-        software = outside("software")
-        if software and rule_id.startswith("counterfeit."):
-            return "code", software[0][2]  # 一比一复刻 a program: a clone, not a fake good
-        offer = outside("offer")
-        price = by_kind.get("price", [])
-        complaint = by_kind.get("complaint")
-        if complaint and not offer:
-            return "complaint", complaint[0][2]
-        offer = offer + price
-        warning = [c for c in by_kind.get("warning", ()) if c[0] >= cs and c[1] <= ce]
-        if warning and not any(a >= cs and b <= ce for a, b, _ in offer):
-            return "warning", warning[0][2]
-        if not offer and k > 0:
+        if codes is not None and len(codes) >= 2:
+            return "code", next(iter(codes))
+        if "software" in first and rule_id.startswith("counterfeit."):
+            return "code", first["software"]  # 一比一复刻 a program: a clone, not a fake good
+        offer = first.get("offer")
+        if "complaint" in first and offer is None:
+            return "complaint", first["complaint"]
+        if offer is None:
+            offer = first.get("price")
+            if offer is None:
+                m = _PRICE_RE.search(t, ss, se) if _may_have_price(t) else None
+                if m is not None:
+                    offer = m.group(0)
+                    offer_in_clause = offer_in_clause or (m.start() >= cs and m.end() <= ce)
+        if warning is not None and not offer_in_clause:
+            return "warning", warning
+        if offer is None and k > 0 and anaphor is not None:
             opening = t[ss : ss + 3].lstrip(' “「"')
-            for a, _b, word in by_kind.get("anaphor", ()):
-                if a <= ss + 2 and opening.startswith(word):
-                    prev = self._sentence_cues(t, layout, cues, memo, k - 1)
-                    frame = prev.get("report") or prev.get("law")
-                    if frame:
-                        return "report", f"{word}（承上句：{frame[0][2]}）"
-        if offer:
-            return "offer", offer[0][2]
+            if opening.startswith(anaphor):
+                frame = self._frame(layout, cues, k - 1)
+                if frame:
+                    return "report", f"{anaphor}（承上句：{frame}）"
+        if offer is not None:
+            return "offer", offer
         if rule_id in _ANCHORED_RULES:
             term = t[s:e]
-            if any(m in term for m in _COMMERCIAL_MORPHEMES):
-                return "claim", ""
-            opinion = by_kind.get("opinion")
-            if opinion:
-                return "ordinary", opinion[0][2]
+            for m in _COMMERCIAL_MORPHEMES:
+                if m in term:
+                    return _CLAIM
+            if "opinion" in first:
+                return "ordinary", first["opinion"]
             if layout.n <= SHORT_TEXT or quote is not None:
-                return "claim", ""
+                return _CLAIM
             if se - ss <= SHORT_SENTENCE and not _NARRATIVE_RE.search(t, ss, se):
                 return "claim", "短句广告语"
-            for a, b, word in by_kind.get("commerce", ()):
-                if a >= cs and b <= ce:
-                    return "claim", word
+            if commerce_clause is not None:
+                return "claim", commerce_clause
             return "ordinary", "分句中无商品、价格或卖家语境"
         if rule_id.startswith("counterfeit.") and severity <= _WEAK_COUNTERFEIT:
-            if layout.n > SHORT_TEXT * 3 and quote is None and not by_kind.get("commerce"):
+            if layout.n > SHORT_TEXT * 3 and quote is None and commerce is None:
                 return "ordinary", "句中无商品、价格或卖家语境"
-        return "claim", ""
+        return _CLAIM
+
+    def _frame(self, layout, cues, k):
+        """The first report or law cue of sentence ``k`` (for an anaphor opening the next)."""
+        ss, se = layout.sentences[k], layout.sentences[k + 1]
+        for a, b, kind, word in cues:
+            if a >= ss and b <= se and kind in ("report", "fake", "law"):
+                return word
+        return None
+
+
+_MENTION_MARKS = frozenset(_OPEN + _CLOSE + '"|')
+# cue kinds that cannot suppress a finding on their own (an anaphor needs a report cue in the
+# previous sentence; commerce and opinion words only matter to anchored rules)
+_QUICK_KINDS = frozenset({"offer", "price", "commerce", "opinion", "anaphor"})
+
+
+def _may_have_price(t: str) -> bool:
+    """A cheap test before _PRICE_RE (a regular expression with alternatives has no fast
+    prefilter in ``re``)."""
+    return "元" in t or "块" in t or "¥" in t or "￥" in t or "/" in t or "rmb" in t
+
+
+def _needs_layout(rule_id: str, severity: int) -> bool:
+    return rule_id in _ANCHORED_RULES or (
+        rule_id.startswith("counterfeit.") and severity <= _WEAK_COUNTERFEIT
+    )
 
 
 _SHARED: StanceJudge | None = None
