@@ -141,7 +141,9 @@ class CaseAdmin(admin.ModelAdmin):
     search_fields = ("tracking_number", "merchant_wechat_id", "merchant_official_account",
                      "merchant_name")  # fmt: skip
     list_select_related = ("merchant", "assignee")
-    exclude = PII_FIELDS
+    # The deadline fields are shown through *_shown (date and 暂估 mark), never as inputs.
+    exclude = (*PII_FIELDS, *services.DEADLINE_FIELDS, "current_due", "deadline_error",
+               "provisional_deadlines")  # fmt: skip
     actions = ["accept_selected", "verify_selected", "close_selected", "export_csv"]
     change_form_template = "complaints/admin/case_change_form.html"
 
@@ -180,8 +182,13 @@ class CaseAdmin(admin.ModelAdmin):
         return super().get_search_results(request, queryset, search_term)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        self._visible(request, object_id)  # 404 outside the jurisdiction, never a redirect
-        extra = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False}
+        case = self._visible(request, object_id)  # 404 outside the jurisdiction, no redirect
+        extra = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "deadline_shown": _deadline_text(services.deadline_current(case)),
+        }
         return super().change_view(request, object_id, form_url, extra)
 
     def _visible(self, request, object_id) -> Case:
@@ -405,9 +412,9 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 def _deadline_text(deadline) -> str:
-    """``2027-01-05`` or ``2027-01-05 暂估（2027年放假安排尚未公布）``, or ``—``."""
+    """``2027-01-05`` or ``2027-01-05 暂估（2027年放假安排尚未公布）``, or ``-``."""
     if deadline is None:
-        return "—"
+        return "-"
     return f"{deadline.date.isoformat()} {deadline.note}".strip()
 
 

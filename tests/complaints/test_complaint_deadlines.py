@@ -205,6 +205,14 @@ def test_staff_see_the_provisional_mark_on_the_case_page_and_in_the_list(
     page = staff.get(f"/admin/complaints/case/{case.pk}/change/").content.decode()
     assert "2027-01-05 暂估（2027年放假安排尚未公布）" in page
     assert "期限未知" not in page and "chinesecalendar" not in page
+    assert "data-current-deadline" in page
+    from django.contrib.auth import get_user_model
+
+    operator = Client()
+    operator.force_login(get_user_model().objects.create_superuser("op", password="x-y-z-123456"))
+    page = operator.get(f"/admin/complaints/case/{case.pk}/change/").content.decode()
+    assert "2027-01-05 暂估（2027年放假安排尚未公布）" in page
+    assert 'name="acceptance_due"' not in page and 'name="deadline_error"' not in page
     listing = staff.get("/admin/complaints/case/").content.decode()
     assert "（暂估）" in listing
 
