@@ -788,6 +788,7 @@ def notify_assignee(*, case_id: int, state: str) -> None:
     if case is None or case.assignee is None or not case.assignee.email:
         return
     label = dict(Case.Sla.choices).get(state, state)
+    deadline = deadline_current(case)
     send_mail(
         f"[{label}] {case.tracking_number}",
         _("Case %(number)s (%(kind)s, %(status)s): deadline %(due)s.")
@@ -795,7 +796,7 @@ def notify_assignee(*, case_id: int, state: str) -> None:
             "number": case.tracking_number,
             "kind": case.get_kind_display(),
             "status": case.get_status_display(),
-            "due": case.current_due,
+            "due": f"{deadline.date} {deadline.note}".strip() if deadline else "-",
         },
         None,
         [case.assignee.email],

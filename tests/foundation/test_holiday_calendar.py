@@ -85,6 +85,16 @@ def test_a_deadline_is_never_blank_for_any_year():
     assert not cal.add_working_days(D(2026, 3, 2), 45).provisional
 
 
+def test_the_worked_examples_in_the_docstrings_hold():
+    import doctest
+
+    from wsmonitor import holidays, workdays
+
+    for module in (workdays, holidays):
+        result = doctest.testmod(module)
+        assert result.attempted and not result.failed, module
+
+
 @pytest.mark.django_db
 def test_the_migration_seeded_every_year_the_package_knows():
     years = {d.year for d in chinese_calendar.holidays}
