@@ -13,8 +13,9 @@ to date (``merchants.models.RiskTally``, ``RiskDay``):
 
 * a scan adds to each ``RiskTally`` (merchant, category) what it changed — findings it added or
   retired, with their review — decay folded in, in the scan's own transaction;
-* for the posts it scans for the first time, it counts the merchant's current posts of their
-  capture days (and of the days of the revisions they replace) into ``RiskDay``;
+* a post scanned for the first time adds one to its merchant's capture day in ``RiskDay``
+  (current posts scanned at least once); a revision, or a post replaced before its first scan,
+  has its day and the days of the revisions it replaces counted again from the posts;
 * a regulator's review or a merge recomputes that merchant's aggregates from its rows
   (``risk_recompute``); ``manage.py rebuild_risk`` does it for every merchant (after a change of
   ``RISK_HALF_LIFE_DAYS``, for an audit).
@@ -31,7 +32,7 @@ campaign breaches). Crossing ``RISK_QUEUE_THRESHOLD`` puts the merchant in the r
 import datetime
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -314,31 +315,35 @@ def tallies_add(changes: Iterable[tuple], today: datetime.date) -> None:
     )
 
 
-def days_recount(pairs: Iterable[tuple[int, datetime.date]]) -> None:
-    """Count the current posts of these (merchant, capture day) pairs again. The day rows are
-    locked first, in order, so a later count never overwrites a newer one."""
-    keys = sorted(set(pairs))
+def days_update(add: Mapping[tuple[int, datetime.date], int], recount=()) -> None:
+    """Add ``add[(merchant, day)]`` posts to those days, and count the days of ``recount``
+    again from the posts (current and scanned at least once). The day rows are locked first,
+    in order: a count taken under the lock is never overwritten by an older one, and an
+    addition is never lost."""
+    recount = set(recount)
+    keys = sorted(set(add) | recount)
     if not keys:
         return
-    _lock_rows(RiskDay, ("merchant_id", "day"), keys, {"posts": 0}, ("posts",))
-    by_day: dict[datetime.date, set[int]] = defaultdict(set)
-    for merchant_id, day in keys:
-        by_day[day].add(merchant_id)
-    where = Q()
-    for day, merchant_ids in by_day.items():
-        start, end = _day_bounds(day)
-        where |= Q(merchant_id__in=merchant_ids, captured_at__gte=start, captured_at__lt=end)
-    counts = {
-        (m, d): n
-        for m, d, n in Post.objects.filter(where, is_current=True)
-        .annotate(day=TruncDate("captured_at"))
-        .values("merchant_id", "day")
-        .annotate(n=Count("id"))
-        .values_list("merchant_id", "day", "n")
-    }
-    _update_rows(
-        RiskDay, ("merchant_id", "day"), ("posts",), [(*k, counts.get(k, 0)) for k in keys]
-    )
+    stored = _lock_rows(RiskDay, ("merchant_id", "day"), keys, {"posts": 0}, ("posts",))
+    counts: dict[tuple, int] = {}
+    if recount:
+        by_day: dict[datetime.date, set[int]] = defaultdict(set)
+        for merchant_id, day in recount:
+            by_day[day].add(merchant_id)
+        where = Q()
+        for day, merchant_ids in by_day.items():
+            start, end = _day_bounds(day)
+            where |= Q(merchant_id__in=merchant_ids, captured_at__gte=start, captured_at__lt=end)
+        counted = (
+            Post.objects.filter(where, is_current=True, scanned_at__isnull=False)
+            .annotate(day=TruncDate("captured_at"))
+            .values("merchant_id", "day")
+            .annotate(n=Count("id"))
+            .values_list("merchant_id", "day", "n")
+        )
+        counts = {(m, d): n for m, d, n in counted}
+    rows = [(*k, counts.get(k, 0) if k in recount else stored[k][0] + add.get(k, 0)) for k in keys]
+    _update_rows(RiskDay, ("merchant_id", "day"), ("posts",), rows)
 
 
 def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -493,7 +498,7 @@ def _rebuild_batch(ids: list[int]) -> None:
             constants={"ref_day": today, "half_life": half_life},
         )
         days = (
-            Post.objects.filter(merchant_id__in=ids, is_current=True)
+            Post.objects.filter(merchant_id__in=ids, is_current=True, scanned_at__isnull=False)
             .annotate(day=TruncDate("captured_at"))
             .values("merchant_id", "day")
             .annotate(n=Count("id"))

@@ -16,7 +16,7 @@ A rescan compares the new result with the post's current findings and writes onl
 unchanged findings keep their review state, vanished ones stop being current.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from merchants.models import Finding, Post
-from merchants.risk import days_recount, tallies_add
+from merchants.risk import days_update, tallies_add
 from wsmonitor.bulk import bulk_insert
 from wsmonitor.lexicon.models import LexiconVersion
 from wsmonitor.lexicon.services import active_scanner, scanner_for
@@ -64,7 +64,7 @@ def posts_scan(
             .order_by("pk")
             .values_list(
                 "id", "text", "merchant_id", "captured_at", "scanned_at", "source",
-                "external_id", "revision",
+                "external_id", "revision", "is_current",
             )
         )  # fmt: skip
         outcome.skipped = len(set(post_ids)) - len(rows)
@@ -145,8 +145,8 @@ def posts_scan(
 def _aggregates_update(rows, retire, was, found_more, now) -> None:
     """The risk aggregates of what this scan changed, last in its transaction (their row locks
     are held until the commit): the findings it retired and added go into the tallies; the posts
-    it scanned for the first time are counted into their capture days, with the days of the
-    revisions they replace."""
+    it scanned for the first time are added to their capture days; a revision has its day and
+    those of the revisions it replaces counted again."""
     post = {r[0]: r for r in rows}  # id → (id, text, merchant, captured_at, scanned_at, …)
     day = {pk: timezone.localdate(r[3]) for pk, r in post.items()}
     changes = []
@@ -160,18 +160,25 @@ def _aggregates_update(rows, retire, was, found_more, now) -> None:
             if pk not in was:
                 changes.append((post[post_id][2], category, review, day[post_id], severity, 1))
     tallies_add(changes, timezone.localdate(now))
-    first = [r for r in rows if r[4] is None]
-    pairs = {(r[2], day[r[0]]) for r in first}
+    # (id, text, merchant, captured_at, scanned_at, source, external_id, revision, is_current)
+    added: Counter = Counter()
+    recount = set()
     replaced = Q()
-    for r in first:
+    for r in rows:
+        if r[4] is not None:
+            continue  # scanned before: already counted
+        if r[7] == 1 and r[8]:
+            added[(r[2], day[r[0]])] += 1
+            continue
+        recount.add((r[2], day[r[0]]))
         if r[7] > 1:
             replaced |= Q(source=r[5], external_id=r[6], revision__lt=r[7])
     if replaced:
         for merchant_id, captured_at in Post.objects.filter(replaced).values_list(
             "merchant_id", "captured_at"
         ):
-            pairs.add((merchant_id, timezone.localdate(captured_at)))
-    days_recount(pairs)
+            recount.add((merchant_id, timezone.localdate(captured_at)))
+    days_update(added, recount)
 
 
 def _mark_scanned(scores: list[tuple[int, float]], version: LexiconVersion, now) -> None:

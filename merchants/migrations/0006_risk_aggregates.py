@@ -50,7 +50,7 @@ def fill_aggregates(apps, schema_editor):
         batch_size=1000,
     )  # fmt: skip
     days = (
-        Post.objects.filter(is_current=True)
+        Post.objects.filter(is_current=True, scanned_at__isnull=False)
         .annotate(day=TruncDate("captured_at"))
         .values("merchant_id", "day")
         .annotate(n=Count("id"))
