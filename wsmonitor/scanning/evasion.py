@@ -34,6 +34,7 @@ MIN_SEVERITY = 3
 MAX_TERM_CHARS = 8
 MIN_PINYIN_LETTERS = 4
 MAX_NUMERAL_VARIANTS = 64
+LONG_PINYIN = 7
 # kinds the engine checks on word boundaries and against the dictionary (see module doc)
 CHECKED_KINDS = frozenset({"homophone", "shape", "split"})
 MODES = frozenset({"substring", "word", "claim"})
@@ -78,13 +79,17 @@ _RATIO = frozenset(":比")
 
 
 def _numeral_variants(t: str) -> list[str]:
+    """Numbers (numerals next to a numeral or a ratio sign) in every term; any numeral in a term
+    of three characters or more (第一品牌 → 第1品牌, 零风险 → 0风险), where it cannot be an
+    ordinary word (唯一, 第一 alone keep their spelling: 第1次 is not 第一次's exception)."""
     nums = numerals()
     pos = [
         i
         for i, ch in enumerate(t)
         if ch in nums
         and (
-            (i > 0 and (t[i - 1] in nums or t[i - 1] in _RATIO))
+            len(t) >= 3
+            or (i > 0 and (t[i - 1] in nums or t[i - 1] in _RATIO))
             or (i + 1 < len(t) and (t[i + 1] in nums or t[i + 1] in _RATIO))
         )
     ]
@@ -146,16 +151,32 @@ def spellings(t: str) -> list[tuple[str, str]]:
     return out
 
 
+def _alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def bounds(spelling: str, kind: str) -> tuple[bool, bool]:
+    """Must a hit of ``spelling`` have a non-alphanumeric neighbour at its start / end?
+
+    As for any Latin term (gf is not in gfw), except that a run-together pinyin spelling of at
+    least LONG_PINYIN letters may touch more pinyin (gaofangbiao holds gaofang)."""
+    start, end = _alnum(spelling[0]), _alnum(spelling[-1])
+    if kind == "pinyin" and len(spelling) >= LONG_PINYIN and spelling.isascii():
+        return False, False
+    return start, end
+
+
 def generate(
     rules: Iterable[tuple[int, str, int, str]],
     normalize: Callable[[str], str],
     reserved: frozenset[str] = frozenset(),
-) -> list[tuple[int, str, str]]:
-    """(rule index, spelling, kind) for ``rules`` given as (index, term, severity, mode).
+) -> list[tuple[int, str, str, bool, bool]]:
+    """(rule index, spelling, kind, Latin start, Latin end) for ``rules`` given as (index, term,
+    severity, mode); the last two as ``bounds``.
 
     ``normalize`` is the scanner's term normaliser; a spelling equal to a term, exception or
     allow-phrase of the lexicon (``reserved``, normalised) is left out."""
-    out: list[tuple[int, str, str]] = []
+    out: list[tuple[int, str, str, bool, bool]] = []
     seen: set[tuple[int, str]] = set()
     for i, term, severity, mode in rules:
         if severity < MIN_SEVERITY or mode not in MODES:
@@ -165,5 +186,5 @@ def generate(
             if spelling == t or spelling in reserved or (i, spelling) in seen:
                 continue
             seen.add((i, spelling))
-            out.append((i, spelling, kind))
+            out.append((i, spelling, kind, *bounds(spelling, kind)))
     return out

@@ -154,10 +154,13 @@ _W = f"{_CJK}a-z0-9"
 # A run of one to four noise characters between two word characters (noise and word characters
 # are disjoint, so the run is whole) with a CJK character on one side, or of one to three symbols
 # between two Latin letters (D～r). Same deletions as the gap alternatives of _NOISE_RE.
-# Separators inside a Latin word spelled letter by letter (l.v, g u c c i, l-v): deleted between
-# two letters or digits when the letter on one side stands alone (so "lv bag", "v1.2" and prices
-# like 1.5 keep theirs); and spaces or dots around the colon of a ratio (1 : 1).
+# Separators inside a Latin word spelled letter by letter (l.v, g u c c i, l-v, no.1): deleted
+# between a lone letter and a lone letter or digit (so "lv bag", "swiss r", "v1.2" and prices
+# like 1.5 keep theirs), between two lone digits (3 0 斤 but not 1-3天, 1.5, 2 0.5), and
+# spaces or dots around the colon of a ratio (1 : 1).
 _LATIN_SEP = r" .\-_*·•‧∙⋅・~|/\\+^=`'"
+# between two digits that each stand alone (3 0 斤), never - . , / (ranges, decimals, dates)
+_DIGIT_SEP = r" _*·•‧∙⋅・~|^=`'"
 # Runs of noise of any length up to LONG_RUN between a hanzi and a word character (高★☆★☆★仿,
 # emoji with skin tones, ZWJ sequences); short runs (up to four) of the same between any word
 # characters with a hanzi on one side, as before.
@@ -167,8 +170,9 @@ _GAP_RE = re.compile(
     f"(?<=[{_CJK}][{_NOISE}])[{_NOISE}]{{0,{LONG_RUN - 1}}}(?=[{_W}])"
     f"|(?<=[{_W}][{_NOISE}])[{_NOISE}]{{0,{LONG_RUN - 1}}}(?=[{_CJK}])"
     f"|(?<=[a-z][{_SYMBOL_NOISE}])[{_SYMBOL_NOISE}]{{0,2}}(?=[a-z])"
-    f"|(?<=(?<![a-z0-9])[a-z][{_LATIN_SEP}])[{_LATIN_SEP}]{{0,2}}(?=[a-z0-9])"
-    f"|(?<=[a-z0-9][{_LATIN_SEP}])[{_LATIN_SEP}]{{0,2}}(?=[a-z](?![a-z0-9]))"
+    f"|(?<=(?<![a-z0-9])[a-z][{_LATIN_SEP}])[{_LATIN_SEP}]{{0,2}}(?=[a-z0-9](?![a-z0-9]))"
+    f"|(?<=(?<![a-z0-9])[0-9][{_LATIN_SEP}])[{_LATIN_SEP}]{{0,2}}(?=[a-z](?![a-z0-9]))"
+    f"|(?<=(?<![a-z0-9.,])[0-9][{_DIGIT_SEP}])[{_DIGIT_SEP}]{{0,2}}(?=[0-9](?![a-z0-9.,]))"
     f"|(?<=[0-9][{_LATIN_SEP}])[{_LATIN_SEP}]{{0,2}}(?=:[{_LATIN_SEP}]{{0,3}}[0-9])"
     f"|(?<=[0-9{_LATIN_SEP}]:[{_LATIN_SEP}])[{_LATIN_SEP}]{{0,2}}(?=[0-9])"
     ")"
