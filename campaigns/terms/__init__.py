@@ -1,6 +1,79 @@
 """Structured terms of a 集赞换礼 campaign, extracted from the notice's raw text.
 
-``parse_terms(text, reference_date=None)`` returns a :class:`CampaignTerms`.
+``parse_terms(text, reference_date=None)`` returns a :class:`CampaignTerms`: likes required, the
+gift and its stated value, the deadline (text span and, when it can be dated, an ISO date), the
+redemption place or channel, other conditions, a quantity limit when one is stated, and — for a
+tiered notice — every tier (:class:`Tier`: likes, gift, value, the conditions stated for it).
+
+Pure Python (no Django), deterministic, no network. Every text field is a verbatim substring of
+the input, so a reviewer can highlight it.
+
+Modules: :mod:`.model` (the value objects), :mod:`.text` (normalisation with an offset map and
+numerals), :mod:`.structure` (lines, headings, labelled fields, list items, table rows),
+:mod:`.phrases` (the phrase readers), :mod:`.parse` (``parse_terms``).
+
+How the text is read
+--------------------
+**Normalisation** (:mod:`.text`): characters fold through the project's one normaliser, the
+scanner's (:class:`wsmonitor.scanning.normalize.Normalizer`: zhconv traditional → simplified,
+width, NFKC, case, invisible characters), one character at a time so that line breaks and
+separators survive; markdown ``*``, pinyin glosses (``個(gè)``) and spaces next to digits are
+dropped. Spans are cut from the original through the offset map.
+
+**Structure first** (:mod:`.structure`): the notice is split into lines; markdown headings,
+bracketed or starred titles, numbered chapters and ``label：`` lines open sections; ``label：value``
+lines and table rows (``| 奖品 | 保温杯一个 |``) are labelled fields; list markers are set aside.
+Labels are classified: 活动时间/投票时间/截止/开奖… → deadline, 奖品/礼品/奖励… → gift,
+领取方式/领取地点/地址/提交方式… → place (领取时间, 营业时间, 审核周期 are not deadlines).
+
+**Then phrases** (:mod:`.phrases`, :mod:`.parse`):
+
+- **likes**: ``N个赞`` / ``N赞`` / ``N个“赞”`` / ``N个好友评论或者点赞`` / ``N位好友‘点赞’`` and
+  ``集赞N个`` / ``集赞满N`` / ``点赞数达到N`` / ``积【攒】，满N个``, ``集满N个`` when the sentence
+  speaks of 赞, slash lists ``30/60/100 及以上赞``; Arabic or Chinese numerals. Several thresholds
+  → the lowest. Ordinals (``第88个赞``) and rankings (``获赞最多的10名``) are not thresholds.
+- **gift**: the span after the reward verb (送/赠送/送出/领取/获得/奖…) that follows the lowest
+  threshold — in the same sentence or, when the threshold ends its line, on the next line;
+  otherwise the value of a line or section labelled as the prize; otherwise the phrase
+  fallbacks (``奖品：…``, a reward verb after a 集赞 word, a heading such as ``授权码获取``).
+  The span loses a giver (``由某某公司提供的``, ``本公司送出的``), a leading value phrase
+  (``价值168元的``) and trailing particles; a quoted name after a modifier
+  (``她心仪已久的“柠檬水杯”``) and a title in 《》 are kept whole. A bare quantity (半斤,
+  一本) gives way to a 《title》 or to the gift named in the title (``集赞送草莓``). A chance
+  or right to take part (抽奖机会, 参与资格, 抽中的资格) is not a gift; a named one is
+  (免单机会, 会员资格, 兑换码).
+- **tiers**: each distinct threshold with the gift after it (and the conditions in its part of
+  the text); kept when at least two thresholds name their own gift, or for a slash list. A
+  threshold that is merely raised later (one gift, two numbers) is not a tier.
+- **gift_value**: ``价值/面值/市场价(值)/原价 N 元`` in front of the gift, right after it, or in a
+  sentence or line naming the gift again; ``N元的<gift>``; the face value of a card or coupon
+  named by it (``18元该超市贵宾卡一张``, ``50元优惠券``).
+- **deadline**: first the value of a line labelled as a time (``活动时间：…``; the activity's
+  period before a draw time), then a date after a deadline keyword, a date range
+  (``2月3日~17日``, ``6月2日(一)早上9点至6月6日(五)下午23点59分止``), a date followed by
+  前/截止/结束/止, ``即日起至…``, or a relative window (``当日24点前``, ``即日起一个月内``,
+  ``本周日``). Vague windows that bound the collecting or the activity (``活动期间内``,
+  ``下单后3天内``, ``规定时间内``) are kept as ``deadline_text`` with no date; a redemption window
+  (``在活动时间内到店领取``) is not a deadline. Dates in narrative are not deadlines. ``deadline``
+  is the last day of the period, filled when the year is written or ``reference_date`` is given:
+  a year-less date takes the year that puts it closest to the reference date; a range's end is
+  never before its start; relative windows count from the reference date.
+- **place**: the value of a place-labelled line (its 到店 if it says so); else 到店 / 来X领取 /
+  在X领取 / 前往X / 发送至X / 截图给X / 通过X发送 / 添加我的微信 / 私信 / 活动地址 …; else a shop,
+  hotel or counter the participant goes to (``到该超市服务台``), or the merchant running the
+  activity (``参加了X家私城的集赞活动``).
+- **conditions**: short verbatim clauses that require something beyond "share and collect N
+  likes": follow/add friend/install, proof and review, keeping the post, content rules,
+  eligibility, quotas, **purchases** (到店消费, 消费满…, 需另购任意产品, 加购), redemption windows,
+  lotteries, no-stacking rules.
+- **quantity_limit**: the number in ``限前N名`` / ``前N名`` / ``限量N份`` / ``名额N个`` /
+  ``各分发N桶`` …
+
+Accuracy
+--------
+``tests/campaigns/notices.py`` holds the labelled real notices (the 59 development notices and
+the grown set), the frozen test split (by id hash) and the scoring rules;
+``tests/campaigns/test_terms_parser.py`` prints per-field accuracy for both splits.
 """
 
 from campaigns.terms.model import CampaignTerms, Tier

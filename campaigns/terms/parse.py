@@ -3,12 +3,160 @@
 from __future__ import annotations
 
 import datetime
+import re
+from decimal import Decimal
 
 from campaigns.terms import phrases as P
-from campaigns.terms.model import CampaignTerms
-from campaigns.terms.text import Norm
+from campaigns.terms.model import CampaignTerms, Tier
+from campaigns.terms.structure import DEADLINE, GIFT, PLACE, Line, lines_of
+from campaigns.terms.text import Norm, normalize
 
 __all__ = ["parse_terms"]
+
+Span = tuple[int, int, Decimal | None]
+
+# 集赞送草莓 … 10个赞送半斤: the gift named in a title, the tiers only give quantities
+_TITLE_GIFT_RE = re.compile(
+    r"(?:集赞|点赞|积赞|集“?赞”?)(?:就|即|可|免费)?(?:送|领|赢|换|得|享)(?P<g>[^,;!?。、\s]{1,14})"
+)
+_PLACE_LEAD_RE = re.compile(
+    r"(?:请|需|须|可|并)?(?:填写|通过|前往|到|在|至|去|来|添加|关注|发送至|发送到|发至|提交至|提交到|凭.{0,8}?到)"
+)
+_PLACE_CUT_RE = re.compile(r"[,;!?。]|领取|兑换|核销|为唯一|即可")
+
+
+def _value_end(t: str, line: Line) -> int:
+    """End of a line's value: a table row's value is its second cell."""
+    if line.kind == "row":
+        bar = t.find("|", line.value_start, line.end)
+        return bar if bar != -1 else line.end
+    return line.end
+
+
+def _labelled(t: str, lines: list[Line], field: str) -> list[tuple[int, int]]:
+    """Value ranges of the lines that state ``field``: a field/row/item with that label, or the
+    lines under a heading with that label (the first of them when it is a list)."""
+    out: list[tuple[int, int]] = []
+    for i, line in enumerate(lines):
+        if line.kind == "heading" and line.field == field:
+            for nxt in lines[i + 1 : i + 4]:
+                if nxt.kind in ("heading", "blank") and nxt is not lines[i + 1]:
+                    break
+                if nxt.kind != "blank" and nxt.kind != "heading":
+                    out.append((nxt.value_start, _value_end(t, nxt)))
+                    break
+        elif line.kind in ("field", "row", "item") and line.label and line.field == field:
+            out.append((line.value_start, _value_end(t, line)))
+    return out
+
+
+def _deadline(t: str, lines: list[Line], ref: datetime.date | None) -> P._Deadline | None:
+    labelled = []
+    for line in lines:
+        if line.kind in ("field", "row", "item") and line.label and line.field == DEADLINE:
+            labelled.append(line)
+    # the activity's own period before a draw or announcement time
+    labelled.sort(key=lambda ln: (bool(re.search(r"开奖|抽奖|公布|公告", ln.label or "")),))
+    for line in labelled:
+        dl = P._find_deadline_in(t, line.value_start, _value_end(t, line), ref)
+        if dl is not None and dl.date is not None:
+            return dl
+    found = P._find_deadline(t, ref)
+    if found is not None:
+        return found
+    for line in labelled:
+        dl = P._find_deadline_in(t, line.value_start, _value_end(t, line), ref)
+        if dl is not None:
+            return dl
+    return None
+
+
+def _gift_from_range(t: str, lo: int, hi: int) -> Span | None:
+    found = P._gift_in_range(t, lo, hi)
+    if found:
+        return found
+    s, e, v = P._clean_gift(t, lo, min(P._clause_end(t, lo), hi))
+    if s < e and P._plausible_gift(t[s:e]):
+        return s, e, v
+    return None
+
+
+def _is_bare_quantity(t: str, found: Span | None) -> bool:
+    return found is not None and bool(P._BARE_QUANTITY_RE.match(t[found[0] : found[1]]))
+
+
+def _gift(t: str, lines: list[Line], hits: list) -> Span | None:
+    """The gift after the lowest threshold; else a line labelled as the prize (奖品：…); else
+    the phrase readers' fallbacks. A bare quantity (半斤, 一本) gives way to a book title or to
+    the gift named in the title (集赞送草莓)."""
+    found = None
+    lowest = min((h.value for h in hits), default=None)
+    for h in sorted(hits, key=lambda h: (h.value != lowest, h.start)):
+        found = P._gift_after_likes(t, h)
+        if found:
+            break
+    if found is None or _is_bare_quantity(t, found):
+        for lo, hi in _labelled(t, lines, GIFT):
+            g = _gift_from_range(t, lo, hi)
+            if g and not _is_bare_quantity(t, g):
+                return g
+    if found is None:
+        found = P._find_gift(t, [])
+    if _is_bare_quantity(t, found):
+        m = P._BOOK_TITLE_RE.search(t)
+        if m:
+            return m.start(), m.end(), None
+        m = _TITLE_GIFT_RE.search(t)
+        if m:
+            s, e, v = P._clean_gift(t, m.start("g"), m.end("g"))
+            if s < e and P._plausible_gift(t[s:e]) and not P._BARE_QUANTITY_RE.match(t[s:e]):
+                return s, e, v
+    return found
+
+
+def _place(t: str, lines: list[Line]) -> tuple[int, int] | None:
+    for lo, hi in _labelled(t, lines, PLACE):
+        inner = P._find_place(t[lo:hi])
+        if inner:
+            return inner[0] + lo, inner[1] + lo
+        m = _PLACE_LEAD_RE.match(t, lo, hi)
+        s = m.end() if m else lo
+        cut = _PLACE_CUT_RE.search(t, s, hi)
+        e = cut.start() if cut else hi
+        while e > s and t[e - 1] in " |:":
+            e -= 1
+        if 2 <= e - s <= 24 and not P._NOT_A_PLACE_RE.search(t[s:e]):
+            return s, e
+    return P._find_place(t)
+
+
+def _tiers(norm: Norm, hits: list, conditions: tuple[str, ...]) -> tuple[Tier, ...]:
+    """Every threshold with its own gift, lowest first; () for a one-threshold notice."""
+    t = norm.text
+    by_value: dict[int, object] = {}
+    for h in sorted(hits, key=lambda h: h.start):
+        by_value.setdefault(h.value, h)
+    if len(by_value) < 2:
+        return ()
+    starts = sorted({h.start for h in hits})
+    slash = len({(h.start, h.end) for h in by_value.values()}) == 1
+    tiers: list[Tier] = []
+    named = 0
+    for value in sorted(by_value):
+        h = by_value[value]
+        nxt = next((s for s in starts if s > h.start), len(t))
+        found = P._gift_after_likes(t, h)
+        gift = gift_value = None
+        if found and (found[0] < nxt or slash):
+            gift = norm.span(found[0], found[1]) or None
+            gift_value = found[2] if found[2] is not None else P._find_value(t, *found[:2])
+            named += 1
+        segment = norm.span(h.start, nxt)
+        tier_conditions = tuple(c for c in conditions if c in segment)
+        tiers.append(Tier(value, gift, gift_value, tier_conditions))
+    if named < 2 and not slash:
+        return ()  # one gift and several numbers: a threshold changed, not tiers
+    return tuple(tiers)
 
 
 def parse_terms(text: str, *, reference_date: datetime.date | None = None) -> CampaignTerms:
@@ -25,12 +173,13 @@ def parse_terms(text: str, *, reference_date: datetime.date | None = None) -> Ca
         return CampaignTerms()
     norm = Norm(text)
     t = norm.text
+    lines = lines_of(t)
     hits = P._like_hits(t)
     likes = min((h.value for h in hits), default=None)
 
     gift = gift_value = None
     spans: list[tuple[int, int]] = []
-    found = P._find_gift(t, hits)
+    found = _gift(t, lines, hits)
     if found:
         s, e, gift_value = found
         gift = norm.span(s, e) or None
@@ -39,17 +188,28 @@ def parse_terms(text: str, *, reference_date: datetime.date | None = None) -> Ca
             gift_value = P._find_value(t, s, e)
 
     deadline_text = deadline = None
-    dl = P._find_deadline(t, reference_date)
+    dl = _deadline(t, lines, reference_date)
     if dl:
         deadline_text = norm.span(dl.start, dl.end) or None
         deadline = dl.date
         spans.append((dl.start, dl.end))
 
     place = None
-    p = P._find_place(t)
+    p = _place(t, lines)
     if p:
         place = norm.span(*p) or None
 
+    conditions = P._find_conditions(norm, spans)
+    tiers = _tiers(norm, hits, conditions)
+    if (
+        tiers
+        and tiers[0].gift
+        and gift is not None
+        and tiers[0].likes == likes
+        and not P._BARE_QUANTITY_RE.match(normalize(tiers[0].gift))
+    ):
+        # the lowest tier names the gift the top-level fields report
+        gift, gift_value = tiers[0].gift, tiers[0].gift_value
     return CampaignTerms(
         likes=likes,
         gift=gift,
@@ -57,6 +217,7 @@ def parse_terms(text: str, *, reference_date: datetime.date | None = None) -> Ca
         deadline_text=deadline_text,
         deadline=deadline,
         place=place,
-        conditions=P._find_conditions(norm, spans),
+        conditions=conditions,
         quantity_limit=P._find_quantity(t),
+        tiers=tiers,
     )

@@ -33,6 +33,15 @@ _LIKE_BEFORE_NUM = re.compile(
 )
 
 
+# 集满28个就能免费获得港澳游 (the 赞 is in the sentence, not after the number)
+_LIKE_COUNT_ONLY = re.compile(
+    rf"(?:集满|集齐|集够|积满|攒满|凑满|凑齐|累积获得|累计获得)\s*(?P<n>{_NUM})\s*个"
+    r"(?![赞人位元块次天张份件名条月年号日小分%])"
+)
+# 集满 30/60/100 及以上赞 (tiers written with slashes)
+_LIKE_SLASH = re.compile(
+    r"(?P<ns>\d{1,5}(?:\s*/\s*\d{1,5})+)\s*(?:个)?\s*(?:及以上|以上)?\s*(?:个)?\s*点?赞"
+)
 _CN_LIKES_CONTEXT = re.compile(r"(?:集|积|满|够|达到|获得|获|得到|凑|攒|需要|要|需|了)\s*$")
 
 
@@ -54,10 +63,23 @@ def _like_hits(t: str) -> list[_LikeHit]:
             if not raw.isdigit() and not _CN_LIKES_CONTEXT.search(t, 0, m.start("n")):
                 continue  # 一个点赞送美瞳的活动: a classifier, not a threshold
             hits.append(_LikeHit(n, m.start(), m.end()))
+    for m in _LIKE_COUNT_ONLY.finditer(t):
+        s0 = max(t.rfind(c, 0, m.start()) for c in "。!?\n")
+        e0 = _sentence_end(t, m.end())
+        if "赞" in t[s0 + 1 : e0] or "攒" in t[s0 + 1 : e0]:
+            n = cn_int(m.group("n"))
+            if n and 0 < n <= 100000:
+                hits.append(_LikeHit(n, m.start(), m.end()))
+    for m in _LIKE_SLASH.finditer(t):
+        for raw in re.split(r"\s*/\s*", m.group("ns")):
+            hits.append(_LikeHit(int(raw), m.start(), m.end()))
     hits.sort(key=lambda h: (h.start, -h.end))
     # drop hits contained in an earlier, longer one
     out: list[_LikeHit] = []
     for h in hits:
+        if out and h.start == out[-1].start and h.end == out[-1].end and h.value != out[-1].value:
+            out.append(h)  # one slash list, several thresholds
+            continue
         if out and h.start < out[-1].end:
             if h.end > out[-1].end:
                 out[-1] = _LikeHit(out[-1].value, out[-1].start, h.end)
@@ -77,7 +99,8 @@ _VERB = (
     r"|赠(?![品])|领(?![导先奖域])|赢(?![家])|获(?![赞奖得取顶悉知])"
     r"|(?<![更交转替切])换(?![成个位])"
     r"|(?<![获赢取觉记使值懂难免懒])得(?![到出知以了])"
-    r"|享(?![有])"
+    r"|(?<!分)享(?![有])"
+    r"|奖(?=\s*[\d一二两三四五六七八九十])"
 )
 _VERB_RE = re.compile(_VERB)
 _STRONG_VERB_RE = re.compile(r"免费(?:领取|获得|获取|赠送|领|送)|赠送|领取|获取|获得|赢取|赢得")
@@ -93,17 +116,41 @@ _LEAD_VALUE_RE = re.compile(
     rf"^.{{0,6}}?{_VALUE_KW}\s*约?\s*(?P<v>\d+(?:\.\d+)?)\s*(?:元|块)(?:钱)?(?:的)?"
     r"|^(?P<v2>\d+(?:\.\d+)?)\s*元的"
 )
+_FACE_VALUE_RE = re.compile(
+    r"^(?P<v>\d+(?:\.\d+)?)\s*元(?=[^\d]{0,10}?(?:卡|券|红包|现金|话费|代金|抵用|优惠券|购物金))"
+)
 _GIFT_CUT_RE = re.compile(r"或者|或是|或|还享|还有|还可|并且|并|且|等你来拿|等你拿|,")
 _GIFT_TRAIL_RE = re.compile(r"(?:的活动|活动|哦|啦|呢|吧|哟|噢|呀|喔|嗷|咯|~|!|\s)+$")
 _GIFT_LEAD_RE = re.compile(
     r"^(?:了|您|你|大家|价值\s*(?=[^\d]))+|^[一1](?:个|份)(?=..)|^(?:前往|去往|飞往).{1,14}的"
 )
-_GIFT_GIVER_RE = re.compile(r"^.{1,10}?(?:赠送|提供|发放|送)的(?=..)")
+_GIFT_GIVER_RE = re.compile(r"^(?:由)?.{1,14}?(?:赠送|提供|发放|送出|赞助|送)的(?=..)")
+# 她心仪已久的“柠檬水杯”: a quoted name after a modifier is the gift
+_QUOTED_NAME_RE = re.compile(r"^.{0,14}?的\s*[“\"'‘](?P<q>[^”\"'’]{1,20})[”\"'’]?$")
+_BOOK_TITLE_RE = re.compile(r"《[^《》]{1,40}》")
+_BARE_QUANTITY_RE = re.compile(
+    r"^[一二两三四五六七八九十半\d]{1,3}\s*[本份个张套件盒瓶只台支罐袋箱斤]$"
+)
 _NOT_A_GIFT_RE = re.compile(
-    r"后就|就可以|可以|需要|需|请|截图|确认|资格|抽奖|参与|参加|机会|上限|时间|名额|朋友圈|"
+    r"后就|就可以|可以|需要|需|请|截图|确认|抽奖|参与|参加|上限|时间|名额|朋友圈|"
     r"点赞|集赞|转发|分享|关注|截止|活动规则"
 )
 _UNNAMED_GIFTS = {"奖励", "福利", "资格", "奖", "东西", "好处"}
+# the rest of a section label (领取方式, 兑换地点), not a gift
+_LABEL_WORDS = {
+    "方式",
+    "地点",
+    "地址",
+    "时间",
+    "规则",
+    "流程",
+    "须知",
+    "说明",
+    "条件",
+    "渠道",
+    "步骤",
+    "入口",
+}
 _LABELLED_GIFT_RE = re.compile(r"(?:奖品|礼品|礼物|赠品)(?:是|为|:)\s*(?:\d[.、)]|[①②③])?\s*")
 _HEADING_GIFT_RE = re.compile(
     r"^\s*#*\s*(?P<g>[^\s,;!?。、:()到去来在凭可即就请需]{2,12}?)(?:免费)?(?:领取|获取|领|送)\s*$"
@@ -137,6 +184,17 @@ def _clean_gift(t: str, start: int, end: int) -> tuple[int, int, Decimal | None]
     m = _GIFT_TRAIL_RE.search(seg)
     if m and m.start() > 0:
         end = start + m.start()
+    seg = t[start:end]
+    m = _FACE_VALUE_RE.match(seg)
+    if m and value is None:
+        value = _dec(m.group("v"))  # the face value is part of the gift's name
+    m = _QUOTED_NAME_RE.match(seg)
+    if m:
+        start, end = start + m.start("q"), start + m.end("q")
+    else:
+        m = _BOOK_TITLE_RE.search(seg)
+        if m and (m.start() <= 8 or not _is_cjk(seg[0])):
+            start, end = start + m.start(), start + m.end()
     while start < end and t[start] in " “”\"'‘’「」":
         start += 1
     while end > start and t[end - 1] in " “”\"'‘’「」":
@@ -144,8 +202,21 @@ def _clean_gift(t: str, start: int, end: int) -> tuple[int, int, Decimal | None]
     return start, end, value
 
 
+# A chance or right to take part is not a gift; a named one is (免单机会, 会员资格, 内测资格).
+_BARE_CHANCE_RE = re.compile(
+    r"^(?:.{0,4}?(?:抽奖|参与|参加|参赛|获奖|中奖|领奖|兑换|购买|报名|活动))?的?(?:机会|资格)"
+    r"|的(?:机会|资格)$"
+)
+
+
 def _plausible_gift(g: str) -> bool:
-    return 1 <= len(g) <= 25 and g not in _UNNAMED_GIFTS and not _NOT_A_GIFT_RE.search(g)
+    return (
+        1 <= len(g) <= 25
+        and g not in _UNNAMED_GIFTS
+        and g not in _LABEL_WORDS
+        and not _NOT_A_GIFT_RE.search(g)
+        and not _BARE_CHANCE_RE.search(g)
+    )
 
 
 def _dec(s: str | None) -> Decimal | None:
@@ -157,9 +228,24 @@ def _dec(s: str | None) -> Decimal | None:
         return None
 
 
+_PAIRS = {"《": "》", "“": "”"}
+
+
 def _clause_end(t: str, pos: int) -> int:
-    m = _CLAUSE_END_RE.search(t, pos)
-    return m.start() if m else len(t)
+    """End of the clause starting at ``pos``; separators inside 《…》 or “…” do not end it."""
+    start = pos
+    while True:
+        m = _CLAUSE_END_RE.search(t, pos)
+        end = m.start() if m else len(t)
+        for open_, close in _PAIRS.items():
+            o = t.rfind(open_, start, end)
+            if o != -1 and t.find(close, o, end) == -1:
+                c = t.find(close, end, end + 40)
+                if c != -1 and "\n" not in t[end:c]:
+                    pos = c + 1
+                    break
+        else:
+            return end
 
 
 def _sentence_end(t: str, pos: int) -> int:
@@ -208,6 +294,21 @@ def _gift_after_likes(t: str, hit: _LikeHit) -> tuple[int, int, Decimal | None] 
             if s < e and _plausible_gift(t[s:e]):
                 return s, e, v
         pos = end + 1
+    # 集满50个赞 ⏎ 送…！: the gift on the line after the threshold
+    line_end = t.find("\n", hit.end)
+    if line_end != -1 and not t[hit.end : line_end].strip(" ,!。:"):
+        nxt = line_end + 1
+        while nxt < len(t) and t[nxt] in " \n":
+            nxt += 1
+        nxt_end = t.find("\n", nxt)
+        nxt_end = len(t) if nxt_end == -1 else nxt_end
+        m = _VERB_RE.match(t, nxt) or re.compile(
+            r"(?:即可|就可以|就可|可|即|就)?(?:" + _VERB + ")"
+        ).match(t, nxt)
+        if m:
+            found = _gift_after_verb(t, m.end())
+            if found and found[1] <= nxt_end:
+                return found
     return None
 
 
@@ -275,8 +376,11 @@ _TIME = (
     r"(?:\s*(?:上午|下午|中午|晚上|凌晨|早上|晚|早)?\s*\d{1,2}(?:[:.]\d{2}){0,2}\s*(?:时|点)?"
     r"(?:整|半)?(?![\d元个折%]))?"
 )
+# a weekday in brackets after a date: 6月2日(一), 6月6日（周五）
+_WD = r"(?:\s*\(\s*(?:周|星期)?[一二三四五六日天]\s*\))?"
 _TIME_AFTER_DATE = (
-    r"(?:\s*(?:上午|下午|中午|晚上|凌晨|早上|晚|早)?\s*\d{1,2}(?:[:]\d{2}){1,2}\s*(?:时|点)?"
+    _WD + r"(?:\s*(?:上午|下午|中午|晚上|凌晨|早上|晚|早)?\s*\d{1,2}\s*(?:时|点)\s*\d{1,2}\s*分"
+    r"|\s*(?:上午|下午|中午|晚上|凌晨|早上|晚|早)?\s*\d{1,2}(?:[:]\d{2}){1,2}\s*(?:时|点)?"
     r"|\s*(?:上午|下午|中午|晚上|凌晨|早上|晚|早)?\s*\d{1,2}\s*(?:时|点)(?:整|半)?"
     r"|\s*(?:上午|下午|中午|晚上|凌晨|早上|晚|早)\s*\d{1,2}(?:[:]\d{2})?)?"
 )
@@ -310,6 +414,24 @@ _REL_PATTERNS = (
     re.compile(
         r"(?:截止|截至|至|到)?\s*(?P<wk>本|这|下)(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])"
         r"(?:\s*\d{1,2}\s*(?:点|时|:00))?\s*(?:之前|前|截止|止|为止)?"
+    ),
+)
+
+
+# Windows with no calendar date: kept as text, never dated.
+_VAGUE_PATTERNS = (
+    # bounding the collecting or the activity (在规定时间内集了100个赞), not the redemption
+    # (在活动时间内到店领取)
+    re.compile(
+        r"(?:在)?(?:规定|指定|活动)的?(?:时间|期间|期限)(?:之内|内)"
+        r"(?=\s*(?:集|完成|达到|累计|参与|参加|转发|分享|点赞|有效|[,。;!]|$))"
+    ),
+    re.compile(
+        rf"(?:下单|购买|消费|支付|报名|关注|领取|参与)(?:之)?后\s*(?P<n>{_NUM})\s*(?:个)?\s*"
+        r"(?:天|日|小时|月|周)(?:之内|内)"
+    ),
+    re.compile(
+        rf"(?P<n>{_NUM})\s*(?:个)?\s*(?:天|日|小时)(?:之内|内)(?=\s*(?:集满|集齐|集够|完成|达到|累计))"
     ),
 )
 
@@ -411,6 +533,9 @@ _DATE_BEFORE_RE = re.compile(
 )
 
 
+_ANY_DATE_RE = re.compile(rf"(?P<date>{_one_date_re(True)}{_TIME_AFTER_DATE})")
+
+
 def _find_deadline(t: str, ref: datetime.date | None) -> _Deadline | None:
     cands: list[_Deadline] = []
     # 1. ranges (periods)
@@ -484,8 +609,31 @@ def _find_deadline(t: str, ref: datetime.date | None) -> _Deadline | None:
                 continue
             cands.append(_Deadline(m.start(), m.end(), _relative_date(i, m, ref), 3))
     if not cands:
+        for rx in _VAGUE_PATTERNS:
+            for m in rx.finditer(t):
+                cands.append(_Deadline(m.start(), m.end(), None, 4))
+    if not cands:
         return None
     return min(cands, key=lambda c: (c.priority, c.start))
+
+
+def _find_deadline_in(t: str, lo: int, hi: int, ref: datetime.date | None) -> _Deadline | None:
+    """The deadline stated in the value of a line labelled as a time (活动时间：…): the usual
+    readers first, else the last date written there (no keyword needed)."""
+    sub = t[lo:hi]
+    dl = _find_deadline(sub, ref)
+    if dl is None or dl.priority >= 3:
+        ms = list(_ANY_DATE_RE.finditer(sub))
+        if ms:
+            m = ms[-1]
+            ymd = _date_from_groups(m.groupdict(), ref)
+            if ymd is not None:
+                tail = re.match(r"\s*(?:之前|前(?!往|去|来|后)|止|为止|截止)", sub[m.end() :])
+                e = m.end() + (tail.end() if tail else 0)
+                dl = _Deadline(m.start(), _trim_end(sub, m.start(), e), _resolve(ymd, ref), 1)
+    if dl is None:
+        return None
+    return _Deadline(dl.start + lo, dl.end + lo, dl.date, dl.priority)
 
 
 def _trim_end(t: str, s: int, e: int) -> int:
@@ -538,6 +686,10 @@ _PLACE_PATTERNS = (
         rf"(?:来|到|去|前往|在|于)(?:位于[^,;。!?]{{1,20}}的)?(?P<p>{_PLACE_CHAR}{{2,16}}?)"
         r"(?:来|去)?(?:免费)?(?:领取|领|兑换|兑奖|核销)"
     ),
+    re.compile(
+        r"添加(?P<p>(?:我的?|小编的?|客服的?|老师的?|店主的?|工作人员的?)?"
+        r"(?:微信|企业微信|qq)(?:号)?(?:\s*\([^()]{0,24}\))?)"
+    ),
     re.compile(r"前往(?:位于[^,;。!?]{1,20}的)?(?P<p>[^,;。!?\s的]{2,16}?)(?=[,;。!?]|领|兑)"),
     re.compile(
         r"(?:发送至|发送到|发至|发到|发给|截图给|截图发给|提交至|提交到|发送给)"
@@ -547,8 +699,26 @@ _PLACE_PATTERNS = (
     re.compile(r"(?:活动地址|领取地址|兑换地址|地址)\s*(?::|\n)\s*(?P<p>[^\n]{2,40})"),
     re.compile(r"微信搜索(?P<p>[^\s,;!?。、]{2,20})"),
     re.compile(r"(?P<p>(?:[^\s,;!?。、:()]{1,4})?私信)"),
+    # a shop, hotel or counter the participant goes to
+    re.compile(
+        r"(?:到|来|去|前往|至)(?P<p>[^\s,;!?。、:()来到去往在于\d]{1,14}?"
+        r"(?:门店|分店|总店|超市|商场|酒店|宾馆|饭店|售楼处|售楼部|服务台|专柜|营业厅|影城|影院|店))"
+        r"(?![\u4e00-\u9fff]{0,2}的)"
+    ),
+    re.compile(
+        r"(?:在|于)(?P<p>[^\s,;!?。、:()来到去往在于\d]{1,14}?"
+        r"(?:门店|分店|总店|超市|商场|酒店|宾馆|饭店|售楼处|售楼部|服务台|专柜|营业厅|影城|影院|店))"
+        r"(?=\s*(?:领|兑|核销|出示|凭|使用))"
+    ),
+    # the merchant that runs the activity: 参加了钦州诚外城家私城的微信集赞换礼品活动
+    re.compile(
+        r"(?:参加了?|参与了?)(?P<p>[^\s,;!?。、:()]{2,16}?"
+        r"(?:城|店|超市|商场|酒店|中心|馆|公司|银行|楼盘|广场))的(?:微信|朋友圈)?(?:集赞|点赞|积赞)"
+    ),
 )
-_NOT_A_PLACE_RE = re.compile(r"朋友圈|活动|时间|期间|集满|赞|^(?:对方|我|我们|他|她|你|您)后?$")
+_NOT_A_PLACE_RE = re.compile(
+    r"朋友圈|活动|时间|期间|集满|赞|购买|支持|参与|参加|报名|^(?:对方|我|我们|他|她|你|您)后?$"
+)
 
 
 def _find_place(t: str) -> tuple[int, int] | None:
@@ -575,7 +745,7 @@ _CONDITION_RE = re.compile(
     r"限前|前\s*\d+\s*名|前[一二三四五六七八九十]+[名位]|名额|数量有限|先到先得|"
     r"(?:送|卖|领|发)完为止|限领|限一次|仅限一次|每(?:人|个|位|微信号|手机号|代理|户|天|日)"
     r".{0,8}(?:限|仅|只)|限量|"
-    r"到店消费|需消费|消费满|需购买|须购买|充值|办卡|开卡|押金|邮费|运费|"
+    r"到店消费|需消费|消费满|需购买|须购买|另购|另外购买|加购|需购|须购|购买任意|任意消费|充值|办卡|开卡|押金|邮费|运费|"
     r"领取时间|兑换时间|预约|抽奖|\d+\s*个字|\d+\s*张图|配上|更换.{0,6}头像|"
     r"不可与|不与其他|不可叠加|不能叠加|逾期|作弊|刷赞|刷顶|"
     r"留言|评论区|报名"

@@ -409,3 +409,172 @@ def test_parser_never_raises_and_spans_stay_verbatim(text):
     for span in (t.gift, t.deadline_text, t.place, *t.conditions):
         assert span is None or (span and span in text)
     assert CampaignTerms.from_dict(json.loads(json.dumps(t.to_dict()))) == t
+
+
+# --- structure before phrases (the classes of failure listed in issue 17) --------------------
+
+REF = datetime.date(2024, 4, 24)
+
+
+def test_gift_on_the_line_after_the_likes_line():
+    t = parse_terms("转发文字及图片集满50个赞\n送精美保温杯一个！")
+    assert (t.likes, t.gift) == (50, "精美保温杯一个")
+
+
+def test_gift_named_in_the_title_and_tiers_giving_quantities():
+    t = parse_terms("集赞送草莓！\n转发朋友圈，10个赞送半斤、20个赞送一斤，先到先得")
+    assert (t.likes, t.gift) == (10, "草莓")
+    assert [(x.likes, x.gift) for x in t.tiers] == [(10, "半斤"), (20, "一斤")]
+
+
+def test_markdown_sections_give_place_and_period():
+    t = parse_terms(
+        "## 参与规则\n1. 转发本文到朋友圈\n2. 集满38个赞\n## 领取方式\n到店出示截图领取\n"
+        "## 活动时间\n5月2日-5月6日",
+        reference_date=REF,
+    )
+    assert (t.likes, t.gift, t.place) == (38, None, "到店")
+    assert (t.deadline_text, t.deadline) == ("5月2日-5月6日", datetime.date(2024, 5, 6))
+
+
+def test_labelled_lines_give_gift_place_and_deadline():
+    t = parse_terms(
+        "参与规则：转发海报集满28个赞\n奖品：网红抱枕一个\n领取地点：万达广场3楼星巴克\n"
+        "活动时间：2024年5月2日至5月6日"
+    )
+    assert (t.likes, t.gift, t.place, t.deadline) == (
+        28,
+        "网红抱枕一个",
+        "万达广场3楼星巴克",
+        datetime.date(2024, 5, 6),
+    )
+
+
+def test_table_rows_are_read_as_labelled_fields():
+    t = parse_terms(
+        "| 项目 | 规则 |\n| --- | --- |\n| 集赞要求 | 集满 30 个赞 |\n| 奖品 | 保温杯一个 |\n"
+        "| 截止时间 | 5月1日 |\n| 领取地点 | 人民路88号小店 |",
+        reference_date=REF,
+    )
+    assert (t.likes, t.gift, t.place) == (30, "保温杯一个", "人民路88号小店")
+    assert t.deadline == datetime.date(2024, 5, 1)
+
+
+def test_traditional_characters_fold_through_the_scanner_normaliser():
+    # 鬧 was not in the parser's old 260-pair table; the scanner's zhconv fold knows it
+    t = parse_terms("集滿20個讚送鬧鐘一個，截止2024年5月1日")
+    assert (t.likes, t.gift, t.deadline) == (20, "鬧鐘一個", datetime.date(2024, 5, 1))
+    assert core("鬧鐘一個") == core("闹钟一个")
+
+
+@pytest.mark.parametrize(
+    ("text", "gift"),
+    [
+        ("转发集满38个赞可获得由某某公司提供的精美雨伞一把", "精美雨伞一把"),
+        ("只要累积获得26个赞起,即可获得本公司送出的海南五天四晚游。", "海南五天四晚游"),
+        ("一个帖子里宣称只要集满10个“赞”就送她心仪已久的“柠檬水杯”", "柠檬水杯"),
+        ("集赞满20个，送《小王子》一本", "《小王子》"),
+        ("给本文留言，留言集赞数排名前3的朋友，可获得《高阶 Python 代码精进之路》赠书。", None),
+        ("集满30个赞送视频会员月卡一张", "视频会员月卡一张"),
+        ("集满30个赞可领取兑换码一个", "兑换码一个"),
+        ("【感恩节】晒剁手病诊断报告，集赞赢免单机会", "免单机会"),
+        ("按讚數及分享數加總最高者獲得獎金貳仟元及獎狀乙張", "獎金貳仟元及獎狀乙張"),
+    ],
+)
+def test_gift_phrasings(text, gift):
+    t = parse_terms(text)
+    if gift is None:
+        assert t.gift is not None and "高阶 Python 代码精进之路" in t.gift
+    else:
+        assert t.gift == gift
+
+
+def test_chances_and_rights_to_take_part_are_not_gifts():
+    assert parse_terms("集满赞数就会自动获取抽中的资格啦~").gift is None
+    assert parse_terms("集满5个赞，即可参与抽奖。").gift is None
+
+
+def test_face_value_in_the_gift_name_is_its_value():
+    t = parse_terms("集满38个赞,奖18元该超市贵宾卡一张,集满48个赞,奖28元该超市贵宾卡一张;")
+    assert (t.likes, t.gift, t.gift_value) == (38, "18元该超市贵宾卡一张", Decimal(18))
+    assert [(x.likes, x.gift_value) for x in t.tiers] == [(38, Decimal(18)), (48, Decimal(28))]
+
+
+def test_yearless_range_takes_the_capture_date_and_weekday_brackets():
+    t = parse_terms("活动时间5月2日-5月6日，集满28个赞送玫瑰一支", reference_date=REF)
+    assert t.deadline == datetime.date(2024, 5, 6)
+    t = parse_terms("投票时间：2025年6月2日(一)早上9點至6月6日(五)下午23點59分止")
+    assert t.deadline == datetime.date(2025, 6, 6)
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("活动期间内集满28个赞送玫瑰一支", "活动期间内"),
+        ("下单后3天内集满28个赞送玫瑰一支", "下单后3天内"),
+        ("称在规定时间内集了100个赞,凭微信“集赞”图,可领取一个充电器", "规定时间内"),
+    ],
+)
+def test_vague_deadlines_are_kept_as_text_without_a_date(text, span):
+    t = parse_terms(text, reference_date=REF)
+    assert t.deadline_text is not None and span in t.deadline_text
+    assert t.deadline is None
+
+
+def test_redemption_window_is_not_a_deadline():
+    t = parse_terms("即可在活动时间内到店领取植物油一桶")
+    assert t.deadline_text is None
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("集满38个赞到金谷国际酒店前台领取自助餐券", "金谷国际酒店前台"),
+        ("集满38个赞，凭截图到万达店领取", "万达店"),
+        ("领取地址：人民路88号\n集满38个赞送纸巾一包", "人民路88号"),
+        ("可于当天到该超市服务台领取奖品一份", "该超市服务台"),
+        ("最终获赠者请在24小时以内添加我的微信，备注：赠书", "我的微信"),
+        ("他参加了钦州诚外城家私城的微信集赞换礼品活动", "钦州诚外城家私城"),
+    ],
+)
+def test_places_named_as_shops_hotels_addresses_and_channels(text, place):
+    assert parse_terms(text).place == place
+
+
+def test_a_place_of_narrative_is_not_a_redemption_place():
+    assert (
+        parse_terms("王先生通过微信,在一家饮品店参加微信活动,集够38个赞就送自制糕点一个。").place
+        is None
+    )
+
+
+def test_every_tier_is_kept_with_its_own_conditions():
+    t = parse_terms("集满10个赞送洗车一次；集满20个赞送打蜡一次，需消费满100元")
+    assert (t.likes, t.gift) == (10, "洗车一次")
+    assert [(x.likes, x.gift, x.conditions) for x in t.tiers] == [
+        (10, "洗车一次", ()),
+        (20, "打蜡一次", ("需消费满100元",)),
+    ]
+    assert CampaignTerms.from_dict(json.loads(json.dumps(t.to_dict()))) == t
+
+
+def test_slash_tiers_share_one_gift_phrase():
+    t = parse_terms("集满 30/60/100 及以上赞，分别赠送 1/2/3 个月会员资格。")
+    assert t.likes == 30
+    assert [x.likes for x in t.tiers] == [30, 60, 100]
+
+
+def test_a_raised_threshold_is_not_a_tier():
+    t = parse_terms("为了得到价值228元的美瞳，我集够了108个赞。商家说要集够128个赞才行。")
+    assert (t.likes, t.tiers) == (108, ())
+
+
+def test_added_purchase_condition_is_a_condition():
+    assert "需另购任意产品" in parse_terms("集满38个赞送咖啡一杯，需另购任意产品").conditions
+
+
+def test_one_threshold_terms_serialise_as_before_tiers_existed():
+    d = parse_terms("集满38个赞送咖啡一杯").to_dict()
+    assert "tiers" not in d
+    stored = {"likes": 10, "gift": "洗车一次", "conditions": []}  # written before tiers existed
+    assert CampaignTerms.from_dict(stored).tiers == ()

@@ -1,0 +1,166 @@
+"""The layout of a notice: lines, headings, labelled fields, list items and table rows.
+
+A notice is read as lines of the normalised text (:class:`.text.Norm` keeps line breaks). Each
+line gets a kind and, when it names what it is about, a *label*:
+
+- **heading**: a markdown heading (``## 参与规则``), a line that is only a bracketed or starred
+  title (``【活动规则】``, ``★★★活动规则★★★``), a numbered chapter (``三、获奖条件``) or a short
+  label followed by a colon and nothing else (``奖品：``). Its text labels every following line
+  up to the next heading.
+- **field**: ``活动时间：7月29日-8月10日`` — a short label, a colon, a value on the same line.
+- **row**: a table row ``| 朋友圈要求 | 点赞满 6 个 |`` or ``购买时间|2022/12/15…``; the
+  first cell is the label, the second the value. Separator rows (``|---|``) are skipped.
+- **item**: a list item (``1.``, ``1、``, ``(1)``, ``①``, ``一、`` with a sentence, ``•``, ``-``,
+  ``STEP 1``); the marker is not part of the value.
+- **text**: anything else.
+
+Labels are classified into the field they announce (:data:`DEADLINE`, :data:`GIFT`,
+:data:`PLACE`), so that ``活动时间`` sends its value to the deadline reader and ``奖品`` to the gift
+reader before any phrase search over the whole text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["DEADLINE", "GIFT", "PLACE", "Line", "field_of", "lines_of"]
+
+DEADLINE = "deadline"
+GIFT = "gift"
+PLACE = "place"
+
+_MARKER_RE = re.compile(
+    r"^\s*(?:"
+    r"(?:step|STEP)\s*\d{1,2}\s*[.:、]?"
+    r"|\d{1,2}\s*(?:[.、:)]|\.(?!\d))"
+    r"|\(\d{1,2}\)|[①②③④⑤⑥⑦⑧⑨⑩]"
+    r"|[一二三四五六七八九十]{1,3}\s*[、.]"
+    r"|[•·\-–—]\s"
+    r")\s*"
+)
+_MD_HEADING_RE = re.compile(r"^\s*#{1,6}\s*(?P<h>.+?)\s*#*\s*$")
+_BRACKET_HEADING_RE = re.compile(
+    r"^\s*[【\[《★☆◆■●▲〖]+\s*(?P<h>[^【】\[\]★☆]{1,16}?)\s*[】\]》★☆◆■●▲〗]+\s*:?\s*$"
+)
+_FIELD_RE = re.compile(r"^(?P<label>[^\s:,;。!?|]{1,10}?)\s*(?:[:：]|\|)\s*(?P<value>.*)$")
+_SEPARATOR_ROW_RE = re.compile(r"^\s*\|?\s*:?-{2,}")
+
+_DEADLINE_LABEL_RE = re.compile(
+    r"(?:活动|投票|参与|集赞|参加|报名|登录|征集|评选)?(?:时间|日期|期间|期限)|截止|截至|有效期|开奖|抽奖时间"
+)
+_GIFT_LABEL_RE = re.compile(r"奖品|礼品|奖励|福利|赠品|奖项|礼物|书籍|活动奖品|奖品设置")
+_PLACE_LABEL_RE = re.compile(
+    r"地址|地点|领取方式|兑换方式|领奖方式|领取地点|兑换地点|领奖地点|提交方式|提交入口|门店|领取渠道"
+)
+_NOT_DEADLINE_LABEL_RE = re.compile(
+    r"领取时间|兑换时间|领奖时间|营业时间|审核周期|保留时长|购买时间"
+)
+
+
+def field_of(label: str | None) -> str | None:
+    """Which field a section or field label announces, if any."""
+    if not label:
+        return None
+    if _PLACE_LABEL_RE.search(label):
+        return PLACE
+    if _NOT_DEADLINE_LABEL_RE.search(label):
+        return None
+    if _GIFT_LABEL_RE.search(label):
+        return GIFT
+    if _DEADLINE_LABEL_RE.search(label):
+        return DEADLINE
+    return None
+
+
+@dataclass(frozen=True)
+class Line:
+    start: int  # offsets in the normalised text, [start, end) without the line break
+    end: int
+    kind: str  # heading | field | row | item | text | blank
+    value_start: int  # where the value starts (after a marker, a label and its colon)
+    label: str | None = None  # the field or row label, or the heading text
+    section: str | None = None  # the enclosing heading's text
+
+    @property
+    def field(self) -> str | None:
+        """The field this line's own label announces, else its section's."""
+        return field_of(self.label) or field_of(self.section)
+
+
+def _strip(t: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and t[s] in " \t\r":
+        s += 1
+    while e > s and t[e - 1] in " \t\r":
+        e -= 1
+    return s, e
+
+
+def lines_of(t: str) -> list[Line]:
+    """The lines of normalised text ``t`` with their kind, label and section."""
+    out: list[Line] = []
+    section: str | None = None
+    pos = 0
+    for raw in t.split("\n"):
+        s, e = _strip(t, pos, pos + len(raw))
+        pos += len(raw) + 1
+        if s == e:
+            out.append(Line(s, e, "blank", s, section=section))
+            continue
+        body = t[s:e]
+        if body.count("|") >= 1 and (
+            "|" in body[:2] or " | " in body or re.search(r"\S\|\S", body)
+        ):
+            if _SEPARATOR_ROW_RE.match(body):
+                continue
+            cells = [c for c in body.strip("|").split("|")]
+            label = cells[0].strip() if cells else ""
+            first_bar = body.index("|", 1 if body.startswith("|") else 0)
+            v = s + first_bar + 1
+            v, _ = _strip(t, v, e)
+            out.append(Line(s, e, "row", v, label=label or None, section=section))
+            continue
+        m = _MD_HEADING_RE.match(body) or _BRACKET_HEADING_RE.match(body)
+        if m:
+            section = m.group("h").strip(" :")
+            out.append(Line(s, e, "heading", e, label=section, section=section))
+            continue
+        marker = _MARKER_RE.match(body)
+        if marker:
+            rest = body[marker.end() :]
+            if (
+                re.match(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.]", body)
+                and len(rest) <= 12
+                and not re.search(r"[,;。!?]", rest)
+            ):
+                section = rest.strip(" :")
+                out.append(Line(s, e, "heading", e, label=section, section=section))
+                continue
+            vs = s + marker.end()
+            fm = _FIELD_RE.match(rest)
+            if fm and field_of(fm.group("label")):
+                out.append(
+                    Line(
+                        s,
+                        e,
+                        "item",
+                        vs + fm.start("value"),
+                        label=fm.group("label"),
+                        section=section,
+                    )
+                )
+            else:
+                out.append(Line(s, e, "item", vs, section=section))
+            continue
+        fm = _FIELD_RE.match(body)
+        if fm and len(fm.group("label")) <= 10:
+            label = fm.group("label").strip()
+            if not fm.group("value").strip():
+                section = label
+                out.append(Line(s, e, "heading", e, label=label, section=section))
+                continue
+            if field_of(label) or len(label) <= 6:
+                out.append(Line(s, e, "field", s + fm.start("value"), label=label, section=section))
+                continue
+        out.append(Line(s, e, "text", s, section=section))
+    return out
