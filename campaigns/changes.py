@@ -26,11 +26,28 @@ deadline           moved later                                            in_fav
 deadline           removed, or the wording changed with no date to        neutral, review
                    compare
 conditions         each condition added                                   against_consumer
+                   (an added purchase — 需另购任意产品, 需消费满100元, 加购,
+                   充值, 押金, 邮费 … — is named as such: getting the gift now
+                   costs money)
 conditions         each condition removed                                 in_favour
+tiers              a higher tier's likes, gift or value changed           as for likes, gift
+                   (tier 2…n; tier 1 is the lowest, reported as likes,    and gift_value
+                   gift, gift_value)
+tiers              a tier withdrawn (both observations tiered)            against_consumer
+tiers              a tier added                                           in_favour
+tiers              tiers no longer stated / first stated (one side has    neutral (review when
+                   a single threshold: often the parser, or an old        no longer stated)
+                   record stored before tiers existed)
 quantity_limit     added or lowered                                       against_consumer
 quantity_limit     raised or removed                                      in_favour
 place              changed, added or removed                              neutral
 =================  =====================================================  ==================
+
+Tiers: a tiered notice's top-level ``likes``/``gift``/``gift_value`` are its lowest tier, so
+tier 1 is compared exactly as a one-threshold notice is. Tiers 2…n are matched by gift first (the
+same gift is the same tier, even when its threshold moves past another's), the rest in order;
+each difference is a ``tiers`` change whose explanation names the tier
+(``第2档（20赞，打蜡一次）…``).
 
 "neutral, review" changes carry ``needs_review=True``: a regulator should look, but the change
 alone is not evidence against the merchant (often the parser simply missed the field in one of
@@ -56,7 +73,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from campaigns.terms import CampaignTerms, core
+from campaigns.terms import CampaignTerms, Tier, core
 
 __all__ = [
     "AGAINST_CONSUMER",
@@ -65,16 +82,27 @@ __all__ = [
     "FIELDS",
     "IN_FAVOUR",
     "NEUTRAL",
+    "PURCHASE_RE",
     "TermChange",
     "compare_terms",
     "deletion_is_breach",
+    "is_purchase_condition",
 ]
 
 AGAINST_CONSUMER = "against_consumer"
 IN_FAVOUR = "in_favour"
 NEUTRAL = "neutral"
 DIRECTIONS = (AGAINST_CONSUMER, IN_FAVOUR, NEUTRAL)
-FIELDS = ("likes", "gift", "gift_value", "deadline", "conditions", "quantity_limit", "place")
+FIELDS = (
+    "likes",
+    "gift",
+    "gift_value",
+    "tiers",
+    "deadline",
+    "conditions",
+    "quantity_limit",
+    "place",
+)
 CHINA_TZ = datetime.timezone(datetime.timedelta(hours=8), "Asia/Shanghai")
 
 
@@ -256,13 +284,35 @@ def _deadline_change(b: CampaignTerms, a: CampaignTerms) -> list[TermChange]:
     ]
 
 
+# A condition that makes the consumer pay: buy something else, spend a minimum, top up, deposit…
+PURCHASE_RE = re.compile(
+    r"另购|另外购买|加购|购买|购物|消费|充值|办卡|开卡|押金|邮费|运费|付费|付款|支付|"
+    r"自费|自理|买一|满\s*\d+\s*元|\d+\s*元(?:起|以上)"
+)
+
+
+def is_purchase_condition(condition: str) -> bool:
+    """Does this condition make getting the gift cost the consumer money?"""
+    return bool(PURCHASE_RE.search(core(condition)))
+
+
+def _tier_of(terms: CampaignTerms, condition: str) -> Tier | None:
+    return next((t for t in terms.tiers if condition in t.conditions), None)
+
+
 def _conditions_change(b: CampaignTerms, a: CampaignTerms) -> list[TermChange]:
     old = {core(c): c for c in b.conditions if core(c)}
     new = {core(c): c for c in a.conditions if core(c)}
     out: list[TermChange] = []
     for key, cond in new.items():
         if key not in old and not any(key in k or k in key for k in old):
-            out.append(TermChange("conditions", None, cond, AGAINST_CONSUMER, f"新增条件：{cond}"))
+            tier = _tier_of(a, cond)
+            where = f"第{a.tiers.index(tier) + 1}档（{tier.likes}赞）" if tier else ""
+            if is_purchase_condition(cond):
+                text = f"{where}新增购买/消费条件：{cond}（领取礼品须另外花钱）"
+            else:
+                text = f"{where}新增条件：{cond}"
+            out.append(TermChange("conditions", None, cond, AGAINST_CONSUMER, text))
     for key, cond in old.items():
         if key not in new and not any(key in k or k in key for k in new):
             out.append(TermChange("conditions", cond, None, IN_FAVOUR, f"取消条件：{cond}"))
@@ -304,6 +354,94 @@ def _place_change(b: CampaignTerms, a: CampaignTerms) -> list[TermChange]:
     return [TermChange("place", b.place, a.place, NEUTRAL, text)]
 
 
+def _tier_label(rank: int, tier: Tier) -> str:
+    return f"第{rank}档（{tier.likes}赞" + (f"，{tier.gift}" if tier.gift else "") + "）"
+
+
+def _tier_text(tier: Tier) -> str:
+    return f"{tier.likes}赞" + (f"：{tier.gift}" if tier.gift else "")
+
+
+def _tiers_change(b: CampaignTerms, a: CampaignTerms) -> list[TermChange]:
+    """Tiers 2…n by rank (tier 1 is compared as likes/gift/gift_value)."""
+    bt, at = b.tiers, a.tiers
+    if not bt and not at:
+        return []
+    if not at:
+        return [
+            TermChange(
+                "tiers",
+                "；".join(_tier_text(t) for t in bt),
+                None,
+                NEUTRAL,
+                f"不再写明分档奖励（原有{len(bt)}档），需人工核实",
+                needs_review=True,
+            )
+        ]
+    if not bt:
+        return [
+            TermChange(
+                "tiers",
+                None,
+                "；".join(_tier_text(t) for t in at),
+                NEUTRAL,
+                f"新写明分档奖励（{len(at)}档）",
+            )
+        ]
+    # tiers 2…n: the same gift is the same tier (its threshold may move past another's);
+    # the rest pair up in order; what is left over was withdrawn or added
+    old_rest = list(enumerate(bt[1:], start=2))
+    new_rest = list(enumerate(at[1:], start=2))
+    pairs: list[tuple[int, Tier, Tier]] = []
+    for rank, old in list(old_rest):
+        match = next(
+            ((r, n) for r, n in new_rest if old.gift and core(n.gift) == core(old.gift)), None
+        )
+        if match:
+            pairs.append((rank, old, match[1]))
+            old_rest.remove((rank, old))
+            new_rest.remove(match)
+    while old_rest and new_rest:
+        (rank, old), (_r, new) = old_rest.pop(0), new_rest.pop(0)
+        pairs.append((rank, old, new))
+    out: list[TermChange] = []
+    for rank, old, new in sorted(pairs, key=lambda p: p[0]):
+        as_b = CampaignTerms(likes=old.likes, gift=old.gift, gift_value=old.gift_value)
+        as_a = CampaignTerms(likes=new.likes, gift=new.gift, gift_value=new.gift_value)
+        found = _likes_change(as_b, as_a) + _gift_change(as_b, as_a)
+        gift_same = core(old.gift) == core(new.gift)
+        if gift_same or old.gift_value is None or new.gift_value is None:
+            found += _value_change(as_b, as_a)
+        for c in found:
+            out.append(
+                TermChange(
+                    "tiers",
+                    _tier_text(old),
+                    _tier_text(new),
+                    c.direction,
+                    f"{_tier_label(rank, old)}{c.explanation}",
+                    needs_review=c.needs_review,
+                )
+            )
+    for rank, old in old_rest:
+        out.append(
+            TermChange(
+                "tiers",
+                _tier_text(old),
+                None,
+                AGAINST_CONSUMER,
+                f"取消第{rank}档：{_tier_text(old)}",
+            )
+        )
+    for rank, new in new_rest:
+        out.append(
+            TermChange(
+                "tiers", None, _tier_text(new), IN_FAVOUR, f"新增第{rank}档：{_tier_text(new)}"
+            )
+        )
+    return out
+
+
 def compare_terms(before: CampaignTerms, after: CampaignTerms) -> list[TermChange]:
     """Changes from ``before`` to ``after``, in ``FIELDS`` order; empty when nothing changed.
 
@@ -319,6 +457,7 @@ def compare_terms(before: CampaignTerms, after: CampaignTerms) -> list[TermChang
     if gift_same or not both_values:
         # a replaced gift with both values stated is already judged on value in "gift"
         changes += _value_change(before, after)
+    changes += _tiers_change(before, after)
     changes += _deadline_change(before, after)
     changes += _conditions_change(before, after)
     changes += _quantity_change(before, after)

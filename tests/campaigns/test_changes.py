@@ -169,7 +169,7 @@ def test_condition_added_is_against_and_removed_in_favour():
     after = replace(BASE, conditions=("凭手机微信", "需到店消费满15元"))
     c = one(BASE, after)
     assert (c.field, c.after, c.direction) == ("conditions", "需到店消费满15元", AGAINST_CONSUMER)
-    assert c.explanation == "新增条件：需到店消费满15元"
+    assert c.explanation == "新增购买/消费条件：需到店消费满15元（领取礼品须另外花钱）"
     c = one(after, BASE)
     assert (c.before, c.direction) == ("需到店消费满15元", IN_FAVOUR)
 
@@ -235,3 +235,89 @@ def test_deletion_against_deadline(observed_at, breach):
 def test_deletion_without_deadline_is_a_breach():
     observed = datetime.datetime(2030, 1, 1, tzinfo=CST)
     assert deletion_is_breach(deadline=None, observed_at=observed) is True
+
+
+# --- purchase conditions and tiers ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "added", ["需另购任意产品", "需消费满100元", "另需加购一杯饮品", "需支付邮费"]
+)
+def test_an_added_purchase_condition_is_named_and_against_the_consumer(added):
+    c = one(BASE, replace(BASE, conditions=(*BASE.conditions, added)))
+    assert (c.field, c.after, c.direction) == ("conditions", added, AGAINST_CONSUMER)
+    assert c.explanation.startswith("新增购买/消费条件：")
+
+
+def test_an_added_non_purchase_condition_keeps_the_plain_wording():
+    c = one(BASE, replace(BASE, conditions=(*BASE.conditions, "名额有限，先到先得")))
+    assert (c.direction, c.explanation) == (AGAINST_CONSUMER, "新增条件：名额有限，先到先得")
+
+
+def test_purchase_condition_added_to_a_notice_is_found_from_the_text():
+    before = parse_terms("集满38个赞送咖啡一杯，到店领取")
+    after = parse_terms("集满38个赞送咖啡一杯，到店领取，需另购任意产品")
+    changes = compare_terms(before, after)
+    assert [(c.field, c.after, c.direction) for c in changes] == [
+        ("conditions", "需另购任意产品", AGAINST_CONSUMER)
+    ]
+
+
+TIERED = (
+    "集满10个赞送洗车一次,价值25元;集满20个赞送打蜡一次,价值180元;集满30个赞送封釉一次,价值380元"
+)
+
+
+def test_a_higher_tier_raised_is_a_tier_change_against_the_consumer():
+    before = parse_terms(TIERED)
+    after = parse_terms(TIERED.replace("集满20个赞", "集满40个赞"))
+    changes = compare_terms(before, after)
+    assert [(c.field, c.direction) for c in changes] == [("tiers", AGAINST_CONSUMER)]
+    assert changes[0].explanation == "第2档（20赞，打蜡一次）所需点赞数由20提高到40"
+
+
+def test_a_higher_tier_gift_of_lower_value_is_against_the_consumer():
+    before = parse_terms(TIERED)
+    after = parse_terms(TIERED.replace("送封釉一次,价值380元", "送洗车券一张,价值30元"))
+    (c,) = compare_terms(before, after)
+    assert (c.field, c.direction) == ("tiers", AGAINST_CONSUMER)
+    assert c.explanation.startswith("第3档（30赞，封釉一次）礼品由")
+
+
+def test_a_tier_withdrawn_is_against_and_a_tier_added_in_favour():
+    before = parse_terms(TIERED)
+    after = parse_terms(TIERED.rsplit(";", 1)[0])
+    (c,) = compare_terms(before, after)
+    assert (c.field, c.before, c.after, c.direction) == (
+        "tiers",
+        "30赞：封釉一次",
+        None,
+        AGAINST_CONSUMER,
+    )
+    (c,) = compare_terms(after, before)
+    assert (c.field, c.direction) == ("tiers", IN_FAVOUR)
+
+
+def test_the_lowest_tier_is_compared_as_before():
+    before = parse_terms(TIERED)
+    after = parse_terms(TIERED.replace("集满10个赞", "集满15个赞"))
+    (c,) = compare_terms(before, after)
+    assert (c.field, c.before, c.after, c.direction) == ("likes", "10", "15", AGAINST_CONSUMER)
+
+
+def test_terms_stored_before_tiers_existed_do_not_make_tier_breaches():
+    stored = CampaignTerms.from_dict(
+        {"likes": 10, "gift": "洗车一次", "gift_value": "25", "conditions": []}
+    )
+    changes = compare_terms(stored, replace(parse_terms(TIERED), conditions=()))
+    assert [(c.field, c.direction) for c in changes] == [("tiers", NEUTRAL)]
+    changes = compare_terms(parse_terms(TIERED), replace(stored, conditions=()))
+    assert [(c.field, c.direction, c.needs_review) for c in changes] == [("tiers", NEUTRAL, True)]
+
+
+def test_a_purchase_condition_stated_for_one_tier_names_the_tier():
+    before = parse_terms("集满10个赞送洗车一次；集满20个赞送打蜡一次")
+    after = parse_terms("集满10个赞送洗车一次；集满20个赞送打蜡一次，需消费满100元")
+    (c,) = compare_terms(before, after)
+    assert c.direction == AGAINST_CONSUMER
+    assert c.explanation == "第2档（20赞）新增购买/消费条件：需消费满100元（领取礼品须另外花钱）"
