@@ -379,6 +379,20 @@ COMPLAINTS_TRACK_PER_IP_HOUR = env_int("COMPLAINTS_TRACK_PER_IP_HOUR", 30, minim
 COMPLAINTS_TRACK_FAILURES_PER_HOUR = env_int("COMPLAINTS_TRACK_FAILURES_PER_HOUR", 5, minimum=1)
 COMPLAINTS_FLOOD_THRESHOLD = env_int("COMPLAINTS_FLOOD_THRESHOLD", 5, minimum=2)
 COMPLAINTS_RETENTION_DAYS = env_int("COMPLAINTS_RETENTION_DAYS", 3 * 365, minimum=30)
+# The public address of the site, for links in e-mails (sent outside any request): e.g.
+# https://ws.example.gov.cn. Without it: http://127.0.0.1:8000 in DEBUG, else https:// and the first
+# concrete ALLOWED_HOSTS entry.
+SITE_URL = env_str("SITE_URL", "").rstrip("/") or (
+    "http://127.0.0.1:8000"
+    if DEBUG
+    else next(
+        (f"https://{h.lstrip('.')}" for h in ALLOWED_HOSTS if h not in ("*", "") and "*" not in h),
+        "",
+    )
+)
+# A dotted path to ``send(phone, text)`` for SMS (lost access codes); blank: no SMS is sent and
+# the consumer is told so.
+COMPLAINTS_SMS_BACKEND = env_str("COMPLAINTS_SMS_BACKEND", "")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@wsmonitor.localhost")
 
