@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import logging
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,8 +35,9 @@ from complaints.pii import (
 )
 from wsmonitor.audit import audit_log
 from wsmonitor.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
-from wsmonitor.outbox import outbox_enqueue
-from wsmonitor.phones import is_valid_phone, phone_key
+from wsmonitor.models import OutboxMessage
+from wsmonitor.outbox import outbox_enqueue, publish
+from wsmonitor.phones import is_valid_phone
 from wsmonitor.workdays import Calendar, Deadline, deadline_after, working_days_between
 
 log = logging.getLogger(__name__)
@@ -201,9 +203,7 @@ def case_submit(
                         "held_for_review": held,
                     },
                 )
-                outbox_enqueue(
-                    "complaints.after_intake", kwargs={"case_id": case.pk}, key=f"intake:{case.pk}"
-                )
+                _after_intake_enqueue(case)
                 results.append(Submitted(case=case, access_code=code))
             if len(results) == 2:
                 a, b = results[0].case, results[1].case
@@ -339,6 +339,41 @@ def _mail_receipt(email: str, results: list[Submitted]) -> None:
         log.exception("receipt e-mail for case %s failed", results[0].case.pk)
 
 
+def _after_intake_enqueue(case: Case) -> None:
+    """The follow-up work goes through the outbox, published after commit. Without a broker
+    (tasks run in-process, the newcomer default) it runs on a thread once the transaction has
+    committed, so the receipt never waits for it. A thread that dies leaves the row for
+    ``outbox_sweep``, like an unpublished message."""
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        outbox_enqueue(
+            "complaints.after_intake", kwargs={"case_id": case.pk}, key=f"intake:{case.pk}"
+        )
+        return
+    message = OutboxMessage.objects.create(
+        task_name="complaints.after_intake",
+        payload={"case_id": case.pk},
+        dedupe_key=f"intake:{case.pk}",
+    )
+    transaction.on_commit(lambda: _in_background(publish, message.pk))
+
+
+def _in_background(func, *args) -> None:
+    """Run ``func`` on a thread with its own database connection. Inside a transaction that is
+    still open (a test's, around the whole test) another connection could not see the rows, so
+    it runs here instead."""
+    if connection.in_atomic_block:
+        func(*args)
+        return
+
+    def run() -> None:
+        try:
+            func(*args)
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    threading.Thread(target=run, name="complaint-follow-up", daemon=True).start()
+
+
 def after_intake(*, case_id: int) -> None:
     """Follow-up work after a submission is safely stored. Each step is idempotent and guarded,
     so one failing step neither blocks the others nor touches the stored submission."""
@@ -419,65 +454,12 @@ def suggest_category(text: str) -> str:
 
 
 def duplicates_find(*, case: Case) -> int:
-    """Suggest (never merge) earlier cases from the last 30 days with the same merchant account
-    and the same complainant phone, or near-identical text."""
-    window = rules.working_days(
-        DeadlineRule.Key.DUPLICATE_WINDOW, timezone.localdate(case.received_at)
-    )
-    since = case.received_at - datetime.timedelta(days=window)
-    recent = Case.objects.filter(received_at__gte=since, received_at__lte=case.received_at).exclude(
-        pk=case.pk
-    )
-    if case.linked_case_id:
-        recent = recent.exclude(pk=case.linked_case_id)
-    found: dict[int, tuple[str, float]] = {}
-    if case.phone_index:
-        handles = _merchant_keys(case)
-        for other in recent.filter(phone_index=case.phone_index).only(
-            "id", "merchant_id", "merchant_wechat_id", "merchant_official_account", "merchant_phone"
-        ):
-            if (case.merchant_id and other.merchant_id == case.merchant_id) or (
-                handles & _merchant_keys(other)
-            ):
-                found[other.pk] = (DuplicateSuggestion.Reason.SAME_MERCHANT_AND_PHONE, 1.0)
-    mine = _shingles(case.description)
-    for other in recent.order_by("-received_at").only("id", "description", "text_fingerprint")[
-        :2000
-    ]:
-        if other.pk in found:
-            continue
-        if other.text_fingerprint == case.text_fingerprint:
-            score = 1.0
-        else:
-            theirs = _shingles(other.description)
-            score = len(mine & theirs) / max(1, len(mine | theirs))
-        if score >= 0.8:
-            found[other.pk] = (DuplicateSuggestion.Reason.SIMILAR_TEXT, round(score, 3))
-    for other_id, (reason, score) in found.items():
-        DuplicateSuggestion.objects.get_or_create(
-            case=case, other_id=other_id, defaults={"reason": reason, "score": score}
-        )
-    return len(found)
+    """Suggest (never merge) cases of the duplicate window with the same merchant account and
+    the same complainant phone, or near-identical text, found through indexes
+    (``complaints.duplicates``)."""
+    from complaints.duplicates import duplicates_find as find
 
-
-def _merchant_keys(case: Case) -> set[str]:
-    keys = set()
-    for prefix, value in (
-        ("w", case.merchant_wechat_id),
-        ("o", case.merchant_official_account),
-        ("p", phone_key(case.merchant_phone)),
-    ):
-        value = _normalize_text(value)
-        if value:
-            keys.add(f"{prefix}:{value}")
-    return keys
-
-
-def _shingles(text: str, n: int = 3) -> set[str]:
-    text = _normalize_text(text)
-    if len(text) <= n:
-        return {text}
-    return {text[i : i + n] for i in range(len(text) - n + 1)}
+    return find(case=case)
 
 
 def previews_make(*, case: Case) -> None:
