@@ -136,6 +136,11 @@ class Case(models.Model):
     )
     merchant_phone = models.CharField(_("merchant phone"), max_length=30, blank=True)
     merchant_name = models.CharField(_("merchant name"), max_length=200, blank=True)
+    merchant_address = models.CharField(_("merchant address"), max_length=300, blank=True)
+    payee_name = models.CharField(
+        _("payee's real name (transfer record)"), max_length=100, blank=True
+    )
+    order_number = models.CharField(_("order or waybill number"), max_length=100, blank=True)
     category = models.CharField(_("category"), max_length=30, choices=Category.choices, blank=True)
     suggested_category = models.CharField(
         _("suggested category"), max_length=30, choices=Category.choices, blank=True
@@ -188,6 +193,7 @@ class Case(models.Model):
         _("provisional deadlines"), default=dict, blank=True, editable=False
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn by the complainant"), null=True, blank=True)
 
     # Decisions and outcome
     refusal_ground = models.CharField(_("refusal ground"), max_length=40, blank=True)
@@ -269,6 +275,8 @@ class CaseEvent(models.Model):
         ASSIGNMENT = "assignment", _("Assignment")
         EVIDENCE = "evidence", _("Evidence added")
         FEEDBACK = "feedback", _("Consumer feedback")
+        REPLY = "reply", _("Reply from the complainant")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the complainant")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -360,3 +368,48 @@ class CaseTextBand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.key}"
+
+
+class Office(models.Model):
+    """The office that handles cases of a region, as the consumer sees it on the receipt and the
+    case page. Entered by an operator; a case takes the office of the longest matching region
+    prefix (440106 → 440100 → 440000)."""
+
+    region_code = models.CharField(
+        _("region code"),
+        max_length=6,
+        unique=True,
+        help_text=_(
+            "GB/T 2260 code: 440106 for a district, 440100 for a city, 440000 for a province."
+        ),
+    )
+    name = models.CharField(_("office name"), max_length=200)
+    phone = models.CharField(_("telephone"), max_length=60)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    hours = models.CharField(_("office hours"), max_length=200, blank=True)
+    active = models.BooleanField(_("shown to consumers"), default=True)
+
+    class Meta:
+        verbose_name = _("handling office")
+        verbose_name_plural = _("handling offices")
+        ordering = ["region_code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.region_code})"
+
+
+class SubmissionToken(models.Model):
+    """The one-time token of a public form: the first POST that carries it files the case(s);
+    a refresh, a back-button resubmit or a double tap finds the token and shows the same
+    receipt. Removed after a day."""
+
+    token = models.CharField(max_length=64, unique=True)
+    case_ids = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("submission token")
+        verbose_name_plural = _("submission tokens")
+
+    def __str__(self) -> str:
+        return self.token[:8]
