@@ -10,8 +10,9 @@ two to eight characters, at least two of them hanzi, the scanner also looks for:
 * ``split``: one hanzi written as its two components (亻方 for 仿, 米青 for 精);
 * ``pinyin``: the toneless pinyin of the whole term, run together and syllable by syllable
   (gaofang, gao fang), and each hanzi alone as pinyin (gao仿, 高fang);
-* ``initials``: the pinyin initials, only for terms of three hanzi or more whose initials are not
-  those of a common word in jieba's dictionary (``chardata.taken_initials``: gf is 官方, 规范 …);
+* ``initials``: the pinyin initials, only for terms of four hanzi or more whose initials are not
+  those of another common word in jieba's dictionary (``chardata.taken_initials``: gfb is
+  国防部, zxj 哲学家);
 * ``numeral``: numbers written with other numerals, and ``:``/``比`` swapped between numerals
   (1:1 → 一比一, 壹比壹, 1比一), from Unicode's numeric values (``unicodedata.numeric``).
 
@@ -35,6 +36,8 @@ MAX_TERM_CHARS = 8
 MIN_PINYIN_LETTERS = 4
 MAX_NUMERAL_VARIANTS = 64
 LONG_PINYIN = 7
+# three-letter initials collide with Latin acronyms (gfx, bss, ptx) too often to be read as hanzi
+MIN_INITIALS = 4
 # kinds the engine checks on word boundaries and against the dictionary (see module doc)
 CHECKED_KINDS = frozenset({"homophone", "shape", "split"})
 MODES = frozenset({"substring", "word", "claim"})
@@ -144,9 +147,9 @@ def spellings(t: str) -> list[tuple[str, str]]:
         out.append(("".join(spaced).replace("  ", " "), "pinyin"))
         for i in han:
             out.append((t[:i] + sylls[i] + t[i + 1 :], "pinyin"))
-        if len(han) == len(t) >= 3:
+        if len(han) == len(t) >= MIN_INITIALS:
             initials = "".join(r[0] for r in readings)
-            if initials not in data.taken_initials:
+            if not data.taken_initials.get(initials, frozenset()) - {t}:
                 out.append((initials, "initials"))
     return out
 
