@@ -8,8 +8,6 @@ every minute) queues it again later, so nothing is lost.
 import atexit
 import hashlib
 import logging
-import os
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -21,6 +19,7 @@ from django.utils import timezone
 from merchants.models import Post
 from merchants.services import merchants_resolve_batch
 from wsmonitor.bulk import bulk_insert
+from wsmonitor.outbox import BackgroundPublisher
 from wsmonitor.sql import HotSelect, columns
 
 log = logging.getLogger(__name__)
@@ -174,54 +173,31 @@ def _ingest_batch(items: list[PostInput], submitted_by: str) -> list[IngestResul
     return results
 
 
-class ScanRequests:
+class ScanRequests(BackgroundPublisher):
     """Coalesces the scan requests of one process into few tasks, published off the request.
 
     Many clients posting one post each would otherwise cost a broker round trip per request and
-    a task per post. ``submit`` only appends the ids; a background thread publishes what has
+    a task per post. ``submit`` only appends the ids; the background thread publishes what has
     gathered within ``SCAN_PUBLISH_DELAY_MS`` of the first waiting id, in tasks of up to
     ``SCAN_CHUNK_SIZE`` ids, or at once when a full task's worth is waiting (a batch of 1,000
     gains nothing by waiting). The posts are already committed as pending, so nothing depends
-    on the thread: if the process dies before it publishes, or the broker is down, the sweeper
-    queues them again."""
+    on the thread: what the broker refuses is tried again by the thread, and if the process dies
+    before it publishes, the sweeper queues the posts again."""
 
-    def __init__(self) -> None:
-        self._ids: list[int] = []
-        self._lock = threading.Lock()
-        self._publishing = threading.Lock()
-        self._wake = threading.Event()
-        self._full = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._pid = 0
+    name = "scan-requests"
 
-    def submit(self, post_ids: list[int]) -> None:
-        with self._lock:
-            self._ids.extend(post_ids)
-            if len(self._ids) >= settings.SCAN_CHUNK_SIZE:
-                self._full.set()
-            if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
-                # First use in this process (after a fork, the parent's thread is not here).
-                self._pid = os.getpid()
-                self._thread = threading.Thread(target=self._run, name="scan-requests", daemon=True)
-                self._thread.start()
-        self._wake.set()
+    def delay(self) -> float:
+        return settings.SCAN_PUBLISH_DELAY_MS / 1000
 
-    def flush(self) -> bool:
-        """Publish what is waiting now, in the caller's thread; returns once any publication
-        in progress in the background has finished too."""
-        with self._publishing:
-            with self._lock:
-                ids, self._ids = self._ids, []
-                self._full.clear()
-            return posts_queue_scan(post_ids=ids) if ids else True
+    def chunk(self) -> int:
+        return settings.SCAN_CHUNK_SIZE
 
-    def _run(self) -> None:
-        while True:
-            self._wake.wait()
-            # Let concurrent requests join, unless a full task is already waiting.
-            self._full.wait(settings.SCAN_PUBLISH_DELAY_MS / 1000)
-            self._wake.clear()
-            self.flush()
+    def publish(self, ids: list[int]) -> list[int]:
+        chunk = settings.SCAN_CHUNK_SIZE
+        for i in range(0, len(ids), chunk):
+            if not posts_queue_scan(post_ids=ids[i : i + chunk]):
+                return ids[i:]  # the broker failed: these wait for the next attempt
+        return []
 
 
 SCAN_REQUESTS = ScanRequests()
@@ -256,7 +232,7 @@ def posts_queue_scan(*, post_ids: list[int]) -> bool:
             else:
                 scan_posts.delay(ids)
     except Exception as exc:
-        log.warning("scan of %d post(s) not queued, the sweeper will retry: %s", len(post_ids), exc)
+        log.warning("scan of %d post(s) not queued, to be retried: %s", len(post_ids), exc)
         return False
     return True
 

@@ -32,8 +32,11 @@ def using_broker(url: str, *, eager: bool = False, settings=None):
         yield
     finally:
         from merchants.posts import SCAN_REQUESTS
+        from wsmonitor.outbox import OUTBOX_PUBLISHER
 
-        SCAN_REQUESTS.flush()  # scans requested inside the block go to its broker
+        # Publications requested inside the block go to its broker.
+        SCAN_REQUESTS.flush()
+        OUTBOX_PUBLISHER.flush()
         app.conf.broker_url = old_url
         app.conf.broker_write_url = old_url
         app.conf.broker_read_url = old_url

@@ -3,7 +3,9 @@
 * late acks + reject on worker lost + prefetch 1: a task whose worker is killed runs again;
 * soft time limit < hard time limit < broker visibility timeout: a slow task is never started
   twice because its message became visible again;
-* broker socket timeouts of a few seconds: a hung Redis never blocks a web request for long.
+* broker socket timeouts of a few seconds, and web requests never publish themselves: each
+  process's publisher thread does (``wsmonitor.outbox.BackgroundPublisher``), so a hung Redis
+  delays publications, not requests.
 
 With no ``CELERY_BROKER_URL`` tasks run in-process (``task_always_eager``), so a newcomer needs
 nothing but Python.
@@ -42,7 +44,8 @@ app.conf.update(
         "socket_keepalive": True,
         "retry_on_timeout": False,
     },
-    # Publishing gives up quickly: the outbox row stays pending and the sweeper retries it.
+    # Publishing gives up quickly (off the request, in the publisher thread): the row stays
+    # pending and the thread, or else the sweeper, publishes it again.
     task_publish_retry=True,
     task_publish_retry_policy={
         "max_retries": 1,

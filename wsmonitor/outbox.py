@@ -1,20 +1,26 @@
 """Transactional outbox: work that must survive a broker outage.
 
-``outbox_enqueue`` writes a row in the caller's transaction and publishes it after commit. If
-publishing fails (Redis down or hung), the row stays unpublished and ``outbox_sweep`` (a Celery
-beat task, also runnable as ``manage.py outbox_sweep``) publishes it again later. A worker runs
-the named task through ``deliver`` and marks the row completed, so a task whose worker died is
-published again after ``OUTBOX_REPUBLISH_AFTER_SECONDS``. Tasks must therefore be idempotent.
+``outbox_enqueue`` writes a row in the caller's transaction; after commit the row's id goes to
+the process's publisher thread (``BackgroundPublisher``), so a request never waits on the broker.
+If publishing fails (Redis down or hung), or the process dies first, the row stays unpublished
+and ``outbox_sweep`` (a Celery beat task, also runnable as ``manage.py outbox_sweep``) publishes
+it again later. A worker runs the named task through ``deliver`` and marks the row completed, so
+a task whose worker died is published again after ``OUTBOX_REPUBLISH_AFTER_SECONDS``. Tasks must
+therefore be idempotent.
 """
 
+import atexit
 import importlib
 import importlib.util
 import logging
+import os
+import threading
+import time
 from datetime import timedelta
 
 from django.apps import apps
 from django.conf import settings
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -40,8 +46,21 @@ def outbox_enqueue(task_name: str, *, kwargs: dict, key: str | None = None) -> O
             # Completed earlier: free the key for this new piece of work.
             OutboxMessage.objects.filter(pk=existing.pk).update(dedupe_key=None)
     message = OutboxMessage.objects.create(task_name=task_name, payload=kwargs, dedupe_key=key)
-    transaction.on_commit(lambda: publish(message.pk))
+    transaction.on_commit(lambda: outbox_request_publish(message.pk))
     return message
+
+
+def outbox_request_publish(message_id: int) -> None:
+    """After commit: have the row published. In-process (eager) setups and code running in a
+    worker's task publish at once; a web process hands the id to its publisher thread."""
+    from celery import current_task
+
+    # Inside a task publish at once: a pool process may end without running exit handlers,
+    # and nothing there waits on the broker's round trip.
+    if settings.CELERY_TASK_ALWAYS_EAGER or current_task:
+        publish(message_id)
+    else:
+        OUTBOX_PUBLISHER.submit([message_id])
 
 
 def publish(message_id: int) -> bool:
@@ -97,6 +116,122 @@ def outbox_sweep(*, limit: int = 500) -> int:
         else:
             break  # the broker is down: the next sweep tries again
     return published
+
+
+class BackgroundPublisher:
+    """Publishes what one process's requests committed from a background thread, never from
+    the request: with the broker hung, a publication waits for socket timeouts (seconds) and a
+    request must not wait with it.
+
+    ``submit`` only appends the ids and wakes the thread. The thread publishes what has gathered
+    within ``delay()`` seconds of the first waiting id (0: at once), or at once when ``chunk()``
+    ids are waiting, by calling ``publish(ids)``, which returns the ids it could not publish.
+    Those are tried again after a pause that doubles from ``RETRY_FIRST`` to ``RETRY_MAX``
+    seconds, so work accepted while the broker was down or hung goes out soon after it is back.
+    The rows behind the ids are committed before they are submitted and are their own outbox:
+    if the process dies before the thread publishes them, or more than ``MAX_WAITING`` ids are
+    waiting, the sweeper publishes them later. One thread per process and publisher; after a
+    fork the child starts its own on first use."""
+
+    name = "publisher"
+    RETRY_FIRST = 1.0
+    RETRY_MAX = 30.0
+    MAX_WAITING = 100_000
+
+    def __init__(self) -> None:
+        self._ids: list[int] = []
+        self._lock = threading.Lock()
+        self._publishing = threading.Lock()
+        self._wake = threading.Event()
+        self._full = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+        self._retry_in = 0.0  # seconds the thread pauses before its next attempt (0: none)
+
+    def delay(self) -> float:
+        """Seconds to let concurrent requests join the first waiting id."""
+        return 0.0
+
+    def chunk(self) -> int:
+        """Ids that make a publication worth sending without waiting for ``delay``."""
+        return 1
+
+    def publish(self, ids: list[int]) -> list[int]:
+        """Send ``ids`` to the broker; returns those it could not send. Must not raise."""
+        raise NotImplementedError
+
+    def submit(self, ids: list[int]) -> None:
+        with self._lock:
+            self._ids.extend(ids)
+            if len(self._ids) >= self.chunk():
+                self._full.set()
+            if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
+                # First use in this process (after a fork, the parent's thread is not here).
+                self._pid = os.getpid()
+                self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+                self._thread.start()
+        self._wake.set()
+
+    def flush(self) -> bool:
+        """Publish what is waiting now, in the caller's thread; returns once any publication
+        in progress in the background has finished too. False when some of it could not be
+        published (it stays waiting for the next attempt)."""
+        with self._publishing:
+            with self._lock:
+                ids, self._ids = self._ids, []
+                self._full.clear()
+            if not ids:
+                return True
+            left = self.publish(ids)
+            with self._lock:
+                waiting = left + self._ids
+                dropped = len(waiting) - self.MAX_WAITING
+                if dropped > 0:
+                    log.warning("%s: %d ids left for the sweeper", self.name, dropped)
+                    waiting = waiting[dropped:]
+                self._ids = waiting
+                if left:
+                    self._retry_in = min(max(self._retry_in * 2, self.RETRY_FIRST), self.RETRY_MAX)
+                    self._wake.set()  # the thread tries again after its pause
+                else:
+                    self._retry_in = 0.0
+            return not left
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            if self._retry_in:
+                time.sleep(self._retry_in)  # the broker just failed: give it a moment
+            delay = self.delay()
+            if delay > 0:
+                # Let concurrent requests join, unless a full publication is already waiting.
+                self._full.wait(delay)
+            self._wake.clear()
+            # The thread's own database connection follows the request rule (DB_CONN_MAX_AGE,
+            # dropped after an error), checked around every publication.
+            close_old_connections()
+            try:
+                self.flush()
+            except Exception:  # the rows stay pending for the sweeper; the thread lives on
+                log.exception("%s: publication failed, the sweeper will retry", self.name)
+            finally:
+                close_old_connections()
+
+
+class OutboxPublisher(BackgroundPublisher):
+    name = "outbox-publisher"
+
+    def publish(self, ids: list[int]) -> list[int]:
+        for i, message_id in enumerate(ids):
+            if not publish(message_id):
+                # The broker is down or hung: the rest waits for the next attempt rather than
+                # each paying the timeout in turn.
+                return ids[i:]
+        return []
+
+
+OUTBOX_PUBLISHER = OutboxPublisher()
+atexit.register(OUTBOX_PUBLISHER.flush)  # a clean shutdown publishes what is waiting
 
 
 _tasks_imported = False
