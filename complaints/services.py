@@ -442,7 +442,10 @@ def case_suggest_category(*, case: Case) -> None:
 def suggest_category(text: str) -> str:
     from wsmonitor.scanning import default_scanner
 
-    categories = default_scanner().scan(text or "").categories
+    # A complaint describes what the seller did, so the findings its stance layer sets aside
+    # (a consumer reporting a fake, quoting a claim) are what the complaint is about.
+    result = default_scanner().scan(text or "")
+    categories = {f.category for f in (*result.findings, *result.suppressed)}
     for category in ("phishing", "counterfeit", "three_no", "false_ad"):
         if category in categories:
             return category
