@@ -220,3 +220,66 @@ class HolidayDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()}"
+
+
+class DocumentCounter(models.Model):
+    """The last 文号 sequence an office used in a year (one row per office and year)."""
+
+    office_code = models.CharField(max_length=6)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["office_code", "year"], name="document_counter_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_code}/{self.year}: {self.last}"
+
+
+class FormalDocument(models.Model):
+    """A numbered formal document issued by an office (行政警示函, 协助冻结函, 移送函): its 文号,
+    addressee and text as issued, printable as PDF, and the addressee's reply when one comes.
+    Written only by ``wsmonitor.documents``."""
+
+    class Kind(models.TextChoices):
+        WARNING_LETTER = "warning_letter", _("Administrative warning letter")
+        FREEZE_REQUEST = "freeze_request", _("Request to assist in freezing an account")
+        REFERRAL = "referral", _("Referral letter")
+
+    kind = models.CharField(_("document"), max_length=20, choices=Kind.choices)
+    number = models.CharField(_("document number"), max_length=60)
+    office_code = models.CharField(_("issuing office region"), max_length=6)
+    office_name = models.CharField(_("issuing office"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    addressee = models.CharField(_("addressee"), max_length=200)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    target_type = models.CharField(max_length=100)
+    target_id = models.CharField(max_length=64)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    reply_at = models.DateTimeField(_("reply received"), null=True, blank=True)
+    reply_text = models.TextField(_("reply"), blank=True)
+
+    class Meta:
+        verbose_name = _("formal document")
+        verbose_name_plural = _("formal documents")
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office_code", "year", "sequence"], name="document_number_once"
+            )
+        ]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="document_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
