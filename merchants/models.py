@@ -456,6 +456,12 @@ class ConsumerWarning(models.Model):
         related_name="consumer_warnings",
     )
     region_code = models.CharField(_("region code"), max_length=6, db_index=True)
+    issuer_name = models.CharField(
+        _("issuing office"),
+        max_length=200,
+        blank=True,
+        help_text=_("Named on the public page; the handling office of the region by default."),
+    )
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
     )
