@@ -7,6 +7,7 @@ The split is fixed by rule, before any tuning on the new texts:
 
 * every ``devset.jsonl`` item is **tuning** (earlier rounds already tuned on them, so they cannot
   be a fair test);
+* texts with no Chinese character, or in Japanese or Russian, are out of scope (``in_scope``);
 * a corpus item is **frozen** when ``sha256(id)`` read as a number is ``< 40 %`` of the range,
   otherwise tuning. Ids are assigned when a text is collected, so the split cannot follow a result.
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -29,6 +31,17 @@ CORPUS = DATA / "corpus"
 FROZEN_SHARE = 0.40
 GATED = ("counterfeit", "false_ad")
 LABELS = {"counterfeit", "false_ad", "clean"}
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_OTHER_SCRIPT = re.compile(r"[\u3040-\u30ff\u0400-\u04ff]")  # kana, Cyrillic
+
+
+def in_scope(text: str) -> bool:
+    """The scanner reads Chinese WeChat commerce: a text with no Chinese character at all
+    (English, Spanish or German spam pasted into issues) or one written in Japanese or Russian is
+    outside what it is for, and is kept in the files but left out of the figures."""
+    return bool(_HAN.search(text)) and not _OTHER_SCRIPT.search(text)
 
 
 def is_frozen(item_id: str, origin_devset: bool = False) -> bool:
@@ -49,7 +62,8 @@ def load() -> list[dict]:
                 it["_file"] = f"{path.name}:{n}"
                 it.setdefault("source_kind", "devset")
                 it["split"] = "frozen" if is_frozen(it["id"], path == DEVSET) else "tuning"
-                items.append(it)
+                if in_scope(it["text"]):
+                    items.append(it)
     return items
 
 
