@@ -76,7 +76,7 @@ class CampaignCreateSerializer(serializers.Serializer):
     )
     terms = CampaignTermsSerializer(required=False)
     starts_on = serializers.DateField(required=False, allow_null=True, default=None)
-    source_url = serializers.URLField(max_length=1000, required=False, default="")
+    source_url = serializers.URLField(max_length=1000, required=False)  # absent means none
     captured_at = serializers.DateTimeField(
         required=False,
         allow_null=True,
@@ -342,13 +342,13 @@ class CampaignsApi(APIView):
         result = services.campaign_create(
             platform=m["platform"],
             handle=m["handle"],
-            display_name=m["display_name"],
-            region_code=m["region_code"],
+            display_name=m.get("display_name", ""),
+            region_code=m.get("region_code", ""),
             title=d["title"],
             text=d["text"],
             terms=_terms_input(d.get("terms")),
             starts_on=d["starts_on"],
-            source_url=d["source_url"],
+            source_url=d.get("source_url", ""),
             captured_at=d["captured_at"],
             actor=request.user,
             allowed_prefixes=request_region_prefixes(request),

@@ -46,8 +46,10 @@ NOT_FOUND = not_found("No such object in the regions this token may see, or a pa
 class MerchantRefSerializer(serializers.Serializer):
     platform = serializers.ChoiceField(choices=MerchantAccount.Platform.choices)
     handle = serializers.CharField(max_length=200)
-    display_name = serializers.CharField(max_length=200, required=False, default="")
-    region_code = serializers.CharField(max_length=6, required=False, default="")
+    # Optional but never blank: no ``default=""`` (the schema would then offer a default its own
+    # ``minLength: 1`` forbids, which generated clients send); absent means empty.
+    display_name = serializers.CharField(max_length=200, required=False)
+    region_code = serializers.CharField(max_length=6, required=False)
 
     def validate_region_code(self, value: str) -> str:
         if value and not is_region_code(value):
@@ -64,7 +66,7 @@ class PostInSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=Post.Source.choices)
     external_id = serializers.CharField(max_length=200)
     text = serializers.CharField(max_length=MAX_TEXT_CHARS, trim_whitespace=False)
-    url = serializers.URLField(max_length=1000, required=False, default="")
+    url = serializers.URLField(max_length=1000, required=False)  # absent means none
     posted_at = serializers.DateTimeField(
         required=False,
         allow_null=True,
@@ -118,12 +120,12 @@ class PostInSerializer(serializers.Serializer):
             source=d["source"],
             external_id=d["external_id"],
             text=d["text"],
-            url=d["url"],
+            url=d.get("url", ""),
             posted_at=d["posted_at"],
             platform=m["platform"],
             handle=m["handle"],
-            display_name=m["display_name"],
-            region_code=m["region_code"],
+            display_name=m.get("display_name", ""),
+            region_code=m.get("region_code", ""),
         )
 
 
