@@ -6,6 +6,7 @@ from rest_framework.views import APIView
 
 from wsmonitor.api.authentication import ApiClient
 from wsmonitor.api.errors import ErrorSerializer
+from wsmonitor.api.schema import ERRORS
 
 
 class TokenInfoApi(APIView):
@@ -26,6 +27,7 @@ class TokenInfoApi(APIView):
             200: OutputSerializer,
             400: OpenApiResponse(ErrorSerializer, description="Signed in with a session"),
             401: OpenApiResponse(ErrorSerializer, description="Missing or invalid token"),
+            429: ERRORS[429],
         },
     )
     def get(self, request):
