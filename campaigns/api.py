@@ -142,6 +142,14 @@ class SnapshotCreateSerializer(serializers.Serializer):
         return attrs
 
 
+class SnapshotCreateJsonSerializer(SnapshotCreateSerializer):
+    """The schema of a JSON snapshot: the same fields without the screenshot, which only
+    multipart can carry (one component per content type, so generated clients send each
+    content type its own body). Documentation only: both are validated by the full one."""
+
+    image = None
+
+
 class ReportCreateSerializer(serializers.Serializer):
     likes_collected = serializers.IntegerField(min_value=0, max_value=100_000)
     collected_on = serializers.DateField()
@@ -421,7 +429,7 @@ class CampaignSnapshotsApi(APIView):
             "screenshot. `observed_deleted: true` records that the post was found gone."
         ),
         request={
-            "application/json": SnapshotCreateSerializer,
+            "application/json": SnapshotCreateJsonSerializer,
             "multipart/form-data": SnapshotCreateSerializer,
         },
         responses={201: SnapshotResultSerializer, **ERRORS, **NOT_FOUND},
