@@ -85,6 +85,27 @@ class ComplaintForm(EvidenceMixin, forms.Form):
     merchant_name = forms.CharField(
         label=_("Seller's name or shop name"), max_length=200, required=False
     )
+    merchant_address = forms.CharField(
+        label=_("Seller's address (if you know it)"),
+        max_length=300,
+        required=False,
+        help_text=_("From the seller's profile, the parcel or the delivery note."),
+    )
+    payee_name = forms.CharField(
+        label=_("Payee's real name on the transfer record"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "Open the payment in WeChat (我 → 服务 → 钱包 → 账单) and copy the name shown after "
+            "收款方 or 对方, e.g. **明 (王*明)."
+        ),
+    )
+    order_number = forms.CharField(
+        label=_("Order or waybill number (if any)"),
+        max_length=100,
+        required=False,
+        help_text=_("The express waybill (快递单号) or the order number from the seller."),
+    )
     description = forms.CharField(
         label=_("What happened?"),
         max_length=5000,
@@ -148,12 +169,23 @@ class ComplaintForm(EvidenceMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
+    form_token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    # Required for a 投诉 (Order 20 Art 9 and the 不予受理 ground "materials missing"): marked on
+    # the form; a 举报 may leave them empty.
+    COMPLAINT_REQUIRED = ("occurred_on", "amount_paid", "demand", "name", "phone", "address")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["evidence"].help_text = evidence_help()
         self.checked_files = []
         self.file_errors = []
+        for name in self.COMPLAINT_REQUIRED:
+            self.fields[name].complaint_required = True
+        if not self.is_bound:
+            from complaints.tracking import new_form_token
+
+            self.initial["form_token"] = new_form_token()
 
     def clean(self):
         cleaned = super().clean()
@@ -161,6 +193,23 @@ class ComplaintForm(EvidenceMixin, forms.Form):
             if field not in self.errors:
                 for message in messages:
                     self.add_error(field, message)
+        if cleaned.get("kind") in ("complaint", "both"):
+            if not cleaned.get("occurred_on") and "occurred_on" not in self.errors:
+                self.add_error("occurred_on", _("A complaint needs the date it happened."))
+            if (
+                cleaned.get("amount_paid") is None
+                and cleaned.get("payment_method") != "none"
+                and "amount_paid" not in self.errors
+            ):
+                self.add_error(
+                    "amount_paid",
+                    _("Give the amount you paid (choose “Did not pay” if you paid nothing)."),
+                )
+        if cleaned.get("kind") == "complaint" and cleaned.get("anonymous"):
+            self.add_error(
+                "anonymous",
+                _("Only a report (举报) can be anonymous: a complaint needs your name and phone."),
+            )
         return cleaned
 
     def is_honeypot_filled(self) -> bool:
@@ -170,6 +219,7 @@ class ComplaintForm(EvidenceMixin, forms.Form):
         data = dict(self.cleaned_data)
         data.pop("evidence", None)
         data.pop("website", None)
+        data.pop("form_token", None)
         return data
 
     def staged_tokens(self) -> list[tuple[str, str]]:
@@ -221,3 +271,67 @@ class FeedbackForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class ReplyForm(EvidenceMixin, forms.Form):
+    body = forms.CharField(
+        label=_("Your reply or more details"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Answer the office's message, or add what you forgot. The office reads it."),
+    )
+    evidence = MultipleFileField(label=_("Add files (optional)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].help_text = evidence_help()
+        self.checked_files = []
+        self.file_errors = []
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("body") or "").strip() and not self.checked_files and not self.errors:
+            self.add_error("body", _("Write something or choose a file."))
+        return cleaned
+
+
+class WithdrawForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Yes, I withdraw this complaint. The office stops handling it."), required=True
+    )
+    reason = forms.CharField(
+        label=_("Why (optional), e.g. the seller has refunded me"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class LostCodeForm(forms.Form):
+    tracking_number = forms.CharField(
+        label=_("Tracking number"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+    )
+    email = forms.EmailField(label=_("The e-mail you gave with the case"), required=False)
+    phone = forms.CharField(
+        label=_("The phone you gave with the case"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+
+    def __init__(self, *args, sms=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not sms:
+            del self.fields["phone"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("email") and not cleaned.get("phone") and not self.errors:
+            self.add_error(
+                "email" if "phone" not in self.fields else None,
+                _("Give the e-mail (or phone) you gave with the case."),
+            )
+        return cleaned

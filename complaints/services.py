@@ -81,6 +81,7 @@ RISK_POINTS_CASE_OPENED = 10.0
 class Submitted:
     case: Case
     access_code: str  # shown once, never stored
+    mailed: bool = False  # the receipt e-mail went out (set after commit)
 
 
 # --- Intake ----------------------------------------------------------------------------------
@@ -249,6 +250,9 @@ def _create_case(*, kind, data, code, fingerprint, region, source, api_token, he
         merchant_official_account=(data.get("merchant_official_account") or "").strip()[:100],
         merchant_phone=(data.get("merchant_phone") or "").strip()[:30],
         merchant_name=(data.get("merchant_name") or "").strip()[:200],
+        merchant_address=(data.get("merchant_address") or "").strip()[:300],
+        payee_name=(data.get("payee_name") or "").strip()[:100],
+        order_number=(data.get("order_number") or "").strip()[:100],
         category=data.get("category") or "",
         description=data["description"].strip(),
         text_fingerprint=fingerprint,
@@ -318,25 +322,35 @@ def _normalize_text(text: str) -> str:
 def _mail_receipt(email: str, results: list[Submitted]) -> None:
     """The one place the access code leaves the process besides the receipt page. Sent after
     commit; a mail failure is logged and never undoes the submission."""
-    lines = [_("Thank you. Keep these to follow your case at /complaints/track/:"), ""]
-    for item in results:
-        lines.append(
-            _("%(kind)s — tracking number: %(number)s, access code: %(code)s")
-            % {
+    from django.template.loader import render_to_string
+
+    from complaints.tracking import site_url
+
+    context = {
+        "items": [
+            {
                 "kind": item.case.get_kind_display(),
                 "number": item.case.tracking_number,
                 "code": item.access_code,
+                "received": timezone.localtime(item.case.received_at),
+                "url": site_url(f"/complaints/track/{item.case.tracking_number}/"),
             }
-        )
+            for item in results
+        ],
+        "track_url": site_url("/complaints/track/"),
+    }
     try:
         send_mail(
             _("Your case %(number)s") % {"number": results[0].case.tracking_number},
-            "\n".join(lines),
+            render_to_string("complaints/email/receipt.txt", context),
             None,
             [email],
         )
     except Exception:
         log.exception("receipt e-mail for case %s failed", results[0].case.pk)
+    else:
+        for item in results:
+            item.mailed = True
 
 
 def _after_intake_enqueue(case: Case) -> None:
@@ -1193,9 +1207,21 @@ def mail_complainant(*, case_id: int, body: str) -> None:
     case = Case.objects.filter(pk=case_id).first()
     if case is None or not case.complainant_email:
         return
+    from django.template.loader import render_to_string
+
+    from complaints.tracking import site_url
+
     send_mail(
         _("Update on your case %(number)s") % {"number": case.tracking_number},
-        body + "\n\n" + _("Details: /complaints/track/"),
+        render_to_string(
+            "complaints/email/update.txt",
+            {
+                "case": case,
+                "body": body,
+                "sent": timezone.localtime(),
+                "url": site_url(f"/complaints/track/{case.tracking_number}/"),
+            },
+        ),
         None,
         [case.complainant_email],
     )

@@ -1,22 +1,33 @@
-"""Public pages (form, receipt, tracking) and the staff evidence download. Thin: parse, call one
-service, render."""
+"""Public pages (form, receipt, tracking, replies, withdrawal, a lost code) and the staff
+evidence download. Thin: parse, call one service, render."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from complaints import ratelimit, selectors, services
-from complaints.forms import AddEvidenceForm, ComplaintForm, FeedbackForm, TrackForm
-from complaints.models import Case
+from complaints import ratelimit, selectors, services, tracking
+from complaints.forms import (
+    AddEvidenceForm,
+    ComplaintForm,
+    FeedbackForm,
+    LostCodeForm,
+    ReplyForm,
+    TrackForm,
+    WithdrawForm,
+)
+from complaints.models import Case, SubmissionToken
 from complaints.pii import normalize_tracking_number, phone_blind_index
 from wsmonitor.audit import audit_log, client_ip
 from wsmonitor.errors import ServiceError
 
-SESSION_TRACKED = "complaints_tracked"
+SESSION_TRACKED = tracking.SESSION_TRACKED
 HOUR = 3600
 
 
@@ -39,6 +50,12 @@ def too_many(request, template: str = "complaints/429.html", context=None):
 def complaint_new(request):
     if request.method == "GET":
         return _new_page(request, ComplaintForm())
+    token = request.POST.get("form_token") or ""
+    if not tracking.valid_form_token(token):
+        token = tracking.new_form_token()  # an old page without a token: still post/redirect/get
+    elif SubmissionToken.objects.filter(token=token).exists():
+        # A refresh, a back-button resubmit or a second tap: the receipt of the first one.
+        return _receipt_again(request, token)
     form = ComplaintForm(request.POST, request.FILES)
     ip = client_ip(request) or "unknown"
     if form.is_honeypot_filled():
@@ -65,17 +82,37 @@ def complaint_new(request):
         ):
             return _keep_and_refuse(request, form)
         try:
-            results = services.case_submit(
-                data=form.submission_data(), files=form.checked_files, ip=client_ip(request)
-            )
+            with transaction.atomic():
+                claimed = tracking.submission_token_claim(token)
+                if claimed is None:  # the same form sent twice at once: the other one files
+                    results = None
+                else:
+                    results = services.case_submit(
+                        data=form.submission_data(),
+                        files=form.checked_files,
+                        ip=client_ip(request),
+                    )
+                    claimed.case_ids = [r.case.pk for r in results]
+                    claimed.save(update_fields=["case_ids"])
         except ServiceError as exc:
             for field, messages in exc.fields.items():
                 form.add_error(field if field in form.fields else None, messages)
             if not exc.fields:
                 form.add_error(None, exc.detail)
         else:
-            return _receipt(request, results)
+            if results is None:
+                return _receipt_again(request, token)
+            tracking.receipt_remember(request.session, token, results)
+            return redirect("complaints:receipt", token=token)
     return _new_page(request, form, status=400, staged=form.staged_tokens())
+
+
+def _receipt_again(request, token: str):
+    tracking.submission_token_cases(token)  # wait for a request that is still filing
+    if tracking.receipt_recall(request.session, token) is None:
+        # Sent from another browser, or the session has expired: nothing to show but the way on.
+        return render(request, "complaints/already_sent.html", status=409)
+    return redirect("complaints:receipt", token=token)
 
 
 def _keep_and_refuse(request, form):
@@ -85,28 +122,54 @@ def _keep_and_refuse(request, form):
     return _new_page(request, form, status=429, staged=staged, rate_limited=True)
 
 
-def _receipt(request, results):
-    """The tracking number(s) and access code(s), shown once in the answer to the submission
-    itself: the codes are never stored anywhere, not even in the session (only their hash)."""
-    tracked = set(request.session.get(SESSION_TRACKED, []))
-    request.session[SESSION_TRACKED] = sorted(tracked | {r.case.pk for r in results})
+@never_cache
+def receipt(request, token: str):
+    """The receipt behind the redirect. The access codes are readable here for a short while
+    after the submission, from this browser's session only (encrypted there), never from the
+    URL; then only their hash is left."""
+    recalled = tracking.receipt_recall(request.session, token)
+    if recalled is None:
+        return render(request, "complaints/already_sent.html", status=404)
+    cases, codes, mailed = recalled
     items = [
         {
-            "number": r.case.tracking_number,
-            "code": r.access_code,
-            "kind": r.case.get_kind_display(),
-            "deadline": services.deadline_current(r.case),
+            "case": case,
+            "number": case.tracking_number,
+            "code": codes.get(case.pk, ""),
+            "kind": case.get_kind_display(),
+            "deadline": services.deadline_current(case),
+            "stages": tracking.case_stages(case),
+            "office": tracking.office_for(case.region_code),
         }
-        for r in results
+        for case in cases
     ]
-    return render(request, "complaints/receipt.html", {"items": items})  # never_cache: no-store
+    email = next((c.complainant_email for c in cases if c.complainant_email), "")
+    return render(
+        request,
+        "complaints/receipt.html",
+        {
+            "items": items,
+            "mailed": mailed and bool(email),
+            "email_masked": _mask_email(email),
+            "codes_shown": bool(codes),
+            "code_minutes": tracking.RECEIPT_CODE_SECONDS // 60,
+        },
+    )
+
+
+def _mask_email(email: str) -> str:
+    if "@" not in (email or ""):
+        return ""
+    user, _at, domain = email.partition("@")
+    return f"{user[:1]}***@{domain}"
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def track(request):
     if request.method == "GET":
-        return render(request, "complaints/track.html", {"form": TrackForm()})
+        initial = {"tracking_number": request.GET.get("number", "")[:40]}
+        return render(request, "complaints/track.html", {"form": TrackForm(initial=initial)})
     form = TrackForm(request.POST)
     ip = client_ip(request) or "unknown"
     if not ratelimit.hit(
@@ -117,7 +180,10 @@ def track(request):
         return render(request, "complaints/track.html", {"form": form}, status=400)
     number = normalize_tracking_number(form.cleaned_data["tracking_number"]) or "invalid"
     limit = settings.COMPLAINTS_TRACK_FAILURES_PER_HOUR
-    if ratelimit.exceeded(f"track-fail:{number}", limit=limit) or ratelimit.exceeded(
+    # Wrong codes count per case *and* address, so that a stranger who knows the number cannot
+    # lock the owner out; and per address over all cases.
+    per_case = f"track-fail:{number}:{ip}"
+    if ratelimit.exceeded(per_case, limit=limit) or ratelimit.exceeded(
         f"track-fail-ip:{ip}", limit=limit * 3
     ):
         return too_many(request)
@@ -126,7 +192,7 @@ def track(request):
             tracking_number=number, access_code=form.cleaned_data["access_code"]
         )
     except ServiceError as exc:
-        ratelimit.hit(f"track-fail:{number}", limit=limit, window=HOUR)
+        ratelimit.hit(per_case, limit=limit, window=HOUR)
         ratelimit.hit(f"track-fail-ip:{ip}", limit=limit * 3, window=HOUR)
         form.add_error(None, exc.detail)
         return render(request, "complaints/track.html", {"form": form}, status=404)
@@ -135,34 +201,57 @@ def track(request):
     return redirect("complaints:track_case", number=case.tracking_number)
 
 
-def _tracked_case(request, number: str) -> Case:
+def _tracked_case(request, number: str) -> Case | None:
     case = Case.objects.filter(tracking_number=normalize_tracking_number(number)).first()
     if case is None or case.pk not in request.session.get(SESSION_TRACKED, []):
-        raise Http404
+        return None
     return case
+
+
+def _ask_for_code(request, number: str, *, status=200):
+    """A case link opened without the code (another browser, an expired session): ask for it,
+    with the number filled in. Says nothing about whether the number exists."""
+    form = TrackForm(initial={"tracking_number": normalize_tracking_number(number) or ""})
+    return render(request, "complaints/track.html", {"form": form, "ask_code": True}, status=status)
 
 
 @never_cache
 def track_case(request, number: str):
     case = _tracked_case(request, number)
+    if case is None:
+        return _ask_for_code(request, number)
     return _render_case(request, case)
 
 
-def _render_case(request, case, *, evidence_form=None, feedback_form=None, status=200):
+def _render_case(
+    request, case, *, evidence_form=None, feedback_form=None, reply_form=None,
+    withdraw_form=None, status=200,
+):  # fmt: skip
+    events = list(selectors.case_public_events(case=case))
     return render(
         request,
         "complaints/case.html",
         {
             "case": case,
             "deadline": services.deadline_current(case),
-            "events": selectors.case_public_events(case=case),
+            "stages": tracking.case_stages(case),
+            "office": tracking.office_for(case.region_code),
+            "events": events,
             "evidence": case.evidence.all(),
+            "person": selectors.masked_person(case) if not case.anonymous else None,
             "evidence_form": evidence_form or AddEvidenceForm(),
+            "reply_form": reply_form or ReplyForm(),
+            "withdraw_form": withdraw_form or WithdrawForm(),
+            "can_reply": tracking.can_reply(case),
+            "can_withdraw": tracking.can_withdraw(case),
             "feedback_form": feedback_form or FeedbackForm(),
             "can_feedback": case.kind == Case.Kind.COMPLAINT
             and case.status in ("agreement", "mediation_ended", "not_accepted", "closed")
+            and case.withdrawn_at is None
             and case.consumer_confirmed_at is None
             and case.consumer_rating is None,
+            "max_files": settings.COMPLAINTS_MAX_FILES,
+            "max_bytes": settings.COMPLAINTS_MAX_FILE_BYTES,
         },
         status=status,
     )
@@ -172,6 +261,8 @@ def _render_case(request, case, *, evidence_form=None, feedback_form=None, statu
 @require_POST
 def track_add_evidence(request, number: str):
     case = _tracked_case(request, number)
+    if case is None:
+        return _ask_for_code(request, number, status=403)
     form = AddEvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -179,14 +270,93 @@ def track_add_evidence(request, number: str):
         except ServiceError as exc:
             form.add_error("evidence", exc.detail)
         else:
+            messages.success(
+                request, _("Received: %(n)s file(s).") % {"n": len(form.checked_files)}
+            )
             return redirect("complaints:track_case", number=case.tracking_number)
     return _render_case(request, case, evidence_form=form, status=400)
 
 
 @never_cache
 @require_POST
+def track_reply(request, number: str):
+    case = _tracked_case(request, number)
+    if case is None:
+        return _ask_for_code(request, number, status=403)
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            tracking.case_reply(
+                case=case,
+                body=form.cleaned_data["body"],
+                files=form.checked_files,
+                ip=client_ip(request),
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(request, _("Sent. The office will read it with your case."))
+            return redirect(
+                reverse("complaints:track_case", args=[case.tracking_number]) + "#history"
+            )
+    return _render_case(request, case, reply_form=form, status=400)
+
+
+@never_cache
+@require_POST
+def track_withdraw(request, number: str):
+    case = _tracked_case(request, number)
+    if case is None:
+        return _ask_for_code(request, number, status=403)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            tracking.case_withdraw(
+                case=case, reason=form.cleaned_data["reason"], ip=client_ip(request)
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(request, _("Your complaint is withdrawn."))
+            return redirect("complaints:track_case", number=case.tracking_number)
+    return _render_case(request, case, withdraw_form=form, status=400)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def lost_code(request):
+    """A new access code, sent to the e-mail (or by SMS to the phone) given with the case."""
+    sms = tracking.sms_available()
+    if request.method == "GET":
+        initial = {"tracking_number": request.GET.get("number", "")[:40]}
+        form = LostCodeForm(initial=initial, sms=sms)
+        return render(request, "complaints/lost_code.html", {"form": form, "sms": sms})
+    form = LostCodeForm(request.POST, sms=sms)
+    ip = client_ip(request) or "unknown"
+    if not ratelimit.hit(
+        f"lost-ip:{ip}", limit=settings.COMPLAINTS_TRACK_FAILURES_PER_HOUR, window=HOUR
+    ):
+        return too_many(request)
+    if not form.is_valid():
+        return render(request, "complaints/lost_code.html", {"form": form, "sms": sms}, status=400)
+    number = normalize_tracking_number(form.cleaned_data["tracking_number"]) or "invalid"
+    if not ratelimit.hit(f"lost-case:{number}", limit=3, window=24 * HOUR):
+        return too_many(request)
+    tracking.access_code_reissue(
+        tracking_number=number,
+        email=form.cleaned_data.get("email") or "",
+        phone=form.cleaned_data.get("phone") or "",
+        ip=client_ip(request),
+    )
+    return render(request, "complaints/lost_code.html", {"done": True, "sms": sms})
+
+
+@never_cache
+@require_POST
 def track_feedback(request, number: str):
     case = _tracked_case(request, number)
+    if case is None:
+        return _ask_for_code(request, number, status=403)
     form = FeedbackForm(request.POST)
     if form.is_valid():
         try:

@@ -38,7 +38,7 @@ def test_it_stores_the_complaint_with_evidence_before_anything_else(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/complaints/new/", data)
 
-    assert response.status_code == 200
+    assert response.status_code == 302  # post/redirect/get: the receipt is a page of its own
     case = Case.objects.get()
     assert case.kind == "complaint" and case.status == "received"
     assert case.complainant_phone == "13812345678"
@@ -51,12 +51,17 @@ def test_it_stores_the_complaint_with_evidence_before_anything_else(
     assert case.acceptance_due is not None
     # After commit: merchant linked, category suggested, receipt mailed with the access code.
     assert case.events.filter(public=True).count() == 1
-    receipt = response.content.decode()
-    code = re.search(r"data-access-code>([^<]+)<", receipt).group(1)
+    page = client.get(response["Location"])
+    receipt = page.content.decode()
+    code = re.search(r'data-access-code id="code-1">([^<]+)<', receipt).group(1)
     assert len(mailoutbox) == 1 and code in mailoutbox[0].body
     assert case.tracking_number in mailoutbox[0].body
-    # The code is shown once, in this answer, and stored nowhere in clear (not in the session).
-    assert "no-store" in response["Cache-Control"]
+    assert f"http://testserver/complaints/track/{case.tracking_number}/" not in mailoutbox[0].body
+    assert f"/complaints/track/{case.tracking_number}/" in mailoutbox[0].body
+    # The code is shown to this browser only, never in the URL, and is stored nowhere in clear
+    # (the session holds it encrypted for a few minutes).
+    assert "no-store" in page["Cache-Control"]
+    assert code not in response["Location"]
     assert code not in str(dict(client.session))
     assert client.get(f"/complaints/track/{case.tracking_number}/").status_code == 200
 
@@ -102,7 +107,7 @@ def test_an_invalid_field_comes_back_with_every_other_field_filled(client):
     # The good file was kept; the corrected form carries it without a second upload.
     token = re.search(r'name="staged" value="([^"]+)"', html).group(1)
     fixed = complaint_post(staged=token)
-    assert client.post("/complaints/new/", fixed).status_code == 200
+    assert client.post("/complaints/new/", fixed).status_code == 302
     assert Evidence.objects.get().sha256 == hashlib.sha256(png_bytes()).hexdigest()
 
 
@@ -113,7 +118,7 @@ def test_a_complaint_without_address_is_refused_but_a_report_may_be_anonymous(cl
     report = complaint_post(
         kind="report", name="", phone="", address="", consent="", anonymous="on"
     )
-    assert client.post("/complaints/new/", report).status_code == 200
+    assert client.post("/complaints/new/", report).status_code == 302
     case = Case.objects.get()
     assert case.kind == "report" and case.anonymous and case.complainant_name is None
 
@@ -178,13 +183,13 @@ def test_a_mixed_submission_becomes_two_linked_cases(client):
     response = client.post(
         "/complaints/new/", complaint_post(kind="both", evidence=[upload("a.png", png_bytes())])
     )
-    assert response.status_code == 200
+    assert response.status_code == 302
     complaint = Case.objects.get(kind="complaint")
     report = Case.objects.get(kind="report")
     assert complaint.linked_case == report and report.linked_case == complaint
     assert complaint.evidence.count() == 1 and report.evidence.count() == 1
     assert complaint.acceptance_due and report.verification_due
-    receipt = response.content.decode()
+    receipt = client.get(response["Location"]).content.decode()
     assert complaint.tracking_number in receipt and report.tracking_number in receipt
 
 
@@ -199,7 +204,7 @@ def test_the_per_ip_limit_answers_a_friendly_429_that_keeps_the_text(client, set
     settings.COMPLAINTS_SUBMIT_PER_IP_HOUR = 2
     for i in range(2):
         sent = client.post("/complaints/new/", complaint_post(phone=f"1380013800{i}"))
-        assert sent.status_code == 200
+        assert sent.status_code == 302
     response = client.post("/complaints/new/", complaint_post(description="第三次提交的内容"))
     assert response.status_code == 429
     assert "第三次提交的内容" in response.content.decode()
@@ -209,7 +214,7 @@ def test_the_per_ip_limit_answers_a_friendly_429_that_keeps_the_text(client, set
 
 def test_the_per_phone_limit_counts_the_same_phone_in_any_format(client, settings):
     settings.COMPLAINTS_SUBMIT_PER_PHONE_DAY = 1
-    assert client.post("/complaints/new/", complaint_post()).status_code == 200
+    assert client.post("/complaints/new/", complaint_post()).status_code == 302
     again = client.post(
         "/complaints/new/", complaint_post(phone="+86 138-1234-5678"), REMOTE_ADDR="10.0.0.9"
     )
@@ -243,5 +248,5 @@ def test_with_the_cache_unreachable_the_complaint_is_still_stored(client, settin
         }
     }
     response = client.post("/complaints/new/", complaint_post(description="缓存不可用时的投诉"))
-    assert response.status_code == 200
+    assert response.status_code == 302
     assert Case.objects.filter(description="缓存不可用时的投诉").exists()

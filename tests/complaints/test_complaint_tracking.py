@@ -43,7 +43,10 @@ def test_a_wrong_code_says_nothing_about_which_part_was_wrong(client, submit):
         {"tracking_number": "WS-0000-0000-0000", "access_code": "AAAA-BBBB-CCCC-DDDD"},
     )
     assert wrong.status_code == unknown.status_code == 404
-    assert client.get(f"/complaints/track/{case.tracking_number}/").status_code == 404
+    # The case link without the code asks for the code (never the case itself).
+    page = client.get(f"/complaints/track/{case.tracking_number}/").content.decode()
+    assert "data-ask-code" in page and f'value="{case.tracking_number}"' in page
+    assert "面霜" not in page and "data-status" not in page
 
 
 def test_wrong_codes_are_rate_limited_even_with_the_right_code_after(client, submit, settings):

@@ -3,7 +3,7 @@
 // 2. ask the server for a category suggestion from the description.
 (function () {
   "use strict";
-  var form = document.getElementById("complaint-form");
+  var form = document.getElementById("complaint-form") || document.getElementById("reply-form");
   if (!form) { return; }
   var maxFiles = parseInt(form.getAttribute("data-max-files"), 10) || 10;
   var maxBytes = parseInt(form.getAttribute("data-max-bytes"), 10) || 10485760;
@@ -23,7 +23,7 @@
       var f = input.files[i];
       if (f.size === 0) { problems.push(f.name + (zh ? "：文件为空。" : ": empty file.")); }
       if (f.size > maxBytes) {
-        problems.push(f.name + (zh ? "：超过 " : ": larger than ") + Math.round(maxBytes / 1048576) + " MB.");
+        problems.push(f.name + (zh ? "：超过 " : ": larger than ") + Math.round(maxBytes / 1048576) + (zh ? " MB。" : " MB."));
       }
     }
     out.textContent = problems.join(" ");
@@ -31,6 +31,8 @@
     out.className = problems.length ? "help warn" : "help";
     return problems.length === 0;
   }
+  var summary = document.getElementById("error-summary");
+  if (summary && summary.focus) { summary.focus(); }
   if (input) { input.addEventListener("change", checkFiles); }
   form.addEventListener("submit", function (ev) { if (!checkFiles()) { ev.preventDefault(); out.focus && out.focus(); } });
 
