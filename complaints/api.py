@@ -1,6 +1,7 @@
 """Partner-platform API: file a complaint or report with evidence, read its status."""
 
 from django.conf import settings
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
@@ -57,7 +58,7 @@ def case_status(case: Case) -> dict:
         "received_at": case.received_at,
         "linked_tracking_number": case.linked_case.tracking_number if case.linked_case else None,
         "messages": [
-            {"at": e.created_at.isoformat(), "text": e.body}
+            {"at": timezone.localtime(e.created_at).isoformat(), "text": e.body}
             for e in selectors.case_public_events(case=case)
         ],
     }

@@ -8,6 +8,7 @@ class ComplaintsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from complaints import office_admin  # noqa: F401  (the handling offices' admin)
         from complaints.services import recompute_on_calendar_change
         from wsmonitor.holidays import calendar_changed
 
@@ -34,6 +35,7 @@ class ComplaintsConfig(AppConfig):
             "complaints.view_duplicatesuggestion",
             "complaints.view_deadlinerule",
             "complaints.view_refusalground",
+            "complaints.view_office",
         ]
         EXTRA_ROLE_PERMISSIONS.setdefault("Regulator", []).extend(handle)
         EXTRA_ROLE_PERMISSIONS.setdefault("Supervisor", []).extend(
@@ -43,6 +45,8 @@ class ComplaintsConfig(AppConfig):
                 "complaints.add_deadlinerule",
                 "complaints.change_refusalground",
                 "complaints.add_refusalground",
+                "complaints.change_office",
+                "complaints.add_office",
             ]
         )
         EXTRA_ROLE_PERMISSIONS.setdefault("Auditor", []).append("complaints.view_case")

@@ -293,3 +293,25 @@ def test_times_are_beijing_time_on_the_case_page_e_mail_and_api(
     assert "2026-12-02 03:35" in page and "2026-12-01 19:35" not in page
     assert 'datetime="2026-12-02T03:35:00+08:00"' in page
     assert any("2026-12-02 03:35" in m.body for m in mailoutbox)
+
+
+def test_supervisors_enter_the_office_in_the_admin_audited(client, supervisor):
+    client.force_login(supervisor)
+    response = client.post(
+        "/admin/complaints/office/add/",
+        {"region_code": "440106", "name": "广州市天河区市场监督管理局", "phone": "020-38888888",
+         "address": "", "hours": "", "active": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    from complaints import tracking
+
+    assert tracking.office_for("440106").name == "广州市天河区市场监督管理局"
+    assert AuditEntry.objects.filter(action="complaint.office_saved").exists()
+
+
+def test_the_api_gives_message_times_in_beijing_time(submit, regulator, time_machine):
+    from complaints.api import case_status
+
+    time_machine.move_to(datetime.datetime(2026, 12, 1, 19, 35, tzinfo=datetime.UTC), tick=False)
+    case, _code = submit()
+    assert case_status(case)["messages"][0]["at"] == "2026-12-02T03:35:00+08:00"
