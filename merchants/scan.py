@@ -137,12 +137,12 @@ def posts_scan(
             ),
         )
         _mark_scanned(scores, version, now)
-        _aggregates_update(rows, retire, was, found_more, now)
+        _aggregates_update(rows, retire, was, found_more if rescan else None, create, now)
     outcome.scanned = len(rows)
     return outcome
 
 
-def _aggregates_update(rows, retire, was, found_more, now) -> None:
+def _aggregates_update(rows, retire, was, found_more, create, now) -> None:
     """The risk aggregates of what this scan changed, last in its transaction (their row locks
     are held until the commit): the findings it retired and added go into the tallies; the posts
     it scanned for the first time are added to their capture days; a revision has its day and
@@ -153,7 +153,11 @@ def _aggregates_update(rows, retire, was, found_more, now) -> None:
     for pk in retire:
         post_id, category, review, severity = was[pk]
         changes.append((post[post_id][2], category, review, day[post_id], severity, -1))
-    if found_more:
+    if found_more is None:  # a first scan: every finding written is new, and open
+        for values in create:
+            post_id, category, severity = values[0], values[1], values[7]
+            changes.append((post[post_id][2], category, "open", day[post_id], severity, 1))
+    elif found_more:  # a rescan may bring back findings retired earlier, with their review
         for pk, post_id, category, review, severity in Finding.objects.filter(
             post_id__in=found_more, is_current=True
         ).values_list("id", "post_id", "category", "review", "severity"):
