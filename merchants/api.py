@@ -21,6 +21,7 @@ from merchants.posts import MAX_BATCH, MAX_TEXT_CHARS, PostInput, posts_ingest
 from merchants.risk import risk_breakdown
 from merchants.selectors import findings_visible, merchants_visible, posts_visible
 from merchants.services import merchant_find
+from wsmonitor.api.authentication import ApiClient
 from wsmonitor.api.pagination import StandardPagination
 from wsmonitor.api.parsers import JSONParser
 from wsmonitor.api.regions import request_region_prefixes
@@ -396,7 +397,15 @@ class PostsApi(APIView):
                 f"item {first} is invalid ({len(errors)} invalid in all); nothing was stored",
                 fields={k: _plain(v) for k, v in errors.items()},
             )
-        results = posts_ingest(items=inputs, submitted_by=str(request.user))
+        token = request.user.token if isinstance(request.user, ApiClient) else None
+        results = posts_ingest(
+            items=inputs,
+            submitted_by=str(request.user),
+            # Idempotency per integrator (the token's name); the token's regions bound where
+            # it may write, as for campaigns.
+            integrator=token.name if token is not None else "",
+            allowed_prefixes=request_region_prefixes(request),
+        )
         posts = receipts([r.post for r in results])
         body = [
             {"index": i, "status": r.status, "post": post}

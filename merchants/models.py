@@ -124,6 +124,11 @@ class Post(models.Model):
     captured_at = models.DateTimeField(_("captured at"), default=timezone.now)
     text_sha256 = models.CharField(_("SHA-256 of the text"), max_length=64)
     submitted_by = models.CharField(_("submitted by"), max_length=150, blank=True)
+    # Whose (source, external_id) this is: the API token's name for an integrator's posts
+    # (tokens of one integrator share a name), '' for the platform's own (admin, imports,
+    # campaign snapshots). Idempotency and revisions are per integrator: no token can revise,
+    # move or confirm the text of another integrator's post.
+    integrator = models.CharField(_("integrator"), max_length=100, blank=True, default="")
     scan_state = models.CharField(
         _("scan state"),
         max_length=10,
@@ -149,12 +154,13 @@ class Post(models.Model):
         ordering = ["-captured_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["source", "external_id", "revision"], name="post_revision_unique"
+                fields=["integrator", "source", "external_id", "revision"],
+                name="post_integrator_revision_unique",
             ),
             models.UniqueConstraint(
-                fields=["source", "external_id"],
+                fields=["integrator", "source", "external_id"],
                 condition=models.Q(is_current=True),
-                name="post_one_current_revision",
+                name="post_integrator_one_current",
             ),
         ]
         indexes = [

@@ -22,15 +22,21 @@ def test_a_post_read_by_sql_equals_the_post_read_by_the_orm(db):
         merchant=merchant, source="moments", external_id="a", text="old", text_sha256="y",
         revision=0, is_current=False,
     )  # fmt: skip
-    rows = _CURRENT_POSTS.rows(["moments", "a", True], lists=[1, 1], for_update=True)
-    assert len(rows) == 1  # the retired revision is not current
+    Post.objects.create(
+        merchant=merchant, source="moments", external_id="a", text="他人的", text_sha256="z",
+        integrator="another",
+    )  # fmt: skip
+    rows = _CURRENT_POSTS.rows(["", "moments", "a", True], lists=[1, 1], for_update=True)
+    assert len(rows) == 1  # the retired revision is not current, another integrator's not ours
     by_sql = Post.from_db(DEFAULT_DB_ALIAS, _FIELDS, rows[0])
-    by_orm = Post.objects.get(external_id="a", is_current=True)
+    by_orm = Post.objects.get(integrator="", external_id="a", is_current=True)
     for name in _FIELDS:
         assert getattr(by_sql, name) == getattr(by_orm, name), name
     assert by_sql.posted_at == posted and by_sql.posted_at.tzinfo is not None
     assert by_sql.is_current is True
-    assert _CURRENT_POSTS.rows(["moments", "b", True], lists=[1, 1]) == []
+    theirs = _CURRENT_POSTS.rows(["another", "moments", "a", True], lists=[1, 1])
+    assert Post.from_db(DEFAULT_DB_ALIAS, _FIELDS, theirs[0]).text == "他人的"
+    assert _CURRENT_POSTS.rows(["", "moments", "b", True], lists=[1, 1]) == []
 
 
 def test_accounts_are_found_by_normalised_handle_with_their_merchant(db):
