@@ -74,8 +74,10 @@ def _offers(scanner):
     [
         pytest.param(
             s,
+            # not strict: the stance layer's cue-scope work under way fixes it; take the mark
+            # off once it is in
             marks=pytest.mark.xfail(
-                strict=True,
+                strict=False,
                 reason="a 假货 cue in its own sentence still moves every finding of one tuning "
                 "offer (cft-0162) to suppressed: the stance layer's cue scope",
             ),
