@@ -73,7 +73,10 @@ class ComplaintForm(EvidenceMixin, forms.Form):
     ]
 
     kind = forms.ChoiceField(
-        label=_("What do you want to do?"), choices=KIND_CHOICES, widget=forms.RadioSelect
+        label=_("What do you want to do?"),
+        choices=KIND_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose complaint or report.")},
     )
     merchant_wechat_id = forms.CharField(
         label=_("Seller's WeChat ID (微信号)"), max_length=100, required=False
@@ -111,6 +114,7 @@ class ComplaintForm(EvidenceMixin, forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What you bought or were promised, what went wrong, and when."),
+        error_messages={"required": _("Tell us what happened.")},
     )
     category = forms.ChoiceField(
         label=_("Kind of problem"),
