@@ -11,6 +11,18 @@ phone, then fires every submission at once (a PNG and a chat export each). It th
 the database that every receipt's tracking number has its row and both evidence files with the
 SHA-256 of the bytes sent, and prints throughput and p50/p95 latency. Loopback only; bounded in
 count (≤1000), concurrency (≤200) and time.
+
+``--compare 0,10000,100000`` measures the public form against a bare Django view instead, in one
+run: for each number of cases already stored (loaded directly, with their duplicate-check index
+rows), the form of a fresh database served by gunicorn (``gunicorn.conf.py``, ``--workers``
+synchronous workers, DEBUG off, the newcomer default: SQLite, tasks in-process) and then
+``benchmarks/bare_intake.py`` (stores the file and one row) under the same load:
+``--concurrency`` clients (10) each submitting one after the other, ``--count`` submissions, a
+PNG of ``--png-bytes`` (1 MiB). Each consumer fetches the form once for its CSRF token; every
+submission is then one request (the receipt is the answer), as for the bare view. Both are
+checked afterwards: every receipt has its row and the file's bytes are identical. For the form
+it also waits until every follow-up (merchant link, category, duplicates, preview) has
+completed, and says how long after the last receipt that was.
 """
 
 import argparse
@@ -230,6 +242,406 @@ def verify(env: dict, expected: dict[str, tuple[str, str]]) -> list[str]:
     return problems
 
 
+# --- Form against a bare Django view ------------------------------------------------------------
+
+PHRASES = [
+    "在朋友圈看到广告",
+    "微商说是专柜正品",
+    "收到的货和图片不一样",
+    "包装上没有厂名厂址",
+    "用了三天皮肤过敏",
+    "商家把我拉黑了",
+    "付款后一直不发货",
+    "客服说七天无理由不适用",
+    "宣传说三天见效",
+    "集赞送的礼品没有兑现",
+    "要求退款被拒绝",
+    "转账给了个人账户",
+    "快递单号查不到",
+    "说是海外代购",
+    "价格比实体店便宜很多",
+    "群里很多人都买了",
+    "保质期已经过了",
+    "说明书全是外文",
+    "商家让我再付运费",
+    "视频号直播间下单",
+    "小程序里的店铺关了",
+    "一比一复刻的包",
+    "手表走了两天就停",
+    "奶粉罐子有破损",
+]
+
+
+def complaint_text(rng) -> str:
+    return "，".join(rng.sample(PHRASES, rng.randint(3, 6))) + f"。订单{rng.randint(10**6, 10**7)}"
+
+
+def png_base(size: int) -> tuple[bytes, bytes]:
+    """A valid PNG of about ``size`` bytes (noise, stored uncompressed) split before IEND, so a
+    text chunk can make each copy distinct cheaply."""
+    import random
+    import struct
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    side = max(8, int((size / 3) ** 0.5))
+    rng = random.Random(7)
+    rows = b"".join(b"\x00" + rng.randbytes(side * 3) for _ in range(side))
+    head = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows, 0))
+    )
+    return head, chunk(b"IEND", b"")
+
+
+def png_copy(base: tuple[bytes, bytes], seed: int) -> bytes:
+    import struct
+
+    data = b"Comment\x00" + str(seed).encode()
+    text = struct.pack(">I", len(data)) + b"tEXt" + data
+    text += struct.pack(">I", zlib.crc32(b"tEXt" + data))
+    return base[0] + text + base[1]
+
+
+class Browser:
+    """One consumer on the form over a keep-alive connection; handles the secure cookies by
+    hand (the server sees https through X-Forwarded-Proto, as behind the TLS proxy)."""
+
+    def __init__(self, port: int):
+        import http.client
+
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.cookies: dict[str, str] = {}
+        self.origin = f"https://127.0.0.1:{port}"
+
+    def request(self, method, path, body=None, headers=None):
+        headers = {
+            "X-Forwarded-Proto": "https",
+            "Host": f"127.0.0.1:{self.port}",
+            **(headers or {}),
+        }
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        content = response.read()
+        for line in response.msg.get_all("Set-Cookie") or []:
+            name, _, rest = line.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response, content
+
+    def token(self) -> str:
+        _response, html = self.request("GET", "/complaints/new/")
+        return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1).decode()
+
+    def submit_form(self, png: bytes, index: int, rng) -> str:
+        """One submission; the form page is fetched once per consumer (for its CSRF token), so
+        each submission is one request, as for the bare view."""
+        if not getattr(self, "csrf", ""):
+            self.csrf = self.token()
+        fields = {
+            "csrfmiddlewaretoken": self.csrf,
+            "kind": "complaint",
+            "merchant_wechat_id": f"load_shop_{index % 37}",
+            "description": complaint_text(rng),
+            "demand": "退款",
+            "amount_paid": "99.00",
+            "name": "测试用户",
+            "phone": f"139{index:08d}",
+            "address": "广东省广州市天河区测试路1号",
+            "consent": "on",
+            "website": "",
+        }
+        body, ctype = multipart(fields, [("evidence", "screenshot.png", png, "image/png")])
+        response, content = self.request(
+            "POST",
+            "/complaints/new/",
+            body,
+            {"Content-Type": ctype, "Referer": f"{self.origin}/complaints/new/"},
+        )
+        if response.status in (301, 302, 303):
+            location = urllib.parse.urlsplit(response.getheader("Location"))
+            response, content = self.request("GET", location.path)
+        match = re.search(rb"data-tracking-number>([^<]+)<", content)
+        if not match:
+            raise RuntimeError(f"no tracking number in the answer (HTTP {response.status})")
+        return match.group(1).decode().strip()
+
+    def submit_bare(self, png: bytes, index: int, rng) -> str:
+        body, ctype = multipart(
+            {"description": complaint_text(rng)},
+            [("evidence", "screenshot.png", png, "image/png")],
+        )
+        response, content = self.request("POST", "/submit/", body, {"Content-Type": ctype})
+        match = re.search(rb"data-tracking-number>([^<]+)<", content)
+        if not match:
+            raise RuntimeError(f"no id in the answer (HTTP {response.status})")
+        return match.group(1).decode()
+
+
+def load(port: int, kind: str, count: int, concurrency: int, base) -> dict:
+    """``concurrency`` clients submit ``count`` in all, each one after the other."""
+    import random
+
+    todo = iter(range(count))
+    lock = threading.Lock()
+    receipts: dict[str, str] = {}
+    errors: list[str] = []
+    latencies: list[float] = []
+
+    def client(c: int) -> None:
+        browser = Browser(port)
+        rng = random.Random(c)
+        while True:
+            with lock:
+                index = next(todo, None)
+            if index is None:
+                break
+            png = png_copy(base, index)
+            started = time.perf_counter()
+            try:
+                if kind == "form":
+                    number = browser.submit_form(png, index, rng)
+                else:
+                    number = browser.submit_bare(png, index, rng)
+            except Exception as exc:
+                errors.append(f"#{index}: {type(exc).__name__}: {exc}")
+                browser = Browser(port)
+                continue
+            with lock:
+                latencies.append(time.perf_counter() - started)
+                receipts[number] = hashlib.sha256(png).hexdigest()
+
+    threads = [threading.Thread(target=client, args=(c,)) for c in range(concurrency)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=1800)
+    wall = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "rate": len(receipts) / wall,
+        "wall": wall,
+        "receipts": receipts,
+        "errors": errors,
+        "p50": statistics.median(latencies) * 1000 if latencies else float("nan"),
+        "p95": latencies[max(0, int(len(latencies) * 0.95) - 1)] * 1000 if latencies else 0,
+        "finished": time.time(),
+    }
+
+
+def gunicorn(args: list[str], env: dict, port: int, cwd: Path) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [str(Path(PYTHON).with_name("gunicorn")), *args, "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning"],
+        cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
+            return server
+        except (urllib.error.URLError, ConnectionError, OSError):
+            time.sleep(0.1)
+    server.terminate()
+    sys.exit("the server did not start")
+
+
+def stop(server: subprocess.Popen) -> None:
+    import signal
+
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def follow_ups_pending(db: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(db, timeout=30) as conn:
+        return conn.execute(
+            "SELECT count(*) FROM wsmonitor_outboxmessage WHERE completed_at IS NULL "
+            "AND task_name = 'complaints.after_intake'"
+        ).fetchone()[0]
+
+
+def preload(n: int) -> None:
+    """Child process: ``n`` cases received over the last 20 days, with their index rows."""
+    import random
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wsmonitor.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.utils import timezone
+
+    from complaints.duplicates import bands_backfill
+    from complaints.models import Case
+
+    rng = random.Random(20261201)
+    now = timezone.now()
+    for start in range(0, n, 5000):
+        Case.objects.bulk_create(
+            Case(
+                tracking_number=f"P{i:014d}",
+                access_code_hash="preloaded",
+                region_code="440100",
+                received_region_code="440100",
+                merchant_wechat_id=f"stored_shop_{i % 997}",
+                description=complaint_text(rng),
+                phone_index=hashlib.sha256(str(i % 50_000).encode()).hexdigest(),
+                received_at=now - timezone.timedelta(minutes=rng.randint(10, 20 * 24 * 60)),
+            )
+            for i in range(start, min(start + 5000, n))
+        )
+    bands_backfill(batch=5000)
+
+
+def verify_form(env: dict, receipts: dict[str, str]) -> int:
+    """Child process: how many receipts lack their row or their byte-identical file."""
+    import json
+
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+        json.dump(receipts, fh)
+    out = subprocess.run(
+        [PYTHON, __file__, "--verify-receipts", fh.name],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    os.unlink(fh.name)
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+def verify_receipts(path: str) -> None:
+    import json
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wsmonitor.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from complaints.models import Case
+
+    receipts = json.loads(Path(path).read_text())
+    bad = 0
+    cases = {c.tracking_number: c for c in Case.objects.filter(tracking_number__in=receipts)}
+    for number, digest in receipts.items():
+        case = cases.get(number)
+        files = list(case.evidence.all()) if case else []
+        if len(files) != 1 or files[0].sha256 != digest:
+            bad += 1
+            continue
+        with files[0].file.open("rb") as fh:
+            bad += hashlib.sha256(fh.read()).hexdigest() != digest
+    print(bad)
+
+
+def verify_bare(db: Path, media: Path, receipts: dict[str, str]) -> int:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        rows = dict(conn.execute("SELECT id, file FROM ticket").fetchall())
+    bad = 0
+    for number, digest in receipts.items():
+        name = rows.get(int(number))
+        if name is None or hashlib.sha256((media / name).read_bytes()).hexdigest() != digest:
+            bad += 1
+    return bad
+
+
+def compare(args) -> int:
+    import shutil
+
+    levels = [int(x) for x in args.compare.split(",")]
+    base = png_base(args.png_bytes)
+    size = len(png_copy(base, 0))
+    work = Path(tempfile.mkdtemp(prefix="complaint-compare-"))
+    common = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "benchmark-only-secret-key-0123456789abcdefghijklmnop",
+        "SALT_KEY": "benchmark-only-salt-key-0123456789",
+        "COMPLAINTS_BLIND_INDEX_KEY": "benchmark-only-blind-index-key-0123456789",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "LOG_LEVEL": "WARNING",
+        "WEB_CONCURRENCY": str(args.workers),
+        "COMPLAINTS_SUBMIT_PER_IP_HOUR": "1000000",
+        "COMPLAINTS_SUBMIT_PER_PHONE_DAY": "1000000",
+    }
+    for name in ("CELERY_BROKER_URL", "CACHE_URL", "DATABASE_URL"):
+        common.pop(name, None)  # the newcomer default: no broker, local cache, SQLite
+    common["STATIC_ROOT"] = str(work / "static")  # DEBUG off serves the collected files
+    template = work / "template.sqlite3"
+    env = {**common, "DATABASE_URL": f"sqlite:///{template}", "MEDIA_ROOT": str(work / "m0")}
+    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
+        subprocess.run([PYTHON, "manage.py", *command, "-v0"], cwd=ROOT, env=env, check=True)
+    print(
+        f"complaint form against a bare Django view: {args.count} submissions, "
+        f"{args.concurrency} clients, PNG of {size:,} bytes, gunicorn {args.workers} sync "
+        f"workers, SQLite, tasks in-process; {os.cpu_count()} cores, load average "
+        f"{os.getloadavg()[0]:.1f} at the start (the machine is shared)"
+    )
+    rows = []
+    for stored in levels:
+        db = work / f"wsm{stored}.sqlite3"
+        shutil.copy(template, db)
+        env = {**common, "DATABASE_URL": f"sqlite:///{db}", "MEDIA_ROOT": str(work / f"m{stored}")}
+        began = time.perf_counter()
+        if stored:
+            subprocess.run([PYTHON, __file__, "--preload", str(stored)], cwd=ROOT, env=env,
+                           check=True)  # fmt: skip
+        loaded = time.perf_counter() - began
+        port = free_port()
+        bare_db, bare_media = work / f"bare{stored}.sqlite3", work / f"bare{stored}"
+        bare_env = {**common, "BARE_DB": str(bare_db), "BARE_MEDIA": str(bare_media)}
+        server = gunicorn(["bare_intake:application", "--workers", str(args.workers)], bare_env,
+                          port, ROOT / "benchmarks")  # fmt: skip
+        try:
+            load(port, "bare", 20, args.concurrency, base)  # warm
+            bare = load(port, "bare", args.count, args.concurrency, base)
+        finally:
+            stop(server)
+        bare_bad = verify_bare(bare_db, bare_media, bare["receipts"])
+        port = free_port()
+        server = gunicorn(["wsmonitor.wsgi", "--config", str(ROOT / "gunicorn.conf.py")], env,
+                          port, ROOT)  # fmt: skip
+        try:
+            load(port, "form", 10, args.concurrency, base)  # warm
+            form = load(port, "form", args.count, args.concurrency, base)
+            deadline = time.monotonic() + 600
+            while follow_ups_pending(db) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            lag = time.time() - form["finished"]
+            pending = follow_ups_pending(db)
+        finally:
+            stop(server)
+        form_bad = verify_form(env, form["receipts"])
+        rows.append((stored, bare, form))
+        print(
+            f"{stored:,} cases stored (loaded in {loaded:.0f} s): bare {bare['rate']:.1f}/s "
+            f"(p50 {bare['p50']:.0f} ms, p95 {bare['p95']:.0f} ms, accepted "
+            f"{len(bare['receipts'])}, errors {len(bare['errors'])}, not byte-identical "
+            f"{bare_bad}); form {form['rate']:.1f}/s (p50 {form['p50']:.0f} ms, p95 "
+            f"{form['p95']:.0f} ms, accepted {len(form['receipts'])}, errors "
+            f"{len(form['errors'])}, not byte-identical {form_bad}); form / bare "
+            f"{form['rate'] / bare['rate']:.2f}; follow-ups done {lag:.1f} s after the last "
+            f"receipt ({pending} still pending)"
+        )
+        for line in (bare["errors"] + form["errors"])[:5]:
+            print("  error", line)
+    first = rows[0][2]["rate"] or float("nan")
+    for stored, _bare, form in rows[1:]:
+        print(f"form with {stored:,} stored against {rows[0][0]:,}: {form['rate'] / first:.2f}")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", help="an already running server on loopback")
@@ -240,7 +652,22 @@ def main() -> int:
                         "fresh SQLite file)")  # fmt: skip
     parser.add_argument("--no-verify", action="store_true")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)  # the child server
+    parser.add_argument("--compare", help="e.g. 0,10000,100000 cases stored: form against bare")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--png-bytes", type=int, default=1024 * 1024)
+    parser.add_argument("--preload", type=int, help=argparse.SUPPRESS)  # child
+    parser.add_argument("--verify-receipts", help=argparse.SUPPRESS)  # child
     args = parser.parse_args()
+    if args.preload:
+        preload(args.preload)
+        return 0
+    if args.verify_receipts:
+        verify_receipts(args.verify_receipts)
+        return 0
+    if args.compare:
+        if "--concurrency" not in sys.argv:
+            args.concurrency = 10
+        return compare(args)
     if args.serve:
         serve(args.serve)
         return 0
