@@ -89,6 +89,7 @@ def _drive(base_url: str, files: list[dict]) -> dict:
             result["status"] = track.get_attribute("[data-status]", "data-status")
             result["status_text"] = track.inner_text("[data-status]")
             result["deadline"] = track.inner_text("[data-deadline]")
+            track.click("#submitted summary")  # "what you submitted" opens on demand
             result["evidence_text"] = track.inner_text("ul.evidence")
         finally:
             browser.close()
