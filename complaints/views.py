@@ -1,6 +1,8 @@
 """Public pages (form, receipt, tracking, replies, withdrawal, a lost code) and the staff
 evidence download. Thin: parse, call one service, render."""
 
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -28,6 +30,7 @@ from wsmonitor.audit import audit_log, client_ip
 from wsmonitor.errors import ServiceError
 
 SESSION_TRACKED = tracking.SESSION_TRACKED
+SESSION_FORM = "complaints_form"
 HOUR = 3600
 
 
@@ -49,6 +52,9 @@ def too_many(request, template: str = "complaints/429.html", context=None):
 @require_http_methods(["GET", "POST"])
 def complaint_new(request):
     if request.method == "GET":
+        # The session exists before the form is sent, so that a double tap's two requests share
+        # it and the second one can show the first one's receipt.
+        request.session[SESSION_FORM] = 1
         return _new_page(request, ComplaintForm())
     token = request.POST.get("form_token") or ""
     if not tracking.valid_form_token(token):
@@ -108,7 +114,14 @@ def complaint_new(request):
 
 
 def _receipt_again(request, token: str):
-    tracking.submission_token_cases(token)  # wait for a request that is still filing
+    """The receipt of a form already sent. The other request may still be filing it (a double
+    tap): wait for its cases, then for its session entry to be saved."""
+    if tracking.submission_token_cases(token):
+        for _attempt in range(25):
+            if tracking.receipt_recall(request.session, token) is not None:
+                break
+            time.sleep(0.2)
+            request.session = request.session.__class__(request.session.session_key)
     if tracking.receipt_recall(request.session, token) is None:
         # Sent from another browser, or the session has expired: nothing to show but the way on.
         return render(request, "complaints/already_sent.html", status=409)

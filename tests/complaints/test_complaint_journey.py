@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from complaints import services
-from complaints.models import Case, CaseEvent, Office
+from complaints.models import Case, CaseEvent, Office, SubmissionToken
 from tests.complaints.conftest import complaint_post, png_bytes
 from wsmonitor.errors import InvalidTransition, NotFound
 from wsmonitor.models import AuditEntry
@@ -315,3 +315,23 @@ def test_the_api_gives_message_times_in_beijing_time(submit, regulator, time_mac
     time_machine.move_to(datetime.datetime(2026, 12, 1, 19, 35, tzinfo=datetime.UTC), tick=False)
     case, _code = submit()
     assert case_status(case)["messages"][0]["at"] == "2026-12-02T03:35:00+08:00"
+
+
+def test_a_double_tap_that_overlaps_the_first_request_files_one_case(client, monkeypatch):
+    """The second request passes the "already sent?" check before the first one commits, then
+    loses the race for the token: it shows the first one's receipt and files nothing."""
+    from complaints import views
+
+    token = _token(client)
+    first = client.post("/complaints/new/", complaint_post(form_token=token))
+
+    class NotYetCommitted:
+        class objects:  # stands in for the model's manager
+            @staticmethod
+            def filter(**kwargs):
+                return SubmissionToken.objects.none()
+
+    monkeypatch.setattr(views, "SubmissionToken", NotYetCommitted)
+    second = client.post("/complaints/new/", complaint_post(form_token=token))
+    assert second.status_code == 302 and second["Location"] == first["Location"]
+    assert Case.objects.count() == 1
