@@ -1,27 +1,35 @@
 """The regulators' workspace for complaints and reports. Every list is limited to the user's
 jurisdiction through ``complaints.selectors``; every workflow step calls a service."""
 
-import csv
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.http import Http404, HttpResponse
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from complaints import rules, selectors, services
 from complaints.models import Case, DeadlineRule, DuplicateSuggestion, RefusalGround
 from complaints.pii import phone_blind_index
 from wsmonitor.audit import audit_log, client_ip
-from wsmonitor.errors import ServiceError, ValidationFailed
+from wsmonitor.errors import ServiceError
+from wsmonitor.export_writer import csv_bytes
+from wsmonitor.regions import region_label
+from wsmonitor.roles import region_prefixes
+
+S = Case.Status
 
 CSV_COLUMNS = [
-    "tracking_number", "kind", "status", "category", "merchant", "region", "received_at",
-    "deadline", "sla", "name", "phone", "amount_paid",
+    _("tracking number"), _("kind"), _("status"), _("category"), _("merchant"),
+    _("jurisdiction region"), _("received"), _("current deadline"), _("deadline state"),
+    _("complainant"), _("phone"), _("amount paid (yuan)"),
 ]  # fmt: skip
 PII_FIELDS = (
     "complainant_name",
@@ -35,138 +43,226 @@ PII_FIELDS = (
 )
 
 
-class WorkflowForm(forms.Form):
-    ACTIONS = [
-        ("accept", _("Accept the complaint")),
-        ("refuse", _("Do not accept (choose a ground)")),
-        ("mediation_start", _("Start mediation")),
-        ("mediation_pause", _("Pause mediation for testing/appraisal")),
-        ("mediation_resume", _("Resume mediation")),
-        ("agree", _("Agreement reached")),
-        ("mediation_end", _("End mediation without agreement")),
-        ("verify", _("Start verifying the report")),
-        ("extend", _("Extend verification by 15 working days (once)")),
-        ("open_case", _("Open a case (立案)")),
-        ("not_opened", _("Do not open a case")),
-        ("close", _("Close")),
-        ("refer", _("Refer to another region or department")),
-        ("assign", _("Assign to a regulator")),
-        ("note", _("Add an internal note")),
-        ("message", _("Send a message to the complainant")),
-        ("release", _("Release from flood hold")),
+# --- the case page's actions ----------------------------------------------------------------
+#
+# Each step is a button on the case page that asks only for its own fields. Which steps a case
+# offers follows from services.TRANSITIONS (the same rules the services enforce), so a button is
+# never shown for a move the service would refuse.
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    label: str
+    fields: tuple[str, ...] = ()
+    to: str = ""  # the status it leads to, when it is a transition
+    danger: bool = False
+
+
+STEPS = {
+    s.key: s
+    for s in [
+        Step("accept", _("Accept the complaint"), to=S.ACCEPTED),
+        Step("refuse", _("Do not accept"), ("ground", "reason"), to=S.NOT_ACCEPTED, danger=True),
+        Step("mediation_start", _("Start mediation"), to=S.MEDIATING),
+        Step("mediation_pause", _("Pause for testing or appraisal"), ("reason",)),
+        Step("mediation_resume", _("Resume mediation")),
+        Step("agree", _("Agreement reached"), ("summary",), to=S.AGREEMENT),
+        Step(
+            "mediation_end",
+            _("End mediation without agreement"),
+            ("end_reason", "note"),
+            to=S.MEDIATION_ENDED,
+            danger=True,
+        ),
+        Step("verify", _("Start verifying the report"), to=S.VERIFYING),
+        Step("extend", _("Extend verification by 15 working days"), ("reason",)),
+        Step("open_case", _("Open a case (立案)"), ("note",), to=S.CASE_OPENED),
+        Step("not_opened", _("Do not open a case"), ("reason",), to=S.NOT_OPENED, danger=True),
+        Step("close", _("Close"), ("note",), to=S.CLOSED),
+        Step("refer", _("Refer to another office"), ("region_code", "department", "reason")),
+        Step("assign", _("Assign"), ("assignee",)),
+        Step("message", _("Message the complainant"), ("body",)),
+        Step("note", _("Internal note"), ("body",)),
+        Step("release", _("Release from flood hold")),
     ]
-    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
-    ground = forms.ChoiceField(label=_("Refusal ground"), required=False)
-    end_reason = forms.ChoiceField(
-        label=_("Why mediation ended"),
-        required=False,
-        choices=[("", "—"), *services.MEDIATION_END_REASONS.items()],
-    )
-    region_code = forms.CharField(label=_("Refer to region code"), required=False, max_length=6)
-    department = forms.CharField(label=_("Refer to department"), required=False, max_length=200)
-    assignee = forms.ModelChoiceField(
-        label=_("Assignee"), required=False, queryset=get_user_model().objects.none()
-    )
-    text = forms.CharField(
-        label=_("Reason / note / message"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+}
 
-    def __init__(self, *args, case: Case, **kwargs):
+
+def case_steps(case: Case) -> list[Step]:
+    """The steps valid for this kind of case in this state, in the order they are shown."""
+    if case.held_for_review:
+        return [STEPS["release"], STEPS["note"]]
+    allowed = services.TRANSITIONS[case.kind].get(case.status, set())
+    steps = [s for s in STEPS.values() if s.to and s.to in allowed]
+    if case.kind == Case.Kind.COMPLAINT and case.status == S.MEDIATING:
+        steps.append(STEPS["mediation_resume" if case.mediation_paused_on else "mediation_pause"])
+    if (
+        case.kind == Case.Kind.REPORT
+        and case.status in (S.RECEIVED, S.VERIFYING)
+        and not case.verification_extended
+    ):
+        steps.append(STEPS["extend"])
+    if case.status != S.CLOSED:
+        steps += [STEPS["assign"], STEPS["refer"], STEPS["message"]]
+    steps.append(STEPS["note"])
+    return steps
+
+
+class StepForm(forms.Form):
+    """The fields one step asks for; built per step so each form shows only its own."""
+
+    def __init__(self, *args, step: Step, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ground"].choices = [("", "—")] + [
-            (g.code, f"{g.label}（{g.legal_source}）") for g in rules.refusal_grounds()
-        ]
-        self.fields["assignee"].queryset = get_user_model().objects.filter(
-            is_staff=True, is_active=True
-        )
+        self.step = step
+        make = {
+            "ground": lambda: forms.ChoiceField(
+                label=_("Refusal ground"),
+                choices=[("", "—")]
+                + [(g.code, f"{g.label}（{g.legal_source}）") for g in rules.refusal_grounds()],
+            ),
+            "end_reason": lambda: forms.ChoiceField(
+                label=_("Why mediation ended"),
+                choices=[("", "—"), *services.MEDIATION_END_REASONS.items()],
+            ),
+            "region_code": lambda: forms.CharField(
+                label=_("Region code of the receiving office"),
+                max_length=6,
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 8}),
+            ),
+            "department": lambda: forms.CharField(
+                label=_("Receiving department"), max_length=200, required=False
+            ),
+            "assignee": lambda: forms.ModelChoiceField(
+                label=_("Assignee"),
+                queryset=_assignable(case),
+            ),
+            "reason": lambda: _text(_("Reason"), required=step.key != "refuse"),
+            "note": lambda: _text(_("Note (for the record)"), required=False),
+            "summary": lambda: _text(_("What was agreed")),
+            "body": lambda: _text(_("Text")),
+        }
+        for name in step.fields:
+            self.fields[name] = make[name]()
 
 
-def run_workflow(*, case: Case, actor, data: dict, ip=None) -> None:
-    """Dispatch one workflow form to its service."""
-    action, text = data["action"], data.get("text") or ""
+def _text(label, *, required=True):
+    return forms.CharField(
+        label=label, required=required, widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
+    )
+
+
+def _assignable(case: Case):
+    """Regulators and supervisors whose regions cover the case (a province covers its cities
+    and districts); ``services.case_assign`` checks the same again."""
+    codes = {case.region_code, case.region_code[:4] + "00", case.region_code[:2] + "0000"}
+    covers = Q()
+    for code in codes:
+        covers |= Q(staff_profile__regions__contains=code)
+    return (
+        get_user_model()
+        .objects.filter(is_staff=True, is_active=True, groups__name__in=["Regulator", "Supervisor"])
+        .filter(covers)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def run_step(*, case: Case, actor, step: Step, data: dict, ip=None) -> None:
+    """Dispatch one step's form to its service."""
+    reason, note, body = data.get("reason") or "", data.get("note") or "", data.get("body") or ""
     calls = {
         "accept": lambda: services.case_accept(case=case, actor=actor, ip=ip),
         "refuse": lambda: services.case_refuse(
-            case=case, actor=actor, ground=data.get("ground") or "", reason=text, ip=ip
+            case=case, actor=actor, ground=data.get("ground") or "", reason=reason, ip=ip
         ),
         "mediation_start": lambda: services.mediation_start(case=case, actor=actor, ip=ip),
         "mediation_pause": lambda: services.mediation_pause(
-            case=case, actor=actor, reason=text, ip=ip
+            case=case, actor=actor, reason=reason, ip=ip
         ),
         "mediation_resume": lambda: services.mediation_resume(case=case, actor=actor, ip=ip),
-        "agree": lambda: services.mediation_agree(case=case, actor=actor, summary=text, ip=ip),
+        "agree": lambda: services.mediation_agree(
+            case=case, actor=actor, summary=data.get("summary") or "", ip=ip
+        ),
         "mediation_end": lambda: services.mediation_end(
-            case=case, actor=actor, reason=data.get("end_reason") or "", note=text, ip=ip
+            case=case, actor=actor, reason=data.get("end_reason") or "", note=note, ip=ip
         ),
         "verify": lambda: services.verification_start(case=case, actor=actor, ip=ip),
-        "extend": lambda: services.verification_extend(case=case, actor=actor, reason=text, ip=ip),
+        "extend": lambda: services.verification_extend(
+            case=case, actor=actor, reason=reason, ip=ip
+        ),
         "open_case": lambda: services.report_decide(
-            case=case, actor=actor, open_case=True, reason=text, ip=ip
+            case=case, actor=actor, open_case=True, reason=note, ip=ip
         ),
         "not_opened": lambda: services.report_decide(
-            case=case, actor=actor, open_case=False, reason=text, ip=ip
+            case=case, actor=actor, open_case=False, reason=reason, ip=ip
         ),
-        "close": lambda: services.case_close(case=case, actor=actor, note=text, ip=ip),
+        "close": lambda: services.case_close(case=case, actor=actor, note=note, ip=ip),
         "refer": lambda: services.case_refer(
             case=case,
             actor=actor,
             region_code=data.get("region_code") or "",
             department=data.get("department") or "",
-            reason=text,
+            reason=reason,
             ip=ip,
         ),
-        "assign": lambda: _assign(case=case, actor=actor, assignee=data.get("assignee"), ip=ip),
-        "note": lambda: services.case_note_add(case=case, actor=actor, body=text, ip=ip),
-        "message": lambda: services.case_message_send(case=case, actor=actor, body=text, ip=ip),
+        "assign": lambda: services.case_assign(
+            case=case, actor=actor, assignee=data["assignee"], ip=ip
+        ),
+        "note": lambda: services.case_note_add(case=case, actor=actor, body=body, ip=ip),
+        "message": lambda: services.case_message_send(case=case, actor=actor, body=body, ip=ip),
         "release": lambda: services.case_release_hold(case=case, actor=actor, ip=ip),
     }
-    calls[action]()
-
-
-def _assign(*, case, actor, assignee, ip):
-    if assignee is None:
-        raise ValidationFailed(_("Choose an assignee."), fields={"assignee": ["required"]})
-    return services.case_assign(case=case, actor=actor, assignee=assignee, ip=ip)
+    calls[step.key]()
 
 
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
     list_display = (
-        "tracking_number", "kind", "status", "sla", "current_due_shown", "category",
-        "merchant_label",
-        "person_name", "person_phone", "region_code", "assignee", "held_for_review",
-        "received_at",
+        "tracking_number", "kind", "status", "current_due_shown", "merchant_label",
+        "person_shown", "region_shown", "assignee", "held_for_review", "received_at",
     )  # fmt: skip
     list_filter = ("kind", "status", "sla", "held_for_review", "category", "source")
     search_fields = ("tracking_number", "merchant_wechat_id", "merchant_official_account",
                      "merchant_name")  # fmt: skip
     list_select_related = ("merchant", "assignee")
-    # The deadline fields are shown through *_shown (date and 暂估 mark), never as inputs.
-    exclude = (*PII_FIELDS, *services.DEADLINE_FIELDS, "current_due", "deadline_error",
-               "provisional_deadlines")  # fmt: skip
     actions = ["accept_selected", "verify_selected", "close_selected", "export_csv"]
     change_form_template = "complaints/admin/case_change_form.html"
+    fieldsets = (
+        (_("Case"), {"fields": (
+            "tracking_number", "kind", "status", "region_shown", "department", "assignee",
+            "held_for_review", "source", "received_at", "linked_case",
+        )}),
+        (_("Merchant named"), {"fields": (
+            "merchant_shown", "merchant_name", "merchant_wechat_id", "merchant_official_account",
+            "merchant_phone",
+        )}),
+        (_("What happened"), {"fields": (
+            "category", "suggested_category", "description", "occurred_on", "amount_paid",
+            "payment_method", "demand", "campaign_url", "person_masked",
+        )}),
+        (_("Deadlines"), {"fields": (
+            "acceptance_due_shown", "mediation_started_on", "mediation_paused_on",
+            "mediation_paused_days", "mediation_due_shown", "verification_due_shown",
+            "verification_extended", "notice_due_shown", "reporter_notified_at",
+        )}),
+        (_("Outcome"), {"fields": (
+            "decided_at", "refusal_ground", "outcome_reason", "closed_at",
+            "consumer_confirmed_at", "consumer_rating",
+        )}),
+    )  # fmt: skip
 
     def get_queryset(self, request):
         return selectors.case_list(user=request.user).select_related("merchant", "assignee")
 
     def get_readonly_fields(self, request, obj=None):
-        shown = {f: f"{f}_shown" for f in services.DEADLINE_FIELDS}
-        shown["current_due"] = "current_deadline_shown"
-        return [
-            shown.get(f.name, f.name)
-            for f in Case._meta.fields
-            if f.name not in PII_FIELDS
-            and f.name not in ("provisional_deadlines", "deadline_error")
-        ] + [
-            "person_masked",
-            "evidence_links",
-            "history",
-            "duplicates",
-        ]
+        return [f for _name, opts in self.fieldsets for f in opts["fields"]]
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # every change goes through a step and its service
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -183,11 +279,22 @@ class CaseAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         case = self._visible(request, object_id)  # 404 outside the jurisdiction, no redirect
+        can_handle = self.has_handle_permission(request)
         extra = {
             **(extra_context or {}),
             "show_save": False,
             "show_save_and_continue": False,
             "deadline_shown": _deadline_text(services.deadline_current(case)),
+            "steps": [
+                (step, StepForm(step=step, case=case, auto_id=f"id_{step.key}_%s"))
+                for step in case_steps(case)
+            ]
+            if can_handle
+            else [],
+            "history_rows": _history_rows(case),
+            "evidence_rows": self._evidence_rows(request, case),
+            "documents": _documents(case),
+            "merchant_url": _merchant_url(request, case),
         }
         return super().change_view(request, object_id, form_url, extra)
 
@@ -197,51 +304,137 @@ class CaseAdmin(admin.ModelAdmin):
         except ServiceError:
             raise Http404 from None
 
+    class Media:
+        css = {"all": ["complaints/case.css"]}
+
     def get_urls(self):
         urls = super().get_urls()
+        view = self.admin_site.admin_view
         mine = [
             path(
                 "<path:object_id>/workflow/",
-                self.admin_site.admin_view(self.workflow_view),
+                view(self.workflow_view),
                 name="complaints_case_workflow",
             ),
-            path(
-                "<path:object_id>/pii/",
-                self.admin_site.admin_view(self.pii_view),
-                name="complaints_case_pii",
-            ),
+            path("<path:object_id>/pii/", view(self.pii_view), name="complaints_case_pii"),
             path(
                 "<path:object_id>/duplicate/<int:suggestion_id>/",
-                self.admin_site.admin_view(self.duplicate_view),
+                view(self.duplicate_view),
                 name="complaints_case_duplicate",
+            ),
+            path(
+                "<path:object_id>/evidence/<int:evidence_id>/thumb/",
+                view(self.thumbnail_view),
+                name="complaints_case_thumbnail",
+            ),
+            path(
+                "<path:object_id>/referral-letter/",
+                view(self.referral_letter_view),
+                name="complaints_case_referral_letter",
             ),
         ]
         return mine + urls
 
     def workflow_view(self, request, object_id):
+        """One step, posted from its button on the case page. On a problem the step's own form
+        is shown again with the case summary; ``?step=`` opens it directly."""
         case = self._visible(request, object_id)
         if not self.has_handle_permission(request):
             raise Http404
-        form = WorkflowForm(request.POST or None, case=case)
+        steps = {s.key: s for s in case_steps(case)}
+        key = request.POST.get("step") or request.GET.get("step") or ""
+        if key not in steps:
+            messages.error(request, _("This step is not available for this case now."))
+            return redirect(reverse("admin:complaints_case_change", args=[case.pk]))
+        step = steps[key]
+        form = StepForm(request.POST or None, step=step, case=case)
         if request.method == "POST" and form.is_valid():
             try:
-                run_workflow(
-                    case=case, actor=request.user, data=form.cleaned_data, ip=client_ip(request)
+                run_step(
+                    case=case,
+                    actor=request.user,
+                    step=step,
+                    data=form.cleaned_data,
+                    ip=client_ip(request),
                 )
             except ServiceError as exc:
                 form.add_error(None, exc.detail)
             else:
-                messages.success(request, _("Done."))
+                messages.success(request, _("%(step)s: done.") % {"step": step.label})
                 return redirect(reverse("admin:complaints_case_change", args=[case.pk]))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": case,
             "form": form,
-            "title": _("Workflow · %(number)s") % {"number": case.tracking_number},
+            "step": step,
+            "title": f"{step.label} · {case.tracking_number}",
             "deadline_shown": _deadline_text(services.deadline_current(case)),
         }
         return TemplateResponse(request, "complaints/admin/workflow.html", context)
+
+    def _evidence_rows(self, request, case: Case) -> list[dict]:
+        """Each file with its download links; an image's metadata-free preview inline, for
+        whoever may see the case's evidence (a report's: its assignee and supervisors)."""
+        allowed = request.user.has_perm("complaints.view_evidence") and services.inside_the_case(
+            case=case, user=request.user
+        )
+        rows = []
+        for item in case.evidence.all():
+            rows.append(
+                {
+                    "item": item,
+                    "allowed": allowed,
+                    "thumb": reverse("admin:complaints_case_thumbnail", args=[case.pk, item.pk])
+                    if allowed and item.preview
+                    else "",
+                    "original": reverse("complaints:evidence_download", args=[item.pk, "original"]),
+                    "preview": reverse("complaints:evidence_download", args=[item.pk, "preview"])
+                    if item.preview
+                    else "",
+                }
+            )
+        return rows
+
+    def thumbnail_view(self, request, object_id, evidence_id):
+        """The preview (re-encoded, without EXIF or location) shown in the page; each view is
+        audited like a download."""
+        case = self._visible(request, object_id)
+        item = case.evidence.filter(pk=evidence_id).first()
+        if item is None or not item.preview:
+            raise Http404
+        if not request.user.has_perm("complaints.view_evidence"):
+            raise Http404
+        if not services.inside_the_case(case=case, user=request.user):
+            audit_log("complaint.evidence_denied", actor=request.user, target=case,
+                      ip=client_ip(request), data={"evidence": item.pk})  # fmt: skip
+            raise Http404
+        audit_log(
+            "complaint.evidence_viewed",
+            actor=request.user,
+            target=case,
+            ip=client_ip(request),
+            data={"evidence": item.pk, "variant": "preview", "sha256": item.sha256},
+        )
+        response = FileResponse(item.preview.open("rb"), content_type="image/jpeg")
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def referral_letter_view(self, request, object_id):
+        """The 移送函 of the case's last referral, numbered and printed as PDF."""
+        from complaints import documents
+
+        case = self._visible(request, object_id)
+        if not self.has_handle_permission(request):
+            raise Http404
+        letter = documents.referral_letter_for(case=case, pk=request.GET.get("document"))
+        if letter is None:
+            raise Http404
+        audit_log("document.printed", actor=request.user, target=case, ip=client_ip(request),
+                  data={"number": letter.number})  # fmt: skip
+        return documents.pdf_response(letter)
 
     def pii_view(self, request, object_id):
         """The audited "show personal data" button: a POST with a reason, never a GET."""
@@ -308,21 +501,22 @@ class CaseAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Export selected (CSV, personal data masked)"))
     def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="complaints.csv"'
-        response.write("\ufeff")  # Excel opens UTF-8 Chinese correctly with a BOM
-        writer = csv.writer(response)
-        writer.writerow(CSV_COLUMNS)
-        for case in queryset:
+        rows = [[str(c) for c in CSV_COLUMNS]]
+        for case in queryset.select_related("merchant"):
             person = selectors.masked_person(case)
-            writer.writerow([
-                case.tracking_number, case.kind, case.status, case.category,
-                self.merchant_label(case), case.region_code, case.received_at.isoformat(),
-                case.current_due or "", case.sla, person["name"], person["phone"],
-                case.amount_paid or "",
+            rows.append([
+                case.tracking_number, case.get_kind_display(), case.get_status_display(),
+                case.get_category_display(), self.merchant_label(case),
+                region_label(case.region_code),
+                timezone.localtime(case.received_at).strftime("%Y-%m-%d %H:%M"),
+                _deadline_text(services.deadline_current(case)), case.get_sla_display(),
+                person["name"], person["phone"],
+                "" if case.amount_paid is None else str(case.amount_paid),
             ])  # fmt: skip
+        response = HttpResponse(csv_bytes(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="complaints.csv"'
         audit_log("complaint.exported", actor=request.user, ip=client_ip(request),
-                  data={"cases": queryset.count()})  # fmt: skip
+                  data={"cases": len(rows) - 1})  # fmt: skip
         return response
 
     @admin.display(description=_("current deadline"), ordering="current_due")
@@ -330,9 +524,11 @@ class CaseAdmin(admin.ModelAdmin):
         deadline = services.deadline_current(case)
         if deadline is None:
             return "—"
+        label = case.get_sla_display()
         if deadline.provisional:
-            return format_html("{} <em>{}</em>", deadline.date, _("(provisional)"))
-        return deadline.date
+            return format_html("{} <em>{}</em><br><small>{}</small>", deadline.date,
+                               _("(provisional)"), label)  # fmt: skip
+        return format_html("{}<br><small>{}</small>", deadline.date, label)
 
     @admin.display(description=_("current deadline"))
     def current_deadline_shown(self, case):
@@ -354,6 +550,10 @@ class CaseAdmin(admin.ModelAdmin):
     def notice_due_shown(self, case):
         return _deadline_text(services.deadline_of(case, "notice_due"))
 
+    @admin.display(description=_("jurisdiction region"), ordering="region_code")
+    def region_shown(self, case):
+        return region_label(case.region_code)
+
     @admin.display(description=_("merchant"))
     def merchant_label(self, case):
         return (
@@ -362,6 +562,21 @@ class CaseAdmin(admin.ModelAdmin):
             or case.merchant_official_account
             or case.merchant_phone
         )
+
+    @admin.display(description=_("merchant record"))
+    def merchant_shown(self, case):
+        if case.merchant_id is None:
+            return _("not linked yet")
+        return format_html(
+            "{}（{}）", case.merchant.display_name, region_label(case.merchant.region_code)
+        )
+
+    @admin.display(description=_("complainant"))
+    def person_shown(self, case):
+        person = selectors.masked_person(case)
+        if person["phone"]:
+            return format_html("{}<br><small>{}</small>", person["name"], person["phone"])
+        return person["name"]
 
     @admin.display(description=_("complainant"))
     def person_name(self, case):
@@ -376,39 +591,47 @@ class CaseAdmin(admin.ModelAdmin):
         person = selectors.masked_person(case)
         return " · ".join(v for v in person.values() if v)
 
-    @admin.display(description=_("evidence"))
-    def evidence_links(self, case):
-        rows = []
-        for item in case.evidence.all():
-            original = reverse("complaints:evidence_download", args=[item.pk, "original"])
-            preview = reverse("complaints:evidence_download", args=[item.pk, "preview"])
-            rows.append((item.original_name, item.kind, item.size, item.sha256, original,
-                         preview if item.preview else original))  # fmt: skip
-        return (
-            format_html_join(
-                "",
-                '<p>{} ({}, {} B) <code>{}</code> · <a href="{}">original</a> · '
-                '<a href="{}">preview</a></p>',
-                rows,
+
+def _merchant_url(request, case: Case) -> str:
+    """The merchant page, only when the viewer can open it (never a link to a 404)."""
+    from merchants.selectors import merchants_visible
+
+    if case.merchant_id is None:
+        return ""
+    visible = merchants_visible(region_prefixes(request.user)).filter(pk=case.merchant_id)
+    if not visible.exists():
+        return ""
+    return reverse("admin:merchants_merchant_change", args=[case.merchant_id])
+
+
+def _history_rows(case: Case) -> list[dict]:
+    """The case history in the office's time zone (Asia/Shanghai), newest last."""
+    rows = []
+    for e in case.events.select_related("actor").order_by("created_at", "id"):
+        if e.body:
+            text = e.body
+        else:
+            text = " → ".join(
+                str(Case.Status(v).label) if v in Case.Status.values else v
+                for v in (e.from_status, e.to_status)
+                if v
             )
-            or "—"
+        rows.append(
+            {
+                "when": timezone.localtime(e.created_at),
+                "kind": e.get_kind_display(),
+                "public": e.public,
+                "text": text,
+                "actor": e.actor.get_username() if e.actor else _("system"),
+            }
         )
+    return rows
 
-    @admin.display(description=_("history"))
-    def history(self, case):
-        rows = [
-            (e.created_at.strftime("%Y-%m-%d %H:%M"), e.get_kind_display(),
-             "👁" if e.public else "🔒", e.body or f"{e.from_status} → {e.to_status}")
-            for e in case.events.all()
-        ]  # fmt: skip
-        return format_html_join("", "<p>{} · {} {} {}</p>", rows) or "—"
 
-    @admin.display(description=_("possible duplicates"))
-    def duplicates(self, case):
-        rows = []
-        for s in case.duplicate_suggestions.filter(decision="open").select_related("other"):
-            rows.append((s.other.tracking_number, s.get_reason_display(), s.score))
-        return format_html_join("", "<p>{} · {} ({})</p>", rows) or "—"
+def _documents(case: Case) -> list:
+    from complaints import documents
+
+    return documents.documents_of(case)
 
 
 def _deadline_text(deadline) -> str:

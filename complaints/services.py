@@ -423,7 +423,10 @@ def case_link_merchant(*, case: Case) -> None:
             continue
         try:
             merchant = merchant_resolve(
-                platform=platform, handle=handle, display_name=case.merchant_name
+                platform=platform,
+                handle=handle,
+                display_name=case.merchant_name,
+                region_code=case.region_code,  # a new merchant takes the handling region
             )
             break
         except ValidationFailed:  # a handle that normalises to nothing: try the next one
@@ -679,8 +682,8 @@ def _current_field(case: Case) -> str | None:
     if case.kind == K.COMPLAINT:
         if case.status == S.RECEIVED:
             return "acceptance_due"
-        if case.status == S.MEDIATING and case.mediation_paused_on is None:
-            return "mediation_due"
+        if case.status in (S.ACCEPTED, S.MEDIATING) and case.mediation_paused_on is None:
+            return "mediation_due"  # the 45 working days run from acceptance (Art 21)
         return None
     if case.status in (S.RECEIVED, S.VERIFYING):
         return "verification_due"
@@ -876,15 +879,40 @@ def _user(actor):
 
 
 def case_accept(*, case: Case, actor, ip: str | None = None) -> Case:
+    """Accept a complaint: the 45 working days of mediation run from acceptance (Art 21), so
+    the clock starts here, and the case goes to the accepting regulator unless assigned."""
+    today = timezone.localdate()
+    due = deadline_after(today, rules.working_days(DeadlineRule.Key.MEDIATION, today))
+    updates = {"decided_at": timezone.now(), "mediation_started_on": today}
+    updates["mediation_paused_days"] = 0
+    updates.update(_deadline_updates(case, "mediation_due", due))
+    user = _user(actor)
+    if case.assignee_id is None and user is not None and user.is_staff:
+        updates["assignee"] = user
     case = _transition(
         case,
         S.ACCEPTED,
         actor=actor,
         action="complaint.accepted",
         ip=ip,
-        updates={"decided_at": timezone.now()},
-        public_body=_("Your complaint has been accepted. Mediation will follow."),
+        updates=updates,
+        data={
+            "mediation_due": due.date.isoformat(),
+            "assignee": user.get_username() if user else "",
+        },
+        public_body=_(
+            "Your complaint has been accepted. Mediation follows; it ends if no agreement is "
+            "reached within %(days)s working days of acceptance, by %(due)s."
+        )
+        % {
+            "days": rules.working_days(DeadlineRule.Key.MEDIATION, today),
+            "due": f"{due.date.isoformat()} {due.note}".strip(),
+        },
     )
+    if "assignee" in updates:
+        CaseEvent.objects.create(
+            case=case, kind=CaseEvent.Kind.ASSIGNMENT, actor=user, body=user.get_username()
+        )
     _risk(case, key=f"complaint:{case.pk}", points=RISK_POINTS_ACCEPTED, why="accepted complaint")
     return case
 
@@ -910,10 +938,14 @@ def case_refuse(*, case: Case, actor, ground: str, reason: str = "", ip=None) ->
 
 
 def mediation_start(*, case: Case, actor, ip=None) -> Case:
-    today = timezone.localdate()
-    updates = {"mediation_started_on": today, "mediation_paused_days": 0}
-    due = deadline_after(today, rules.working_days(DeadlineRule.Key.MEDIATION, today))
-    updates.update(_deadline_updates(case, "mediation_due", due))
+    """Mediation sessions begin. The clock started at acceptance and keeps running; only a
+    case accepted before acceptance started it gets its clock here."""
+    updates: dict = {}
+    if case.mediation_started_on is None:
+        today = timezone.localdate()
+        updates = {"mediation_started_on": today, "mediation_paused_days": 0}
+        due = deadline_after(today, rules.working_days(DeadlineRule.Key.MEDIATION, today))
+        updates.update(_deadline_updates(case, "mediation_due", due))
     return _transition(
         case,
         S.MEDIATING,
@@ -1126,15 +1158,63 @@ def case_refer(
             body=_("Your case has been transferred to the competent office (%(dept)s).")
             % {"dept": department or region_code},
         )
+        document = _referral_letter_issue(
+            locked,
+            office_region=before[0],
+            department=department,
+            reason=reason,
+            actor=actor,
+            ip=ip,
+        )
         audit_log(
             "complaint.referred",
             actor=_user(actor),
             target=locked,
             ip=ip,
-            data={"from": list(before), "to": [region_code, department], "reason": reason},
+            data={
+                "from": list(before),
+                "to": [region_code, department],
+                "reason": reason,
+                "document": document.number,
+            },
         )
     case.refresh_from_db()
     return case
+
+
+def _referral_letter_issue(
+    case: Case, *, office_region: str, department: str, reason: str, actor, ip
+):
+    """The numbered 移送函 of a referral, issued by the office that had the case."""
+    from django.template.loader import render_to_string
+
+    from wsmonitor.documents import document_issue, issuing_office
+    from wsmonitor.models import FormalDocument
+    from wsmonitor.regions import region_name
+
+    addressee = department.strip() or region_name(case.region_code) + "市场监督管理局"
+    body = render_to_string(
+        "complaints/admin/referral_letter.txt",
+        {
+            "case": case,
+            "addressee": addressee,
+            "office": issuing_office(office_region)[1],
+            "received": timezone.localtime(case.received_at),
+            "merchant": case.merchant_name or case.merchant_wechat_id,
+            "summary": case.description[:500],
+            "reason": reason,
+            "today": timezone.localdate(),
+        },
+    ).strip()
+    return document_issue(
+        kind=FormalDocument.Kind.REFERRAL,
+        region_code=office_region,
+        addressee=addressee,
+        body=body,
+        target=case,
+        actor=_user(actor),
+        ip=ip,
+    )
 
 
 def case_assign(*, case: Case, actor, assignee, ip=None) -> Case:

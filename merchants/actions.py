@@ -105,6 +105,33 @@ def claim_take(*, merchant: Merchant, actor, ip: str | None = None) -> MerchantC
     return claim
 
 
+def claim_take_over(*, merchant: Merchant, actor, ip: str | None = None) -> MerchantClaim:
+    """A supervisor takes over another regulator's claim (audited with whose it was)."""
+    _require_actor(actor)
+    if not (actor.is_superuser or actor.groups.filter(name="Supervisor").exists()):
+        raise Forbidden(_("Only a supervisor takes over a claim."))
+    now = timezone.now()
+    with transaction.atomic():
+        Merchant.objects.select_for_update().filter(pk=merchant.pk).first()
+        before = claim_holder(merchant)
+        claim, _created = MerchantClaim.objects.update_or_create(
+            merchant=merchant,
+            defaults={
+                "claimed_by": actor,
+                "claimed_at": now,
+                "expires_at": now + timedelta(hours=_claim_hours()),
+            },
+        )
+        audit_log(
+            "merchant.claim_taken_over",
+            actor=actor,
+            target=merchant,
+            ip=ip,
+            data={"from": before.get_username() if before else ""},
+        )
+    return claim
+
+
 def claim_release(*, merchant: Merchant, actor, ip: str | None = None) -> None:
     with transaction.atomic():
         deleted, _rows = MerchantClaim.objects.filter(merchant=merchant, claimed_by=actor).delete()
@@ -293,10 +320,19 @@ class ActionInput:
     due_on: date | None = None
     text: str = ""  # a warning's text; generated from the template when empty
     draft_public_warning: bool = False
+    platform: str = "wechat"  # the platform a freeze request is addressed to (PLATFORMS)
 
 
-def warning_text(merchant: Merchant, *, reason: str, actor=None) -> str:
-    """The 警示 text for a merchant, from ``merchants/warning_notice.txt``."""
+# The platforms a 协助冻结函 goes to: key → the company the letter is addressed to.
+PLATFORMS = {
+    "wechat": "深圳市腾讯计算机系统有限公司（微信）",
+    "douyin": "北京抖音信息服务有限公司（抖音）",
+    "kuaishou": "北京快手科技有限公司（快手）",
+    "xiaohongshu": "行吟信息科技（上海）有限公司（小红书）",
+}
+
+
+def _confirmed_items(merchant: Merchant) -> list[dict]:
     from merchants.models import Finding as F
 
     findings = (
@@ -310,15 +346,51 @@ def warning_text(merchant: Merchant, *, reason: str, actor=None) -> str:
             continue
         seen.add((rule, matched))
         items.append({"rule": rule, "matched": matched, "basis": basis})
+    return items[:10]
+
+
+def _letter_context(merchant: Merchant, **extra) -> dict:
+    from wsmonitor.documents import issuing_office
+
+    return {
+        "merchant": merchant,
+        "accounts": list(merchant.accounts.all()),
+        "items": _confirmed_items(merchant),
+        "office": issuing_office(merchant.region_code)[1],
+        "today": timezone.localdate(),
+        **extra,
+    }
+
+
+def warning_text(merchant: Merchant, *, reason: str, actor=None) -> str:
+    """The 行政警示函 addressed to the merchant (``merchants/warning_notice.txt``), signed by
+    the issuing office; the document adds the 文号."""
     return render_to_string(
-        "merchants/warning_notice.txt",
-        {
-            "merchant": merchant,
-            "accounts": list(merchant.accounts.all()),
-            "items": items[:10],
-            "reason": reason,
-            "today": timezone.localdate(),
-        },
+        "merchants/warning_notice.txt", _letter_context(merchant, reason=reason)
+    ).strip()
+
+
+def public_warning_text(merchant: Merchant, *, reason: str = "") -> tuple[str, str]:
+    """``(title, body)`` of a public 消费警示 about ``merchant``, from the public-notice template
+    (``merchants/public_warning.txt``): addressed to consumers, naming the issuing office and
+    the merchant's accounts — not the letter sent to the merchant."""
+    context = _letter_context(merchant, reason=reason)
+    body = render_to_string("merchants/public_warning.txt", context).strip()
+    title = _("Consumer warning: be careful with %(name)s") % {"name": merchant.display_name}
+    return title, body
+
+
+def _freeze_text(merchant: Merchant, *, reason: str, addressee: str) -> str:
+    return render_to_string(
+        "merchants/freeze_request.txt",
+        _letter_context(merchant, reason=reason, addressee=addressee),
+    ).strip()
+
+
+def _referral_text(merchant: Merchant, *, reason: str, department: str) -> str:
+    return render_to_string(
+        "merchants/referral_letter.txt",
+        _letter_context(merchant, reason=reason, department=department),
     ).strip()
 
 
@@ -333,6 +405,8 @@ def action_take(
     reason = (data.reason or "").strip()
     if not reason:
         raise ValidationFailed(_("Give a reason."), fields={"reason": ["required"]})
+    if data.kind == K.FREEZE_REQUEST and data.platform not in PLATFORMS:
+        raise ValidationFailed(_("Choose the platform."), fields={"platform": ["required"]})
     if data.kind == K.REFERRAL:
         if data.department not in EnforcementAction.Department.values:
             raise ValidationFailed(_("Choose the department."), fields={"department": ["required"]})
@@ -386,6 +460,7 @@ def action_take(
         merchant.status = target
         merchant.save(update_fields=["status"])
         _hold_claim(merchant, actor)
+        document = _issue_document(merchant, action, data, actor=actor, ip=ip)
         audit_log(
             f"merchant.{data.kind}",
             actor=actor,
@@ -401,13 +476,15 @@ def action_take(
                 "closed_referrals": [r.pk for r in open_referrals]
                 if data.kind == K.CLEARANCE
                 else [],
+                "document": document.number if document else "",
             },
         )
         if data.kind == K.WARNING and data.draft_public_warning:
+            title, body = public_warning_text(merchant, reason="")
             warning_draft(
                 actor=actor,
-                title=_("Consumer warning: %(name)s") % {"name": merchant.display_name},
-                body=text,
+                title=title,
+                body=body,
                 merchant=merchant,
                 region_code=merchant.region_code,
                 ip=ip,
@@ -416,6 +493,80 @@ def action_take(
 
     risk_recompute(merchant_id=merchant.pk, recompute_own=False)
     merchant.refresh_from_db()
+    return action
+
+
+def _issue_document(merchant: Merchant, action: EnforcementAction, data: ActionInput, *, actor, ip):
+    """警示函 to the merchant, 协助冻结函 to the platform, 移送函 to the department: numbered."""
+    from wsmonitor.documents import document_issue
+    from wsmonitor.models import FormalDocument as D
+
+    if data.kind == K.WARNING:
+        kind, addressee, body = D.Kind.WARNING_LETTER, merchant.display_name, action.text
+    elif data.kind == K.FREEZE_REQUEST:
+        kind, addressee = D.Kind.FREEZE_REQUEST, PLATFORMS[data.platform]
+        body = _freeze_text(merchant, reason=action.reason, addressee=addressee)
+    elif data.kind == K.REFERRAL:
+        kind, addressee = D.Kind.REFERRAL, action.get_department_display()
+        body = _referral_text(merchant, reason=action.reason, department=addressee)
+    else:
+        return None
+    return document_issue(
+        kind=kind,
+        region_code=merchant.region_code,
+        addressee=addressee,
+        body=body,
+        target=action,
+        actor=actor,
+        ip=ip,
+    )
+
+
+def action_documents(merchant: Merchant):
+    from wsmonitor.models import FormalDocument
+
+    ids = [str(pk) for pk in merchant.actions.values_list("pk", flat=True)]
+    return FormalDocument.objects.filter(
+        target_type=EnforcementAction._meta.label_lower, target_id__in=ids
+    )
+
+
+def open_actions(merchant: Merchant) -> list[EnforcementAction]:
+    """Freeze requests waiting for the platform and referrals waiting for the department: each
+    keeps its own state, whatever action came after it."""
+    return list(
+        EnforcementAction.objects.filter(
+            merchant=merchant,
+            kind__in=[K.FREEZE_REQUEST, K.REFERRAL],
+            closed_at__isnull=True,
+        ).order_by("created_at")
+    )
+
+
+def freeze_reply(*, action: EnforcementAction, actor, reply: str, ip=None) -> EnforcementAction:
+    """Record the platform's answer to a freeze request (frozen, refused, more information)."""
+    from wsmonitor.documents import document_reply, documents_for
+
+    _require_actor(actor)
+    reply = (reply or "").strip()
+    if not reply:
+        raise ValidationFailed(_("Say what the platform answered."), fields={"reply": ["required"]})
+    with transaction.atomic():
+        action = EnforcementAction.objects.select_for_update().get(pk=action.pk)
+        if action.kind != K.FREEZE_REQUEST or action.closed_at is not None:
+            raise InvalidTransition(_("This is not a freeze request waiting for an answer."))
+        action.closed_at = timezone.now()
+        action.closing_note = reply[:500]
+        action.save(update_fields=["closed_at", "closing_note"])
+        for document in documents_for(action):
+            document_reply(document=document, actor=actor, text=reply, ip=ip)
+        audit_log(
+            "merchant.freeze_reply",
+            actor=actor,
+            target=action.merchant,
+            ip=ip,
+            data={"action_id": action.pk, "reply": action.closing_note},
+        )
     return action
 
 
@@ -448,14 +599,18 @@ def referral_close(*, action: EnforcementAction, actor, note: str, ip=None) -> E
 def warning_draft(
     *, actor, title: str, body: str, region_code: str, merchant: Merchant | None = None, ip=None
 ) -> ConsumerWarning:
+    from wsmonitor.documents import issuing_office
+
     if not title.strip() or not body.strip():
         raise ValidationFailed(_("A warning needs a title and a text."))
+    region_code = region_code or (merchant.region_code if merchant else "")
     with transaction.atomic():
         warning = ConsumerWarning.objects.create(
             title=title.strip()[:200],
             body=body.strip(),
             merchant=merchant,
-            region_code=region_code or (merchant.region_code if merchant else ""),
+            region_code=region_code,
+            issuer_name=issuing_office(region_code)[1],
             created_by=actor,
         )
         audit_log("warning.drafted", actor=actor, target=warning, ip=ip)

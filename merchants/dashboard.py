@@ -17,8 +17,6 @@ Rows from several providers of one key are summed. A chart with no provider says
 source" instead of showing zeros.
 """
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -33,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from merchants.risk import CATEGORY_LABELS
 from merchants.selectors import findings_visible, merchants_visible, review_queue
+from wsmonitor.export_writer import csv_text
 
 dashboard_providers: dict[str, list[Callable]] = {"complaints": [], "campaigns": []}
 
@@ -72,19 +71,7 @@ def dashboard_chart(prefixes: list[str] | None, key: str) -> dict | None:
 
 
 def chart_csv(chart: dict) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(chart["columns"])
-    for row in chart["rows"]:
-        writer.writerow([_csv_safe(v) for v in row])
-    return buf.getvalue()
-
-
-def _csv_safe(value):
-    """Spreadsheet formula injection: a cell starting with = + - @ is quoted as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return csv_text([chart["columns"], *chart["rows"]])
 
 
 # --- the charts ---------------------------------------------------------------------------------

@@ -6,8 +6,6 @@ guessed id outside them yields nothing), writes the file to private storage with
 masks personal data (phone numbers, payee names) unless the job says otherwise.
 """
 
-import csv
-import io
 import re
 
 from celery import shared_task
@@ -20,6 +18,7 @@ from merchants import selectors
 from merchants.models import EnforcementAction, ExportJob, MerchantAccount
 from wsmonitor.audit import audit_log
 from wsmonitor.errors import Forbidden, ValidationFailed
+from wsmonitor.export_writer import csv_bytes, xlsx_bytes
 from wsmonitor.outbox import outbox_enqueue
 from wsmonitor.phones import mask_phone
 from wsmonitor.roles import region_prefixes
@@ -208,30 +207,12 @@ def export_run(*, job_id: int) -> ExportJob:
     return job
 
 
-def _safe(value):
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _csv(rows) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    for row in rows:
-        writer.writerow([_safe(v) for v in row])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly
+    return csv_bytes(rows)
 
 
 def _xlsx(rows) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("export")
-    for row in rows:
-        ws.append([_safe(v) for v in row])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx_bytes(rows)
 
 
 @shared_task(name="merchants.export_run")

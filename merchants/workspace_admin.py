@@ -37,6 +37,7 @@ from merchants.selectors import (
 from merchants.uscc import uscc_problem
 from wsmonitor.audit import client_ip
 from wsmonitor.errors import ServiceError
+from wsmonitor.regions import region_label
 from wsmonitor.roles import region_prefixes, region_q
 
 WORKSPACE_MEDIA = forms.Media(css={"all": ["merchants/workspace.css"]})
@@ -136,9 +137,16 @@ class ActionForm(forms.Form):
         label=_("Also draft a public consumer warning (a supervisor publishes it)"),
         required=False,
     )
+    platform = forms.ChoiceField(
+        label=_("platform the letter goes to"),
+        choices=list(svc.PLATFORMS.items()),
+        initial="wechat",
+    )
 
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
+        if kind != EnforcementAction.Kind.FREEZE_REQUEST:
+            del self.fields["platform"]
         if kind != EnforcementAction.Kind.REFERRAL:
             del self.fields["department"]
             del self.fields["due_on"]
@@ -194,6 +202,21 @@ class WorkspaceMerchantMixin:
                 view(self.referral_close_view),
                 name="merchants_merchant_referral_close",
             ),
+            path(
+                "<int:object_id>/draft-warning/",
+                view(self.draft_warning_view),
+                name="merchants_merchant_draft_warning",
+            ),
+            path(
+                "<int:object_id>/freeze/<int:action_id>/reply/",
+                view(self.freeze_reply_view),
+                name="merchants_merchant_freeze_reply",
+            ),
+            path(
+                "<int:object_id>/documents/<int:document_id>/pdf/",
+                view(self.document_pdf_view),
+                name="merchants_merchant_document_pdf",
+            ),
         ]
         return mine + super().get_urls()
 
@@ -220,9 +243,22 @@ class WorkspaceMerchantMixin:
             "ws_open_referrals": EnforcementAction.objects.filter(
                 merchant=merchant, kind=EnforcementAction.Kind.REFERRAL, closed_at__isnull=True
             ),
+            "ws_open_freezes": EnforcementAction.objects.filter(
+                merchant=merchant,
+                kind=EnforcementAction.Kind.FREEZE_REQUEST,
+                closed_at__isnull=True,
+            ),
+            "ws_documents": svc.action_documents(merchant),
+            "ws_can_take_over": holder is not None
+            and holder.pk != request.user.pk
+            and can_act
+            and (
+                request.user.is_superuser or request.user.groups.filter(name="Supervisor").exists()
+            ),
             "ws_category_labels": CATEGORY_LABELS,
             "ws_uscc_validity": self.uscc_validity(merchant),
             "ws_today": timezone.localdate(),
+            "ws_region": region_label(merchant.region_code),
         }
         return super().change_view(request, object_id, form_url, extra)
 
@@ -237,6 +273,9 @@ class WorkspaceMerchantMixin:
             if request.POST.get("release"):
                 svc.claim_release(merchant=merchant, actor=request.user, ip=client_ip(request))
                 messages.success(request, _("Claim released."))
+            elif request.POST.get("take_over"):
+                svc.claim_take_over(merchant=merchant, actor=request.user, ip=client_ip(request))
+                messages.success(request, _("You took over the claim."))
             else:
                 svc.claim_take(merchant=merchant, actor=request.user, ip=client_ip(request))
                 messages.success(request, _("You are working on this merchant."))
@@ -298,6 +337,7 @@ class WorkspaceMerchantMixin:
                         due_on=data.get("due_on"),
                         text=data.get("text", ""),
                         draft_public_warning=data.get("draft_public_warning", False),
+                        platform=data.get("platform") or "wechat",
                     ),
                     ip=client_ip(request),
                 )
@@ -324,6 +364,56 @@ class WorkspaceMerchantMixin:
             % {"action": EnforcementAction.Kind(kind).label, "merchant": merchant},
         }
         return TemplateResponse(request, "merchants/admin/action_form.html", context)
+
+    def draft_warning_view(self, request, object_id):
+        """A public 消费警示 about this merchant, drafted from the public-notice template."""
+        merchant = self._visible_or_404(request, object_id)
+        if request.method != "POST" or not request.user.has_perm("merchants.act_on_merchant"):
+            raise Http404
+        title, body = svc.public_warning_text(merchant)
+        try:
+            warning = svc.warning_draft(
+                actor=request.user,
+                title=title,
+                body=body,
+                merchant=merchant,
+                region_code=merchant.region_code,
+                ip=client_ip(request),
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.detail)
+            return redirect(self._page(merchant))
+        messages.success(request, _("Draft saved: check the text, then preview it."))
+        return redirect(reverse("admin:merchants_consumerwarning_change", args=[warning.pk]))
+
+    def freeze_reply_view(self, request, object_id, action_id):
+        merchant = self._visible_or_404(request, object_id)
+        action = EnforcementAction.objects.filter(pk=action_id, merchant=merchant).first()
+        if request.method != "POST" or action is None:
+            raise Http404
+        try:
+            svc.freeze_reply(
+                action=action,
+                actor=request.user,
+                reply=request.POST.get("reply", ""),
+                ip=client_ip(request),
+            )
+            messages.success(request, _("The platform's reply is recorded."))
+        except ServiceError as exc:
+            messages.error(request, exc.detail)
+        return redirect(self._page(merchant))
+
+    def document_pdf_view(self, request, object_id, document_id):
+        from wsmonitor.audit import audit_log
+        from wsmonitor.documents import pdf_response
+
+        merchant = self._visible_or_404(request, object_id)
+        document = svc.action_documents(merchant).filter(pk=document_id).first()
+        if document is None:
+            raise Http404
+        audit_log("document.printed", actor=request.user, target=merchant,
+                  ip=client_ip(request), data={"number": document.number})  # fmt: skip
+        return pdf_response(document)
 
     def referral_close_view(self, request, object_id, action_id):
         merchant = self._visible_or_404(request, object_id)
@@ -603,16 +693,21 @@ class EnforcementActionAdmin(RegionScopedAdmin, admin.ModelAdmin):
 class ConsumerWarningForm(forms.ModelForm):
     class Meta:
         model = ConsumerWarning
-        fields = ["title", "body", "region_code"]
+        fields = ["title", "body", "region_code", "issuer_name"]
 
 
 @admin.register(ConsumerWarning)
 class ConsumerWarningAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    """Drafted from the public-notice template (the merchant page's "draft a consumer warning"
+    or a warning action), edited here, previewed as the public will see it, and published by a
+    supervisor after a confirmation page — never from the list in one click."""
+
     form = ConsumerWarningForm
     list_display = ("title", "merchant", "region_code", "state", "created_at", "published_at")
     list_filter = ("state",)
     search_fields = ("title", "body")
-    actions = ["publish_selected", "withdraw_selected"]
+    actions = ["withdraw_selected"]
+    change_form_template = "merchants/admin/warning_change_form.html"
 
     def get_queryset(self, request):
         return ConsumerWarning.objects.filter(
@@ -622,11 +717,58 @@ class ConsumerWarningAdmin(RegionScopedAdmin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         base = ["state", "merchant", "created_by", "created_at", "published_by", "published_at"]
         if obj is not None and obj.state != ConsumerWarning.State.DRAFT:
-            return [*base, "title", "body", "region_code"]
+            return [*base, "title", "body", "region_code", "issuer_name"]
         return base
+
+    def get_fields(self, request, obj=None):
+        return [
+            "title",
+            "body",
+            "region_code",
+            "issuer_name",
+            *self.get_readonly_fields(request, obj),
+        ]
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:object_id>/preview/", view(self.preview_view),
+                 name="merchants_consumerwarning_preview"),
+            path("<int:object_id>/publish/", view(self.publish_view),
+                 name="merchants_consumerwarning_publish"),
+            *super().get_urls(),
+        ]  # fmt: skip
+
+    def preview_view(self, request, object_id):
+        """The draft in the public page's own template, marked as a preview."""
+        warning = self._visible_or_404(request, object_id)
+        return TemplateResponse(
+            request, "merchants/warning_detail.html", {"warning": warning, "preview": True}
+        )
+
+    def publish_view(self, request, object_id):
+        warning = self._visible_or_404(request, object_id)
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        if request.method == "POST" and request.POST.get("confirm") == "yes":
+            try:
+                svc.warning_publish(warning=warning, actor=request.user, ip=client_ip(request))
+            except ServiceError as exc:
+                messages.error(request, exc.detail)
+            else:
+                messages.success(request, _("Published: %s") % warning)
+                return redirect(reverse("merchants:warning", args=[warning.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": warning,
+            "warning": warning,
+            "title": _("Publish this consumer warning?"),
+        }
+        return TemplateResponse(request, "merchants/admin/warning_publish.html", context)
 
     def save_model(self, request, obj, form, change):
         prefixes = region_prefixes(request.user)
@@ -644,16 +786,6 @@ class ConsumerWarningAdmin(RegionScopedAdmin, admin.ModelAdmin):
             ip=client_ip(request),
         )
         obj.pk = warning.pk
-
-    @admin.action(description=_("Publish selected warnings"), permissions=["publish"])
-    def publish_selected(self, request, queryset):
-        for warning in queryset:
-            try:
-                svc.warning_publish(warning=warning, actor=request.user, ip=client_ip(request))
-            except ServiceError as exc:
-                self.message_user(request, f"{warning}: {exc.detail}", messages.WARNING)
-            else:
-                self.message_user(request, _("Published: %s") % warning, messages.SUCCESS)
 
     @admin.action(description=_("Withdraw selected warnings"), permissions=["publish"])
     def withdraw_selected(self, request, queryset):

@@ -9,7 +9,10 @@ class WsmonitorConfig(AppConfig):
 
     def ready(self) -> None:
         # Make our Celery app the current one so that @shared_task binds to it in every process.
-        from wsmonitor import celery  # noqa: F401
+        from wsmonitor import (
+            celery,  # noqa: F401
+            checks,  # noqa: F401  (registers the production checks)
+        )
         from wsmonitor.roles import EXTRA_ROLE_PERMISSIONS
 
         # Supervisors enter each year's official holiday schedule (admin "Holiday schedules").

