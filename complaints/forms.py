@@ -330,6 +330,7 @@ class LostCodeForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not sms:
             del self.fields["phone"]
+            self.fields["email"].required = True
 
     def clean(self):
         cleaned = super().clean()

@@ -287,7 +287,13 @@ def track_add_evidence(request, number: str):
                 request, _("Received: %(n)s file(s).") % {"n": len(form.checked_files)}
             )
             return redirect("complaints:track_case", number=case.tracking_number)
-    return _render_case(request, case, evidence_form=form, status=400)
+    # The page's form for files is the reply form: show the same errors there.
+    reply = ReplyForm(request.POST, request.FILES)
+    reply.is_valid()
+    for message in form.errors.get("evidence", []):
+        if message not in reply.errors.get("evidence", []):
+            reply.add_error("evidence", message)
+    return _render_case(request, case, evidence_form=form, reply_form=reply, status=400)
 
 
 @never_cache
