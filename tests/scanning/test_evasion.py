@@ -109,3 +109,23 @@ def test_a_report_word_does_not_hide_a_plain_offer():
     for sentence in REPORT_SENTENCES:
         res = scanner.scan("高仿LV包包，一比一复刻，加微信下单。" + sentence)
         assert "counterfeit" in res.categories, (sentence, res)
+
+
+@pytest.mark.parametrize("name", list(evasion.TRANSFORMS))
+def test_spans_stay_exact_on_the_original_text_after_each_transform(name):
+    """Findings in a transformed text index the text as given (code points): the matched text is
+    the slice at the offsets and starts and ends on a character of the term, not on the noise
+    around it."""
+    scanner = default_scanner()
+    checked = 0
+    for it, _, spans in evasion.true_positives(scanner)[:60]:
+        new = evasion.apply(name, it, spans)
+        if new is None:
+            continue
+        res = scanner.scan(new)
+        for f in (*res.findings, *res.suppressed):
+            checked += 1
+            assert new[f.start : f.end] == f.matched, (name, it["id"], f)
+            assert f.matched[:1].isalnum() or f.matched[:1] in "¥￥:：", (name, f.matched)
+            assert f.matched[-1:].isalnum() or f.matched[-1:] in "%)）", (name, f.matched)
+    assert checked
