@@ -335,3 +335,17 @@ def test_a_double_tap_that_overlaps_the_first_request_files_one_case(client, mon
     second = client.post("/complaints/new/", complaint_post(form_token=token))
     assert second.status_code == 302 and second["Location"] == first["Location"]
     assert Case.objects.count() == 1
+
+
+def test_the_regulators_history_and_export_are_in_beijing_time(submit, regulator, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 12, 1, 19, 35, tzinfo=datetime.UTC), tick=False)
+    case, _code = submit()
+    staff = Client()
+    staff.force_login(regulator)
+    page = staff.get(f"/admin/complaints/case/{case.pk}/change/").content.decode()
+    assert 'datetime="2026-12-02T03:35:00+08:00"' in page and "2026-12-01 19:35" not in page
+    export = staff.post(
+        "/admin/complaints/case/", {"action": "export_csv", "_selected_action": [case.pk]}
+    )
+    text = export.content.decode("utf-8-sig")
+    assert "2026-12-02 03:35" in text and "19:35" not in text
