@@ -483,7 +483,7 @@ def history_load(n: int, merchants: int, days: int) -> str:
     from django.db import connection
     from django.utils import timezone
 
-    from merchants.models import Merchant
+    from merchants.models import Merchant, Post
     from merchants.risk import risk_aggregates_rebuild
     from merchants.services import merchants_resolve_batch
     from wsmonitor.lexicon.services import active_scanner
@@ -506,6 +506,9 @@ def history_load(n: int, merchants: int, days: int) -> str:
         "text_sha256, submitted_by, scan_state, scan_requested_at, scanned_at, "
         "lexicon_version_id, score"
     )
+    integrator = any(f.name == "integrator" for f in Post._meta.fields)
+    if integrator:  # the platform's own posts ('')
+        post_cols += ", integrator"
     finding_cols = (
         'post_id, lexicon_version_id, category, rule, term, matched, start, "end", severity, '
         "context, legal_basis, is_current, review, review_reason, created_at"
@@ -523,7 +526,8 @@ def history_load(n: int, merchants: int, days: int) -> str:
             digest = hashlib.sha256(text.encode()).hexdigest()
             posts.write(
                 f"{pk}\t{ids[i % merchants]}\tmoments\thist-{i}\t1\tt\t{text}\t\t{at}\t"
-                f"{digest}\thistory\tscanned\t{at}\t{at}\t{version.pk}\t0\n"
+                f"{digest}\thistory\tscanned\t{at}\t{at}\t{version.pk}\t0"
+                + ("\t\n" if integrator else "\n")
             )
             for f in found[t]:
                 rows.write(
