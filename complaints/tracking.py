@@ -8,6 +8,7 @@ audit entry. ``services`` keeps intake and the regulator's workflow.
 import base64
 import datetime
 import hashlib
+import json
 import logging
 import secrets
 import time
@@ -97,7 +98,7 @@ def submission_token_cases(token: str, *, wait_seconds: float = 10.0) -> list[in
 def receipt_remember(session, token: str, results) -> None:
     """Let this browser see the receipt of ``token`` again, and the codes for a short while."""
     codes = {str(r.case.pk): r.access_code for r in results}
-    blob = _fernet().encrypt(repr(sorted(codes.items())).encode()).decode()
+    blob = _fernet().encrypt(json.dumps(codes).encode()).decode()
     receipts = {
         key: value
         for key, value in session.get(SESSION_RECEIPTS, {}).items()
@@ -125,17 +126,11 @@ def receipt_recall(session, token: str) -> tuple[list[Case], dict[int, str], boo
     if entry.get("codes"):
         try:
             raw = _fernet().decrypt(entry["codes"].encode(), ttl=RECEIPT_CODE_SECONDS)
-            codes = {int(k): v for k, v in _literal(raw.decode())}
+            codes = {int(k): v for k, v in json.loads(raw).items()}
         except InvalidToken:  # expired: forget the codes for good
             entry["codes"] = ""
             session.modified = True
     return cases, codes, bool(entry.get("mailed"))
-
-
-def _literal(text: str):
-    import ast
-
-    return ast.literal_eval(text)
 
 
 # --- What happens next -------------------------------------------------------------------------
