@@ -349,3 +349,29 @@ def test_the_regulators_history_and_export_are_in_beijing_time(submit, regulator
     )
     text = export.content.decode("utf-8-sig")
     assert "2026-12-02 03:35" in text and "19:35" not in text
+
+
+def test_the_stages_follow_the_case(submit, regulator):
+    from complaints import tracking
+
+    def states(case):
+        return [(s.key, s.state) for s in tracking.case_stages(case)]
+
+    report, _ = submit(kind="report", anonymous=True, name="", phone="", address="")
+    assert states(report) == [
+        ("registered", "done"),
+        ("verification", "current"),
+        ("decision", "upcoming"),
+        ("closed", "upcoming"),
+    ]
+    assert tracking.case_stages(report)[1].due.date == report.verification_due
+    refused, _ = submit(phone="13900001111", description="另一件投诉")
+    refused = services.case_refuse(case=refused, actor=regulator, ground="outside_remit")
+    stages = tracking.case_stages(refused)
+    assert [(s.key, s.state) for s in stages] == [
+        ("registered", "done"),
+        ("acceptance", "done"),
+        ("mediation", "skipped"),
+        ("closed", "current"),
+    ]
+    assert stages[1].outcome == "不予受理"
