@@ -247,7 +247,7 @@ def test_the_complainant_replies_with_text_and_a_file(client, submit, regulator)
     assert empty.status_code == 400
 
 
-def test_the_complainant_withdraws_a_complaint_and_the_regulator_sees_it(client, submit):
+def test_the_complainant_withdraws_a_complaint_and_the_regulator_sees_it(client, submit, regulator):
     case, code = submit()
     _open(client, case, code)
     unconfirmed = client.post(f"/complaints/track/{case.tracking_number}/withdraw/", {})
@@ -265,6 +265,10 @@ def test_the_complainant_withdraws_a_complaint_and_the_regulator_sees_it(client,
     page = client.get(f"/complaints/track/{case.tracking_number}/").content.decode()
     assert "已撤回" in page and "撤回投诉" not in page.split("办理记录")[0]
     assert 'action="/complaints/track/' + case.tracking_number + '/withdraw/"' not in page
+    staff = Client()
+    staff.force_login(regulator)
+    desk = staff.get(f"/admin/complaints/case/{case.pk}/change/").content.decode()
+    assert "投诉人撤回" in desk and "商家已退款" in desk
 
 
 def test_withdrawing_during_mediation_ends_it(submit, regulator):
