@@ -200,7 +200,7 @@ def test_a_lost_code_is_replaced_and_sent_to_the_e_mail_given(client, submit, ma
 
     assert notice(right) == notice(wrong)  # the answer says nothing about a match
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["li@example.com"]
-    new = re.search(r"新的查询码: (\S+)", mailoutbox[0].body).group(1)
+    new = re.search(r"新的查询码：(\S+)", mailoutbox[0].body).group(1)
     assert new != old
     with pytest.raises(NotFound):
         services.case_find_by_code(tracking_number=case.tracking_number, access_code=old)
