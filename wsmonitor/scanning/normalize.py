@@ -26,10 +26,12 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
 from itertools import accumulate
+from pathlib import Path
 
 import zhconv_rs
 
 PLACEHOLDER = "\x00"
+_RADICALS = Path(__file__).with_name("chardata") / "radicals.tsv"
 
 # Zero-width and invisible characters that evaders insert inside words.
 _INVISIBLE = [
@@ -108,6 +110,12 @@ def _base_pairs() -> dict[str, str]:
         pairs[ch] = ":"
     # 丨 (U+4E28) is a hanzi in Unicode but only ever used as a separator bar
     pairs["丨"] = "|"
+    # CJK Radicals Supplement forms → the ideograph they look like (⺅ → 亻), from Unicode's
+    # confusables data (chardata/radicals.tsv); NFKC folds only the Kangxi radicals
+    for line in _RADICALS.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith(("#", "radical\t")):
+            src, dst = line.split("\t")
+            pairs[src] = dst
     for ch in _INVISIBLE + _CONTROL:
         pairs[ch] = PLACEHOLDER
     return pairs
