@@ -359,7 +359,8 @@ def lost_code(request):
     if not form.is_valid():
         return render(request, "complaints/lost_code.html", {"form": form, "sms": sms}, status=400)
     number = normalize_tracking_number(form.cleaned_data["tracking_number"]) or "invalid"
-    if not ratelimit.hit(f"lost-case:{number}", limit=3, window=24 * HOUR):
+    # Per case and address, like wrong codes: a stranger cannot use up the owner's requests.
+    if not ratelimit.hit(f"lost-case:{number}:{ip}", limit=3, window=24 * HOUR):
         return too_many(request)
     tracking.access_code_reissue(
         tracking_number=number,
