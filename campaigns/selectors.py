@@ -243,8 +243,9 @@ def merchant_public_facts(merchant):
 
 def dashboard_campaigns(prefixes, since) -> list[dict]:
     """For the regulator dashboard (merchants.dashboard): per merchant region, campaigns whose
-    promise came due (deadline since ``since`` and passed, or an outcome recorded) and how many
-    were honoured as announced."""
+    promise came due (deadline since ``since`` and passed, or an outcome recorded), how many
+    were honoured as announced and how many were not (partly, dishonoured, withdrawn, deleted);
+    a campaign with no outcome recorded is neither."""
     from django.utils import timezone
 
     S = Campaign.Status
@@ -257,7 +258,14 @@ def dashboard_campaigns(prefixes, since) -> list[dict]:
         Campaign.objects.filter(region_q(prefixes, "merchant__region_code"))
         .filter(due)
         .values("merchant__region_code")
-        .annotate(promised=Count("id"), honoured=Count("id", filter=Q(status=S.HONOURED)))
+        .annotate(
+            promised=Count("id"),
+            honoured=Count("id", filter=Q(status=S.HONOURED)),
+            not_honoured=Count(
+                "id",
+                filter=Q(status__in=[S.PARTLY_HONOURED, S.DISHONOURED, S.WITHDRAWN, S.DELETED]),
+            ),
+        )
         .order_by("merchant__region_code")
     )
     return [
@@ -265,6 +273,7 @@ def dashboard_campaigns(prefixes, since) -> list[dict]:
             "region": row["merchant__region_code"] or "",
             "promised": row["promised"],
             "honoured": row["honoured"],
+            "not_honoured": row["not_honoured"],  # the rest came due without an outcome yet
         }
         for row in rows
     ]

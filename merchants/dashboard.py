@@ -10,8 +10,10 @@ prefixes (``None`` = all, ``[]`` = none; apply them with ``wsmonitor.roles.regio
 * ``"complaints"`` — rows ``{"period": "YYYY-MM-DD" (Monday of the week), "received": int,
   "accepted": int, "overdue": int}``: complaints received, accepted and past their acceptance
   deadline, per week;
-* ``"campaigns"`` — rows ``{"region": "440103", "promised": int, "honoured": int}``: 集赞换礼
-  campaigns whose promise came due, and how many were honoured as announced, per region.
+* ``"campaigns"`` — rows ``{"region": "440103", "promised": int, "honoured": int,
+  "not_honoured": int}``: 集赞换礼 campaigns whose promise came due, how many were honoured as
+  announced and how many were not, per region; the rest have no outcome yet ("undecided", never
+  counted as not honoured).
 
 Rows from several providers of one key are summed. A chart with no provider says "no data
 source" instead of showing zeros.
@@ -30,8 +32,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from merchants.risk import CATEGORY_LABELS
-from merchants.selectors import findings_visible, merchants_visible, review_queue
+from merchants.selectors import findings_visible, merchants_visible
 from wsmonitor.export_writer import csv_text
+from wsmonitor.regions import region_label, region_name
 
 dashboard_providers: dict[str, list[Callable]] = {"complaints": [], "campaigns": []}
 
@@ -130,26 +133,50 @@ def _complaints_chart(prefixes, since: date) -> dict:
 def _campaigns_chart(prefixes, since: date) -> dict:
     title = _("Campaign honour rate per region")
     providers = dashboard_providers.get("campaigns", [])
-    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for provider in providers:
         for row in provider(prefixes, since) or []:
             region = str(row.get("region", ""))
-            totals[region][0] += int(row.get("promised", 0) or 0)
-            totals[region][1] += int(row.get("honoured", 0) or 0)
+            promised = int(row.get("promised", 0) or 0)
+            honoured = int(row.get("honoured", 0) or 0)
+            totals[region][0] += promised
+            totals[region][1] += honoured
+            totals[region][2] += int(row.get("not_honoured", promised - honoured) or 0)
     regions = sorted(totals)
-    rows = [
-        [r, p, h, f"{(100 * h / p):.0f}%" if p else "—"] for r, (p, h) in sorted(totals.items())
-    ]
+    rows = []
+    for r in regions:
+        promised, honoured, failed = totals[r]
+        decided = honoured + failed
+        rows.append(
+            [
+                region_label(r),
+                promised,
+                honoured,
+                failed,
+                promised - decided,
+                f"{(100 * honoured / decided):.0f}%" if decided else "—",
+            ]
+        )
     series = [
         (_("honoured"), [totals[r][1] for r in regions]),
-        (_("not honoured"), [totals[r][0] - totals[r][1] for r in regions]),
+        (_("not honoured"), [totals[r][2] for r in regions]),
+        (_("no outcome yet"), [totals[r][0] - totals[r][1] - totals[r][2] for r in regions]),
     ]
     return {
         "key": "campaigns",
         "title": title,
-        "columns": [_("Region"), _("promised"), _("honoured"), _("honour rate")],
+        "columns": [
+            _("Region"),
+            _("promised"),
+            _("honoured"),
+            _("not honoured"),
+            _("no outcome yet"),
+            _("honour rate (of decided)"),
+        ],
         "rows": rows,
-        "svg": bar_chart(regions, series, title=title) if providers and regions else "",
+        "svg": bar_chart([region_name(r) or r for r in regions], series, title=title)
+        if providers and regions
+        else "",
         "missing_source": not providers,
     }
 
@@ -162,7 +189,8 @@ def _top_merchants(prefixes) -> dict:
         "title": title,
         "columns": [_("Merchant"), _("Region"), _("Status"), _("Risk score")],
         "rows": [
-            [m.display_name, m.region_code, m.get_status_display(), m.risk_score] for m in top
+            [m.display_name, region_label(m.region_code), m.get_status_display(), m.risk_score]
+            for m in top
         ],
         "links": {m.display_name: m.pk for m in top},
         "svg": bar_chart(
@@ -179,8 +207,13 @@ def _top_merchants(prefixes) -> dict:
 
 def _regions_chart(prefixes) -> dict:
     title = _("Merchants in the review queue and findings per region")
+    # Merchants, not rows: the queue's annotations join findings, so count distinct ids.
     queue = dict(
-        review_queue(prefixes).order_by().values_list("region_code").annotate(n=Count("id"))
+        merchants_visible(prefixes)
+        .filter(in_review_queue=True)
+        .order_by()
+        .values_list("region_code")
+        .annotate(n=Count("id", distinct=True))
     )
     findings = dict(
         findings_visible(prefixes)
@@ -194,9 +227,9 @@ def _regions_chart(prefixes) -> dict:
         "key": "regions",
         "title": title,
         "columns": [_("Region"), _("in review queue"), _("findings")],
-        "rows": [[r or "—", queue.get(r, 0), findings.get(r, 0)] for r in regions],
+        "rows": [[region_label(r), queue.get(r, 0), findings.get(r, 0)] for r in regions],
         "svg": bar_chart(
-            [r or "—" for r in regions],
+            [region_name(r) or r or "—" for r in regions],
             [
                 (_("in review queue"), [queue.get(r, 0) for r in regions]),
                 (_("findings"), [findings.get(r, 0) for r in regions]),

@@ -9,11 +9,15 @@ class WsmonitorConfig(AppConfig):
 
     def ready(self) -> None:
         # Make our Celery app the current one so that @shared_task binds to it in every process.
+        from django.db.models.signals import post_migrate
+
         from wsmonitor import (
             celery,  # noqa: F401
             checks,  # noqa: F401  (registers the production checks)
         )
         from wsmonitor.roles import EXTRA_ROLE_PERMISSIONS
+
+        post_migrate.connect(_roles_after_migrate, dispatch_uid="wsmonitor.ensure_roles")
 
         # Supervisors enter each year's official holiday schedule (admin "Holiday schedules").
         EXTRA_ROLE_PERMISSIONS.setdefault("Regulator", []).append("wsmonitor.view_holidayschedule")
@@ -24,3 +28,12 @@ class WsmonitorConfig(AppConfig):
                 "wsmonitor.change_holidayschedule",
             ]
         )
+
+
+def _roles_after_migrate(sender, **kwargs) -> None:
+    """Give the roles their permissions once the apps' permissions exist (post_migrate is sent
+    per app after its permissions are created; ``ensure_roles`` is idempotent, so the last call
+    sees them all)."""
+    from wsmonitor.roles import ensure_roles
+
+    ensure_roles()

@@ -33,6 +33,11 @@ def audit_log(
         label = actor_label
         if actor is not None and not label:
             label = actor.get_username()
+        if ip and (actor is None or not actor.pk):
+            # A public submitter (a consumer, an anonymous reporter): keep only a keyed hash,
+            # enough to see that entries came from one address, not the address (M8).
+            data = {**(data or {}), "ip_hash": ip_pseudonym(ip)}
+            ip = None
         entry = AuditEntry(
             actor=actor if actor is not None and actor.pk else None,
             actor_label=label[:150],
@@ -50,6 +55,17 @@ def audit_log(
         entry.save()
         AuditHead.objects.filter(pk=1).update(last_hash=entry.hash)
     return entry
+
+
+def ip_pseudonym(ip: str) -> str:
+    """HMAC-SHA256 of the address under ``AUDIT_IP_KEY`` (or SECRET_KEY), 24 hex digits."""
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    key = (getattr(settings, "AUDIT_IP_KEY", "") or settings.SECRET_KEY).encode()
+    return hmac.new(key, ip.encode(), hashlib.sha256).hexdigest()[:24]
 
 
 def client_ip(request) -> str | None:

@@ -8,19 +8,44 @@ nothing.
 
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
+# The lexicon is national (one lexicon scans every region): supervisors edit it and start
+# rescans; regulators and auditors read it.
+_LEXICON_READ = [
+    "lexicon.view_lexiconrule",
+    "lexicon.view_lexiconversion",
+    "lexicon.view_rescanjob",
+]
+_LEXICON_EDIT = [
+    "lexicon.add_lexiconrule",
+    "lexicon.change_lexiconrule",
+    "lexicon.delete_lexiconrule",
+    "lexicon.add_rescanjob",
+    "lexicon.change_rescanjob",
+]
 ROLES = {
-    "Regulator": [],
-    "Supervisor": [],
+    "Regulator": [*_LEXICON_READ],
+    "Supervisor": [*_LEXICON_READ, *_LEXICON_EDIT, "auth.view_user"],
     "Integrator": [],
-    "Auditor": ["wsmonitor.view_auditentry"],
+    "Auditor": ["wsmonitor.view_auditentry", *_LEXICON_READ],
+}
+# Shown in Chinese wherever a role is listed (the group names stay English identifiers).
+ROLE_LABELS = {
+    "Regulator": gettext_noop("Regulator"),
+    "Supervisor": gettext_noop("Supervisor"),
+    "Integrator": gettext_noop("Integrator"),
+    "Auditor": gettext_noop("Auditor"),
 }
 
 # Apps add their permissions here (from AppConfig.ready) so the core names no app.
 EXTRA_ROLE_PERMISSIONS: dict[str, list[str]] = {name: [] for name in ROLES}
 
 
-def ensure_roles() -> None:
+def ensure_roles(**kwargs) -> None:
+    """Create the roles and give them their permissions; idempotent. Runs after every
+    ``migrate`` (post_migrate, connected in ``WsmonitorConfig.ready``), so a fresh production
+    database has working roles without the demo loader (security review M12)."""
     for name, perms in ROLES.items():
         group, _created = Group.objects.get_or_create(name=name)
         wanted = [*perms, *EXTRA_ROLE_PERMISSIONS.get(name, [])]
@@ -77,6 +102,18 @@ def region_q(prefixes: list[str] | None, field: str) -> Q:
     for prefix in prefixes:
         q |= Q(**{f"{field}__startswith": prefix})
     return q
+
+
+def set_user_role(user, role: str) -> None:
+    """Make ``user`` staff in exactly one of the ROLES (its other role groups are removed)."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+    ensure_roles()
+    user.groups.remove(*Group.objects.filter(name__in=ROLES).exclude(name=role))
+    user.groups.add(Group.objects.get(name=role))
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
 
 
 def set_user_regions(user, regions: list[str]) -> None:

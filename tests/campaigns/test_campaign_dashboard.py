@@ -34,10 +34,11 @@ def test_honoured_and_promised_per_region():
     _campaign(gz, Campaign.Status.HONOURED, 3)
     _campaign(gz, Campaign.Status.DISHONOURED, 5)
     _campaign(gz, Campaign.Status.RUNNING, -5)  # not due yet
+    _campaign(gz, Campaign.Status.ENDED, 2)  # due, no outcome recorded: undecided
     _campaign(sh, Campaign.Status.HONOURED, 3)
 
     rows = dashboard_campaigns(["44"], dashboard_since())
-    assert rows == [{"region": "440103", "promised": 2, "honoured": 1}]
+    assert rows == [{"region": "440103", "promised": 3, "honoured": 1, "not_honoured": 1}]
     assert {r["region"] for r in dashboard_campaigns(None, dashboard_since())} == {
         "440103",
         "310101",

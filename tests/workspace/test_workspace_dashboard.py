@@ -73,3 +73,36 @@ def test_a_registered_provider_fills_its_chart_with_the_viewers_regions(
 
 def test_the_dashboard_is_staff_only(db, client):
     assert client.get("/admin/merchants/dashboard/").status_code == 302
+
+
+def test_the_region_queue_count_counts_merchants_and_names_the_region(world, regulator):
+    """Each queued merchant once, however many findings its posts have (the review noted 8 and
+    16 where there were 1 and 2 merchants), with the district's name."""
+    from merchants.dashboard import dashboard_chart
+    from merchants.models import Merchant
+
+    Merchant.objects.update(in_review_queue=True)
+    chart = dashboard_chart(["4401"], "regions")
+    counts = {row[0]: row[1] for row in chart["rows"]}
+    expected = {}
+    from wsmonitor.regions import region_label
+
+    for m in Merchant.objects.filter(region_code__startswith="4401", merged_into__isnull=True):
+        expected[region_label(m.region_code)] = expected.get(region_label(m.region_code), 0) + 1
+    assert counts == expected
+    assert any("荔湾区" in label for label in counts)
+
+
+def test_undecided_campaigns_are_not_counted_as_not_honoured(db):
+    from merchants import dashboard
+
+    def provider(prefixes, since):
+        return [{"region": "440103", "promised": 3, "honoured": 1, "not_honoured": 1}]
+
+    saved = dashboard.dashboard_providers["campaigns"]
+    dashboard.dashboard_providers["campaigns"] = [provider]
+    try:
+        chart = dashboard.dashboard_chart(None, "campaigns")
+    finally:
+        dashboard.dashboard_providers["campaigns"] = saved
+    assert chart["rows"] == [["广州市荔湾区（440103）", 3, 1, 1, 1, "50%"]]
