@@ -44,6 +44,7 @@ _last_warning = [0.0]
 _clients: dict[str, tuple[redis.Redis, object]] = {}
 _open_until: dict[str, float] = {}
 _clients_lock = threading.Lock()
+_clock = time.monotonic  # the breaker's clock (tests move it)
 
 
 def _cache():
@@ -81,11 +82,11 @@ def _client(server: str) -> tuple[redis.Redis, object]:
 
 
 def _breaker_open(server: str) -> bool:
-    return time.monotonic() < _open_until.get(server, 0.0)
+    return _clock() < _open_until.get(server, 0.0)
 
 
 def _trip(server: str, exc: Exception) -> None:
-    _open_until[server] = time.monotonic() + BREAKER_SECONDS
+    _open_until[server] = _clock() + BREAKER_SECONDS
     _unreachable(exc)
 
 

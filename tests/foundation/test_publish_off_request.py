@@ -77,7 +77,7 @@ def test_after_the_breaker_time_the_cache_is_tried_again(hung_server, settings, 
         }
     }
     clock = [1000.0]
-    monkeypatch.setattr(ratelimit.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(ratelimit, "_clock", lambda: clock[0])
     tried: list[str] = []
     real_client = ratelimit._client
 
