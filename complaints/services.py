@@ -913,7 +913,7 @@ def case_accept(*, case: Case, actor, ip: str | None = None) -> Case:
         CaseEvent.objects.create(
             case=case, kind=CaseEvent.Kind.ASSIGNMENT, actor=user, body=user.get_username()
         )
-    _risk(case, key=f"complaint:{case.pk}", points=RISK_POINTS_ACCEPTED, why="accepted complaint")
+    _risk(case, key=f"complaint:{case.pk}", points=RISK_POINTS_ACCEPTED, why="已受理投诉")
     return case
 
 
@@ -1102,7 +1102,7 @@ def report_decide(*, case: Case, actor, open_case: bool, reason: str = "", ip=No
         public_body=body,
     )
     if open_case:
-        _risk(case, key=f"report:{case.pk}", points=RISK_POINTS_CASE_OPENED, why="report → case")
+        _risk(case, key=f"report:{case.pk}", points=RISK_POINTS_CASE_OPENED, why="举报已立案")
     return case
 
 

@@ -171,6 +171,15 @@ class WorkspaceMerchantMixin:
     def media(self):
         return super().media + WORKSPACE_MEDIA
 
+    def get_inline_instances(self, request, obj=None):
+        """The risk breakdown is the table at the top of the page, in words; the raw rows
+        (source codes and signed points) are not shown again below it."""
+        from merchants.models import RiskComponent
+
+        return [
+            i for i in super().get_inline_instances(request, obj) if i.model is not RiskComponent
+        ]
+
     def get_queryset(self, request):
         from merchants.selectors import merchants_visible
 
@@ -233,7 +242,7 @@ class WorkspaceMerchantMixin:
             ).first(),
             "ws_blocked": holder is not None and holder.pk != request.user.pk,
             "ws_can_act": can_act,
-            "ws_timeline": merchant_timeline(merchant, request.user),
+            "ws_timeline": _labelled(merchant_timeline(merchant, request.user)),
             "ws_review_form": FindingReviewForm(),
             "ws_action_kinds": [
                 (k, label)
@@ -431,6 +440,14 @@ class WorkspaceMerchantMixin:
         except ServiceError as exc:
             messages.error(request, exc.detail)
         return redirect(self._page(merchant))
+
+
+def _labelled(timeline: list[dict]) -> list[dict]:
+    """Each finding carries its category in words (the rule id stays as a tooltip)."""
+    for entry in timeline:
+        for f in entry.get("findings") or []:
+            f.category_label = CATEGORY_LABELS.get(f.category, f.category)
+    return timeline
 
 
 # --- review queue ---------------------------------------------------------------------------------

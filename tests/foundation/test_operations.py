@@ -104,3 +104,13 @@ def test_a_public_submitters_address_is_kept_only_as_a_keyed_hash(settings):
     assert own.ip == "198.51.100.7"  # staff actions keep the address for the record
     settings.AUDIT_IP_KEY = "k2"
     assert ip_pseudonym("203.0.113.9") != public.data["ip_hash"]
+
+
+def test_the_403_page_is_in_chinese(client):
+    user = get_user_model().objects.create_user("nobody", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name="Regulator"))
+    client.force_login(user)
+    response = client.get("/admin/wsmonitor/auditentry/")
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "没有权限" in html and "Forbidden" not in html
