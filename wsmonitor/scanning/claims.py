@@ -138,3 +138,73 @@ def legal_basis_for(rule_id: str, category: str, default: str) -> tuple[str, str
             "",
         )
     return default, ""
+
+
+# --- brand + price ---------------------------------------------------------------------------
+
+PRICE_WINDOW = 30
+# a price: ¥380 / 380元 / 380块 / 3.8万 / 280元/条 / 280/条 / 45元一包; group "unit" is the
+# quantity the price is for (条, 包, 瓶, 箱 …), when the text says it
+_UNIT = r"(?:\s*(?:/|一|每)?\s*(?P<{}>条|包(?![邮装括])|盒|瓶|箱|只|个|件|双|支))?"
+PRICE_RE = re.compile(
+    r"(?:[¥￥]|rmb|人民币)\s*(?P<a>\d+(?:\.\d+)?)(?P<aw>万)?(?:\s*(?:元|块))?"
+    + _UNIT.format("au")
+    + r"|(?P<b>\d+(?:\.\d+)?)(?P<bw>万)?\s*(?:元|块|rmb|米(?![a-z\u4e00-\u9fff]))"
+    + _UNIT.format("bu")
+    + r"|(?P<c>\d+(?:\.\d+)?)\s*/\s*(?P<cu>条|包|盒|瓶|箱)"
+    # 微商 price notation: p400, 💰85 / 85💰, and prices in words (两位数, 几百块)
+    + r"|(?<![a-z0-9])p(?P<d>\d{2,6})(?![a-z0-9])|💰\s*(?P<e>\d+)|(?P<f>\d+)\s*💰"
+    + r"|(?P<g>两位数|几十块|几十元)|(?P<h>三位数|几百块|几百元|百来块)"
+)
+# how many of the price's unit make one of the floor's unit
+_PER = {("条", "包"): 10, ("条", "盒"): 10, ("瓶", "箱"): 1 / 6}
+
+
+def prices_near(t: str, s: int, e: int):
+    """(start, end, yuan, unit) of each price within PRICE_WINDOW characters of [s, e)."""
+    n = len(t)
+    for m in PRICE_RE.finditer(t, max(0, s - PRICE_WINDOW), min(n, e + PRICE_WINDOW)):
+        g = m.groupdict()
+        if g["a"] is not None:
+            num, wan, unit = g["a"], g["aw"], g["au"]
+        elif g["b"] is not None:
+            num, wan, unit = g["b"], g["bw"], g["bu"]
+        elif g["c"] is not None:
+            num, wan, unit = g["c"], None, g["cu"]
+        elif g["g"] is not None or g["h"] is not None:
+            num, wan, unit = ("99" if g["g"] is not None else "999"), None, None
+        else:
+            num, wan, unit = g["d"] or g["e"] or g["f"], None, None
+        price = float(num) * (10000 if wan else 1)
+        if price > 0:
+            yield m.start(), m.end(), price, unit or ""
+
+
+def floor_for(brand, unit: str, price: float) -> float:
+    """The brand's floor for a price quoted per ``unit``: per 包 when the brand's floor is per 条
+    (a cigarette price without a unit is per 包 when it is under 30 % of the floor per 条), per
+    箱 (6 bottles) when it is per 瓶."""
+    floor = float(brand.price_floor)
+    if brand.unit == "条" and unit in ("包", "盒"):
+        return floor / 10
+    if brand.unit == "条" and unit == "" and price < floor * 0.3:
+        return floor / 10  # a figure this small is a price per 包
+    if brand.unit == "瓶" and unit == "箱":
+        return floor * 6
+    return floor
+
+
+def brand_price_explanation(brand, price: float, unit: str) -> str:
+    """The reviewer's sentence: "<brand> <goods> ¥380，公开参考价 ¥1,499 起" (the floor, marked as
+    an estimate, when no public price is known)."""
+    per = f"/{unit}" if unit else (f"/{brand.unit}" if brand.unit and brand.unit != "条" else "")
+    shown = f"¥{price:,.0f}{per}"
+    if brand.reference_price:
+        ref_unit = f"/{brand.unit}" if brand.unit else ""
+        ref = f"公开参考价 ¥{brand.reference_price:,}{ref_unit} 起"
+    else:
+        floor_unit = f"/{brand.unit}" if brand.unit else ""
+        ref = f"低于正品参考下限 ¥{brand.price_floor:,}{floor_unit}（估计值，待核实）"
+    if brand.unit == "条" and unit in ("包", "盒"):
+        ref += f"，即每包 ¥{brand.price_floor / 10:,.0f} 以下不可信"
+    return f"{brand.brand} {brand.goods} {shown}，{ref}"

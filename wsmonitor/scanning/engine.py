@@ -14,7 +14,13 @@ import daachorse
 
 from . import evasion
 from .claims import CATEGORY_RULES as _CATEGORY_RULES
-from .claims import legal_basis_for, product_category
+from .claims import (
+    brand_price_explanation,
+    floor_for,
+    legal_basis_for,
+    prices_near,
+    product_category,
+)
 from .lexicon import Lexicon, LexiconError, Rule
 from .normalize import (
     _GAP_SPLIT_RE,
@@ -33,13 +39,8 @@ CONTEXT_CHARS = 15
 NEGATORS = frozenset("不没無无非未勿别禁莫")
 _NEGATION_RE = re.compile("[" + "".join(sorted(NEGATORS)) + "]")
 NEGATION_WINDOW = 6
-PRICE_WINDOW = 30
 _has_pinyin = _PINYIN_RE.search
 _split_gaps = _GAP_SPLIT_RE.split
-_PRICE_RE = re.compile(
-    r"(?:[¥￥]|rmb|人民币)\s*(\d+(?:\.\d+)?)(万)?"
-    r"|(\d+(?:\.\d+)?)(万)?\s*(?:元|块|rmb|米(?![a-z\u4e00-\u9fff]))"
-)
 
 
 @dataclass(frozen=True, init=False)
@@ -410,7 +411,9 @@ class Scanner:
                 # whole-text report cues are replaced by the per-sentence stance layer
                 # (stance.tsv); rows of this kind in older lexicon versions are ignored
                 continue
-            ctx = _Context(c.kind, c.window, tuple(nt(w) for w in c.words))
+            ctx = _Context(
+                c.kind, c.window, tuple(w if w == BRAND_WORD else nt(w) for w in c.words)
+            )
             self._contexts.setdefault((c.term, c.rule_id), []).append(ctx)
 
         keys = list(ids)
@@ -681,7 +684,7 @@ class Scanner:
                 self._words.is_word(t, s, e) if word is True else self._words.is_spelling(t, s, e)
             ):
                 continue
-            if ctxs is not None and not _context_ok(t, s, e, ctxs):
+            if ctxs is not None and not _context_ok(t, s, e, ctxs, brands):
                 continue
             hits.append((s, -e, tmpl))
 
@@ -706,7 +709,7 @@ class Scanner:
                         continue
                     if in_allow is not None and in_allow(ms, me):
                         continue
-                    if self._contexts and not self._context_ok(t, ms, me, rule):
+                    if self._contexts and not self._context_ok(t, ms, me, rule, brands):
                         continue
                     # the term shown is the text the pattern matched, never the expression
                     hits.append((ms, -me, (ri, t[ms:me], *self._tmpl[ri][_CAT:])))
@@ -717,13 +720,16 @@ class Scanner:
         return self._explain(text, t, st, offsets, hits, orig)
 
     # -- helpers ----------------------------------------------------------------------------
-    def _context_ok(self, t: str, s: int, e: int, rule: Rule) -> bool:
+    def _context_ok(self, t: str, s: int, e: int, rule: Rule, brands=None) -> bool:
         ctxs = self._contexts.get((rule.term, rule.rule_id)) or self._contexts.get(
             ("*", rule.rule_id)
         )
-        return _context_ok(t, s, e, ctxs) if ctxs else True
+        return _context_ok(t, s, e, ctxs, brands) if ctxs else True
 
     def _brand_hits(self, t: str, brands: list[tuple[int, int, int]]):
+        """Brand + implausible price (claims.py): a brand with a price within PRICE_WINDOW
+        characters below its floor for the price's unit; the template carries the explanation
+        ("<brand> <goods> ¥380，公开参考价 ¥1,499 起")."""
         ri = self._brand_rule
         assert ri is not None
         tmpl = self._tmpl[ri]
@@ -733,17 +739,14 @@ class Scanner:
                 _is_alnum_ascii(t[e - 1]) and e < len(t) and _is_alnum_ascii(t[e])
             ):
                 continue
-            floor = self._brands[bi].price_floor
-            lo = max(0, s - PRICE_WINDOW)
-            for m in _PRICE_RE.finditer(t, lo, min(len(t), e + PRICE_WINDOW)):
-                num, wan = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-                price = float(num) * (10000 if wan else 1)
-                if 0 < price < floor:
-                    ps, pe = m.span()
+            brand = self._brands[bi]
+            for ps, pe, price, unit in prices_near(t, s, e):
+                if price < floor_for(brand, unit, price):
                     span = (min(s, ps), max(e, pe))
                     if span not in seen:
                         seen.add(span)
-                        yield (span[0], -span[1], (ri, self._brands[bi].brand, *tmpl[_CAT:]))
+                        note = brand_price_explanation(brand, price, unit)
+                        yield (span[0], -span[1], (ri, brand.brand, *tmpl[_CAT:], note))
 
     def _host_hit(self, text: str, offsets, s: int, e: int, ri: int):
         if offsets.__class__ is list:
@@ -873,10 +876,19 @@ class Scanner:
         )
 
 
-def _context_ok(t: str, s: int, e: int, ctxs) -> bool:
+BRAND_WORD = "<brand>"  # a context word that stands for any brand of brands.tsv
+
+
+def _context_ok(t: str, s: int, e: int, ctxs, brands=None) -> bool:
+    """Do the context rules hold around [s, e)? ``brands``: the brand hits of the text
+    (start, end, brand index), for the context word ``<brand>``."""
     for c in ctxs:
-        window = t[max(0, s - c.window) : e + c.window]
+        lo = max(0, s - c.window)
+        hi = e + c.window
+        window = t[lo:hi]
         present = any(w in window for w in c.words)
+        if not present and BRAND_WORD in c.words and brands:
+            present = any(lo <= bs and be <= hi for bs, be, _ in brands)
         if c.kind == "require" and not present:
             return False
         if c.kind == "unless" and present:

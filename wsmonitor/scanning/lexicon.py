@@ -91,13 +91,20 @@ class Variant:
 
 @dataclass(frozen=True, slots=True)
 class Brand:
-    """A brand with a reference price floor (CNY) under which an offer is implausible."""
+    """A brand with a price floor (CNY) under which an offer is implausible.
+
+    ``unit`` is what the floor is per (瓶, 条; empty: per item); ``reference_price`` is the public
+    reference price the floor was derived from (0: none found, the floor is an estimate), and
+    ``source`` says where it comes from.
+    """
 
     brand: str
     aliases: tuple[str, ...] = ()
     goods: str = ""
     price_floor: int = 0
     source: str = ""
+    unit: str = ""
+    reference_price: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +154,10 @@ _FILES: dict[str, tuple[type, tuple[str, ...]]] = {
     ),
     "allow": (AllowPhrase, ("phrase", "note", "source")),
     "variants": (Variant, ("variant", "canonical", "kind", "source")),
-    "brands": (Brand, ("brand", "aliases", "goods", "price_floor", "source")),
+    "brands": (
+        Brand,
+        ("brand", "aliases", "goods", "price_floor", "unit", "reference_price", "source"),
+    ),
     "contexts": (ContextRule, ("term", "rule_id", "kind", "window", "words", "note", "source")),
     "hosts": (Host, ("domain", "brand", "kind", "source")),
 }

@@ -72,8 +72,8 @@ STANCES = (
 # absolute term in it
 SHORT_TEXT = 12
 NEGATION_GAP = 3  # characters allowed between a denial and the term (不是什么高仿)
-_SENT_END = "。!?！？;；\n\r"
-_CLAUSE_END = ",，:：、"
+_SENT_END = "。!?！？\n\r"
+_CLAUSE_END = ",，:：、;；"
 _OPEN = "“「『‘《"
 _CLOSE = "”」』’》"
 _PAREN_OPEN = "(（"
@@ -94,7 +94,9 @@ _NARRATIVE_RE = re.compile(
 )
 _EXAMPLE_BEFORE = ("如", "像", "比如", "例如", "诸如", "用", "使用", "以")
 _PRICE_RE = re.compile(
-    r"(?:[¥￥]|rmb|人民币)\s*\d|\d(?:\.\d+)?\s*(?:元|块|rmb)|\d+\s*(?:元|块)?\s*/\s*(?:条|瓶|盒|件|只|双|个|包)"
+    r"(?:[¥￥]|rmb|人民币)\s*\d|\d(?:\.\d+)?\s*(?:元|块|rmb)"
+    r"|\d+\s*(?:元|块)?\s*/\s*(?:条|瓶|盒|件|只|双|个|包)"
+    r"|(?<![a-z0-9])p\d{2,6}(?![a-z0-9])|💰\s*\d|\d\s*💰"
 )
 _ORDINAL_RE = re.compile(
     r"第一(?=[、,]?(?:第?[二两三四五六七八九十])|[章节条款项季期届批轮天年月日步部集卷次名位个只种类段阶层代排号场组])"
@@ -184,10 +186,13 @@ class _Layout:
                     clauses.append(i + 1)
             elif ch in _SENT_END:
                 clauses.append(i + 1)
-                if not stack and ascii_open < 0:
-                    sentences.append(i + 1)
+                sentences.append(i + 1)
             else:
                 clauses.append(i + 1)
+        if quotes:
+            # a sentence does not end inside a closed quotation (an opening mark that is never
+            # closed quotes nothing)
+            sentences = [b for b in sentences if not any(qa < b <= qb for qa, qb in quotes)]
         sentences.append(n + 1)
         clauses.append(n + 1)
         self.sentences = sentences
@@ -253,13 +258,17 @@ class StanceJudge:
         key_cue = self._key_cue
         out: list[tuple[int, int, str, str]] = []
         last_neg = -10
-        # overlapping matches come by end, longest first: a match inside an earlier, longer one
-        # ends at or before it and starts at or after it
-        prev_s = prev_e = -1
+        if len(matches) > 1:
+            # drop a match inside a longer one (the automaton reports them by end, so the
+            # longer one may come before or after it)
+            matches = [
+                m
+                for m in matches
+                if not any(
+                    o[0] <= m[0] and m[1] <= o[1] and o[1] - o[0] > m[1] - m[0] for o in matches
+                )
+            ]
         for s, e, pid in matches:
-            if prev_s <= s and e <= prev_e:
-                continue
-            prev_s, prev_e = s, e
             kind, word = key_cue[pid]
             if kind == "negation":
                 last_neg = e
@@ -311,6 +320,8 @@ class StanceJudge:
                     if 0 <= s - b <= NEGATION_GAP:
                         return None
                 continue
+            return None
+        if _maybe_speech(st, 0, 0) and _SPEECH_RE.search(st):
             return None
         if offers is None:
             if not _may_have_price(st) or _PRICE_RE.search(st) is None:
@@ -378,6 +389,10 @@ class StanceJudge:
 
         if "law" in first:
             return "law", first["law"]
+        if _maybe_speech(t, ss, se):
+            m = _SPEECH_RE.search(t, ss, se)
+            if m is not None and (m.end() <= s or m.start() >= e):
+                return "report", m.group(0)
         if "report" in first:
             return "report", first["report"]
         if "fake" in first:
@@ -424,6 +439,10 @@ class StanceJudge:
                     return _CLAIM
             if "opinion" in first:
                 return "ordinary", first["opinion"]
+            if quote is not None and quote[0] > 0 and t[quote[0] - 1] == "《":
+                return "mention", "《》书名"
+            if se > ss and t[se - 1] in "?？" and quote is None:
+                return "ordinary", "疑问句"
             if layout.n <= SHORT_TEXT or quote is not None:
                 return _CLAIM
             if se - ss <= SHORT_SENTENCE and not _NARRATIVE_RE.search(t, ss, se):
@@ -451,10 +470,26 @@ _MENTION_MARKS = frozenset(_OPEN + _CLOSE + '"|')
 _QUICK_KINDS = frozenset({"offer", "price", "commerce", "opinion", "anaphor"})
 
 
+# reported speech: a name or title of two to four characters and a speech verb before a comma
+# or colon (王业武称，… 记者介绍：…); 名称 简称 堪称 号称 are not speech
+_SPEECH_RE = re.compile(
+    r"(?<![名简堪号俗统总爱])(?:[\u4e00-\u9fff]{2,4})(?:称|表示|介绍|透露|指出|说)[,，:：]"
+)
+
+
+def _maybe_speech(t: str, ss: int, se: int) -> bool:
+    return "称" in t or "表示" in t or "介绍" in t or "透露" in t or "指出" in t or "说" in t
+
+
+_P_PRICE_RE = re.compile(r"(?<![a-z0-9])p\d{2,6}(?![a-z0-9])")
+
+
 def _may_have_price(t: str) -> bool:
     """A cheap test before _PRICE_RE (a regular expression with alternatives has no fast
     prefilter in ``re``)."""
-    return "元" in t or "块" in t or "¥" in t or "￥" in t or "/" in t or "rmb" in t
+    return (
+        "元" in t or "块" in t or "¥" in t or "￥" in t or "/" in t or "rmb" in t or "💰" in t
+    ) or ("p" in t and _P_PRICE_RE.search(t) is not None)
 
 
 def _needs_layout(rule_id: str, severity: int) -> bool:

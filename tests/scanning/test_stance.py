@@ -1,0 +1,147 @@
+"""Stance per finding, claim families and the brand table, as a reviewer would notice them."""
+
+import pytest
+
+from wsmonitor.scanning import default_scanner
+
+OFFER = "高仿LV包包一比一，加微信xxx"
+
+
+def scan(text):
+    return default_scanner().scan(text)
+
+
+def counted(text):
+    return {f.rule for f in scan(text).findings}
+
+
+@pytest.mark.parametrize("phrase", ["谨防假冒", "假货包退", "温馨提醒：下单前核对地址", "可查真伪"])
+def test_a_seller_phrase_with_a_report_word_hides_nothing(phrase):
+    for text in (f"{OFFER}，{phrase}", f"{OFFER}。{phrase}。", f"{phrase}。{OFFER}"):
+        assert "counterfeit" in scan(text).categories, text
+
+
+def test_a_report_sentence_governs_only_itself():
+    result = scan(f"警方破获一起销售高仿手表案件。{OFFER}。")
+    assert result.categories == ("counterfeit",)
+    report = [f for f in result.suppressed if f.stance == "report"]
+    assert [f.term for f in report] == ["高仿"] and report[0].cue == "警方"
+    assert {f.stance for f in result.findings} == {"offer"}
+    assert {f.cue for f in result.findings} == {"加微信"}
+
+
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        ("该公司宣称其产品“根治糖尿病”", "report"),
+        ("被告人在朋友圈发布“顶级复刻劳力士”的广告", "report"),
+        ("“最佳”“第一”“国家级”等用语属于广告法规定的绝对化用语", "law"),
+        ("我们不卖高仿，只做正品", "negated"),
+        ("本店非A货", "negated"),
+        ("我买的包收到后发现是高仿的", "complaint"),
+        ("纯 Python 一比一复刻 DeepSeek 的开源运行时", "code"),
+        ("中国电影和美国电影的最大差距在于编剧和想象力，但这不仅仅是电影业的问题。", "ordinary"),
+    ],
+)
+def test_findings_that_do_not_make_the_claim_are_suppressed_with_their_cue(text, stance):
+    result = scan(text)
+    assert result.categories == (), (text, result.findings)
+    assert result.suppressed, text
+    assert stance in {f.stance for f in result.suppressed}, [
+        (f.term, f.stance, f.cue) for f in result.suppressed
+    ]
+    assert all(f.cue for f in result.suppressed), text
+    assert result.score == 0.0
+
+
+def test_ordinals_and_everyday_superlatives_are_not_claims():
+    assert scan("第一、二产业占GDP的比重分别为3.9%、37.1%").categories == ()
+    assert scan("上小学时，写作文似乎永远都是《记一件最难忘的事》").categories == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "stance"),
+    [
+        ("这款面霜是全网最低价", "false_ad", "claim"),
+        ("本产品根治糖尿病，三天见效", "false_ad", "offer"),
+        ("高仿LV包包 299元 包邮", "counterfeit", "offer"),
+        ("“最专业”", "false_ad", "claim"),
+    ],
+)
+def test_claims_and_offers_count(text, category, stance):
+    result = scan(text)
+    assert category in result.categories, text
+    assert stance in {f.stance for f in result.findings}
+
+
+def test_stance_and_cue_are_in_the_output():
+    d = scan("高仿包包，私聊").to_dict()
+    f = d["findings"][0]
+    assert (f["stance"], f["cue"]) == ("offer", "私聊")
+    d = scan("警方查处高仿包包").to_dict()
+    assert d["findings"] == [] and d["suppressed"][0]["stance"] == "report"
+    assert d["report_cues"] == ["警方"]
+
+
+def test_brand_price_explains_itself_with_the_public_reference_price():
+    (f,) = [f for f in scan("飞天茅台 800元一瓶 包邮").findings]
+    assert f.rule == "counterfeit.brand_price"
+    assert "¥800" in f.explanation and "1,499" in f.explanation
+    cig = scan("专供出口中华烟，免税店正品，280元/条")
+    assert "counterfeit" in cig.categories
+    assert any("¥280/条" in f.explanation for f in cig.findings)
+    # a genuine-looking pack price is not an anomaly
+    assert "counterfeit.brand_price" not in counted("软中华 65元一包")
+
+
+def test_a_brand_price_finding_does_not_hide_a_stronger_finding_inside_it():
+    rules = counted("LV 高仿包 299元")
+    assert {"counterfeit.brand_price", "counterfeit.replica"} <= rules
+
+
+def test_efficacy_cites_the_article_of_the_product_category():
+    cosmetics = scan("这款面膜能治疗痘痘，修复受损细胞")
+    assert any("化妆品监督管理条例" in f.legal_basis for f in cosmetics.findings)
+    food = scan("本保健品降血糖，无效退款")
+    assert any("第十八条" in f.legal_basis for f in food.findings)
+
+
+def test_piracy_cites_copyright_law():
+    (f,) = [f for f in scan("出售盗版光碟，10元一张，包邮").findings if f.term == "盗版"]
+    assert f.rule == "counterfeit.piracy" and "著作权法" in f.legal_basis
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "article"),
+    [
+        ("签约保过，考不过全额退还学费", "false_ad.education", "第二十四条"),
+        ("本期课程由命题专家亲自授课", "false_ad.education", "第二十四条"),
+        ("保本保息，年化收益18%，零风险", "false_ad.investment", "第二十五条"),
+        ("小投资，大收益，每天分红300元", "false_ad.investment", "第二十五条"),
+        ("距地铁站仅5分钟，稳定升值，只涨不跌", "false_ad.property", "第二十六条"),
+        ("上风上水，龙脉之地", "false_ad.superstition", "第九条"),
+        ("张院士推荐，医院指定使用", "false_ad.endorsement", "第十六条"),
+    ],
+)
+def test_advertising_law_article_families(text, rule, article):
+    result = scan(text)
+    found = [f for f in result.findings if f.rule in (rule, "false_ad.guarantee")]
+    assert found, (text, [(f.rule, f.term) for f in result.findings])
+    assert any(article in f.legal_basis for f in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "和专柜一模一样，肉眼无法分辨，私聊问真货",
+        "海关罚没烟，低价出，有需要的联系",
+        "工厂货源，耐克、阿迪、新百伦一件代发",
+        "Clean厂最新版，钢带904L",
+    ],
+)
+def test_seller_patter_about_fakes_without_the_word(text):
+    assert "counterfeit" in scan(text).categories, text
+
+
+def test_supply_words_need_a_brand():
+    assert "counterfeit" not in scan("工厂货源，一件代发，欢迎咨询").categories
