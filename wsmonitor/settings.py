@@ -409,6 +409,7 @@ SITE_AGENCY_NAME = env_str("SITE_AGENCY_NAME", "") or (
     "演示站点 · 广州市市场监督管理局" if DEBUG else ""
 )
 SITE_ICP_NUMBER = env_str("SITE_ICP_NUMBER", "")
+DOCUMENT_NUMBER_PREFIX = env_str("DOCUMENT_NUMBER_PREFIX", "市监")
 # Keyed hash of public submitters' addresses in the audit log (security M8); SECRET_KEY if blank.
 AUDIT_IP_KEY = env_secret("AUDIT_IP_KEY", "")
 
