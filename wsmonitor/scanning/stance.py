@@ -288,12 +288,10 @@ class StanceJudge:
         kept), ``t`` the normalised text the cues are matched on and ``to_original`` its offset
         map (None: the same offsets)."""
         cues = self.cues_in(t, to_original)
-        # no anchored rule and no quotation mark or | next to a finding: most texts need no
-        # layout (see _quick)
+        # no quotation mark or | next to a finding and no cue that can suppress: most texts need
+        # no layout (see _quick)
         n = len(st)
-        for s, e, r, sev in spans:
-            if _needs_layout(r, sev):
-                break
+        for s, e, _r, _sev in spans:
             if (s > 0 and st[s - 1] in _MENTION_MARKS) or (e < n and st[e] in _MENTION_MARKS):
                 break
         else:
@@ -306,7 +304,9 @@ class StanceJudge:
     def _quick(self, st, cues, spans):
         """The verdicts without a layout when no cue can suppress anything (no report, law,
         complaint, warning or code cue, no denial right before a finding): ``offer`` where an
-        offer cue shares the finding's sentence, else ``claim``. None: judge in full."""
+        offer cue shares the finding's sentence, the anchoring rules of _decide for absolute and
+        weak counterfeit terms, else ``claim`` — the same verdicts _decide gives such a text.
+        None: judge in full."""
         offers = None
         for _a, b, kind, word in cues:
             if kind in _QUICK_KINDS:
@@ -323,20 +323,26 @@ class StanceJudge:
             return None
         if _maybe_speech(st, 0, 0) and _SPEECH_RE.search(st):
             return None
-        if offers is None:
-            if not _may_have_price(st) or _PRICE_RE.search(st) is None:
-                return [_CLAIM] * len(spans)
+        if offers is None and _may_have_price(st) and _PRICE_RE.search(st) is not None:
+            return None
+        anchored = [_needs_layout(r, sev) for _, _, r, sev in spans]
+        if any(anchored) and _QUOTE_OR_PAREN_RE.search(st):
             return None
         out = []
         search = _SENT_RE.search
-        for s, e, _r, _sev in spans:
-            verdict = _CLAIM
-            for a, b, word in offers:
+        for (s, e, r, sev), anchor in zip(spans, anchored, strict=True):
+            verdict = None
+            if anchor and r == "false_ad.absolute" and _ORDINAL_RE.match(st, s):
+                out.append(("ordinary", "序数词"))
+                continue
+            for a, b, word in offers or ():
                 if b <= s or a >= e:
                     lo, hi = (b, s) if b <= s else (e, a)
                     if search(st, lo, hi) is None:
                         verdict = ("offer", word)
                         break
+            if verdict is None:
+                verdict = _anchored(st, cues, s, e, r, sev) if anchor else _CLAIM
             out.append(verdict)
         return out
 
@@ -482,6 +488,54 @@ def _maybe_speech(t: str, ss: int, se: int) -> bool:
 
 
 _P_PRICE_RE = re.compile(r"(?<![a-z0-9])p\d{2,6}(?![a-z0-9])")
+
+
+def _bounds(t: str, s: int, e: int, ends: str) -> tuple[int, int]:
+    """The span around [s, e) between the nearest characters of ``ends`` (the end character
+    belongs to the span it ends)."""
+    lo = 0
+    for ch in ends:
+        k = t.rfind(ch, 0, s)
+        if k >= lo:
+            lo = k + 1
+    hi = len(t)
+    for ch in ends:
+        k = t.find(ch, e, hi)
+        if k >= 0:
+            hi = k + 1
+    return lo, hi
+
+
+def _anchored(t: str, cues, s: int, e: int, rule_id: str, severity: int) -> tuple[str, str]:
+    """_decide's verdict for an absolute or weak counterfeit term in a text without quotation
+    marks, report, law, complaint, warning or offer cues in its sentence."""
+    ss, se = _bounds(t, s, e, _SENT_END)
+    n = len(t)
+    if rule_id in _ANCHORED_RULES:
+        term = t[s:e]
+        for m in _COMMERCIAL_MORPHEMES:
+            if m in term:
+                return _CLAIM
+        for a, b, kind, word in cues:
+            if kind == "opinion" and a >= ss and b <= se:
+                return "ordinary", word
+        if n <= SHORT_TEXT:
+            return _CLAIM
+        if se > ss and t[se - 1] in "?？":
+            return "ordinary", "疑问句"
+        if se - ss <= SHORT_SENTENCE and not _NARRATIVE_RE.search(t, ss, se):
+            return "claim", "短句广告语"
+        cs, ce = _bounds(t, s, e, _SENT_END + _CLAUSE_END)
+        for a, b, kind, word in cues:
+            if kind == "commerce" and a >= cs and b <= ce and (b <= s or a >= e):
+                return "claim", word
+        return "ordinary", "分句中无商品、价格或卖家语境"
+    if n > SHORT_TEXT * 3:
+        for a, b, kind, _word in cues:
+            if kind == "commerce" and a >= ss and b <= se:
+                return _CLAIM
+        return "ordinary", "句中无商品、价格或卖家语境"
+    return _CLAIM
 
 
 def _may_have_price(t: str) -> bool:
