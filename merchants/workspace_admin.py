@@ -351,10 +351,12 @@ class WorkspaceMerchantMixin:
                     ip=client_ip(request),
                 )
             except ServiceError as exc:
+                # The service's field codes ("required") are for the API; the page shows the
+                # service's own sentence once, above the form, and marks the field.
                 form.add_error(None, exc.detail)
-                for field, problems in exc.fields.items():
+                for field in exc.fields:
                     if field in form.fields:
-                        form.add_error(field, problems[0] if problems else "")
+                        form.fields[field].widget.attrs["aria-invalid"] = "true"
             else:
                 messages.success(
                     request,
@@ -883,14 +885,28 @@ class ExceptionProposalAdmin(RegionScopedAdmin, admin.ModelAdmin):
         return request.user.has_perm("merchants.decide_exceptionproposal")
 
 
+EXPORT_KIND_LABELS = {
+    "merchants": _("Merchants"),
+    "queue": _("Review queue"),
+    "findings": _("Findings"),
+    "posts": _("Posts"),
+    "actions": _("Enforcement actions"),
+}
+
+
 @admin.register(ExportJob)
 class ExportJobAdmin(RegionScopedAdmin, admin.ModelAdmin):
-    list_display = ("id", "kind", "format", "state", "progress", "created_at", "download")
-    list_filter = ("state", "kind")
+    list_display = ("id", "kind_shown", "format", "state", "progress", "created_at", "download")
+    list_filter = ("state",)
     readonly_fields = (
-        "kind", "format", "state", "progress", "mask_pii", "created_at", "finished_at",
+        "kind_shown", "format", "state", "progress", "mask_pii", "created_at", "finished_at",
         "last_error", "download",
     )  # fmt: skip
+
+    @admin.display(description=_("list"), ordering="kind")
+    def kind_shown(self, job):
+        return EXPORT_KIND_LABELS.get(job.kind, job.kind)
+
     fields = readonly_fields
 
     def get_queryset(self, request):

@@ -132,6 +132,15 @@ def _drive(base_url: str, ids: dict) -> dict:
             _step(page, "close", {"note": "双方已履行"})
             result["closed_status"] = page.get_attribute("[data-status]", "data-status")
             _check(page, "04-case-closed", result)
+            for name, path in [
+                ("11-case-list", "/admin/complaints/case/"),
+                ("12-merchant", f"/admin/merchants/merchant/{ids['merchant']}/change/"),
+                ("13-queue", "/admin/merchants/reviewqueueentry/"),
+                ("14-dashboard", "/admin/merchants/dashboard/"),
+            ]:
+                page.goto(base_url + path)
+                page.wait_for_selector("#content")
+                _check(page, name, result)
 
             sup = _login(browser, base_url, "gd-supervisor", 1366)
             sup.goto(f"{base_url}/admin/complaints/case/{ids['report']}/change/")
