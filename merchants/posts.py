@@ -255,14 +255,15 @@ atexit.register(SCAN_REQUESTS.flush)  # a clean shutdown publishes what is waiti
 
 
 def posts_request_scan(*, post_ids: list[int]) -> None:
-    """After commit: have the posts scanned. In-process (eager) setups, a zero delay and code
-    running in a worker's task publish at once; otherwise (web processes) the ids join the
-    process's next coalesced publication."""
+    """After commit: have the posts scanned. In-process (eager) setups and code running in a
+    worker's task publish at once; otherwise (web processes) the ids join the process's next
+    publication from its background thread (at once with ``SCAN_PUBLISH_DELAY_MS=0``, still
+    off the request: a hung broker must not hold it)."""
     from celery import current_task
 
     # Inside a task (a campaign snapshot, an import) publish at once: a pool process may end
     # without running exit handlers, and nothing there waits on the broker's round trip.
-    if settings.CELERY_TASK_ALWAYS_EAGER or settings.SCAN_PUBLISH_DELAY_MS <= 0 or current_task:
+    if settings.CELERY_TASK_ALWAYS_EAGER or current_task:
         posts_queue_scan(post_ids=post_ids)
     else:
         SCAN_REQUESTS.submit(post_ids)

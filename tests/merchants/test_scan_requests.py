@@ -35,17 +35,24 @@ def test_concurrent_requests_are_published_together_and_none_is_lost(monkeypatch
     assert len(published) <= 2, f"{len(published)} publications for 200 requests"
 
 
-def test_in_process_setups_and_a_zero_delay_publish_at_once(monkeypatch, settings):
-    published: list[list[int]] = []
+def test_in_process_setups_publish_at_once_and_a_zero_delay_without_waiting(monkeypatch, settings):
+    published: list[tuple[list[int], str]] = []
     monkeypatch.setattr(
-        posts_module, "posts_queue_scan", lambda post_ids: published.append(post_ids) or True
+        posts_module,
+        "posts_queue_scan",
+        lambda post_ids: published.append((post_ids, threading.current_thread().name)) or True,
     )
+    monkeypatch.setattr(posts_module, "SCAN_REQUESTS", ScanRequests())
     settings.CELERY_TASK_ALWAYS_EAGER = True
     posts_request_scan(post_ids=[1])
+    assert published == [([1], threading.current_thread().name)]
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.SCAN_PUBLISH_DELAY_MS = 0
-    posts_request_scan(post_ids=[2])
-    assert published == [[1], [2]]
+    posts_request_scan(post_ids=[2])  # at once, but from the background: never on the request
+    deadline = time.monotonic() + 5
+    while len(published) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert published[1] == ([2], "scan-requests")
 
 
 def test_flush_publishes_what_waits(monkeypatch, settings):
