@@ -10,6 +10,7 @@ import hashlib
 import logging
 import re
 import threading
+import time
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
@@ -380,8 +381,15 @@ def _in_background(func, *args) -> None:
         return
 
     def run() -> None:
+        # A few tries: SQLite has one writer at a time, and the next request may hold it.
         try:
-            func(*args)
+            for attempt in range(5):
+                try:
+                    if func(*args) is not False:
+                        return
+                except Exception:
+                    log.warning("follow-up %s failed (try %s)", args, attempt + 1, exc_info=True)
+                time.sleep(0.2 * (attempt + 1))
         finally:
             connections.close_all()  # this thread's own connections
 
