@@ -479,7 +479,7 @@ _QUICK_KINDS = frozenset({"offer", "price", "commerce", "opinion", "anaphor"})
 # reported speech: a name or title of two to four characters and a speech verb before a comma
 # or colon (王业武称，… 记者介绍：…); 名称 简称 堪称 号称 are not speech
 _SPEECH_RE = re.compile(
-    r"(?<![名简堪号俗统总爱])(?:[\u4e00-\u9fff]{2,4})(?:称|表示|介绍|透露|指出|说)[,，:：]"
+    r"[\u4e00-\u9fff]{2,4}(?<![名简堪号俗统总爱声宣自谎])(?:称|表示|介绍|透露|指出|说)[,，:：]"
 )
 
 
