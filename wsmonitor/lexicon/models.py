@@ -49,7 +49,7 @@ class LexiconRule(models.Model):
         PATTERN = "pattern", _("Pattern (regular expression)")
         HOST = "host", _("Payment brand in a link")
 
-    term = models.CharField(_("term or pattern"), max_length=500)
+    term = models.CharField(_("term or pattern"), max_length=2000)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     rule_id = models.CharField(_("rule id"), max_length=60, help_text=_("e.g. false_ad.absolute"))
     severity = models.PositiveSmallIntegerField(_("severity (1–5)"))

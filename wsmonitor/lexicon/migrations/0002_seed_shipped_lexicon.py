@@ -1,6 +1,9 @@
-"""Seed the editable lexicon from the shipped files (wsmonitor/scanning/lexicon/) as version 1.
+"""Seeded the editable lexicon from the shipped files at this point of the schema.
 
-Uses the historical models only, so later model changes cannot break this migration.
+The shipped files are read as they are today, so a longer pattern added later no longer fitted
+the columns of this point (a fresh database failed to migrate). Seeding now runs in
+``0004_seed_shipped_lexicon_latest`` against the latest columns; this step does nothing on a new
+database and has already run on existing ones.
 """
 
 from django.db import migrations
@@ -40,4 +43,4 @@ def seed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("lexicon", "0001_initial")]
-    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
+    operations = []
