@@ -258,7 +258,7 @@ class StanceJudge:
         key_cue = self._key_cue
         out: list[tuple[int, int, str, str]] = []
         last_neg = -10
-        if len(matches) > 1:
+        if len(matches) > 1 and _overlapping(matches):
             # drop a match inside a longer one (the automaton reports them by end, so the
             # longer one may come before or after it)
             matches = [
@@ -481,10 +481,22 @@ _QUICK_KINDS = frozenset({"offer", "price", "commerce", "opinion", "anaphor"})
 _SPEECH_RE = re.compile(
     r"[\u4e00-\u9fff]{2,4}(?<![名简堪号俗统总爱声宣自谎])(?:称|表示|介绍|透露|指出|说)[,，:：]"
 )
+# the verb and its punctuation alone: a cheap first search before _SPEECH_RE
+_SPEECH_VERB_RE = re.compile(r"(?:称|表示|介绍|透露|指出|说)[,，:：]")
+
+
+def _overlapping(matches) -> bool:
+    """Do any two automaton matches (by end) overlap?"""
+    prev_e = -1
+    for s, e, _ in sorted(matches):
+        if s < prev_e:
+            return True
+        prev_e = e if e > prev_e else prev_e
+    return False
 
 
 def _maybe_speech(t: str, ss: int, se: int) -> bool:
-    return "称" in t or "表示" in t or "介绍" in t or "透露" in t or "指出" in t or "说" in t
+    return _SPEECH_VERB_RE.search(t) is not None
 
 
 _P_PRICE_RE = re.compile(r"(?<![a-z0-9])p\d{2,6}(?![a-z0-9])")
