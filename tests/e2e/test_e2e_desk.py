@@ -71,6 +71,14 @@ def _check(page, name: str, result: dict) -> None:
     )
     if wide > 0:
         result["overflow"].append((name, wide))
+    # A table scrolled sideways inside its box hides columns just the same.
+    inner = page.evaluate(
+        "Array.from(document.querySelectorAll('.results, .module, #content-main'))"
+        ".filter(e => e.scrollWidth - e.clientWidth > 1)"
+        ".map(e => (e.id || e.className) + ':' + (e.scrollWidth - e.clientWidth))"
+    )
+    if inner:
+        result["overflow"].append((name + " (inside)", inner))
     text = page.inner_text("body")
     for token in re.findall(r"[A-Za-z0-9_.@/:-]+", text):
         if re.fullmatch(r"[A-Za-z]+", token) and len(token) >= 3 and not token.isupper():
