@@ -145,3 +145,15 @@ def test_seller_patter_about_fakes_without_the_word(text):
 
 def test_supply_words_need_a_brand():
     assert "counterfeit" not in scan("工厂货源，一件代发，欢迎咨询").categories
+
+
+APPENDED = ["谨防假冒。", "假货包退。", "温馨提醒：下单前请核对地址。", "可查真伪。"]
+PRICED = ["【VALENTINO】p400 华伦天奴 顶级版本。", "LV 包 299 元。", "这款面霜是全网最低价。"]
+
+
+@pytest.mark.parametrize("sentence", APPENDED)
+def test_an_appended_sentence_does_not_change_the_stance_of_another(sentence):
+    for text in PRICED:
+        before = {(f.rule, f.start, f.end, f.stance) for f in scan(text).findings}
+        after = {(f.rule, f.start, f.end, f.stance) for f in scan(text + sentence).findings}
+        assert before and before <= after, (text, sentence, before, after)

@@ -323,8 +323,8 @@ class StanceJudge:
             return None
         if _maybe_speech(st, 0, 0) and _SPEECH_RE.search(st):
             return None
-        if offers is None and _may_have_price(st) and _PRICE_RE.search(st) is not None:
-            return None
+        if _may_have_price(st) and _PRICE_RE.search(st) is not None:
+            return None  # a price is an offer cue of its own sentence: judge in full
         anchored = [_needs_layout(r, sev) for _, _, r, sev in spans]
         if any(anchored) and _QUOTE_OR_PAREN_RE.search(st):
             return None
