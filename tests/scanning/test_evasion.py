@@ -69,24 +69,7 @@ def _offers(scanner):
     return out
 
 
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        pytest.param(
-            s,
-            # not strict: the stance layer's cue-scope work under way fixes it; take the mark
-            # off once it is in
-            marks=pytest.mark.xfail(
-                strict=False,
-                reason="a 假货 cue in its own sentence still moves every finding of one tuning "
-                "offer (cft-0162) to suppressed: the stance layer's cue scope",
-            ),
-        )
-        if s == "假货包退。"
-        else s
-        for s in REPORT_SENTENCES
-    ],
-)
+@pytest.mark.parametrize("sentence", REPORT_SENTENCES)
 def test_a_report_word_in_one_sentence_hides_nothing_in_another(sentence):
     scanner = default_scanner()
     offers = _offers(scanner)
