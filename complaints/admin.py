@@ -551,7 +551,7 @@ class CaseAdmin(admin.ModelAdmin):
             return "—"
         label = case.get_sla_display()
         if deadline.provisional:
-            return format_html("{} <em>{}</em><br><small>{}</small>", deadline.date,
+            return format_html("{}<br><small><em>{}</em> {}</small>", deadline.date,
                                _("(provisional)"), label)  # fmt: skip
         return format_html("{}<br><small>{}</small>", deadline.date, label)
 

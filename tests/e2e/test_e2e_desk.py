@@ -36,6 +36,10 @@ def desk(_eager, regulator, supervisor, monkeypatch):
 
     # The follow-up work after a receipt runs inline here (not on a thread racing SQLite).
     monkeypatch.setattr(services, "_in_background", lambda func, *args: func(*args))
+    from complaints.defaults import seed
+    from complaints.models import DeadlineRule, RefusalGround
+
+    seed(DeadlineRule, RefusalGround)  # an earlier transactional test may have flushed them
     from merchants.posts import PostInput, posts_ingest
     from merchants.services import merchant_resolve
 
