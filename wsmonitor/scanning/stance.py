@@ -291,17 +291,20 @@ class StanceJudge:
         # no quotation mark or | next to a finding and no cue that can suppress: most texts need
         # no layout (see _quick)
         n = len(st)
+        speech = _maybe_speech(st)
         for s, e, _r, _sev in spans:
             if (s > 0 and st[s - 1] in _MENTION_MARKS) or (e < n and st[e] in _MENTION_MARKS):
                 break
         else:
-            quick = self._quick(st, cues, spans)
+            quick = self._quick(st, cues, spans, speech)
             if quick is not None:
                 return quick
         layout = _Layout(st)
-        return [self._decide(st, layout, cues, s, e, rid, sev) for s, e, rid, sev in spans]
+        price = _may_have_price(st)
+        decide = self._decide
+        return [decide(st, layout, cues, s, e, rid, sev, speech, price) for s, e, rid, sev in spans]
 
-    def _quick(self, st, cues, spans):
+    def _quick(self, st, cues, spans, speech):
         """The verdicts without a layout when no cue can suppress anything (no report, law,
         complaint, warning or code cue, no denial right before a finding): ``offer`` where an
         offer cue shares the finding's sentence, the anchoring rules of _decide for absolute and
@@ -321,7 +324,7 @@ class StanceJudge:
                         return None
                 continue
             return None
-        if _maybe_speech(st, 0, 0) and _SPEECH_RE.search(st):
+        if speech and _SPEECH_RE.search(st):
             return None
         if _may_have_price(st) and _PRICE_RE.search(st) is not None:
             return None  # a price is an offer cue of its own sentence: judge in full
@@ -347,7 +350,8 @@ class StanceJudge:
         return out
 
     # -- the rules ---------------------------------------------------------------------------
-    def _decide(self, t, layout, cues, s, e, rule_id, severity):
+    def _decide(self, t, layout, cues, s, e, rule_id, severity, speech, price):
+        """``speech``: _maybe_speech(t); ``price``: _may_have_price(t) (both per text)."""
         k, ss, se = layout.sentence(s)
         cs, ce = layout.clause(s)
         first: dict[str, str] = {}
@@ -395,7 +399,7 @@ class StanceJudge:
 
         if "law" in first:
             return "law", first["law"]
-        if _maybe_speech(t, ss, se):
+        if speech:
             m = _SPEECH_RE.search(t, ss, se)
             if m is not None and (m.end() <= s or m.start() >= e):
                 return "report", m.group(0)
@@ -424,7 +428,7 @@ class StanceJudge:
         if offer is None:
             offer = first.get("price")
             if offer is None:
-                m = _PRICE_RE.search(t, ss, se) if _may_have_price(t) else None
+                m = _PRICE_RE.search(t, ss, se) if price else None
                 if m is not None:
                     offer = m.group(0)
                     offer_in_clause = offer_in_clause or (m.start() >= cs and m.end() <= ce)
@@ -495,8 +499,12 @@ def _overlapping(matches) -> bool:
     return False
 
 
-def _maybe_speech(t: str, ss: int, se: int) -> bool:
-    return _SPEECH_VERB_RE.search(t) is not None
+def _maybe_speech(t: str) -> bool:
+    """Can ``t`` hold reported speech? C-level substring tests first: a regular expression
+    with alternatives has no fast prefilter in ``re``."""
+    return (
+        "称" in t or "说" in t or "表示" in t or "介绍" in t or "透露" in t or "指出" in t
+    ) and _SPEECH_VERB_RE.search(t) is not None
 
 
 _P_PRICE_RE = re.compile(r"(?<![a-z0-9])p\d{2,6}(?![a-z0-9])")
