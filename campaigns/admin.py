@@ -7,7 +7,7 @@ service. Snapshots are evidence and are never edited here; a correction is a new
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import JSONField, QuerySet
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,6 +25,29 @@ from wsmonitor.errors import ServiceError
 from wsmonitor.roles import region_prefixes
 
 
+def _readable(field):
+    """A read-only field as a regulator should read it: a platform by its Chinese name, a list
+    as 、-joined items, excuse codes by their labels — never a JSON list or a code."""
+    from campaigns.excuses import EXCUSE_LABELS
+    from merchants.models import MerchantAccount
+
+    platforms = dict(MerchantAccount.Platform.choices)
+
+    def show(obj):
+        value = getattr(obj, field.name)
+        if field.name == "platform":
+            return platforms.get(value, value) or "—"
+        if field.name == "excuses":
+            return "、".join(str(EXCUSE_LABELS.get(v, v)) for v in value or []) or "—"
+        if isinstance(value, list | tuple):
+            return "、".join(str(v) for v in value) or "—"
+        return value if value not in (None, "") else "—"
+
+    show.short_description = field.verbose_name
+    show.__name__ = field.name
+    return show
+
+
 class ReadOnlyMixin:
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -33,7 +56,17 @@ class ReadOnlyMixin:
         return False
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
+        names = []
+        for f in self.model._meta.fields:
+            if isinstance(f, JSONField) or f.name == "platform":
+                setattr(self, f"{f.name}_shown", _readable(f))
+                names.append(f"{f.name}_shown")
+            else:
+                names.append(f.name)
+        return names
+
+    def get_fields(self, request, obj=None):
+        return self.get_readonly_fields(request, obj)  # every field shown, none editable
 
 
 def _rate(campaign) -> str:

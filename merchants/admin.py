@@ -13,7 +13,7 @@ from merchants.uscc import normalize_uscc, uscc_problem
 from merchants.workspace_admin import RegionScopedAdmin, WorkspaceMerchantMixin, export_actions
 from wsmonitor.audit import audit_log, client_ip
 from wsmonitor.errors import ServiceError
-from wsmonitor.lexicon.models import RescanJob
+from wsmonitor.lexicon.models import LexiconRule, RescanJob
 from wsmonitor.roles import region_prefixes
 
 
@@ -205,10 +205,24 @@ class PostSubmitForm(forms.ModelForm):
         fields = ["source", "external_id", "text", "url", "posted_at"]
 
 
+class FindingCategoryFilter(admin.SimpleListFilter):
+    title = _("category")
+    parameter_name = "category"
+
+    def lookups(self, request, model_admin):
+        return LexiconRule.Category.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(category=self.value()) if self.value() else queryset
+
+
 @admin.register(Finding)
 class FindingAdmin(RegionScopedAdmin, admin.ModelAdmin):
-    list_display = ("id", "category", "rule", "matched", "severity", "review", "is_current", "post")
-    list_filter = ("category", "review", "is_current", "severity")
+    list_display = (
+        "id", "category_shown", "matched", "legal_basis", "severity", "review", "is_current",
+        "post",
+    )  # fmt: skip
+    list_filter = (FindingCategoryFilter, "review", "is_current", "severity")
     search_fields = ("rule", "term", "matched")
     list_select_related = ("post",)
     readonly_fields = [f.name for f in Finding._meta.fields]
@@ -216,6 +230,10 @@ class FindingAdmin(RegionScopedAdmin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return findings_visible(region_prefixes(request.user))
+
+    @admin.display(description=_("category"), ordering="category")
+    def category_shown(self, obj) -> str:
+        return str(dict(LexiconRule.Category.choices).get(obj.category, obj.category))
 
     def has_add_permission(self, request):
         return False

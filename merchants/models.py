@@ -253,7 +253,7 @@ class Finding(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.rule} “{self.matched}”"
+        return f"“{self.matched}”（{self.legal_basis.split('；')[0] or self.category}）"
 
 
 class RiskComponent(models.Model):

@@ -105,3 +105,13 @@ def test_a_regulator_corrects_the_parsed_terms(client, regulator, raised):
     assert correction.captured_by == regulator
     assert correction.terms["likes"] == 38
     assert Breach.objects.get().retracted_at is not None
+
+
+def test_read_only_fields_read_as_chinese_not_codes_or_json(client, regulator, raised):
+    from campaigns.models import Campaign
+
+    Campaign.objects.filter(pk=raised.pk).update(conditions=["需关注公众号", "到店领取"])
+    client.force_login(regulator)
+    html = client.get(f"/admin/campaigns/campaign/{raised.pk}/change/").content.decode()
+    assert "需关注公众号、到店领取" in html
+    assert '["' not in html and "wechat_id" not in html.split("</header>", 1)[-1]

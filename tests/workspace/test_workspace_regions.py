@@ -172,3 +172,11 @@ def test_a_complaint_outside_the_region_is_not_on_the_merchant_page(
     assert case.tracking_number in page.content.decode()
     assert "13812345678" not in page.content.decode()
     assert login(outsider).get(f"/admin/complaints/case/{case.pk}/change/").status_code == 404
+
+
+def test_the_findings_list_names_categories_and_laws_not_codes(world, regulator):
+    html = login(regulator).get("/admin/merchants/finding/?all=").content.decode()
+    body = html.split('id="result_list"', 1)[1]
+    assert "假冒伪劣" in body
+    assert ">counterfeit<" not in body and ">false_ad<" not in body
+    assert "counterfeit.replica" not in body
