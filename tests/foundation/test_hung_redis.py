@@ -18,6 +18,7 @@ import redis
 from django.db import connection
 
 from tests.broker import using_broker
+from tests.complaints.conftest import complaint_post
 from tests.foundation.test_worker import start_worker, stop_worker, wait_for
 
 PAUSE_MS = 8_000
@@ -25,25 +26,8 @@ LIMIT_SECONDS = 2.0
 
 
 def _complaint_form(**overrides) -> dict:
-    data = {
-        "kind": "both",  # a complaint and a report: two cases, two after-intake publications
-        "merchant_wechat_id": "hung_redis_shop",
-        "merchant_name": "美妆小铺",
-        "description": "在朋友圈买的面霜是假货，商家拒绝退款。",
-        "occurred_on": "2026-11-01",
-        "amount_paid": "299.00",
-        "payment_method": "wechat_transfer",
-        "demand": "退还货款299元",
-        "campaign_url": "",
-        "name": "张三",
-        "phone": "13812345678",
-        "address": "广东省广州市天河区体育西路1号",
-        "email": "",
-        "consent": "on",
-        "website": "",
-    }
-    data.update(overrides)
-    return data
+    # a complaint and a report: two cases, two after-intake publications
+    return complaint_post(kind="both", merchant_wechat_id="hung_redis_shop", **overrides)
 
 
 def _post(external_id: str) -> dict:
