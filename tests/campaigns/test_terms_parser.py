@@ -88,14 +88,40 @@ def test_grown_notices_are_labelled_verbatim_with_provenance():
 def test_split_is_fixed_by_the_id_hash():
     rows = notices.load()
     assert all(r["split"] == "tuning" for r in rows if r["id"].startswith("cd-"))
+    grown = [r for r in rows if r["id"].startswith("cn-")]
+    assert all((r["split"] == "frozen") == (notices.id_hash(r["id"]) < 0.70) for r in grown)
     assert notices.is_frozen("cn-0013") and not notices.is_frozen("cn-0001")
+    frozen = [r for r in rows if r["split"] == "frozen"]
+    assert len(frozen) >= notices.FROZEN_MIN_SHARE * len(rows), (len(frozen), len(rows))
 
 
-def test_both_splits_report(capsys):
+def test_notices_from_the_third_round_record_when_they_were_retrieved():
+    for r in notices.load():
+        if r["id"].startswith("cn-") and int(r["id"][3:]) >= notices.FIRST_THIRD_ROUND_ID:
+            datetime.date.fromisoformat(r["retrieved"])
+            assert isinstance(r.get("uncertain", False), bool), r["id"]
+
+
+# Issue 17's targets on the frozen split. They are not met yet (docs/campaigns.md gives the
+# figures), so the test prints both splits and asserts that FROZEN_TARGETS_MET says what is
+# measured: meeting the targets fails the test until the flag is turned on, and from then on a
+# fall below them fails. No lower threshold stands in for the targets.
+FROZEN_TARGETS = {"likes": 0.95, "gift": 0.95, "deadline": 0.95, "place": 0.90}
+FROZEN_TARGETS_MET = False
+
+
+def test_tuning_and_frozen_figures_side_by_side(capsys):
+    rows = notices.load()
+    preds = {r["id"]: notices.predict(r) for r in rows}
+    frozen = notices.figures([r for r in rows if r["split"] == "frozen"], preds)
+    met = all(frozen[field] >= target for field, target in FROZEN_TARGETS.items())
     with capsys.disabled():
-        print("\ncampaign-terms parser, grown notices:")
-        for line in notices.report_lines():
+        print("\ncampaign-terms parser, labelled notices:")
+        for line in notices.report_lines(rows):
             print("  " + line)
+        targets = ", ".join(f"{f} ≥ {t}" for f, t in FROZEN_TARGETS.items())
+        print(f"  frozen targets ({targets}): {'met' if met else 'NOT met'}")
+    assert met is FROZEN_TARGETS_MET, frozen
 
 
 def test_spans_are_verbatim(predictions):
