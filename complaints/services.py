@@ -145,6 +145,7 @@ def case_submit(
     api_token=None,
     ip: str | None = None,
     received_region: str | None = None,
+    draft: bool = False,
 ) -> list[Submitted]:
     """Store a consumer's submission and return the case(s) with their one-time access codes.
 
@@ -154,6 +155,8 @@ def case_submit(
     complaint and a report becomes two linked cases (Order 20 Art 6; Order 121 Art 9).
     """
     errors = validate_submission(data)
+    if draft:  # forwarded from a channel (WeChat): the seller is named later, on the web form
+        errors.pop("merchant_wechat_id", None)
     if errors:
         raise ValidationFailed(_("The submission has invalid fields."), fields=errors)
     if len(files) > settings.COMPLAINTS_MAX_FILES:
@@ -223,6 +226,29 @@ def case_submit(
     if email:
         transaction.on_commit(lambda: _mail_receipt(email, results))
     return results
+
+
+@dataclass(frozen=True)
+class ReportDraft:
+    """A 举报 from a channel that carries only what the consumer forwarded (the WeChat account):
+    anonymous until the reporter adds their details (``tracking.report_details_add``), the
+    seller named then too. The typed entry for channels; the forms and the API send fields."""
+
+    description: str
+    received_region: str | None = None
+    source: str = Case.Source.WEB
+
+
+def report_draft_submit(*, draft: ReportDraft, files: list[CheckedFile] = ()) -> Submitted:
+    """File ``draft`` through the one intake path (``case_submit``) and return the case."""
+    data = {"kind": K.REPORT, "anonymous": True, "description": draft.description}
+    return case_submit(
+        data=data,
+        files=list(files),
+        source=draft.source,
+        received_region=draft.received_region,
+        draft=True,
+    )[0]
 
 
 def _create_case(*, kind, data, code, fingerprint, region, source, api_token, held, now) -> Case:

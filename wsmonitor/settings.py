@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "merchants",
     "campaigns",
     "complaints",
+    "wechat",
 ]
 
 MIDDLEWARE = [
@@ -438,3 +439,20 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
 WORKSPACE_CLAIM_HOURS = env_int("WORKSPACE_CLAIM_HOURS", 4, minimum=1)
 WORKSPACE_DASHBOARD_WEEKS = env_int("WORKSPACE_DASHBOARD_WEEKS", 12, minimum=1)
 WORKSPACE_CHECK_PER_IP_HOUR = env_int("WORKSPACE_CHECK_PER_IP_HOUR", 120, minimum=1)
+
+# --- WeChat Official Account (公众号) ------------------------------------------------------
+# The complaint account's message callback (wechat/, docs/wechat.md). Without WECHAT_TOKEN (and
+# WECHAT_APP_ID) the endpoint answers 404: the channel is off.
+WECHAT_APP_ID = env_str("WECHAT_APP_ID", "")
+WECHAT_APP_SECRET = env_secret("WECHAT_APP_SECRET", "")
+WECHAT_TOKEN = env_secret("WECHAT_TOKEN", "")
+WECHAT_ENCODING_AES_KEY = env_secret("WECHAT_ENCODING_AES_KEY", "")
+WECHAT_PREVIOUS_ENCODING_AES_KEY = env_secret("WECHAT_PREVIOUS_ENCODING_AES_KEY", "")
+WECHAT_REGION = env_str("WECHAT_REGION", "") or COMPLAINTS_INTAKE_REGION
+if not (len(WECHAT_REGION) == 6 and WECHAT_REGION.isdigit()):
+    raise ImproperlyConfigured(f"WECHAT_REGION={WECHAT_REGION!r} is not a 6-digit GB/T 2260 code")
+WECHAT_MEDIA_CLIENT = env_str("WECHAT_MEDIA_CLIENT", "wechat.media.WeChatApiClient")
+WECHAT_API_BASE = env_str("WECHAT_API_BASE", "https://api.weixin.qq.com").rstrip("/")
+WECHAT_TIMESTAMP_WINDOW_SECONDS = env_int("WECHAT_TIMESTAMP_WINDOW_SECONDS", 300, minimum=30)
+WECHAT_LINK_HOURS = env_int("WECHAT_LINK_HOURS", 24, minimum=1)
+WECHAT_CONVERSATION_MINUTES = env_int("WECHAT_CONVERSATION_MINUTES", 30, minimum=0)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", include("campaigns.api_urls")),
     path("complaints/", include("complaints.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("wechat/", include("wechat.urls")),
     path("", include("merchants.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
