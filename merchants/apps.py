@@ -29,7 +29,6 @@ class MerchantsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from merchants import exports  # noqa: F401  (registers the export task)
         from wsmonitor.roles import EXTRA_ROLE_PERMISSIONS
 
         EXTRA_ROLE_PERMISSIONS.setdefault("Regulator", []).extend(_WORK)

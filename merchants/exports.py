@@ -8,7 +8,6 @@ masks personal data (phone numbers, payee names) unless the job says otherwise.
 
 import re
 
-from celery import shared_task
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -213,8 +212,3 @@ def _csv(rows) -> bytes:
 
 def _xlsx(rows) -> bytes:
     return xlsx_bytes(rows)
-
-
-@shared_task(name="merchants.export_run")
-def export_run_task(job_id: int) -> None:
-    export_run(job_id=job_id)

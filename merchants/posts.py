@@ -5,27 +5,25 @@ Each integrator (an API token's name; '' for the platform's own posts) has its o
 integrator's post. A caller limited to regions (a region-limited token) writes only to merchants
 in them: every merchant a batch names must already be there, or be created there by it.
 
-A post is stored with ``scan_state=pending`` in the caller's transaction; scanning is queued after
-commit. The pending row is the outbox: if the broker is down, ``posts_sweep_pending`` (beat,
-every minute) queues it again later, so nothing is lost.
+A post is stored with ``scan_state=pending`` in the caller's transaction; scanning is requested
+after commit (``merchants.scan_dispatch``). The pending row is the outbox: if the broker is down,
+``posts_sweep_pending`` (beat, every minute) queues it again later, so nothing is lost.
 """
 
-import atexit
 import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.utils import timezone
 
 from merchants.models import Post
+from merchants.scan_dispatch import posts_request_scan
 from merchants.services import merchants_resolve_batch
 from wsmonitor.bulk import bulk_insert
 from wsmonitor.errors import ValidationFailed
-from wsmonitor.outbox import BackgroundPublisher
 from wsmonitor.sql import HotSelect, columns
 
 log = logging.getLogger(__name__)
@@ -221,85 +219,3 @@ def _check_regions(resolved, allowed_prefixes: list[str]) -> None:
     problem = {"merchant": ["region outside this token's regions"]}
     fields = problem if len(resolved.ids) == 1 else {str(i): problem for i in outside}
     raise ValidationFailed(REGION_REFUSED, fields=fields)
-
-
-class ScanRequests(BackgroundPublisher):
-    """Coalesces the scan requests of one process into few tasks, published off the request.
-
-    Many clients posting one post each would otherwise cost a broker round trip per request and
-    a task per post. ``submit`` only appends the ids; the background thread publishes what has
-    gathered within ``SCAN_PUBLISH_DELAY_MS`` of the first waiting id, in tasks of up to
-    ``SCAN_CHUNK_SIZE`` ids, or at once when a full task's worth is waiting (a batch of 1,000
-    gains nothing by waiting). The posts are already committed as pending, so nothing depends
-    on the thread: what the broker refuses is tried again by the thread, and if the process dies
-    before it publishes, the sweeper queues the posts again."""
-
-    name = "scan-requests"
-
-    def delay(self) -> float:
-        return settings.SCAN_PUBLISH_DELAY_MS / 1000
-
-    def chunk(self) -> int:
-        return settings.SCAN_CHUNK_SIZE
-
-    def publish(self, ids: list[int]) -> list[int]:
-        chunk = settings.SCAN_CHUNK_SIZE
-        for i in range(0, len(ids), chunk):
-            if not posts_queue_scan(post_ids=ids[i : i + chunk]):
-                return ids[i:]  # the broker failed: these wait for the next attempt
-        return []
-
-
-SCAN_REQUESTS = ScanRequests()
-atexit.register(SCAN_REQUESTS.flush)  # a clean shutdown publishes what is waiting
-
-
-def posts_request_scan(*, post_ids: list[int]) -> None:
-    """After commit: have the posts scanned. In-process (eager) setups and code running in a
-    worker's task publish at once; otherwise (web processes) the ids join the process's next
-    publication from its background thread (at once with ``SCAN_PUBLISH_DELAY_MS=0``, still
-    off the request: a hung broker must not hold it)."""
-    from celery import current_task
-
-    # Inside a task (a campaign snapshot, an import) publish at once: a pool process may end
-    # without running exit handlers, and nothing there waits on the broker's round trip.
-    if settings.CELERY_TASK_ALWAYS_EAGER or current_task:
-        posts_queue_scan(post_ids=post_ids)
-    else:
-        SCAN_REQUESTS.submit(post_ids)
-
-
-def posts_queue_scan(*, post_ids: list[int]) -> bool:
-    """Publish scan tasks in chunks; on a broker failure the posts stay pending for the sweeper.
-    Never raises: it runs after commit, when the posts are already safe."""
-    from merchants.tasks import scan_posts
-
-    chunk = settings.SCAN_CHUNK_SIZE
-    try:
-        for i in range(0, len(post_ids), chunk):
-            ids = post_ids[i : i + chunk]
-            if settings.CELERY_TASK_ALWAYS_EAGER:
-                scan_posts.apply(args=[ids])
-            else:
-                scan_posts.delay(ids)
-    except Exception as exc:
-        log.warning("scan of %d post(s) not queued, to be retried: %s", len(post_ids), exc)
-        return False
-    return True
-
-
-def posts_sweep_pending(*, older_than_seconds: int | None = None, limit: int = 5000) -> int:
-    """Queue again posts left pending: the broker was down when they arrived, or the worker
-    that took them died (its transaction rolled back, so they are pending again)."""
-    if older_than_seconds is None:
-        older_than_seconds = settings.SCAN_SWEEP_AFTER_SECONDS
-    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
-    ids = list(
-        Post.objects.filter(scan_state=Post.ScanState.PENDING, scan_requested_at__lt=cutoff)
-        .order_by("id")
-        .values_list("id", flat=True)[:limit]
-    )
-    if not ids:
-        return 0
-    Post.objects.filter(pk__in=ids).update(scan_requested_at=timezone.now())
-    return len(ids) if posts_queue_scan(post_ids=ids) else 0

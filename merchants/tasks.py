@@ -4,7 +4,15 @@ import logging
 
 from celery import shared_task
 from celery.signals import worker_init
-from django.db import DatabaseError
+from django.db import DatabaseError, connections
+
+from merchants.exports import export_run
+from merchants.models import Merchant
+from merchants.rescan import rescan_run_step
+from merchants.risk import risk_recompute_many
+from merchants.scan import posts_scan
+from merchants.scan_dispatch import posts_sweep_pending
+from wsmonitor.lexicon.services import active_scanner
 
 RETRY = {
     "autoretry_for": (DatabaseError,),
@@ -17,9 +25,6 @@ RETRY = {
 
 @shared_task(name="merchants.scan_posts", bind=True, **RETRY)
 def scan_posts(self, post_ids: list[int]) -> dict:
-    from merchants.risk import risk_recompute_many
-    from merchants.scan import posts_scan
-
     outcome = posts_scan(post_ids=post_ids)
     risk_recompute_many(merchant_ids=outcome.merchant_ids or ())
     return {"scanned": outcome.scanned, "changed": outcome.changed, "skipped": outcome.skipped}
@@ -27,24 +32,22 @@ def scan_posts(self, post_ids: list[int]) -> dict:
 
 @shared_task(name="merchants.sweep_pending_posts")
 def sweep_pending_posts() -> int:
-    from merchants.posts import posts_sweep_pending
-
     return posts_sweep_pending()
 
 
 @shared_task(name="merchants.rescan_step", bind=True, **RETRY)
 def rescan_step(self, job_id: int) -> None:
-    from merchants.rescan import rescan_run_step
-
     rescan_run_step(job_id=job_id)
+
+
+@shared_task(name="merchants.export_run")
+def export_run_task(job_id: int) -> None:
+    export_run(job_id=job_id)
 
 
 @shared_task(name="merchants.recompute_all_risk")
 def recompute_all_risk() -> int:
     """Nightly: time decay changes scores even when nothing new arrives."""
-    from merchants.models import Merchant
-    from merchants.risk import risk_recompute_many
-
     ids = list(Merchant.objects.filter(merged_into__isnull=True).values_list("id", flat=True))
     for start in range(0, len(ids), 500):
         risk_recompute_many(merchant_ids=ids[start : start + 500])
@@ -55,10 +58,6 @@ def recompute_all_risk() -> int:
 def _build_scanner_before_fork(**kwargs) -> None:
     """Build the active lexicon's engine in the worker's main process, before the pool forks,
     so every child shares it (copy-on-write) instead of paying the build and jieba load."""
-    from django.db import connections
-
-    from wsmonitor.lexicon.services import active_scanner
-
     try:
         _version, scanner = active_scanner()
         scanner.warm()

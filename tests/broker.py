@@ -31,7 +31,7 @@ def using_broker(url: str, *, eager: bool = False, settings=None):
     try:
         yield
     finally:
-        from merchants.posts import SCAN_REQUESTS
+        from merchants.scan_dispatch import SCAN_REQUESTS
         from wsmonitor.outbox import OUTBOX_PUBLISHER
 
         # Publications requested inside the block go to its broker.

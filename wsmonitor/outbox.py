@@ -18,6 +18,7 @@ import threading
 import time
 from datetime import timedelta
 
+from celery import current_task
 from django.apps import apps
 from django.conf import settings
 from django.db import close_old_connections, transaction
@@ -53,14 +54,29 @@ def outbox_enqueue(task_name: str, *, kwargs: dict, key: str | None = None) -> O
 def outbox_request_publish(message_id: int) -> None:
     """After commit: have the row published. In-process (eager) setups and code running in a
     worker's task publish at once; a web process hands the id to its publisher thread."""
-    from celery import current_task
-
-    # Inside a task publish at once: a pool process may end without running exit handlers,
-    # and nothing there waits on the broker's round trip.
-    if settings.CELERY_TASK_ALWAYS_EAGER or current_task:
+    if publish_at_once():
         publish(message_id)
     else:
         OUTBOX_PUBLISHER.submit([message_id])
+
+
+def publish_at_once() -> bool:
+    """True in in-process (eager) setups and inside a worker's task, where work is published at
+    once rather than through a process's publisher thread: a pool process may end without running
+    exit handlers, and nothing there waits on the broker's round trip."""
+    return bool(settings.CELERY_TASK_ALWAYS_EAGER or current_task)
+
+
+def task_send(name: str, *, args: list) -> None:
+    """Run the registered task ``name`` with ``args``: in this process in eager setups, else
+    through the broker with the task's own options. Raises what the broker raises, so the caller
+    can leave its rows for a sweeper. The apps' services publish through here and never import
+    Celery or their own ``tasks`` module."""
+    task = _app().tasks[name]
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        task.apply(args=args)
+    else:
+        task.apply_async(args=args)
 
 
 def publish(message_id: int) -> bool:

@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 
 from merchants.models import Finding, Post
-from merchants.posts import posts_sweep_pending
+from merchants.scan_dispatch import posts_sweep_pending
 from tests.broker import using_broker
 from tests.foundation.test_worker import start_worker, stop_worker, wait_for
 from tests.merchants.conftest import post_payload

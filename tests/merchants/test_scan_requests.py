@@ -3,8 +3,8 @@
 import threading
 import time
 
-import merchants.posts as posts_module
-from merchants.posts import ScanRequests, posts_request_scan
+import merchants.scan_dispatch as dispatch
+from merchants.scan_dispatch import ScanRequests, posts_request_scan
 
 
 def test_concurrent_requests_are_published_together_and_none_is_lost(monkeypatch, settings):
@@ -12,10 +12,10 @@ def test_concurrent_requests_are_published_together_and_none_is_lost(monkeypatch
     settings.SCAN_PUBLISH_DELAY_MS = 500  # long enough that all 200 requests arrive first
     published: list[list[int]] = []
     monkeypatch.setattr(
-        posts_module, "posts_queue_scan", lambda post_ids: published.append(post_ids) or True
+        dispatch, "posts_queue_scan", lambda post_ids: published.append(post_ids) or True
     )
     requests = ScanRequests()
-    monkeypatch.setattr(posts_module, "SCAN_REQUESTS", requests)
+    monkeypatch.setattr(dispatch, "SCAN_REQUESTS", requests)
 
     def client(n: int) -> None:
         for i in range(10):
@@ -38,11 +38,11 @@ def test_concurrent_requests_are_published_together_and_none_is_lost(monkeypatch
 def test_in_process_setups_publish_at_once_and_a_zero_delay_without_waiting(monkeypatch, settings):
     published: list[tuple[list[int], str]] = []
     monkeypatch.setattr(
-        posts_module,
+        dispatch,
         "posts_queue_scan",
         lambda post_ids: published.append((post_ids, threading.current_thread().name)) or True,
     )
-    monkeypatch.setattr(posts_module, "SCAN_REQUESTS", ScanRequests())
+    monkeypatch.setattr(dispatch, "SCAN_REQUESTS", ScanRequests())
     settings.CELERY_TASK_ALWAYS_EAGER = True
     posts_request_scan(post_ids=[1])
     assert published == [([1], threading.current_thread().name)]
@@ -60,7 +60,7 @@ def test_flush_publishes_what_waits(monkeypatch, settings):
     settings.SCAN_PUBLISH_DELAY_MS = 60_000  # the background thread would wait a minute
     published: list[list[int]] = []
     monkeypatch.setattr(
-        posts_module, "posts_queue_scan", lambda post_ids: published.append(post_ids) or True
+        dispatch, "posts_queue_scan", lambda post_ids: published.append(post_ids) or True
     )
     requests = ScanRequests()
     requests.submit([7, 8])
@@ -76,7 +76,7 @@ def test_a_full_task_is_published_at_once_without_waiting_for_the_delay(monkeypa
     settings.SCAN_CHUNK_SIZE = 50
     published: list[list[int]] = []
     monkeypatch.setattr(
-        posts_module, "posts_queue_scan", lambda post_ids: published.append(post_ids) or True
+        dispatch, "posts_queue_scan", lambda post_ids: published.append(post_ids) or True
     )
     requests = ScanRequests()
     requests.submit([1, 2])
