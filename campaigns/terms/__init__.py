@@ -9,8 +9,9 @@ Pure Python (no Django), deterministic, no network. Every text field is a verbat
 the input, so a reviewer can highlight it.
 
 Modules: :mod:`.model` (the value objects), :mod:`.text` (normalisation with an offset map and
-numerals), :mod:`.structure` (lines, headings, labelled fields, list items, table rows),
-:mod:`.phrases` (the phrase readers), :mod:`.parse` (``parse_terms``).
+numerals), :mod:`.structure` (lines, headings, labelled fields, list items, table rows), the
+phrase readers :mod:`.likes`, :mod:`.gifts`, :mod:`.dates` and :mod:`.places`, and
+:mod:`.parse` (``parse_terms``).
 
 How the text is read
 --------------------
@@ -26,7 +27,7 @@ lines and table rows (``| 奖品 | 保温杯一个 |``) are labelled fields; lis
 Labels are classified: 活动时间/投票时间/截止/开奖… → deadline, 奖品/礼品/奖励… → gift,
 领取方式/领取地点/地址/提交方式… → place (领取时间, 营业时间, 审核周期 are not deadlines).
 
-**Then phrases** (:mod:`.phrases`, :mod:`.parse`):
+**Then phrases** (:mod:`.likes`, :mod:`.gifts`, :mod:`.dates`, :mod:`.places`, :mod:`.parse`):
 
 - **likes**: ``N个赞`` / ``N赞`` / ``N个“赞”`` / ``N个好友评论或者点赞`` / ``N位好友‘点赞’`` and
   ``集赞N个`` / ``集赞满N`` / ``点赞数达到N`` / ``积【攒】，满N个``, ``集满N个`` when the sentence

@@ -6,7 +6,10 @@ import datetime
 import re
 from decimal import Decimal
 
-from campaigns.terms import phrases as P
+from campaigns.terms import dates as D
+from campaigns.terms import gifts as G
+from campaigns.terms import likes as L
+from campaigns.terms import places as PL
 from campaigns.terms.model import CampaignTerms, Tier
 from campaigns.terms.structure import DEADLINE, GIFT, PLACE, Line, lines_of
 from campaigns.terms.text import Norm, normalize
@@ -50,7 +53,7 @@ def _labelled(t: str, lines: list[Line], field: str) -> list[tuple[int, int]]:
     return out
 
 
-def _deadline(t: str, lines: list[Line], ref: datetime.date | None) -> P._Deadline | None:
+def _deadline(t: str, lines: list[Line], ref: datetime.date | None) -> D._Deadline | None:
     labelled = []
     for line in lines:
         if line.kind in ("field", "row", "item") and line.label and line.field == DEADLINE:
@@ -58,31 +61,31 @@ def _deadline(t: str, lines: list[Line], ref: datetime.date | None) -> P._Deadli
     # the activity's own period before a draw or announcement time
     labelled.sort(key=lambda ln: (bool(re.search(r"开奖|抽奖|公布|公告", ln.label or "")),))
     for line in labelled:
-        dl = P._find_deadline_in(t, line.value_start, _value_end(t, line), ref)
+        dl = D._find_deadline_in(t, line.value_start, _value_end(t, line), ref)
         if dl is not None and dl.date is not None:
             return dl
-    found = P._find_deadline(t, ref)
+    found = D._find_deadline(t, ref)
     if found is not None:
         return found
     for line in labelled:
-        dl = P._find_deadline_in(t, line.value_start, _value_end(t, line), ref)
+        dl = D._find_deadline_in(t, line.value_start, _value_end(t, line), ref)
         if dl is not None:
             return dl
     return None
 
 
 def _gift_from_range(t: str, lo: int, hi: int) -> Span | None:
-    found = P._gift_in_range(t, lo, hi)
+    found = G._gift_in_range(t, lo, hi)
     if found:
         return found
-    s, e, v = P._clean_gift(t, lo, min(P._clause_end(t, lo), hi))
-    if s < e and P._plausible_gift(t[s:e]):
+    s, e, v = G._clean_gift(t, lo, min(G._clause_end(t, lo), hi))
+    if s < e and G._plausible_gift(t[s:e]):
         return s, e, v
     return None
 
 
 def _is_bare_quantity(t: str, found: Span | None) -> bool:
-    return found is not None and bool(P._BARE_QUANTITY_RE.match(t[found[0] : found[1]]))
+    return found is not None and bool(G._BARE_QUANTITY_RE.match(t[found[0] : found[1]]))
 
 
 def _gift(t: str, lines: list[Line], hits: list) -> Span | None:
@@ -92,7 +95,7 @@ def _gift(t: str, lines: list[Line], hits: list) -> Span | None:
     found = None
     lowest = min((h.value for h in hits), default=None)
     for h in sorted(hits, key=lambda h: (h.value != lowest, h.start)):
-        found = P._gift_after_likes(t, h)
+        found = G._gift_after_likes(t, h)
         if found:
             break
     if found is None or _is_bare_quantity(t, found):
@@ -101,22 +104,22 @@ def _gift(t: str, lines: list[Line], hits: list) -> Span | None:
             if g and not _is_bare_quantity(t, g):
                 return g
     if found is None:
-        found = P._find_gift(t, [])
+        found = G._find_gift(t, [])
     if _is_bare_quantity(t, found):
-        m = P._BOOK_TITLE_RE.search(t)
+        m = G._BOOK_TITLE_RE.search(t)
         if m:
             return m.start(), m.end(), None
         m = _TITLE_GIFT_RE.search(t)
         if m:
-            s, e, v = P._clean_gift(t, m.start("g"), m.end("g"))
-            if s < e and P._plausible_gift(t[s:e]) and not P._BARE_QUANTITY_RE.match(t[s:e]):
+            s, e, v = G._clean_gift(t, m.start("g"), m.end("g"))
+            if s < e and G._plausible_gift(t[s:e]) and not G._BARE_QUANTITY_RE.match(t[s:e]):
                 return s, e, v
     return found
 
 
 def _place(t: str, lines: list[Line]) -> tuple[int, int] | None:
     for lo, hi in _labelled(t, lines, PLACE):
-        inner = P._find_place(t[lo:hi])
+        inner = PL._find_place(t[lo:hi])
         if inner:
             return inner[0] + lo, inner[1] + lo
         m = _PLACE_LEAD_RE.match(t, lo, hi)
@@ -125,9 +128,9 @@ def _place(t: str, lines: list[Line]) -> tuple[int, int] | None:
         e = cut.start() if cut else hi
         while e > s and t[e - 1] in " |:":
             e -= 1
-        if 2 <= e - s <= 24 and not P._NOT_A_PLACE_RE.search(t[s:e]):
+        if 2 <= e - s <= 24 and not PL._NOT_A_PLACE_RE.search(t[s:e]):
             return s, e
-    return P._find_place(t)
+    return PL._find_place(t)
 
 
 def _tiers(norm: Norm, hits: list, conditions: tuple[str, ...]) -> tuple[Tier, ...]:
@@ -145,11 +148,11 @@ def _tiers(norm: Norm, hits: list, conditions: tuple[str, ...]) -> tuple[Tier, .
     for value in sorted(by_value):
         h = by_value[value]
         nxt = next((s for s in starts if s > h.start), len(t))
-        found = P._gift_after_likes(t, h)
+        found = G._gift_after_likes(t, h)
         gift = gift_value = None
         if found and (found[0] < nxt or slash):
             gift = norm.span(found[0], found[1]) or None
-            gift_value = found[2] if found[2] is not None else P._find_value(t, *found[:2])
+            gift_value = found[2] if found[2] is not None else G._find_value(t, *found[:2])
             named += 1
         segment = norm.span(h.start, nxt)
         tier_conditions = tuple(c for c in conditions if c in segment)
@@ -174,7 +177,7 @@ def parse_terms(text: str, *, reference_date: datetime.date | None = None) -> Ca
     norm = Norm(text)
     t = norm.text
     lines = lines_of(t)
-    hits = P._like_hits(t)
+    hits = L._like_hits(t)
     likes = min((h.value for h in hits), default=None)
 
     gift = gift_value = None
@@ -185,7 +188,7 @@ def parse_terms(text: str, *, reference_date: datetime.date | None = None) -> Ca
         gift = norm.span(s, e) or None
         spans.append((s, e))
         if gift_value is None:
-            gift_value = P._find_value(t, s, e)
+            gift_value = G._find_value(t, s, e)
 
     deadline_text = deadline = None
     dl = _deadline(t, lines, reference_date)
@@ -199,14 +202,14 @@ def parse_terms(text: str, *, reference_date: datetime.date | None = None) -> Ca
     if p:
         place = norm.span(*p) or None
 
-    conditions = P._find_conditions(norm, spans)
+    conditions = PL._find_conditions(norm, spans)
     tiers = _tiers(norm, hits, conditions)
     if (
         tiers
         and tiers[0].gift
         and gift is not None
         and tiers[0].likes == likes
-        and not P._BARE_QUANTITY_RE.match(normalize(tiers[0].gift))
+        and not G._BARE_QUANTITY_RE.match(normalize(tiers[0].gift))
     ):
         # the lowest tier names the gift the top-level fields report
         gift, gift_value = tiers[0].gift, tiers[0].gift_value
@@ -218,6 +221,6 @@ def parse_terms(text: str, *, reference_date: datetime.date | None = None) -> Ca
         deadline=deadline,
         place=place,
         conditions=conditions,
-        quantity_limit=P._find_quantity(t),
+        quantity_limit=PL._find_quantity(t),
         tiers=tiers,
     )

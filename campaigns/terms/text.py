@@ -17,7 +17,16 @@ from functools import lru_cache
 
 from wsmonitor.scanning.normalize import Normalizer
 
-__all__ = ["NUM", "Norm", "cn_int", "core", "is_cjk", "normalize", "normalize_with_offsets"]
+__all__ = [
+    "NUM",
+    "Norm",
+    "cn_int",
+    "core",
+    "is_cjk",
+    "normalize",
+    "normalize_with_offsets",
+    "sentence_end",
+]
 
 # Look-alikes the scanner's fold leaves alone but that mean a range sign or colon in a notice.
 _EXTRA = {"〜": "~", "﹕": ":"}
@@ -149,3 +158,12 @@ def cn_int(s: str) -> int | None:
         else:
             return None
     return total + section + (digit or 0)
+
+
+_SENT_SPLIT_RE = re.compile(r"[。!?;\n]|\.(?!\d)")
+
+
+def sentence_end(t: str, pos: int) -> int:
+    """Offset of the end of the sentence (or line) that ``pos`` is in."""
+    m = _SENT_SPLIT_RE.search(t, pos)
+    return m.start() if m else len(t)

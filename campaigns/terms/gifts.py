@@ -1,0 +1,271 @@
+"""The gift and its stated value (see the package docstring for the rules).
+
+Readers run on the normalised text of :mod:`.text` and return offsets into it.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from campaigns.terms.likes import _LikeHit
+from campaigns.terms.text import is_cjk as _is_cjk
+from campaigns.terms.text import sentence_end as _sentence_end
+
+_VERB = (
+    r"免费(?:领取|获得|获取|赠送|兑换|开通|解锁|享受|领|送|得|换|享|拿|体验)"
+    r"|赠送|领取|获取|获得|换取|兑换|赢取|赢得|送出|开通|解锁|享受|提供"
+    r"|(?<![发传运护输递转接欢])送(?![达货到给去])"
+    r"|赠(?![品])|领(?![导先奖域])|赢(?![家])|获(?![赞奖得取顶悉知])"
+    r"|(?<![更交转替切])换(?![成个位])"
+    r"|(?<![获赢取觉记使值懂难免懒])得(?![到出知以了])"
+    r"|(?<!分)享(?![有])"
+    r"|奖(?=\s*[\d一二两三四五六七八九十])"
+)
+_VERB_RE = re.compile(_VERB)
+_STRONG_VERB_RE = re.compile(r"免费(?:领取|获得|获取|赠送|领|送)|赠送|领取|获取|获得|赢取|赢得")
+_CONNECTOR_RE = re.compile(
+    r"^(?:即可|就可以|就可|就能|便可|则可|均可|都可以|可以|您将|你将|将|即|就|便|可|则|能|均|都|还|再"
+    r"|免费)+"
+)
+_CLAUSE_END_RE = re.compile(r"[,;!?。、\n\r\t()\[\]]|\.(?!\d)| (?![\dA-Za-z])")
+_VALUE_KW = r"(?:市场价值|市场价|总价值|价值约|价值|面值|原价|市价)"
+_VALUE_RE = re.compile(rf"{_VALUE_KW}\s*约?\s*(?P<v>\d+(?:\.\d+)?)\s*(?:元|块|rmb|RMB)")
+_LEAD_VALUE_RE = re.compile(
+    rf"^.{{0,6}}?{_VALUE_KW}\s*约?\s*(?P<v>\d+(?:\.\d+)?)\s*(?:元|块)(?:钱)?(?:的)?"
+    r"|^(?P<v2>\d+(?:\.\d+)?)\s*元的"
+)
+_FACE_VALUE_RE = re.compile(
+    r"^(?P<v>\d+(?:\.\d+)?)\s*元(?=[^\d]{0,10}?(?:卡|券|红包|现金|话费|代金|抵用|优惠券|购物金))"
+)
+_GIFT_CUT_RE = re.compile(r"或者|或是|或|还享|还有|还可|并且|并|且|等你来拿|等你拿|,")
+_GIFT_TRAIL_RE = re.compile(r"(?:的活动|活动|哦|啦|呢|吧|哟|噢|呀|喔|嗷|咯|~|!|\s)+$")
+_GIFT_LEAD_RE = re.compile(
+    r"^(?:了|您|你|大家|价值\s*(?=[^\d]))+|^[一1](?:个|份)(?=..)|^(?:前往|去往|飞往).{1,14}的"
+)
+_GIFT_GIVER_RE = re.compile(r"^(?:由)?.{1,14}?(?:赠送|提供|发放|送出|赞助|送)的(?=..)")
+# 她心仪已久的“柠檬水杯”: a quoted name after a modifier is the gift
+_QUOTED_NAME_RE = re.compile(r"^.{0,14}?的\s*[“\"'‘](?P<q>[^”\"'’]{1,20})[”\"'’]?$")
+_BOOK_TITLE_RE = re.compile(r"《[^《》]{1,40}》")
+_BARE_QUANTITY_RE = re.compile(
+    r"^[一二两三四五六七八九十半\d]{1,3}\s*[本份个张套件盒瓶只台支罐袋箱斤]$"
+)
+_NOT_A_GIFT_RE = re.compile(
+    r"后就|就可以|可以|需要|需|请|截图|确认|抽奖|参与|参加|上限|时间|名额|朋友圈|"
+    r"点赞|集赞|转发|分享|关注|截止|活动规则"
+)
+_UNNAMED_GIFTS = {"奖励", "福利", "资格", "奖", "东西", "好处"}
+# the rest of a section label (领取方式, 兑换地点), not a gift
+_LABEL_WORDS = {
+    "方式",
+    "地点",
+    "地址",
+    "时间",
+    "规则",
+    "流程",
+    "须知",
+    "说明",
+    "条件",
+    "渠道",
+    "步骤",
+    "入口",
+}
+_LABELLED_GIFT_RE = re.compile(r"(?:奖品|礼品|礼物|赠品)(?:是|为|:)\s*(?:\d[.、)]|[①②③])?\s*")
+_HEADING_GIFT_RE = re.compile(
+    r"^\s*#*\s*(?P<g>[^\s,;!?。、:()到去来在凭可即就请需]{2,12}?)(?:免费)?(?:领取|获取|领|送)\s*$"
+)
+
+
+def _clean_gift(t: str, start: int, end: int) -> tuple[int, int, Decimal | None]:
+    """Trim a raw gift range [start, end) of the normalised text; return new range and value."""
+    value: Decimal | None = None
+    seg = t[start:end]
+    m = _GIFT_CUT_RE.search(seg)
+    if m and m.start() > 0:
+        end = start + m.start()
+    for _ in range(3):
+        seg = t[start:end]
+        m = _LEAD_VALUE_RE.match(seg)
+        if m and m.end() < len(seg):
+            value = _dec(m.group("v") or m.group("v2"))
+            start += m.end()
+            continue
+        m = _GIFT_LEAD_RE.match(seg)
+        if m and m.end() > 0 and m.end() < len(seg):
+            start += m.end()
+            continue
+        m = _GIFT_GIVER_RE.match(seg)
+        if m:
+            start += m.end()
+            continue
+        break
+    seg = t[start:end]
+    m = _GIFT_TRAIL_RE.search(seg)
+    if m and m.start() > 0:
+        end = start + m.start()
+    seg = t[start:end]
+    m = _FACE_VALUE_RE.match(seg)
+    if m and value is None:
+        value = _dec(m.group("v"))  # the face value is part of the gift's name
+    m = _QUOTED_NAME_RE.match(seg)
+    if m:
+        start, end = start + m.start("q"), start + m.end("q")
+    else:
+        m = _BOOK_TITLE_RE.search(seg)
+        if m and (m.start() <= 8 or not _is_cjk(seg[0])):
+            start, end = start + m.start(), start + m.end()
+    while start < end and t[start] in " “”\"'‘’「」":
+        start += 1
+    while end > start and t[end - 1] in " “”\"'‘’「」":
+        end -= 1
+    return start, end, value
+
+
+# A chance or right to take part is not a gift; a named one is (免单机会, 会员资格, 内测资格).
+_BARE_CHANCE_RE = re.compile(
+    r"^(?:.{0,4}?(?:抽奖|参与|参加|参赛|获奖|中奖|领奖|兑换|购买|报名|活动))?的?(?:机会|资格)"
+    r"|的(?:机会|资格)$"
+)
+
+
+def _plausible_gift(g: str) -> bool:
+    return (
+        1 <= len(g) <= 25
+        and g not in _UNNAMED_GIFTS
+        and g not in _LABEL_WORDS
+        and not _NOT_A_GIFT_RE.search(g)
+        and not _BARE_CHANCE_RE.search(g)
+    )
+
+
+def _dec(s: str | None) -> Decimal | None:
+    if not s:
+        return None
+    try:
+        return Decimal(s)
+    except InvalidOperation:
+        return None
+
+
+_PAIRS = {"《": "》", "“": "”"}
+
+
+def _clause_end(t: str, pos: int) -> int:
+    """End of the clause starting at ``pos``; separators inside 《…》 or “…” do not end it."""
+    start = pos
+    while True:
+        m = _CLAUSE_END_RE.search(t, pos)
+        end = m.start() if m else len(t)
+        for open_, close in _PAIRS.items():
+            o = t.rfind(open_, start, end)
+            if o != -1 and t.find(close, o, end) == -1:
+                c = t.find(close, end, end + 40)
+                if c != -1 and "\n" not in t[end:c]:
+                    pos = c + 1
+                    break
+        else:
+            return end
+
+
+def _gift_after_verb(t: str, verb_end: int) -> tuple[int, int, Decimal | None] | None:
+    end = _clause_end(t, verb_end)
+    s, e, v = _clean_gift(t, verb_end, end)
+    if s < e and _plausible_gift(t[s:e]):
+        return s, e, v
+    return None
+
+
+def _gift_in_range(
+    t: str, lo: int, hi: int, verb_re: re.Pattern[str] = _VERB_RE
+) -> tuple[int, int, Decimal | None] | None:
+    for m in verb_re.finditer(t, lo, hi):
+        found = _gift_after_verb(t, m.end())
+        if found:
+            return found
+    return None
+
+
+def _gift_after_likes(t: str, hit: _LikeHit) -> tuple[int, int, Decimal | None] | None:
+    """Look at the rest of the clause after the threshold and up to two more clauses."""
+    sent_end = _sentence_end(t, hit.end)
+    pos = hit.end
+    for n_clause in range(3):
+        if pos >= sent_end:
+            break
+        while pos < sent_end and t[pos] in " ”\"'’」』】]":
+            pos += 1
+        end = min(_clause_end(t, pos), sent_end)
+        if end == pos:  # empty clause: step over the separator
+            pos += 1
+            continue
+        clause = t[pos:end]
+        found = _gift_in_range(t, pos, end)
+        if found:
+            return found
+        m = _CONNECTOR_RE.match(clause)
+        if m and n_clause < 2:
+            s, e, v = _clean_gift(t, pos + m.end(), end)
+            if s < e and _plausible_gift(t[s:e]):
+                return s, e, v
+        pos = end + 1
+    # 集满50个赞 ⏎ 送…！: the gift on the line after the threshold
+    line_end = t.find("\n", hit.end)
+    if line_end != -1 and not t[hit.end : line_end].strip(" ,!。:"):
+        nxt = line_end + 1
+        while nxt < len(t) and t[nxt] in " \n":
+            nxt += 1
+        nxt_end = t.find("\n", nxt)
+        nxt_end = len(t) if nxt_end == -1 else nxt_end
+        m = _VERB_RE.match(t, nxt) or re.compile(
+            r"(?:即可|就可以|就可|可|即|就)?(?:" + _VERB + ")"
+        ).match(t, nxt)
+        if m:
+            found = _gift_after_verb(t, m.end())
+            if found and found[1] <= nxt_end:
+                return found
+    return None
+
+
+def _find_gift(t: str, hits: list[_LikeHit]) -> tuple[int, int, Decimal | None] | None:
+    if hits:
+        lowest = min(h.value for h in hits)
+        ordered = sorted(hits, key=lambda h: (h.value != lowest, h.start))
+        for h in ordered:
+            found = _gift_after_likes(t, h)
+            if found:
+                return found
+    for m in _LABELLED_GIFT_RE.finditer(t):
+        found = _gift_after_verb(t, m.end())
+        if found:
+            return found
+    for m in re.finditer(r"赞|攒", t):
+        found = _gift_in_range(t, m.end(), _sentence_end(t, m.end()))
+        if found:
+            return found
+    pos = 0
+    for clause in re.split(r"[,;!?。、\n]", t):
+        m = _HEADING_GIFT_RE.match(clause)
+        if m:
+            s, e, v = _clean_gift(t, pos + m.start("g"), pos + m.end("g"))
+            if s < e and _plausible_gift(t[s:e]):
+                return s, e, v
+        pos += len(clause) + 1
+    return _gift_in_range(t, 0, len(t), _STRONG_VERB_RE)
+
+
+def _find_value(t: str, gift_start: int, gift_end: int) -> Decimal | None:
+    """A value phrase right after the gift, or in a sentence/line naming the gift again."""
+    after = t[gift_end : gift_end + 12]
+    m = re.match(rf"[,\s]*(?:,|\(|)?\s*{_VALUE_RE.pattern}", after)
+    if m:
+        return _dec(m.group("v"))
+    gift = t[gift_start:gift_end]
+    keys = {gift}
+    if len(gift) >= 3:
+        keys.add(gift[:-1])
+    for line in re.split(r"[。!?;\n]", t):
+        if any(k in line for k in keys):
+            m = _VALUE_RE.search(line)
+            if m:
+                return _dec(m.group("v"))
+    return None

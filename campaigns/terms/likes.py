@@ -1,0 +1,79 @@
+"""Likes thresholds: ``N个赞``, ``集赞满N``, ``集满N个`` in a sentence about 赞, slash lists.
+
+Readers run on the normalised text of :mod:`.text` and return offsets into it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from campaigns.terms.text import NUM as _NUM
+from campaigns.terms.text import cn_int
+from campaigns.terms.text import sentence_end as _sentence_end
+
+_Q = r"[“”\"'‘’「」『』【】\[\]]"
+_LIKE_AFTER_NUM = re.compile(
+    rf"(?<![第\d.])(?P<n>{_NUM})\s*(?:个|位)?\s*(?:微信|朋友圈)?\s*(?:好友|朋友|人)?"
+    rf"(?:评论或者?|评论或是|评论和|评论或)?{_Q}?\s*点?赞(?![助同美扬赏])"
+)
+_LIKE_BEFORE_NUM = re.compile(
+    rf"(?:[集积攒凑点获]|集合){_Q}?[赞攒]{_Q}?(?:数|个数)?{_Q}?[,\s]*"
+    rf"(?:满|达到|达|到|够|至|超过)?\s*(?P<n>{_NUM})(?![\d年月日号元块点时:.%天周岁度小分])"
+    rf"\s*(?:个|位)?(?:{_Q}?点?赞)?"
+)
+
+
+# 集满28个就能免费获得港澳游 (the 赞 is in the sentence, not after the number)
+_LIKE_COUNT_ONLY = re.compile(
+    rf"(?:集满|集齐|集够|积满|攒满|凑满|凑齐|累积获得|累计获得)\s*(?P<n>{_NUM})\s*个"
+    r"(?![赞人位元块次天张份件名条月年号日小分%])"
+)
+# 集满 30/60/100 及以上赞 (tiers written with slashes)
+_LIKE_SLASH = re.compile(
+    r"(?P<ns>\d{1,5}(?:\s*/\s*\d{1,5})+)\s*(?:个)?\s*(?:及以上|以上)?\s*(?:个)?\s*点?赞"
+)
+_CN_LIKES_CONTEXT = re.compile(r"(?:集|积|满|够|达到|获得|获|得到|凑|攒|需要|要|需|了)\s*$")
+
+
+@dataclass(frozen=True)
+class _LikeHit:
+    value: int
+    start: int
+    end: int
+
+
+def _like_hits(t: str) -> list[_LikeHit]:
+    hits: list[_LikeHit] = []
+    for rx in (_LIKE_AFTER_NUM, _LIKE_BEFORE_NUM):
+        for m in rx.finditer(t):
+            raw = m.group("n")
+            n = cn_int(raw)
+            if n is None or n <= 0 or n > 100000:
+                continue
+            if not raw.isdigit() and not _CN_LIKES_CONTEXT.search(t, 0, m.start("n")):
+                continue  # 一个点赞送美瞳的活动: a classifier, not a threshold
+            hits.append(_LikeHit(n, m.start(), m.end()))
+    for m in _LIKE_COUNT_ONLY.finditer(t):
+        s0 = max(t.rfind(c, 0, m.start()) for c in "。!?\n")
+        e0 = _sentence_end(t, m.end())
+        if "赞" in t[s0 + 1 : e0] or "攒" in t[s0 + 1 : e0]:
+            n = cn_int(m.group("n"))
+            if n and 0 < n <= 100000:
+                hits.append(_LikeHit(n, m.start(), m.end()))
+    for m in _LIKE_SLASH.finditer(t):
+        for raw in re.split(r"\s*/\s*", m.group("ns")):
+            hits.append(_LikeHit(int(raw), m.start(), m.end()))
+    hits.sort(key=lambda h: (h.start, -h.end))
+    # drop hits contained in an earlier, longer one
+    out: list[_LikeHit] = []
+    for h in hits:
+        if out and h.start == out[-1].start and h.end == out[-1].end and h.value != out[-1].value:
+            out.append(h)  # one slash list, several thresholds
+            continue
+        if out and h.start < out[-1].end:
+            if h.end > out[-1].end:
+                out[-1] = _LikeHit(out[-1].value, out[-1].start, h.end)
+            continue
+        out.append(h)
+    return out
