@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from complaints import rules
 from complaints.evidence import CheckedFile, EvidenceRejected, make_preview
+from complaints.links import site_url
 from complaints.models import Case, CaseEvent, DeadlineRule, DuplicateSuggestion, Evidence
 from complaints.pii import (
     access_code_matches,
@@ -350,8 +351,6 @@ def _mail_receipt(email: str, results: list[Submitted]) -> None:
     """The one place the access code leaves the process besides the receipt page. Sent after
     commit; a mail failure is logged and never undoes the submission."""
     from django.template.loader import render_to_string
-
-    from complaints.tracking import site_url
 
     context = {
         "items": [
@@ -1322,8 +1321,6 @@ def mail_complainant(*, case_id: int, body: str) -> None:
     if case is None or not case.complainant_email:
         return
     from django.template.loader import render_to_string
-
-    from complaints.tracking import site_url
 
     send_mail(
         _("Update on your case %(number)s") % {"number": case.tracking_number},

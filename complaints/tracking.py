@@ -27,6 +27,7 @@ from django.utils.translation import pgettext
 
 from complaints import rules, services
 from complaints.evidence import CheckedFile
+from complaints.links import site_url
 from complaints.models import Case, CaseEvent, DeadlineRule, Office, SubmissionToken
 from complaints.pii import hash_access_code, new_access_code, normalize_tracking_number
 from complaints.pii import phone_blind_index as blind_index
@@ -47,11 +48,6 @@ SESSION_RECEIPTS = "complaints_receipts"
 # them; then they are dropped and only their hash remains (in the case row).
 RECEIPT_CODE_SECONDS = 15 * 60
 TOKEN_DAYS = 1
-
-
-def site_url(path: str) -> str:
-    """An absolute link for e-mails: ``SITE_URL`` + path."""
-    return f"{settings.SITE_URL}{path}"
 
 
 # --- The one-time form token and the receipt ---------------------------------------------------
