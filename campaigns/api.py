@@ -336,7 +336,9 @@ class CampaignsApi(APIView):
             "read from `text` with the capture date as reference date; anything in `terms` "
             "overrides what was read. The text becomes snapshot #1 of the campaign's hash "
             "chain and goes through the scanning pipeline like a post. A token limited to "
-            "regions may only submit campaigns of merchants in them."
+            "regions may only submit campaigns of merchants already in them, or new ones it "
+            "creates there; a merchant without a region is outside every region, and naming "
+            "a region for it does not claim it."
         ),
         request=CampaignCreateSerializer,
         responses={201: CampaignDetailSerializer, **ERRORS},

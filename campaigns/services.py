@@ -87,7 +87,8 @@ def campaign_create(
 
     The announced terms are read from ``text`` (with the capture date as reference date);
     anything given in ``terms`` (keys of :class:`CampaignTerms`) overrides what was read. A caller
-    limited to regions (``allowed_prefixes``) may only create campaigns of merchants there.
+    limited to regions (``allowed_prefixes``) may only create campaigns of merchants there, judged
+    by the merchant's region before this call (naming a region does not claim a region-less one).
     """
     title = (title or "").strip()
     if not title:
@@ -97,15 +98,12 @@ def campaign_create(
     explicit = _terms_from_input(terms or {})
     with transaction.atomic():
         merchant = merchant_resolve(
-            platform=platform, handle=handle, display_name=display_name, region_code=region_code
+            platform=platform,
+            handle=handle,
+            display_name=display_name,
+            region_code=region_code,
+            allowed_prefixes=allowed_prefixes,  # judged by the region before this call
         )
-        if allowed_prefixes is not None and not any(
-            merchant.region_code.startswith(p) for p in allowed_prefixes
-        ):
-            raise ValidationFailed(
-                "商家所在地区不在本令牌的辖区内",
-                fields={"merchant": ["region outside this token's regions"]},
-            )
         parsed = parse_terms(text, reference_date=_china_date(captured_at)) if text else None
         announced = _overlay(parsed or CampaignTerms(), explicit)
         campaign = Campaign.objects.create(

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from merchants.models import Post
 from merchants.scan_dispatch import posts_request_scan
-from merchants.services import merchants_resolve_batch
+from merchants.services import REGION_REFUSED, merchants_resolve_batch, region_within
 from wsmonitor.bulk import bulk_insert
 from wsmonitor.errors import ValidationFailed
 from wsmonitor.sql import HotSelect, columns
@@ -117,9 +117,6 @@ _CURRENT_POSTS = HotSelect(
 )
 
 
-REGION_REFUSED = "商家所在地区不在本令牌的辖区内"  # the campaigns API's words for the same rule
-
-
 def _ingest_batch(
     items: list[PostInput],
     submitted_by: str,
@@ -212,7 +209,7 @@ def _check_regions(resolved, allowed_prefixes: list[str]) -> None:
     outside = [
         index
         for index, merchant_id in enumerate(resolved.ids)
-        if not any(resolved.known[merchant_id].region_code.startswith(p) for p in allowed_prefixes)
+        if not region_within(resolved.known[merchant_id].region_code, allowed_prefixes)
     ]
     if not outside:
         return

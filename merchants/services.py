@@ -15,12 +15,36 @@ from wsmonitor.errors import ValidationFailed
 from wsmonitor.regions import is_region_code
 from wsmonitor.sql import HotSelect
 
+REGION_REFUSED = "商家所在地区不在本令牌的辖区内"
+
+
+def region_within(region_code: str, allowed_prefixes: list[str] | None) -> bool:
+    """Whether a merchant in ``region_code`` is inside a caller's regions (``None``: all). A
+    region-less merchant is outside every region."""
+    return allowed_prefixes is None or any(region_code.startswith(p) for p in allowed_prefixes)
+
+
+def _check_within(region_code: str, allowed_prefixes: list[str] | None) -> None:
+    if not region_within(region_code, allowed_prefixes):
+        raise ValidationFailed(
+            REGION_REFUSED, fields={"merchant": ["region outside this token's regions"]}
+        )
+
 
 def merchant_resolve(
-    *, platform: str, handle: str, display_name: str = "", region_code: str = ""
+    *,
+    platform: str,
+    handle: str,
+    display_name: str = "",
+    region_code: str = "",
+    allowed_prefixes: list[str] | None = None,
 ) -> Merchant:
     """The merchant selling under ``handle`` on ``platform``; an unverified one is created when
-    the handle is new. Handles match loosely (case, full-width, spaces, a leading @)."""
+    the handle is new. Handles match loosely (case, full-width, spaces, a leading @).
+
+    A caller limited to regions (``allowed_prefixes``) may only name a merchant that was in them
+    before the call (a region-less one is not: naming a region cannot claim it) or create one
+    there; anything else is ``ValidationFailed`` before anything is written."""
     if platform not in MerchantAccount.Platform.values:
         raise ValidationFailed(
             f"unknown platform {platform!r}", fields={"platform": [f"unknown: {platform}"]}
@@ -39,10 +63,12 @@ def merchant_resolve(
     )
     if account is not None:
         merchant = _follow_merges(account.merchant)
+        _check_within(merchant.region_code, allowed_prefixes)  # the region it had before
         if region_code and not merchant.region_code:
             Merchant.objects.filter(pk=merchant.pk).update(region_code=region_code)
             merchant.region_code = region_code
         return merchant
+    _check_within(region_code, allowed_prefixes)
     try:
         with transaction.atomic():
             merchant = Merchant.objects.create(
@@ -60,7 +86,9 @@ def merchant_resolve(
         account = MerchantAccount.objects.select_related("merchant").get(
             platform=platform, handle_normalized=normalized
         )
-        return _follow_merges(account.merchant)
+        merchant = _follow_merges(account.merchant)
+        _check_within(merchant.region_code, allowed_prefixes)
+        return merchant
 
 
 ACTIVITY_RESOLUTION = timedelta(minutes=1)
