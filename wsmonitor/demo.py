@@ -41,9 +41,6 @@ def load_demo() -> list[str]:
 
     for loader in demo_registry.loaders:
         loader(report)
-    from wsmonitor import demo_cases
-
-    demo_cases.load(report)
     report.append("")
     report.append("演示账号 Demo logins (http://127.0.0.1:8000/admin/):")
     for username, _role, _regions, shown in DEMO_USERS:

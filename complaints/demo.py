@@ -1,18 +1,25 @@
 """Demo complaints, reports, a 集赞 campaign, documents and a public warning, so that ``make run``
 shows every part of the regulator's desk. Idempotent: a second run finds the demo rows by their
-marker and changes nothing. Called by ``wsmonitor.demo.load_demo`` after the apps' loaders."""
+marker and changes nothing. ``wsmonitor.demo.load_demo`` runs it after the merchants' loader
+(apps' demo modules load in ``INSTALLED_APPS`` order); complaints, the top app, may name the
+apps below it."""
 
 import datetime
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from campaigns.services import campaign_create, snapshot_record
+from complaints import services
+from complaints.models import Case
+from merchants import actions
+from merchants.services import merchant_resolve
+from wsmonitor import demo_registry
+
 DEMO_MARK = "【演示】"
 
 
 def load(report: list[str]) -> None:
-    from complaints.models import Case
-
     if Case.objects.filter(description__startswith=DEMO_MARK).exists():
         report.append("kept demo complaints, reports and campaign")
         return
@@ -32,8 +39,6 @@ def load(report: list[str]) -> None:
 
 
 def _submit(**data):
-    from complaints import services
-
     base = {"consent": True, "demand": "退款", "name": "王小明", "phone": "13800138001",
             "address": "广东省广州市天河区体育西路1号"}  # fmt: skip
     base.update(data)
@@ -45,8 +50,6 @@ def _submit(**data):
 
 
 def _cases(regulator, supervisor) -> list:
-    from complaints import services
-
     received = _submit(
         kind="complaint",
         merchant_wechat_id="xiaomei_lv888",
@@ -98,10 +101,6 @@ def _cases(regulator, supervisor) -> list:
 
 
 def _campaign():
-    try:
-        from campaigns.services import campaign_create, snapshot_record
-    except ImportError:
-        return None
     now = timezone.now()
     first = now - datetime.timedelta(days=12)
     result = campaign_create(
@@ -132,9 +131,6 @@ def _campaign():
 
 
 def _warning(regulator):
-    from merchants import actions
-    from merchants.services import merchant_resolve
-
     merchant = merchant_resolve(
         platform="wechat_id", handle="gz_haohuo_daigou", display_name="广州好货代购",
         region_code="440103",
@@ -144,3 +140,6 @@ def _warning(regulator):
         actor=regulator, title=title, body=body, merchant=merchant,
         region_code=merchant.region_code,
     )  # fmt: skip
+
+
+demo_registry.loaders.append(load)
