@@ -33,7 +33,7 @@ from .normalize import (
 )
 from .segment import WordChecker
 from .stance import COUNTED, shared_judge
-from .urls import extract_host, host_is_official, registrable_domain
+from .urls import URL_ANCHORS, HostJudge, extract_host
 
 CONTEXT_CHARS = 15
 NEGATORS = frozenset("不没無无非未勿别禁莫")
@@ -366,6 +366,10 @@ class Scanner:
                 by_term.setdefault(r.term, []).append(i)
             for ex in r.exceptions:
                 excepts.setdefault(slot(nt(ex)), set()).add(i)
+        host_rules = [i for i, r in enumerate(rules) if r.mode == "host"]
+        if host_rules:  # every dotted host is judged (urls.py), not only those with a brand label
+            for a in URL_ANCHORS:
+                anchors.setdefault(slot(a), []).append(host_rules[0])
         for v in lexicon.variants:
             if v.kind == "glyph":
                 continue
@@ -449,8 +453,10 @@ class Scanner:
         self._prepare = self._norm.prepare
         self._finish = self._norm.finish
         self._convert = self._norm._convert
-        self._official = frozenset(h.domain.lower() for h in lexicon.hosts if h.kind == "official")
-        self._lures = tuple(h.brand for h in lexicon.hosts)
+        self._hosts = HostJudge(lexicon.hosts)
+        self._short_rule = next(
+            (i for i, r in enumerate(rules) if r.rule_id == "phishing.short_link"), None
+        )
         words = [nt(r.term) for r in rules if r.mode in ("word", "claim")]
         # only deny terms: exceptions and allow-phrases are handled by span containment, and as
         # jieba words they would swallow the terms they contain (顶级的复刻 → 复刻 not a word).
@@ -692,7 +698,7 @@ class Scanner:
         for s, e, ri in anchors or ():
             rule = self._rules[ri]
             if rule.mode == "host":
-                found = self._host_hit(text, offsets, s, e, ri)
+                found = self._host_hit(text, st, offsets, s, e, ri)
                 if found is not None:
                     if orig is None:
                         orig = []
@@ -748,19 +754,26 @@ class Scanner:
                         note = brand_price_explanation(brand, price, unit)
                         yield (span[0], -span[1], (ri, brand.brand, *tmpl[_CAT:], note))
 
-    def _host_hit(self, text: str, offsets, s: int, e: int, ri: int):
+    def _host_hit(self, text: str, st: str, offsets, s: int, e: int, ri: int):
+        """A look-alike or shortener host around [s, e) (urls.py), in original offsets; the
+        host is read from ``st``, the case- and width-folded text aligned with ``text``."""
         if offsets.__class__ is list:
             offsets = gap_offsets(offsets, len(text))
         os_, oe = (s, e) if offsets is None else offsets.to_original(s, e)
-        found = extract_host(text, os_, oe)
+        found = extract_host(st, os_, oe)
         if found is None:
             return None
         hs, he, host = found
-        if host_is_official(host, self._official):
+        v = self._hosts.judge(host, self._rules[ri].term)
+        if v is None:
             return None
-        dom = registrable_domain(host)
-        label = self._rules[ri].term
-        return (hs, -he, (ri, f"{label}@{dom}", *self._tmpl[ri][_CAT:]))
+        term = f"{v.token}@{v.domain}"
+        if v.kind == "shortener":
+            ri = self._short_rule
+            if ri is None:
+                return None
+            term = v.domain
+        return (hs, -he, (ri, term, *self._tmpl[ri][_CAT:], v.explanation))
 
     def _explain(self, text: str, t: str, st: str, offsets, hits, orig) -> ScanResult:
         """``hits``: (start, -end, template) in normalised offsets; ``orig``: the same in
