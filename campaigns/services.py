@@ -20,17 +20,16 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from campaigns.changes import AGAINST_CONSUMER, CHINA_TZ, compare_terms, deletion_is_breach
 from campaigns.excuses import EXCUSE_LABELS, find_excuses
 from campaigns.models import GENESIS, Breach, Campaign, RedemptionReport, Snapshot, TermChange
+from campaigns.signals import BreachReport, report_requested
 from campaigns.terms import CampaignTerms, parse_terms
-from merchants.models import MerchantAccount
 from merchants.posts import MAX_TEXT_CHARS, PostInput, posts_ingest
 from merchants.services import merchant_resolve, risk_component_record
 from wsmonitor.audit import audit_log
-from wsmonitor.errors import InvalidTransition, ValidationFailed
+from wsmonitor.errors import InvalidTransition, ServiceUnavailable, ValidationFailed
 
 log = logging.getLogger(__name__)
 
@@ -513,28 +512,29 @@ def breaches_risk_refresh(*, campaign: Campaign) -> None:
 
 
 def breach_open_report(*, breach: Breach, actor, ip: str | None = None) -> str:
-    """Open a 举报 case from a breach through the complaints intake (the function named by
-    ``CAMPAIGNS_REPORT_INTAKE``) and link it; returns the case's tracking number.
+    """Open a 举报 case from a breach and link it; returns the case's tracking number.
 
-    Opening twice returns the case already opened.
+    The case is opened by the app that takes 举报, answering ``report_requested``
+    (``campaigns.signals``) inside this transaction. Opening twice returns the case already
+    opened.
     """
     if breach.report_tracking_number:
         return breach.report_tracking_number
     campaign = breach.campaign
-    intake = import_string(settings.CAMPAIGNS_REPORT_INTAKE)
-    data = report_case_data(breach)
+    report = breach_report(breach, ip=ip)
     with transaction.atomic():
         locked = Breach.objects.select_for_update().get(pk=breach.pk)
         if locked.report_tracking_number:
             return locked.report_tracking_number
-        results = intake(
-            data=data, files=[], ip=ip, received_region=campaign.merchant.region_code or None
-        )
-        case = results[0].case
+        answers = report_requested.send(sender=Breach, report=report)
+        opened = [r for _, r in answers if r is not None]
+        if len(opened) != 1:
+            raise ServiceUnavailable("没有受理举报的模块，无法从违规记录发起举报")
+        case = opened[0]
         Breach.objects.filter(pk=breach.pk).update(
-            report_case_id=case.pk, report_tracking_number=case.tracking_number
+            report_case_id=case.case_id, report_tracking_number=case.tracking_number
         )
-        breach.report_case_id = case.pk
+        breach.report_case_id = case.case_id
         breach.report_tracking_number = case.tracking_number
         audit_log(
             "campaign.report_case_opened",
@@ -546,8 +546,8 @@ def breach_open_report(*, breach: Breach, actor, ip: str | None = None) -> str:
     return breach.report_tracking_number
 
 
-def report_case_data(breach: Breach) -> dict:
-    """The 举报 as the public form would carry it (anonymous: the regulator is the source)."""
+def breach_report(breach: Breach, *, ip: str | None = None) -> BreachReport:
+    """The 举报 of a breach: the campaign, the breach and both snapshots with their hashes."""
     campaign = breach.campaign
     before, after = breach.before_snapshot, breach.after_snapshot
     lines = [
@@ -557,23 +557,16 @@ def report_case_data(breach: Breach) -> dict:
         f"SHA-256 {after.content_sha256}）。",
         "由监管人员根据集赞活动监测记录发起。",
     ]
-    data = {
-        "kind": "report",
-        "anonymous": True,
-        "category": "gift_not_delivered",
-        "merchant_name": campaign.merchant.display_name,
-        "description": "\n".join(lines),
-        "campaign_url": campaign.source_url,
-        "occurred_on": after.captured_at.astimezone(CHINA_TZ).date(),
-    }
-    platform_field = {
-        MerchantAccount.Platform.WECHAT_ID: "merchant_wechat_id",
-        MerchantAccount.Platform.OFFICIAL_ACCOUNT: "merchant_official_account",
-        MerchantAccount.Platform.PHONE: "merchant_phone",
-    }.get(campaign.platform)
-    if platform_field:
-        data[platform_field] = campaign.handle
-    return data
+    return BreachReport(
+        merchant_name=campaign.merchant.display_name,
+        platform=campaign.platform,
+        handle=campaign.handle,
+        description="\n".join(lines),
+        campaign_url=campaign.source_url,
+        occurred_on=after.captured_at.astimezone(CHINA_TZ).date(),
+        region_code=campaign.merchant.region_code or "",
+        ip=ip,
+    )
 
 
 # --- Redemption reports and honour rate --------------------------------------------------------

@@ -14,6 +14,11 @@ class ComplaintsConfig(AppConfig):
 
         # Entering a year's official holiday schedule recomputes the open cases' deadlines.
         calendar_changed.connect(recompute_on_calendar_change, dispatch_uid="complaints-deadlines")
+        from campaigns.signals import report_requested
+        from complaints.signals import open_breach_report
+
+        # A regulator opens a 举报 from a 集赞 breach: campaigns asks, complaints takes it.
+        report_requested.connect(open_breach_report, dispatch_uid="complaints-breach-report")
         from complaints.selectors import merchant_public_facts, merchant_timeline
         from merchants.providers import public_providers, timeline_providers
         from wsmonitor.roles import EXTRA_ROLE_PERMISSIONS
