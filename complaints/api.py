@@ -134,6 +134,11 @@ class ComplaintsApi(APIView):
         status = serializers.CharField()
         deadline = serializers.DateField(allow_null=True)
         deadline_provisional = serializers.BooleanField()
+        evidence_not_stored = serializers.ListField(
+            child=serializers.CharField(),
+            help_text="names of evidence files that could not be stored (a full disk or a "
+            "database failure): the case is filed without them; upload them again later",
+        )
 
     @extend_schema(
         summary="File a complaint (投诉) or report (举报) for a consumer",
@@ -188,6 +193,7 @@ class ComplaintsApi(APIView):
                 "status": r.case.status,
                 "deadline": services.current_deadline(r.case),
                 "deadline_provisional": _provisional(r.case),
+                "evidence_not_stored": r.not_stored,
             }
             for r in results
         ]

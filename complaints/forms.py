@@ -231,9 +231,14 @@ class ComplaintForm(EvidenceMixin, forms.Form):
         from complaints.evidence import stage
 
         out = []
+        self.unstaged = []  # names the disk would not take: to be chosen again
         for checked in self.checked_files:
             if not checked.staged_token:
-                checked.staged_token = stage(checked)
+                try:
+                    checked.staged_token = stage(checked)
+                except OSError:
+                    self.unstaged.append(checked.name)
+                    continue
             out.append((checked.staged_token, checked.name))
         return out
 

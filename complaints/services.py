@@ -12,19 +12,25 @@ import re
 import threading
 import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints import rules
 from complaints.evidence import CheckedFile, EvidenceRejected, make_preview
+from complaints.evidence_store import (
+    STORE_ERRORS,
+    evidence_store,
+    evidence_store_each,
+    not_stored_note,
+    preview_store,
+)
 from complaints.links import site_url
 from complaints.models import Case, CaseEvent, DeadlineRule, DuplicateSuggestion, Evidence
 from complaints.pii import (
@@ -36,10 +42,17 @@ from complaints.pii import (
     phone_blind_index,
 )
 from wsmonitor.audit import audit_log
-from wsmonitor.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from wsmonitor.errors import (
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    ServiceUnavailable,
+    ValidationFailed,
+)
 from wsmonitor.models import OutboxMessage
 from wsmonitor.outbox import outbox_enqueue, publish
 from wsmonitor.phones import is_valid_phone
+from wsmonitor.storage import discard
 from wsmonitor.workdays import Calendar, Deadline, deadline_after, working_days_between
 
 log = logging.getLogger(__name__)
@@ -84,6 +97,7 @@ class Submitted:
     case: Case
     access_code: str  # shown once, never stored
     mailed: bool = False  # the receipt e-mail went out (set after commit)
+    not_stored: list[str] = field(default_factory=list)  # evidence files the disk/db refused
 
 
 # --- Intake ----------------------------------------------------------------------------------
@@ -150,11 +164,38 @@ def case_submit(
 ) -> list[Submitted]:
     """Store a consumer's submission and return the case(s) with their one-time access codes.
 
-    The rows and their evidence metadata are committed together before anything else is tried;
-    merchant linking, the category suggestion, duplicate detection, previews and e-mail all run
-    afterwards and their failure never loses the submission. A submission that is both a
-    complaint and a report becomes two linked cases (Order 20 Art 6; Order 121 Art 9).
+    ``case_file`` commits the text before anything else is tried, then ``case_attach`` stores
+    the evidence (each file with its own row; a refused file is reported in ``not_stored``)
+    and mails the receipt. Merchant linking, the category suggestion, duplicate detection and
+    previews run afterwards and their failure never loses the submission. Call it outside a
+    transaction, so that the text is committed whatever happens to the files.
     """
+    results = case_file(
+        data=data,
+        files=files,
+        source=source,
+        api_token=api_token,
+        ip=ip,
+        received_region=received_region,
+        draft=draft,
+    )
+    case_attach(results, files=files, email=data.get("email") or "", ip=ip)
+    return results
+
+
+def case_file(
+    *,
+    data: dict,
+    files: list[CheckedFile],
+    source: str = Case.Source.WEB,
+    api_token=None,
+    ip: str | None = None,
+    received_region: str | None = None,
+    draft: bool = False,
+) -> list[Submitted]:
+    """The text of a submission, in one transaction with its history, audit entry and the
+    follow-up work (outbox); no file is written here. A submission that is both a complaint
+    and a report becomes two linked cases (Order 20 Art 6; Order 121 Art 9)."""
     errors = validate_submission(data)
     if draft:  # forwarded from a channel (WeChat): the seller is named later, on the web form
         errors.pop("merchant_wechat_id", None)
@@ -170,63 +211,71 @@ def case_submit(
     fingerprint = text_fingerprint(data["description"])
     region = received_region or settings.COMPLAINTS_INTAKE_REGION
     now = timezone.now()
-    stored_paths: list[str] = []
     results: list[Submitted] = []
-    try:
-        with transaction.atomic():
-            held = _is_flood(fingerprint, now)
-            for kind in kinds:
-                code = new_access_code()
-                case = _create_case(
-                    kind=kind,
-                    data=data,
-                    code=code,
-                    fingerprint=fingerprint,
-                    region=region,
-                    source=source,
-                    api_token=api_token,
-                    held=held,
-                    now=now,
-                )
-                for checked in files:
-                    stored_paths.append(_store_evidence(case, checked).file.name)
-                CaseEvent.objects.create(
-                    case=case,
-                    kind=CaseEvent.Kind.STATUS,
-                    public=True,
-                    to_status=case.status,
-                    body=_("We have received your %(kind)s.") % {"kind": case.get_kind_display()},
-                )
-                audit_log(
-                    "complaint.submitted",
-                    target=case,
-                    actor_label=f"api:{api_token.name}" if api_token else "public",
-                    ip=ip,
-                    data={
-                        "kind": kind,
-                        "source": source,
-                        "evidence": [c.sha256 for c in files],
-                        "held_for_review": held,
-                    },
-                )
-                _after_intake_enqueue(case)
-                results.append(Submitted(case=case, access_code=code))
-            if len(results) == 2:
-                a, b = results[0].case, results[1].case
-                Case.objects.filter(pk=a.pk).update(linked_case=b)
-                Case.objects.filter(pk=b.pk).update(linked_case=a)
-                a.linked_case, b.linked_case = b, a
-    except BaseException:
-        for path in stored_paths:
-            default_storage.delete(path)
-        raise
+    with transaction.atomic():
+        held = _is_flood(fingerprint, now)
+        for kind in kinds:
+            code = new_access_code()
+            case = _create_case(
+                kind=kind,
+                data=data,
+                code=code,
+                fingerprint=fingerprint,
+                region=region,
+                source=source,
+                api_token=api_token,
+                held=held,
+                now=now,
+            )
+            CaseEvent.objects.create(
+                case=case,
+                kind=CaseEvent.Kind.STATUS,
+                public=True,
+                to_status=case.status,
+                body=_("We have received your %(kind)s.") % {"kind": case.get_kind_display()},
+            )
+            audit_log(
+                "complaint.submitted",
+                target=case,
+                actor_label=f"api:{api_token.name}" if api_token else "public",
+                ip=ip,
+                data={
+                    "kind": kind,
+                    "source": source,
+                    "evidence": [c.sha256 for c in files],
+                    "held_for_review": held,
+                },
+            )
+            _after_intake_enqueue(case)
+            results.append(Submitted(case=case, access_code=code))
+        if len(results) == 2:
+            a, b = results[0].case, results[1].case
+            Case.objects.filter(pk=a.pk).update(linked_case=b)
+            Case.objects.filter(pk=b.pk).update(linked_case=a)
+            a.linked_case, b.linked_case = b, a
+    return results
+
+
+def case_attach(
+    results: list[Submitted], *, files: list[CheckedFile], email: str = "", ip=None
+) -> None:
+    """After ``case_file`` has committed: store the evidence of each case file by file, note
+    in the history what could not be stored, then mail the receipt. Storage and database
+    failures end up in ``Submitted.not_stored``, never in an exception."""
+    for item in results:
+        stored, item.not_stored = evidence_store_each(item.case, files)
+        not_stored_note(item.case, item.not_stored, ip=ip)
+        if any(e.kind in PREVIEW_KINDS for e in stored):
+            try:  # after_intake may have run before the files were there
+                _after_intake_enqueue(item.case, task="complaints.make_previews", key="previews")
+            except DatabaseError:
+                log.warning("previews of case %s not queued", item.case.pk, exc_info=True)
     for checked in files:
         if checked.staged_path:
-            default_storage.delete(checked.staged_path)
-    email = (data.get("email") or "").strip()
+            discard(checked.staged_path)
+    email = email.strip()
     if email:
         transaction.on_commit(lambda: _mail_receipt(email, results))
-    return results
 
 
 @dataclass(frozen=True)
@@ -307,27 +356,6 @@ def _create_case(*, kind, data, code, fingerprint, region, source, api_token, he
     return case
 
 
-def _store_evidence(case: Case, checked: CheckedFile, *, added_later: bool = False) -> Evidence:
-    evidence = Evidence(
-        case=case,
-        sha256=checked.sha256,
-        size=checked.size,
-        kind=checked.kind,
-        original_name=checked.name,
-        width=checked.width,
-        height=checked.height,
-        added_later=added_later,
-    )
-    if checked.staged_path:
-        with default_storage.open(checked.staged_path, "rb") as fh:
-            evidence.file.save("evidence", ContentFile(fh.read()), save=False)
-    else:
-        checked.content.seek(0)
-        evidence.file.save("evidence", checked.content, save=False)
-    evidence.save()
-    return evidence
-
-
 def _is_flood(fingerprint: str, now) -> bool:
     """Near-identical text submitted many times within an hour is held for a human to look at
     (never dropped)."""
@@ -379,20 +407,18 @@ def _mail_receipt(email: str, results: list[Submitted]) -> None:
             item.mailed = True
 
 
-def _after_intake_enqueue(case: Case) -> None:
+def _after_intake_enqueue(
+    case: Case, *, task: str = "complaints.after_intake", key: str = "intake"
+) -> None:
     """The follow-up work goes through the outbox, published after commit. Without a broker
     (tasks run in-process, the newcomer default) it runs on a thread once the transaction has
     committed, so the receipt never waits for it. A thread that dies leaves the row for
     ``outbox_sweep``, like an unpublished message."""
     if not settings.CELERY_TASK_ALWAYS_EAGER:
-        outbox_enqueue(
-            "complaints.after_intake", kwargs={"case_id": case.pk}, key=f"intake:{case.pk}"
-        )
+        outbox_enqueue(task, kwargs={"case_id": case.pk}, key=f"{key}:{case.pk}")
         return
     message = OutboxMessage.objects.create(
-        task_name="complaints.after_intake",
-        payload={"case_id": case.pk},
-        dedupe_key=f"intake:{case.pk}",
+        task_name=task, payload={"case_id": case.pk}, dedupe_key=f"{key}:{case.pk}"
     )
     transaction.on_commit(lambda: _in_background(publish, message.pk))
 
@@ -515,8 +541,11 @@ def duplicates_find(*, case: Case) -> int:
     return find(case=case)
 
 
+PREVIEW_KINDS = ("jpeg", "png", "webp", "heic")
+
+
 def previews_make(*, case: Case) -> None:
-    for evidence in case.evidence.filter(preview="", kind__in=["jpeg", "png", "webp", "heic"]):
+    for evidence in case.evidence.filter(preview="", kind__in=PREVIEW_KINDS):
         evidence_preview_make(evidence=evidence)
 
 
@@ -525,8 +554,7 @@ def evidence_preview_make(*, evidence: Evidence) -> None:
         return
     data = make_preview(evidence.file.name)
     if data:
-        evidence.preview.save("preview.jpg", ContentFile(data), save=False)
-        Evidence.objects.filter(pk=evidence.pk, preview="").update(preview=evidence.preview.name)
+        preview_store(evidence, data)
 
 
 # --- The complainant -------------------------------------------------------------------------
@@ -542,22 +570,27 @@ def case_find_by_code(*, tracking_number: str, access_code: str) -> Case:
     return case
 
 
-def evidence_add(*, case: Case, files: list[CheckedFile], ip: str | None = None) -> list[Evidence]:
-    """The complainant adds evidence later from the tracking page."""
+def evidence_room_check(*, case: Case, count: int) -> None:
+    """Refuse ``count`` more files for a closed case or beyond the per-case limit."""
     if case.status == S.CLOSED:
         raise InvalidTransition(_("This case is closed; evidence can no longer be added."))
-    total = case.evidence.count() + len(files)
-    if total > settings.COMPLAINTS_MAX_FILES:
+    if case.evidence.count() + count > settings.COMPLAINTS_MAX_FILES:
         raise EvidenceRejected(
             _("A case can hold at most %(n)s files.") % {"n": settings.COMPLAINTS_MAX_FILES},
             code="too_many",
             fields={"evidence": ["too many files"]},
         )
+
+
+def evidence_add(*, case: Case, files: list[CheckedFile], ip: str | None = None) -> list[Evidence]:
+    """The complainant adds evidence later from the tracking page: all the files or none.
+    ServiceUnavailable (nothing kept) when the disk or the database refuses one of them."""
+    evidence_room_check(case=case, count=len(files))
     stored: list[Evidence] = []
     try:
         with transaction.atomic():
             for checked in files:
-                stored.append(_store_evidence(case, checked, added_later=True))
+                stored.append(evidence_store(case, checked, added_later=True))
             CaseEvent.objects.create(
                 case=case,
                 kind=CaseEvent.Kind.EVIDENCE,
@@ -573,9 +606,18 @@ def evidence_add(*, case: Case, files: list[CheckedFile], ip: str | None = None)
             outbox_enqueue(
                 "complaints.make_previews", kwargs={"case_id": case.pk}, key=f"previews:{case.pk}"
             )
-    except BaseException:
+    except BaseException as exc:
         for evidence in stored:
-            default_storage.delete(evidence.file.name)
+            discard(evidence.file.name)
+        if isinstance(exc, STORE_ERRORS):
+            log.warning("evidence for case %s not stored", case.pk, exc_info=True)
+            raise ServiceUnavailable(
+                _(
+                    "Your files could not be stored just now and none of them was received. "
+                    "Please try again in a few minutes."
+                ),
+                code="evidence_not_stored",
+            ) from exc
         raise
     return stored
 

@@ -32,7 +32,7 @@ from complaints.models import Case, CaseEvent, DeadlineRule, Office, SubmissionT
 from complaints.pii import hash_access_code, new_access_code, normalize_tracking_number
 from complaints.pii import phone_blind_index as blind_index
 from wsmonitor.audit import audit_log
-from wsmonitor.errors import InvalidTransition, ValidationFailed
+from wsmonitor.errors import InvalidTransition, ServiceUnavailable, ValidationFailed
 from wsmonitor.outbox import outbox_enqueue
 from wsmonitor.phones import is_valid_phone
 
@@ -68,11 +68,19 @@ def _fernet() -> Fernet:
     return Fernet(base64.urlsafe_b64encode(digest))
 
 
+_tokens_swept = [0.0]  # when this process last removed expired tokens (monotonic seconds)
+TOKEN_SWEEP_SECONDS = 600
+
+
 def submission_token_claim(token: str) -> SubmissionToken | None:
-    """Claim ``token`` inside the caller's transaction; None when another request has it."""
-    SubmissionToken.objects.filter(
-        created_at__lt=timezone.now() - datetime.timedelta(days=TOKEN_DAYS)
-    ).delete()
+    """Claim ``token`` inside the caller's transaction; None when another request has it.
+    Tokens older than ``TOKEN_DAYS`` are removed at most every ``TOKEN_SWEEP_SECONDS`` per
+    process (the table has no index on their age, and every submission claims one)."""
+    if time.monotonic() - _tokens_swept[0] >= TOKEN_SWEEP_SECONDS:
+        _tokens_swept[0] = time.monotonic()
+        SubmissionToken.objects.filter(
+            created_at__lt=timezone.now() - datetime.timedelta(days=TOKEN_DAYS)
+        ).delete()
     try:
         with transaction.atomic():
             return SubmissionToken.objects.create(token=token)
@@ -107,6 +115,7 @@ def receipt_remember(session, token: str, results) -> None:
         "codes": blob,
         "at": int(time.time()),
         "mailed": any(getattr(r, "mailed", False) for r in results),
+        "not_stored": {str(r.case.pk): r.not_stored for r in results if r.not_stored},
     }
     session[SESSION_RECEIPTS] = receipts
     tracked = set(session.get(SESSION_TRACKED, []))
@@ -129,6 +138,12 @@ def receipt_recall(session, token: str) -> tuple[list[Case], dict[int, str], boo
             entry["codes"] = ""
             session.modified = True
     return cases, codes, bool(entry.get("mailed"))
+
+
+def receipt_not_stored(session, token: str) -> dict[int, list[str]]:
+    """{case id: names of the evidence files that could not be stored} for a receipt."""
+    entry = session.get(SESSION_RECEIPTS, {}).get(token) or {}
+    return {int(pk): names for pk, names in (entry.get("not_stored") or {}).items()}
 
 
 # --- What happens next -------------------------------------------------------------------------
@@ -309,17 +324,21 @@ def case_reply(
     *, case: Case, body: str, files: list[CheckedFile] = (), ip: str | None = None
 ) -> CaseEvent | None:
     """The complainant answers a message or adds to what they said, with or without files. The
-    text is shown back to them in the history and to the regulator in the case's history."""
+    text is shown back to them in the history and to the regulator in the case's history.
+
+    The text is committed first; files follow (``services.evidence_add``, all or none). When
+    the files cannot be stored after the text was, ``ServiceUnavailable`` with the code
+    ``reply_files_not_stored`` says so."""
     body = (body or "").strip()
     if not body and not files:
         raise ValidationFailed(_("Write something or choose a file."), fields={"body": ["empty"]})
     if not can_reply(case):
         raise InvalidTransition(_("This case is closed; you can no longer add to it."))
+    if files:  # before the text is kept, so a refusal leaves nothing half done
+        services.evidence_room_check(case=case, count=len(files))
     event = None
-    with transaction.atomic():
-        if files:
-            services.evidence_add(case=case, files=list(files), ip=ip)
-        if body:
+    if body:
+        with transaction.atomic():
             event = CaseEvent.objects.create(
                 case=case, kind=CaseEvent.Kind.REPLY, public=True, body=body[:5000]
             )
@@ -330,6 +349,19 @@ def case_reply(
                 ip=ip,
                 data={"chars": len(body), "files": len(files)},
             )
+    if files:
+        try:
+            services.evidence_add(case=case, files=list(files), ip=ip)
+        except ServiceUnavailable as exc:
+            if event is None:
+                raise
+            raise ServiceUnavailable(
+                _(
+                    "Your reply was received, but its files could not be stored. Please add "
+                    "them again with “Add evidence” in a few minutes."
+                ),
+                code="reply_files_not_stored",
+            ) from exc
     return event
 
 

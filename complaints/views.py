@@ -1,16 +1,18 @@
 """Public pages (form, receipt, tracking, replies, withdrawal, a lost code) and the staff
 evidence download. Thin: parse, call one service, render."""
 
+import logging
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -29,8 +31,14 @@ from complaints.pii import normalize_tracking_number, phone_blind_index
 from wsmonitor.audit import audit_log, client_ip
 from wsmonitor.errors import ServiceError
 
+log = logging.getLogger(__name__)
+
 SESSION_TRACKED = tracking.SESSION_TRACKED
 SESSION_FORM = "complaints_form"
+NOT_STORED_TRY_AGAIN = gettext_lazy(
+    "We could not store this just now, so nothing was received. What you typed is still "
+    "below: please send it again in a few minutes."
+)
 HOUR = 3600
 
 
@@ -87,16 +95,16 @@ def complaint_new(request):
             )
         ):
             return _keep_and_refuse(request, form)
+        data = form.submission_data()
         try:
+            # The text first, committed with the form's token; the files after (case_attach).
             with transaction.atomic():
                 claimed = tracking.submission_token_claim(token)
                 if claimed is None:  # the same form sent twice at once: the other one files
                     results = None
                 else:
-                    results = services.case_submit(
-                        data=form.submission_data(),
-                        files=form.checked_files,
-                        ip=client_ip(request),
+                    results = services.case_file(
+                        data=data, files=form.checked_files, ip=client_ip(request)
                     )
                     claimed.case_ids = [r.case.pk for r in results]
                     claimed.save(update_fields=["case_ids"])
@@ -105,12 +113,30 @@ def complaint_new(request):
                 form.add_error(field if field in form.fields else None, messages)
             if not exc.fields:
                 form.add_error(None, exc.detail)
+        except DatabaseError:
+            log.warning("complaint not stored: the database failed", exc_info=True)
+            return _not_stored(request, form)
         else:
             if results is None:
                 return _receipt_again(request, token)
+            services.case_attach(
+                results,
+                files=form.checked_files,
+                email=data.get("email") or "",
+                ip=client_ip(request),
+            )
             tracking.receipt_remember(request.session, token, results)
             return redirect("complaints:receipt", token=token)
     return _new_page(request, form, status=400, staged=form.staged_tokens())
+
+
+def _not_stored(request, form):
+    """503: nothing was stored. The form comes back with everything typed (and the files kept
+    when the disk takes them), under the same one-time token, so sending it again files the
+    complaint once."""
+    response = _new_page(request, form, status=503, staged=form.staged_tokens(), not_stored=True)
+    response["Retry-After"] = "30"
+    return response
 
 
 def _receipt_again(request, token: str):
@@ -144,6 +170,7 @@ def receipt(request, token: str):
     if recalled is None:
         return render(request, "complaints/already_sent.html", status=404)
     cases, codes, mailed = recalled
+    missing = tracking.receipt_not_stored(request.session, token)
     items = [
         {
             "case": case,
@@ -153,6 +180,7 @@ def receipt(request, token: str):
             "deadline": services.deadline_current(case),
             "stages": tracking.case_stages(case),
             "office": tracking.office_for(case.region_code),
+            "not_stored": missing.get(case.pk, []),
         }
         for case in cases
     ]
@@ -277,11 +305,13 @@ def track_add_evidence(request, number: str):
     if case is None:
         return _ask_for_code(request, number, status=403)
     form = AddEvidenceForm(request.POST, request.FILES)
+    status = 400
     if form.is_valid():
         try:
             services.evidence_add(case=case, files=form.checked_files, ip=client_ip(request))
         except ServiceError as exc:
             form.add_error("evidence", exc.detail)
+            status = exc.status  # 503: the disk or the database refused, nothing was kept
         else:
             messages.success(
                 request, _("Received: %(n)s file(s).") % {"n": len(form.checked_files)}
@@ -293,7 +323,7 @@ def track_add_evidence(request, number: str):
     for message in form.errors.get("evidence", []):
         if message not in reply.errors.get("evidence", []):
             reply.add_error("evidence", message)
-    return _render_case(request, case, evidence_form=form, reply_form=reply, status=400)
+    return _render_case(request, case, evidence_form=form, reply_form=reply, status=status)
 
 
 @never_cache
@@ -303,7 +333,9 @@ def track_reply(request, number: str):
     if case is None:
         return _ask_for_code(request, number, status=403)
     form = ReplyForm(request.POST, request.FILES)
+    status = 400
     if form.is_valid():
+        after = reverse("complaints:track_case", args=[case.tracking_number]) + "#history"
         try:
             tracking.case_reply(
                 case=case,
@@ -312,13 +344,19 @@ def track_reply(request, number: str):
                 ip=client_ip(request),
             )
         except ServiceError as exc:
+            if exc.code == "reply_files_not_stored":  # the text is kept: do not send it twice
+                messages.warning(request, exc.detail)
+                return redirect(after)
             form.add_error(None, exc.detail)
+            status = exc.status
+        except DatabaseError:
+            log.warning("reply not stored: the database failed", exc_info=True)
+            form.add_error(None, NOT_STORED_TRY_AGAIN)
+            status = 503
         else:
             messages.success(request, _("Sent. The office will read it with your case."))
-            return redirect(
-                reverse("complaints:track_case", args=[case.tracking_number]) + "#history"
-            )
-    return _render_case(request, case, reply_form=form, status=400)
+            return redirect(after)
+    return _render_case(request, case, reply_form=form, status=status)
 
 
 @never_cache
