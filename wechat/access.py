@@ -6,7 +6,6 @@ from django.core import signing
 from django.urls import reverse
 
 from complaints.models import Case
-from complaints.tracking import site_url
 from wsmonitor.roles import region_prefixes, region_q
 
 _LINK_SALT = "wechat.case-link"
@@ -25,7 +24,7 @@ def case_link_token(case: Case) -> str:
 
 
 def case_link_url(case: Case) -> str:
-    return site_url(reverse("wechat:case_link", args=[case_link_token(case)]))
+    return f"{settings.SITE_URL}{reverse('wechat:case_link', args=[case_link_token(case)])}"
 
 
 def case_from_link(token: str) -> Case | None:

@@ -26,7 +26,7 @@ from complaints.services import ReportDraft, evidence_add, report_draft_submit
 from wechat import protocol, replies, selectors
 from wechat.media import MediaError, MediaGone, media_client
 from wechat.models import WeChatMessage
-from wsmonitor.errors import ServiceError
+from wsmonitor.errors import ServiceError, ServiceUnavailable
 from wsmonitor.models import OutboxMessage
 from wsmonitor.outbox import outbox_enqueue, publish
 
@@ -160,6 +160,8 @@ def message_file(*, message_id: int) -> WeChatMessage:
                     ContentFile(text.encode(), name=f"微信消息-{message.msg_id}.txt")
                 )
                 evidence = evidence_add(case=case, files=[checked])[0]
+            except ServiceUnavailable:  # storage down: rolled back, the outbox tries again
+                raise
             except ServiceError as exc:  # the case is full or closed: a new report instead
                 log.info("message %s not added to %s: %s", message.pk, case, exc)
             else:
@@ -230,6 +232,9 @@ def message_fetch_media(*, message_id: int) -> None:
                 error="",
                 processed_at=timezone.now(),
             )
+    except ServiceUnavailable as exc:  # storage down: the outbox tries again later
+        M.objects.filter(pk=message.pk).update(error=f"图片暂未能保存，将重试：{exc.detail}"[:2000])
+        raise
     except ServiceError as exc:  # not an accepted image, or the case is closed or full
         _fail(message, f"图片未能保存为证据：{exc.detail}")
 

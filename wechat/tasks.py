@@ -2,9 +2,9 @@
 
 from celery import shared_task
 
+from wechat import services
+
 
 @shared_task(name="wechat.message_process")
 def message_process(message_id: int) -> None:
-    from wechat.services import message_process as run
-
-    run(message_id=message_id)
+    services.message_process(message_id=message_id)
