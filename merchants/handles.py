@@ -6,6 +6,8 @@
 '13800138000'
 >>> normalize_handle("phone", "0086 138 0013 8000")
 '13800138000'
+>>> "lv_haohuo888" in ocr_handle_variants("wechat_id", "Iv_haoHuo888")
+True
 """
 
 import re
@@ -27,6 +29,23 @@ def normalize_handle(platform: str, handle: str) -> str:
     if platform == "phone":
         return phone_key(value)
     return value
+
+
+# Characters OCR confuses in handles (after case folding): I/l/1 and O/0.
+_OCR_CONFUSABLE = {"i": "il1", "l": "il1", "1": "il1", "o": "o0", "0": "o0"}
+MAX_OCR_VARIANTS = 256
+
+
+def ocr_handle_variants(platform: str, handle: str) -> list[str]:
+    """The normal forms ``handle`` may stand for when it was read by OCR: each I/l/1 and O/0
+    swapped for the others (the normal form itself first), at most ``MAX_OCR_VARIANTS``."""
+    variants = [""]
+    for char in normalize_handle(platform, handle):
+        options = _OCR_CONFUSABLE.get(char, char) if platform != "phone" else char
+        if len(variants) * len(options) > MAX_OCR_VARIANTS:
+            options = char  # enough ambiguity: the rest is taken as read
+        variants = [v + o for v in variants for o in sorted(options, key=lambda o: o != char)]
+    return variants
 
 
 def handle_problem(platform: str, handle: str) -> str | None:

@@ -7,7 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from merchants.handles import handle_problem, normalize_handle
+from merchants.handles import handle_problem, normalize_handle, ocr_handle_variants
 from merchants.models import Merchant, MerchantAccount, RiskComponent
 from merchants.uscc import normalize_uscc, uscc_problem, uscc_region
 from wsmonitor.audit import audit_log
@@ -236,6 +236,40 @@ def _backfill_regions(ids: list[int], regions: list[str], merchants: dict[int, M
 
 
 def merchant_find(*, handle: str, platform: str | None = None) -> list[Merchant]:
+def merchant_find_read(*, handle: str, platform: str) -> list[Merchant]:
+    """Merchants with an account on ``platform`` that ``handle``, as read by OCR, may stand for
+    (the I/l/1 and O/0 confusions of ``merchants.handles.ocr_handle_variants``); an exact
+    match first."""
+    variants = ocr_handle_variants(platform, handle)
+    accounts = MerchantAccount.objects.filter(
+        platform=platform, handle_normalized__in=variants
+    ).select_related("merchant")
+    ranked = sorted(accounts, key=lambda a: variants.index(a.handle_normalized))
+    found: dict[int, Merchant] = {}
+    for account in ranked:
+        merchant = _follow_merges(account.merchant)
+        found.setdefault(merchant.pk, merchant)
+    return list(found.values())
+
+
+def merchant_account_attach(*, merchant: Merchant, platform: str, handle: str) -> MerchantAccount:
+    """The account ``handle`` on ``platform``: added to ``merchant`` when nobody has it yet, else
+    the existing one, whichever merchant it belongs to (the caller compares the owners)."""
+    if problem := handle_problem(platform, handle):
+        raise ValidationFailed(problem, fields={"handle": [problem]})
+    normalized = normalize_handle(platform, handle)
+    try:
+        with transaction.atomic():
+            account, _created = MerchantAccount.objects.get_or_create(
+                platform=platform,
+                handle_normalized=normalized,
+                defaults={"merchant": merchant, "handle": handle.strip()[:200]},
+            )
+    except IntegrityError:  # created by another process at the same moment
+        account = MerchantAccount.objects.get(platform=platform, handle_normalized=normalized)
+    return account
+
+
     """Merchants having an account whose normalised handle equals ``handle`` (any platform)."""
     platforms = [platform] if platform else list(MerchantAccount.Platform.values)
     ids = set()

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "campaigns",
     "complaints",
     "wechat",
+    "imaging",
 ]
 
 MIDDLEWARE = [
@@ -320,7 +321,19 @@ CELERY_BEAT_SCHEDULE = {
     "posts-sweep": {"task": "merchants.sweep_pending_posts", "schedule": 60.0},
     "risk-nightly": {"task": "merchants.recompute_all_risk", "schedule": 24 * 3600.0},
     "complaints-sla-sweep": {"task": "complaints.sla_sweep", "schedule": 3600.0},
+    "imaging-sweep": {"task": "imaging.sweep_pending", "schedule": 300.0},
 }
+# OCR and QR reading of images (docs/imaging.md): a queue of its own, "ocr", one process with
+# one onnxruntime thread, and time limits of its own (still below the broker's visibility).
+OCR_ENABLED = env_bool("OCR_ENABLED", True)
+OCR_THREADS = env_int("OCR_THREADS", 1, minimum=1)
+OCR_SOFT_TIME_LIMIT = env_int("OCR_SOFT_TIME_LIMIT", 60, minimum=1)
+OCR_TIME_LIMIT = env_int("OCR_TIME_LIMIT", 90, minimum=2)
+if not OCR_SOFT_TIME_LIMIT < OCR_TIME_LIMIT < BROKER_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "OCR_SOFT_TIME_LIMIT < OCR_TIME_LIMIT < BROKER_VISIBILITY_TIMEOUT must hold "
+        f"(got {OCR_SOFT_TIME_LIMIT}, {OCR_TIME_LIMIT}, {BROKER_VISIBILITY_TIMEOUT})"
+    )
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {

@@ -1,0 +1,58 @@
+"""Celery tasks of the imaging app; the OCR read runs in its own queue, ``ocr``, served by a
+worker of one process and one thread (``make worker-ocr``; docs/imaging.md)."""
+
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+
+from imaging.services.images import image_read, image_read_failed, images_sweep_pending
+from wsmonitor.outbox import BackgroundPublisher
+
+log = logging.getLogger(__name__)
+
+OCR_QUEUE = "ocr"
+
+
+@shared_task(
+    name="imaging.read_image",
+    queue=OCR_QUEUE,
+    soft_time_limit=settings.OCR_SOFT_TIME_LIMIT,
+    time_limit=settings.OCR_TIME_LIMIT,
+)
+def read_image(image_text_id: int) -> None:
+    try:
+        image_read(image_text_id=image_text_id)
+    except SoftTimeLimitExceeded:
+        image_read_failed(image_text_id=image_text_id, error="识别超时")
+    except Exception as exc:
+        # Unreadable file, database error…: recorded; the sweeper tries again (3 times at most).
+        log.exception("reading image %s failed", image_text_id)
+        image_read_failed(image_text_id=image_text_id, error=f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(name="imaging.sweep_pending")
+def sweep_pending() -> int:
+    found = images_sweep_pending()
+    left = OCR_REQUESTS.publish(found)  # in a worker: at once, nothing waits on it
+    return len(found) - len(left)
+
+
+class OcrRequests(BackgroundPublisher):
+    """Publishes read requests from a background thread of each process. Without a broker
+    (tasks run in-process) the read runs on that one thread, never in the request."""
+
+    name = "ocr-publisher"
+
+    def publish(self, ids: list[int]) -> list[int]:
+        for i, image_text_id in enumerate(ids):
+            try:
+                read_image.apply_async(args=[image_text_id])
+            except Exception as exc:
+                log.warning("read of image %s not published: %s", image_text_id, exc)
+                return ids[i:]  # the rows stay pending; the sweeper publishes them later
+        return []
+
+
+OCR_REQUESTS = OcrRequests()

@@ -1,0 +1,50 @@
+"""Fixtures for the imaging suite: complaint cases and campaign snapshots carrying screenshots,
+read in-process (the worker test reads them through the real ``ocr`` queue instead)."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.imaging.images import offer_screenshot
+
+
+@pytest.fixture(autouse=True)
+def _imaging_defaults(request, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.OCR_ENABLED = True
+    if request.node.get_closest_marker("django_db") or "db" in request.fixturenames:
+        request.getfixturevalue("db")
+        from complaints.defaults import seed
+        from complaints.models import DeadlineRule, RefusalGround
+
+        seed(DeadlineRule, RefusalGround)
+
+
+def upload(png: bytes, name: str = "截图.png"):
+    from complaints.evidence import check_upload
+
+    return check_upload(SimpleUploadedFile(name, png, content_type="image/png"))
+
+
+@pytest.fixture
+def file_case(db):
+    """``file_case(png, **form)`` → a submitted complaint with the screenshot as evidence."""
+    from complaints.services import case_submit
+
+    def make(png: bytes | None = None, **overrides):
+        data = {
+            "kind": "complaint",
+            "merchant_wechat_id": "lv_haohuo888",
+            "merchant_name": "潮品小铺",
+            "description": "朋友圈买的LV包是假货，截图里有商家的收款码。",
+            "demand": "退款",
+            "name": "张三",
+            "phone": "13812345678",
+            "address": "广东省广州市天河区体育西路1号",
+            "consent": True,
+        }
+        data.update(overrides)
+        data = {k: v for k, v in data.items() if v is not None}
+        png = offer_screenshot().png if png is None else png
+        return case_submit(data=data, files=[upload(png)])[0].case
+
+    return make
