@@ -4,11 +4,12 @@ windows; year-less and relative dates are dated from the reference date.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import re
 from dataclasses import dataclass
 
+from campaigns.terms.festivals import find_special_dates
+from campaigns.terms.relative import find_relative
 from campaigns.terms.text import NUM as _NUM
 from campaigns.terms.text import cn_int
 
@@ -41,34 +42,6 @@ _DEADLINE_KW = (
     r"有效期至|有效期到|有效期|兑换期限|领取期限|结束时间|开奖时间|开奖日期|抽奖时间|"
     r"活动结束时间|即日起至|即日起到|即日起|从即日起至)"
 )
-_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
-_REL_PATTERNS = (
-    # 当日24点前 / 今晚12点前
-    re.compile(
-        r"(?:当日|当天|今日|今天|今晚|当晚)\s*(?:\d{1,2}|[一二三四五六七八九十两]{1,3})"
-        r"\s*(?:点|时|:00)\s*(?:之前|前|截止|止)"
-    ),
-    # 即日起一个月内 / 即日起至本周日
-    re.compile(
-        rf"即日起\s*(?:至|到)?\s*(?P<n>{_NUM})\s*(?:个)?\s*(?P<u>月|天|日|周|星期|小时)(?:之内|内)"
-    ),
-    # 活动有效期一年
-    re.compile(
-        rf"(?:活动)?有效期\s*(?:为|是|:)?\s*(?P<n>{_NUM})\s*(?:个)?\s*(?P<u>年|月|天|日|周|小时)"
-    ),
-    # 分享开始48小时内有效
-    re.compile(
-        rf"(?:分享|转发|发布|发圈)\s*(?:开始|之后|后|起)?\s*(?P<n>{_NUM})\s*(?:个)?\s*"
-        r"(?P<u>小时|天|日)\s*(?:之内|内)\s*有效"
-    ),
-    # 本周日 / 这周六前 / 截止本周日24点
-    re.compile(
-        r"(?:截止|截至|至|到)?\s*(?P<wk>本|这|下)(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])"
-        r"(?:\s*\d{1,2}\s*(?:点|时|:00))?\s*(?:之前|前|截止|止|为止)?"
-    ),
-)
-
-
 # Windows with no calendar date: kept as text, never dated.
 _VAGUE_PATTERNS = (
     # bounding the collecting or the activity (在规定时间内集了100个赞), not the redemption
@@ -84,6 +57,15 @@ _VAGUE_PATTERNS = (
     re.compile(
         rf"(?P<n>{_NUM})\s*(?:个)?\s*(?:天|日|小时)(?:之内|内)(?=\s*(?:集满|集齐|集够|完成|达到|累计))"
     ),
+    # 五一期间有效, 国庆假期内: a holiday period whose days vary by year (春节期间, as the
+    # setting of a report, is not a deadline)
+    re.compile(
+        r"(?:五一|十一|国庆|春节|元旦|端午|中秋|清明|暑假|寒假|圣诞)节?(?:期间|假期|小长假|黄金周)(?:内)?"
+        r"(?=\s*(?:有效|截止|结束|内|之内))"
+    ),
+    # 在活动当日发送到…: the proof is due on the activity's day (not a redemption window; 活动当天,
+    # as the setting of a report, is not a deadline)
+    re.compile(r"(?:在)?活动当[日天](?:之内|内)?(?=\s*(?:发送|提交|上传|完成|集|参与|有效|截止))"),
 )
 
 
@@ -174,6 +156,13 @@ _RANGE_RE = re.compile(
     + rf"|(?:(?:{_rename(_Y, '3')}\s*)?(?P<m3>\d{{1,2}})\s*月\s*(?P<d3a>\d{{1,2}})\s*(?:日|号)?"
     + r"\s*(?:~|-|—|–|至|到)\s*(?P<d3b>\d{1,2})\s*(?:日|号))"
 )
+# 活动日期4.20-4.30: a dotted range is read only after a time keyword (4.20-4.30元 is a price)
+_KW_DOT_RANGE_RE = re.compile(
+    r"(?:活动时间|活动日期|活动期间|时间|日期)\s*(?:为|是|:)?\s*"
+    + _rename(_DATE_DOT, "1")
+    + _RANGE_SEP
+    + _rename(_DATE_DOT, "2")
+)
 _KW_DATE_RE = re.compile(
     rf"(?P<kw>{_DEADLINE_KW})\s*(?:为|是|:|:|在|于|到|至|截止到?)?\s*[(\[【“]?\s*"
     rf"(?P<date>{_one_date_re(True)}{_TIME})"
@@ -225,6 +214,12 @@ def _find_deadline(t: str, ref: datetime.date | None) -> _Deadline | None:
         if pre:
             s -= len(t[max(0, s - 6) : s]) - pre.start()
         cands.append(_Deadline(s, _trim_end(t, s, e), end_date, 1))
+    for m in _KW_DOT_RANGE_RE.finditer(t):
+        a = (None, int(m.group("dm1")), int(m.group("dd1")))
+        b = (None, int(m.group("dm2")), int(m.group("dd2")))
+        start_date = _resolve(a, ref)
+        end_date = _resolve(b, ref, after=start_date) if start_date else _resolve(b, ref)
+        cands.append(_Deadline(m.start("dm1"), m.end("dd2"), end_date, 1))
     # 2. keyword + date (the date only; 即日起至 / 截止至 kept in the span)
     for m in _KW_DATE_RE.finditer(t):
         if any(c.start <= m.start("date") < c.end for c in cands):
@@ -253,12 +248,16 @@ def _find_deadline(t: str, ref: datetime.date | None) -> _Deadline | None:
         cands.append(
             _Deadline(m.start("date"), _trim_end(t, m.start(), m.end()), _resolve(ymd, ref), 2)
         )
+    # 3b. a lunar day or a festival (农历八月十五前, 截止到中秋节)
+    for sd in find_special_dates(t, ref):
+        if any(c.start <= sd.start < c.end or sd.start <= c.start < sd.end for c in cands):
+            continue
+        cands.append(_Deadline(sd.start, sd.end, sd.date, 0 if sd.keyword else 2))
     # 4. relative windows
-    for i, rx in enumerate(_REL_PATTERNS):
-        for m in rx.finditer(t):
-            if any(c.start <= m.start() < c.end or m.start() <= c.start < m.end() for c in cands):
-                continue
-            cands.append(_Deadline(m.start(), m.end(), _relative_date(i, m, ref), 3))
+    for r in find_relative(t, ref):
+        if any(c.start <= r.start < c.end or r.start <= c.start < r.end for c in cands):
+            continue
+        cands.append(_Deadline(r.start, r.end, r.date, 3))
     if not cands:
         for rx in _VAGUE_PATTERNS:
             for m in rx.finditer(t):
@@ -291,36 +290,3 @@ def _trim_end(t: str, s: int, e: int) -> int:
     while e > s and t[e - 1] in " ,:;":
         e -= 1
     return e
-
-
-def _add_months(d: datetime.date, months: int) -> datetime.date:
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    return datetime.date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
-
-
-def _relative_date(kind: int, m: re.Match[str], ref: datetime.date | None) -> datetime.date | None:
-    if ref is None:
-        return None
-    if kind == 0:
-        return ref
-    if kind in (1, 2):
-        n = cn_int(m.group("n"))
-        if n is None:
-            return None
-        unit = m.group("u")
-        if unit == "年":
-            return _add_months(ref, 12 * n)
-        if unit == "月":
-            return _add_months(ref, n)
-        if unit in ("周", "星期"):
-            return ref + datetime.timedelta(days=7 * n)
-        if unit == "小时":
-            return ref + datetime.timedelta(days=-(-n // 24))
-        return ref + datetime.timedelta(days=n)
-    if kind == 3:
-        return None  # counted from each participant's share, not from a calendar date
-    wd = _WEEKDAYS[m.group("wd")]
-    monday = ref - datetime.timedelta(days=ref.weekday())
-    extra = 7 if m.group("wk") == "下" else 0
-    return monday + datetime.timedelta(days=wd + extra)

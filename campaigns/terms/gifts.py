@@ -20,10 +20,20 @@ _VERB = (
     r"|(?<![更交转替切])换(?![成个位])"
     r"|(?<![获赢取觉记使值懂难免懒])得(?![到出知以了])"
     r"|(?<!分)享(?![有])"
-    r"|奖(?=\s*[\d一二两三四五六七八九十])"
+    r"|奖励?(?=\s*[\d一二两三四五六七八九十半])|奖励(?![金机规说方办])(?=[^\d\s,;:。!?]{2})"
+    # a discount as the reward: 立减10元
+    r"|立减|立省"
+    # a prize drawn by lot: 有可能抽到iPhone5s, 总计抽3名现金奖励
+    r"|抽(?:到|中|得)|抽(?:出|取)?\s*\d{1,4}\s*(?:名|位|个)(?:幸运儿|幸运用户|用户|粉丝)?(?:送|各得|获得)?"
+    # 拿出100多个“沙扒湾两日游”的名额
+    r"|拿出(?=\s*\d{1,5}\s*多?\s*[个份张]\s*[“\"'‘「])"
 )
 _VERB_RE = re.compile(_VERB)
-_STRONG_VERB_RE = re.compile(r"免费(?:领取|获得|获取|赠送|领|送)|赠送|领取|获取|获得|赢取|赢得")
+_STRONG_VERB_RE = re.compile(
+    r"免费(?:领取|获得|获取|赠送|领|送)|赠送|领取|获取|获得|赢取|赢得|送出"
+    r"|抽(?:到|中|得)|抽(?:出|取)?\s*\d{1,4}\s*(?:名|位|个)(?:幸运儿|幸运用户|用户|粉丝)?(?:送|各得|获得)?"
+    r"|拿出(?=\s*\d{1,5}\s*多?\s*[个份张]\s*[“\"'‘「])"
+)
 _CONNECTOR_RE = re.compile(
     r"^(?:即可|就可以|就可|就能|便可|则可|均可|都可以|可以|您将|你将|将|即|就|便|可|则|能|均|都|还|再"
     r"|免费)+"
@@ -48,13 +58,25 @@ _GIFT_GIVER_RE = re.compile(r"^(?:由)?.{1,14}?(?:赠送|提供|发放|送出|�
 _QUOTED_NAME_RE = re.compile(r"^.{0,14}?的\s*[“\"'‘](?P<q>[^”\"'’]{1,20})[”\"'’]?$")
 _BOOK_TITLE_RE = re.compile(r"《[^《》]{1,40}》")
 _BARE_QUANTITY_RE = re.compile(
-    r"^[一二两三四五六七八九十半\d]{1,3}\s*[本份个张套件盒瓶只台支罐袋箱斤]$"
+    r"^[一二两三四五六七八九十半\d]{1,3}\s*(?:[本份个张套件盒瓶只台支罐袋箱斤]|个月|天|周|年)$"
 )
+# 送出3本“极客周历”给…, 100多个“沙扒湾两日游”的名额: a counted, quoted name is the gift
+_COUNTED_QUOTE_RE = re.compile(
+    r"^[\d一二两三四五六七八九十]{1,5}\s*多?\s*[本份个张套件盒瓶只台支罐袋箱名]\s*"
+    r"(?P<q>[“\"'‘「『][^”\"'’」』]{1,20}[”\"'’」』])"
+)
+# 含床上四件套、玻尿酸、三重氧能套的礼品包: the contents are a modifier of the gift
+_CONTENTS_LEAD_RE = re.compile(r"^(?:含有?|包含|包括|内含).{1,40}?的(?=[^的]{1,8}$)")
+# 电饭锅、钥匙扣等礼品: a list of gifts closed by 等… is one gift
+_LIST_TAIL_RE = re.compile(r"(?:、[^,;!?。\n、]{1,12}){1,6}")
+_LIST_CLOSE_RE = re.compile(r"等(?:礼品|奖品|好礼|礼物|赠品|小礼品|精美礼品)?$|的[^的]{1,8}$")
 _NOT_A_GIFT_RE = re.compile(
     r"后就|就可以|可以|需要|需|请|截图|确认|抽奖|参与|参加|上限|时间|名额|朋友圈|"
-    r"点赞|集赞|转发|分享|关注|截止|活动规则"
+    r"点赞|集赞|转发|分享|关注|截止|活动规则|"
+    # another reward verb inside: 抽取1位幸运的小伙伴获取… names the winner, not the gift
+    r"获取|获得|领取|赠送|送出|赢得"
 )
-_UNNAMED_GIFTS = {"奖励", "福利", "资格", "奖", "东西", "好处"}
+_UNNAMED_GIFTS = {"奖励", "福利", "资格", "奖", "东西", "好处", "送", "领", "得", "赠"}
 # the rest of a section label (领取方式, 兑换地点), not a gift
 _LABEL_WORDS = {
     "方式",
@@ -70,7 +92,9 @@ _LABEL_WORDS = {
     "步骤",
     "入口",
 }
-_LABELLED_GIFT_RE = re.compile(r"(?:奖品|礼品|礼物|赠品)(?:是|为|:)\s*(?:\d[.、)]|[①②③])?\s*")
+_LABELLED_GIFT_RE = re.compile(
+    r"(?:奖品|礼品|礼物|赠品)(?:[二两三四五\d]选[一1]|任选[一1])?(?:是|为|:)\s*(?:\d[.、)]|[①②③])?\s*"
+)
 _HEADING_GIFT_RE = re.compile(
     r"^\s*#*\s*(?P<g>[^\s,;!?。、:()到去来在凭可即就请需]{2,12}?)(?:免费)?(?:领取|获取|领|送)\s*$"
 )
@@ -104,6 +128,13 @@ def _clean_gift(t: str, start: int, end: int) -> tuple[int, int, Decimal | None]
     if m and m.start() > 0:
         end = start + m.start()
     seg = t[start:end]
+    m = _CONTENTS_LEAD_RE.match(seg)
+    if m:
+        start += m.end()
+        seg = t[start:end]
+    m = _COUNTED_QUOTE_RE.match(seg)
+    if m:
+        return start + m.start("q"), start + m.end("q"), value
     m = _FACE_VALUE_RE.match(seg)
     if m and value is None:
         value = _dec(m.group("v"))  # the face value is part of the gift's name
@@ -148,6 +179,7 @@ def _dec(s: str | None) -> Decimal | None:
 
 
 _PAIRS = {"《": "》", "“": "”"}
+_AFTER_LABEL_RE = re.compile(r"\s*[)\]】]?\s*(?:可得|可获得|送|奖励|奖品|礼品)?\s*:\s*")
 
 
 def _clause_end(t: str, pos: int) -> int:
@@ -169,6 +201,9 @@ def _clause_end(t: str, pos: int) -> int:
 
 def _gift_after_verb(t: str, verb_end: int) -> tuple[int, int, Decimal | None] | None:
     end = _clause_end(t, verb_end)
+    m = _LIST_TAIL_RE.match(t, end) if end < len(t) and t[end] == "、" else None
+    if m and _LIST_CLOSE_RE.search(t, verb_end, m.end()):
+        end = m.end()  # 电饭锅、钥匙扣等礼品 / 含A、B、C的礼品包
     s, e, v = _clean_gift(t, verb_end, end)
     if s < e and _plausible_gift(t[s:e]):
         return s, e, v
@@ -189,6 +224,12 @@ def _gift_after_likes(t: str, hit: _LikeHit) -> tuple[int, int, Decimal | None] 
     """Look at the rest of the clause after the threshold and up to two more clauses."""
     sent_end = _sentence_end(t, hit.end)
     pos = hit.end
+    # 30个赞：雨伞一把 / 一等奖（集满100个赞）：电饭煲一台 — the threshold labels its gift
+    m = _AFTER_LABEL_RE.match(t, pos)
+    if m:
+        s, e, v = _clean_gift(t, m.end(), min(_clause_end(t, m.end()), sent_end))
+        if s < e and _plausible_gift(t[s:e]):
+            return s, e, v
     for n_clause in range(3):
         if pos >= sent_end:
             break

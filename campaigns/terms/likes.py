@@ -14,7 +14,7 @@ from campaigns.terms.text import sentence_end as _sentence_end
 
 _Q = r"[“”\"'‘’「」『』【】\[\]]"
 _LIKE_AFTER_NUM = re.compile(
-    rf"(?<![第\d.])(?P<n>{_NUM})\s*(?:个|位)?\s*(?:微信|朋友圈)?\s*(?:好友|朋友|人)?"
+    rf"(?<![第\d.])(?P<n>{_NUM})\s*\+?\s*(?:个|位)?\s*(?:微信|朋友圈)?\s*(?:好友|朋友|人)?"
     rf"(?:评论或者?|评论或是|评论和|评论或)?{_Q}?\s*点?赞(?![助同美扬赏])"
 )
 _LIKE_BEFORE_NUM = re.compile(
@@ -26,14 +26,19 @@ _LIKE_BEFORE_NUM = re.compile(
 
 # 集满28个就能免费获得港澳游 (the 赞 is in the sentence, not after the number)
 _LIKE_COUNT_ONLY = re.compile(
-    rf"(?:集满|集齐|集够|积满|攒满|凑满|凑齐|累积获得|累计获得)\s*(?P<n>{_NUM})\s*个"
+    # …满28个送啤酒: a further threshold of a list that began with 赞 (满 opens the clause)
+    rf"(?:集满|集齐|集够|积满|攒满|凑满|凑齐|累积获得|累计获得|(?:(?<=[,;、\s])|^)满)"
+    rf"\s*(?P<n>{_NUM})\s*个"
     r"(?![赞人位元块次天张份件名条月年号日小分%])"
 )
 # 集满 30/60/100 及以上赞 (tiers written with slashes)
 _LIKE_SLASH = re.compile(
     r"(?P<ns>\d{1,5}(?:\s*/\s*\d{1,5})+)\s*(?:个)?\s*(?:及以上|以上)?\s*(?:个)?\s*点?赞"
 )
-_CN_LIKES_CONTEXT = re.compile(r"(?:集|积|满|够|达到|获得|获|得到|凑|攒|需要|要|需|了)\s*$")
+_CN_LIKES_CONTEXT = re.compile(r"(?:集|积|满|够|齐|足|达到|获得|获|得到|凑|攒|需要|要|需|了)\s*$")
+# a per-like reward: 点一个赞送1现金券, 每一个赞奖励1元 (a numeral after 每/点, a reward after 赞)
+_PER_LIKE_BEFORE = re.compile(r"(?:每|点)\s*(?:获得|收到|得到|集)?\s*$")
+_PER_LIKE_AFTER = re.compile(r"\s*(?:就|即|可|便)?\s*(?:送|奖励|奖|返|赠|得|换|兑)")
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,17 @@ def _like_hits(t: str) -> list[_LikeHit]:
             n = cn_int(raw)
             if n is None or n <= 0 or n > 100000:
                 continue
-            if not raw.isdigit() and not _CN_LIKES_CONTEXT.search(t, 0, m.start("n")):
+            per_like = _PER_LIKE_BEFORE.search(t, 0, m.start("n")) and _PER_LIKE_AFTER.match(
+                t, m.end()
+            )
+            # 集赞二十个: after 集赞 a numeral with its counter is a threshold (not 点赞一下)
+            counted = rx is _LIKE_BEFORE_NUM and m.end() > m.end("n") and t[m.start()] in "集积攒凑"
+            if (
+                not raw.isdigit()
+                and not _CN_LIKES_CONTEXT.search(t, 0, m.start("n"))
+                and not per_like
+                and not counted
+            ):
                 continue  # 一个点赞送美瞳的活动: a classifier, not a threshold
             hits.append(_LikeHit(n, m.start(), m.end()))
     for m in _LIKE_COUNT_ONLY.finditer(t):

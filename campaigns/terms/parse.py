@@ -11,7 +11,7 @@ from campaigns.terms import gifts as G
 from campaigns.terms import likes as L
 from campaigns.terms import places as PL
 from campaigns.terms.model import CampaignTerms, Tier
-from campaigns.terms.structure import DEADLINE, GIFT, PLACE, Line, lines_of
+from campaigns.terms.structure import DEADLINE, GIFT, PLACE, Line, lines_of, table_tiers
 from campaigns.terms.text import Norm, normalize
 
 __all__ = ["parse_terms"]
@@ -20,8 +20,11 @@ Span = tuple[int, int, Decimal | None]
 
 # 集赞送草莓 … 10个赞送半斤: the gift named in a title, the tiers only give quantities
 _TITLE_GIFT_RE = re.compile(
-    r"(?:集赞|点赞|积赞|集“?赞”?)(?:就|即|可|免费)?(?:送|领|赢|换|得|享)(?P<g>[^,;!?。、\s]{1,14})"
+    r"(?:集赞|点赞|积赞|集“?赞”?)(?:数|量)?(?:就|即|可|免费)?"
+    r"(?:送|领|赢|换|得|享|发放|赠送|奖励)(?P<g>[^,;!?。、:\s]{1,14})"
 )
+# a later step of taking part (登记时间 after 参与时间): the activity ends with it
+_STEP_LABEL_RE = re.compile(r"登记|登录|报名|投票|集赞|提交|上传|征集|参与|参加")
 _PLACE_LEAD_RE = re.compile(
     r"(?:请|需|须|可|并)?(?:填写|通过|前往|到|在|至|去|来|添加|关注|发送至|发送到|发至|提交至|提交到|凭.{0,8}?到)"
 )
@@ -58,12 +61,24 @@ def _deadline(t: str, lines: list[Line], ref: datetime.date | None) -> D._Deadli
     for line in lines:
         if line.kind in ("field", "row", "item") and line.label and line.field == DEADLINE:
             labelled.append(line)
-    # the activity's own period before a draw or announcement time
-    labelled.sort(key=lambda ln: (bool(re.search(r"开奖|抽奖|公布|公告", ln.label or "")),))
-    for line in labelled:
+    # the activity's own period before a draw or announcement time; when several steps have
+    # their own period (参与时间, 登记时间), the activity ends with the last of them
+    draw = [bool(re.search(r"开奖|抽奖|公布|公告", ln.label or "")) for ln in labelled]
+    dated, dated_lines = [], []
+    for is_draw, line in zip(draw, labelled, strict=True):
         dl = D._find_deadline_in(t, line.value_start, _value_end(t, line), ref)
         if dl is not None and dl.date is not None:
-            return dl
+            dated.append((is_draw, dl))
+            dated_lines.append(line)
+    activity = [
+        (line, dl) for (is_draw, dl), line in zip(dated, dated_lines, strict=True) if not is_draw
+    ]
+    if activity:
+        first = activity[0][1]
+        later_steps = [dl for line, dl in activity[1:] if _STEP_LABEL_RE.search(line.label or "")]
+        return max([first, *later_steps], key=lambda dl: dl.date)
+    if dated:
+        return dated[0][1]
     found = D._find_deadline(t, ref)
     if found is not None:
         return found
@@ -204,6 +219,15 @@ def parse_terms(text: str, *, reference_date: datetime.date | None = None) -> Ca
 
     conditions = PL._find_conditions(norm, spans)
     tiers = _tiers(norm, hits, conditions)
+    table = table_tiers(t)
+    if len(table) >= 2 and not tiers:
+        # | 集赞数 | 奖品 | … one row per threshold
+        table.sort()
+        tiers = tuple(
+            Tier(n, norm.span(a, b) or None, G._find_value(t, a, b), ()) for n, a, b in table
+        )
+        if likes is None or likes >= tiers[0].likes:
+            likes, gift, gift_value = tiers[0].likes, tiers[0].gift, tiers[0].gift_value
     if (
         tiers
         and tiers[0].gift

@@ -9,16 +9,23 @@ from campaigns.terms.text import Norm as _Norm
 from campaigns.terms.text import cn_int, core
 from campaigns.terms.text import is_cjk as _is_cjk
 
-_PLACE_CHAR = r"[^\s,;!?。、:()来到去往在于\d]"
+# a place name may carry a floor, number or unit: 万达广场3楼星巴克, 解放路128号本店
+_PLACE_CHAR = r"(?:[^\s,;!?。、:()来到去往在于\d]|\d{1,5}(?=[楼层号栋座室幢]|单元|[fF]))"
 _PLACE_PATTERNS = (
-    re.compile(r"(?P<p>到店|到门店|进店|到本店)(?=.{0,4}(?:领|兑|核销|消费|使用|出示))"),
+    # 到店 unless a counter in the shop is named (到本店前台领取)
     re.compile(
-        rf"(?:来|到|去|前往|在|于)(?:位于[^,;。!?]{{1,20}}的)?(?P<p>{_PLACE_CHAR}{{2,16}}?)"
-        r"(?:来|去)?(?:免费)?(?:领取|领|兑换|兑奖|核销)"
+        r"(?P<p>到店|到门店|进店|到本店|来店|来本店)"
+        r"(?![\u4e00-\u9fff]{0,3}(?:前台|收银台|服务台|柜台))(?=.{0,4}(?:领|兑|核销|消费|使用|出示))"
     ),
     re.compile(
-        r"添加(?P<p>(?:我的?|小编的?|客服的?|老师的?|店主的?|工作人员的?)?"
-        r"(?:微信|企业微信|qq)(?:号)?(?:\s*\([^()]{0,24}\))?)"
+        rf"(?:来|到|去|前往|在|于)(?:位于[^,;。!?]{{1,20}}的)?(?P<p>{_PLACE_CHAR}{{2,16}}?)"
+        r"(?:来|去)?(?:免费)?(?:领取|领|兑换|兑奖|核销|登录|登记|填写|提交)"
+    ),
+    re.compile(
+        r"(?:添加|(?<![参增更追添附叠])加)(?P<p>(?:我的?|小编的?|客服的?|老师的?|店主的?|工作人员的?)?"
+        r"(?:微信|企业微信|qq)(?:号)?(?:\s*\([^()]{0,24}\))?"
+        # the account itself when written (masked ids are "x"): 加微信 x 沟通
+        r"(?:\s*:?\s*(?:[A-Za-z][\w-]{0,29}|\d{5,12})(?![\w-]))?)"
     ),
     re.compile(r"前往(?:位于[^,;。!?]{1,20}的)?(?P<p>[^,;。!?\s的]{2,16}?)(?=[,;。!?]|领|兑)"),
     re.compile(
@@ -28,7 +35,18 @@ _PLACE_PATTERNS = (
     re.compile(rf"通过(?P<p>{_PLACE_CHAR}{{2,12}}?)(?:发送|提交|联系|认证)"),
     re.compile(r"(?:活动地址|领取地址|兑换地址|地址)\s*(?::|\n)\s*(?P<p>[^\n]{2,40})"),
     re.compile(r"微信搜索(?P<p>[^\s,;!?。、]{2,20})"),
+    # a cash reward credited to a wallet: 请注意查看您的微信钱包
+    re.compile(r"查看(?:您的|你的)?(?P<p>(?:微信|支付宝|qq)?(?:钱包|零钱|卡包|余额))"),
+    re.compile(r"(?P<p>私信(?:小编|客服|我们|店主|老板|后台|公众号))"),
     re.compile(r"(?P<p>(?:[^\s,;!?。、:()]{1,4})?私信)"),
+    # 联系客服领取, 在公众号回复“集赞”领取
+    re.compile(
+        r"联系(?P<p>(?:在线|微信)?客服|店主|老板|小编|工作人员|班主任|老师)(?=.{0,6}(?:领|兑|登记|预约))"
+    ),
+    re.compile(
+        r"(?:在|于|到)(?P<p>[^\s,;。、!?]{0,8}?(?:公众号|小程序|app|APP|群)(?:后台)?)"
+        r"(?:内)?(?=回复|留言|发送|领取|兑换)"
+    ),
     # a shop, hotel or counter the participant goes to
     re.compile(
         r"(?:到|来|去|前往|至)(?P<p>[^\s,;!?。、:()来到去往在于\d]{1,14}?"

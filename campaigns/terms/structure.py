@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["DEADLINE", "GIFT", "PLACE", "Line", "field_of", "lines_of"]
+__all__ = ["DEADLINE", "GIFT", "PLACE", "Line", "field_of", "lines_of", "table_tiers"]
 
 DEADLINE = "deadline"
 GIFT = "gift"
@@ -55,6 +55,7 @@ _PLACE_LABEL_RE = re.compile(
 )
 _NOT_DEADLINE_LABEL_RE = re.compile(
     r"领取时间|兑换时间|领奖时间|营业时间|审核周期|保留时长|购买时间"
+    r"|兑奖期限|领取期限|兑换期限|领奖期限|使用期限|使用时间"
 )
 
 
@@ -163,4 +164,46 @@ def lines_of(t: str) -> list[Line]:
                 out.append(Line(s, e, "field", s + fm.start("value"), label=label, section=section))
                 continue
         out.append(Line(s, e, "text", s, section=section))
+    return out
+
+
+_LIKES_HEAD_RE = re.compile(r"集赞|点赞|赞数|获赞|积赞|赞")
+_CELL_NUM_RE = re.compile(r"(?<![\d.])(\d{1,5})(?![\d.%元])")
+
+
+def table_tiers(t: str) -> list[tuple[int, int, int]]:
+    """Tiers laid out as a table: a header with a likes column (集赞数) and a prize column
+    (奖品), then one row per threshold (``| 20 | 钥匙扣 |``). Returns (likes, gift start, gift
+    end) per row, offsets in ``t``."""
+    out: list[tuple[int, int, int]] = []
+    head: tuple[int, int] | None = None  # (likes column, gift column)
+    pos = 0
+    for raw in t.split("\n"):
+        start, pos = pos, pos + len(raw) + 1
+        if not raw.strip().startswith("|") or _SEPARATOR_ROW_RE.match(raw):
+            if not raw.strip().startswith("|"):
+                head = None
+            continue
+        cells: list[tuple[int, int]] = []
+        s = start + raw.index("|") + 1
+        while True:
+            bar = t.find("|", s, start + len(raw))
+            if bar == -1:
+                break
+            cells.append(_strip(t, s, bar))
+            s = bar + 1
+        texts = [t[a:b] for a, b in cells]
+        if head is None:
+            likes_col = next((i for i, c in enumerate(texts) if _LIKES_HEAD_RE.search(c)), None)
+            gift_col = next((i for i, c in enumerate(texts) if _GIFT_LABEL_RE.search(c)), None)
+            if likes_col is not None and gift_col is not None and likes_col != gift_col:
+                head = (likes_col, gift_col)
+            continue
+        lc, gc = head
+        if max(lc, gc) >= len(cells):
+            continue
+        m = _CELL_NUM_RE.search(texts[lc])
+        a, b = cells[gc]
+        if m and b > a:
+            out.append((int(m.group(1)), a, b))
     return out

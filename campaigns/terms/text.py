@@ -128,18 +128,27 @@ def core(text: str | None) -> str:
 
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9}  # fmt: skip
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-NUM = r"(?:\d{1,6}|[零〇一二两三四五六七八九十百千万]{1,8})"
+              "七": 7, "八": 8, "九": 9,
+              # the financial (大写) forms written on vouchers and in formal notices
+              "壹": 1, "贰": 2, "叁": 3, "参": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8,
+              "玖": 9}  # fmt: skip
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000, "拾": 10, "佰": 100, "仟": 1000}
+# 廿 (20), 卅 (30), 卌 (40): 廿八个赞 = 28
+_CN_TENS = {"廿": 20, "卅": 30, "卌": 40}
+NUM = r"(?:\d{1,6}|[零〇一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟廿卅卌]{1,8})"
 
 
 def cn_int(s: str) -> int | None:
-    """'38' → 38, '三十八' → 38, '十' → 10, '一百零八' → 108, '二〇二四' → 2024."""
+    """'38' → 38, '三十八' → 38, '十' → 10, '一百零八' → 108, '二〇二四' → 2024, '廿八' → 28,
+    '伍拾' → 50."""
     s = s.strip()
     if not s:
         return None
     if s.isdigit():
         return int(s)
+    if s[0] in _CN_TENS:  # 廿八 = 28, 卅 = 30
+        rest = cn_int(s[1:]) if len(s) > 1 else 0
+        return None if rest is None or rest > 9 else _CN_TENS[s[0]] + rest
     if all(c in _CN_DIGITS for c in s):  # digit-by-digit (years: 二〇二四)
         return int("".join(str(_CN_DIGITS[c]) for c in s))
     total = section = 0

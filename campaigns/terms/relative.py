@@ -1,0 +1,184 @@
+"""Relative deadline windows, dated from the reference date when there is one.
+
+``当日24点前``, ``仅限今天`` (the reference day); ``明天中午12点前`` (the next day);
+``即日起一个月内``, ``活动有效期一年``, ``活动为期一周``, ``活动持续3天`` (counted from the
+reference date); ``本周日``, ``这周六前``, ``本周六、周日``, ``本周末``, ``截止周日晚8点`` (that
+day of the reference week; a bare weekday after 截止 is the next one); ``截止至月底``,
+``本月底前``, ``4月底前`` (the last day of that month, when the phrase bounds the activity);
+``分享开始48小时内有效`` (counted from each share: text only).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from dataclasses import dataclass
+
+from campaigns.terms.text import NUM as _NUM
+from campaigns.terms.text import cn_int
+
+__all__ = ["Relative", "find_relative"]
+
+_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 6}
+_WD = r"[一二三四五六日天末]"
+_CLOCK = (
+    r"(?:\s*(?:上午|中午|下午|晚上|晚|早上|凌晨)?\s*(?:\d{1,2}|[一二三四五六七八九十两]{1,3})"
+    r"\s*(?:点|时|:00))"
+)
+_UNTIL = r"\s*(?:之前|前|截止|止|为止|结束|有效)?"
+
+
+def _month_end_re(group: str) -> str:
+    """本月底 / 4月底 / 月底, the month in group ``group`` when written."""
+    return (
+        rf"(?:(?:本|这个|当)月|(?P<{group}>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月"
+        r"|(?<![\d年月])月)(?:底|末)"
+    )
+
+
+# (kind, pattern); the kind says how the date is counted
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # 当日24点前 / 今晚12点前
+    (
+        "today",
+        re.compile(
+            r"(?:当日|当天|今日|今天|今晚|当晚)\s*(?:\d{1,2}|[一二三四五六七八九十两]{1,3})"
+            r"\s*(?:点|时|:00)\s*(?:之前|前|截止|止)"
+        ),
+    ),
+    # 仅限今天 / 今日有效 / 当天截止
+    (
+        "today",
+        re.compile(r"(?:仅限|只限|限)(?:今天|今日|当天|当日)|(?:今天|今日)(?:有效|截止|结束)"),
+    ),
+    # 明天中午12点前 / 明日截止
+    (
+        "tomorrow",
+        re.compile(rf"(?:明天|明日|明晚){_CLOCK}?\s*(?:之前|前|截止|止|结束)"),
+    ),
+    # 即日起一个月内 / 即日起至本周日
+    (
+        "span",
+        re.compile(
+            rf"即日起\s*(?:至|到)?\s*(?P<n>{_NUM})\s*(?:个)?\s*(?P<u>月|天|日|周|星期|小时)(?:之内|内)"
+        ),
+    ),
+    # 活动有效期一年
+    (
+        "span",
+        re.compile(
+            rf"(?:活动)?有效期\s*(?:为|是|:)?\s*(?P<n>{_NUM})\s*(?:个)?\s*(?P<u>年|月|天|日|周|小时)"
+        ),
+    ),
+    # 活动为期一周 / 活动持续3天 (not 活动持续了3天, a report of a past one)
+    (
+        "span",
+        re.compile(
+            rf"活动(?:为期|持续|历时)(?!了)\s*(?P<n>{_NUM})\s*(?:个)?\s*(?P<u>年|月|天|日|周|星期)"
+        ),
+    ),
+    # 分享开始48小时内有效
+    (
+        "share",
+        re.compile(
+            rf"(?:分享|转发|发布|发圈)\s*(?:开始|之后|后|起)?\s*(?P<n>{_NUM})\s*(?:个)?\s*"
+            r"(?P<u>小时|天|日)\s*(?:之内|内)\s*有效"
+        ),
+    ),
+    # 本周日 / 这周六前 / 截止本周日24点 / 本周六、周日 / 本周末
+    (
+        "weekday",
+        re.compile(
+            rf"(?:截止|截至|至|到)?\s*(?P<wk>本|这|下)(?:周|星期|礼拜)(?P<wd>{_WD})"
+            rf"(?:\s*[、和及至到~-]\s*(?:周|星期|礼拜)?(?P<wd2>{_WD}))?{_CLOCK}?{_UNTIL}"
+        ),
+    ),
+    # 截止周日晚8点 (a bare weekday after a deadline word: the next one)
+    (
+        "weekday",
+        re.compile(rf"(?:截止|截至)(?:到|至)?\s*(?:周|星期|礼拜)(?P<wd>{_WD}){_CLOCK}?{_UNTIL}"),
+    ),
+    # 月底 / 本月底 / 截止至月底 / 4月底 / 四月末
+    (
+        "monthend",
+        re.compile(
+            # bounding the activity: after 截止/至 or before 前/截止/结束 (4月底, as the setting
+            # of a report, is not a deadline)
+            r"(?:截止|截至|截止到|至|到|活动时间|有效期)\s*(?:为|:)?\s*"
+            + _month_end_re("mm1")
+            + _UNTIL
+            + r"|"
+            + _month_end_re("mm2")
+            + r"\s*(?:之前|前|截止|止|为止|结束|有效)"
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Relative:
+    start: int
+    end: int
+    date: datetime.date | None
+
+
+def _add_months(d: datetime.date, months: int) -> datetime.date:
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    return datetime.date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _date(kind: str, m: re.Match[str], ref: datetime.date | None) -> datetime.date | None:
+    if ref is None or kind == "share":
+        return None  # a share-relative window is counted from each participant's share
+    if kind == "today":
+        return ref
+    if kind == "tomorrow":
+        return ref + datetime.timedelta(days=1)
+    if kind == "span":
+        n = cn_int(m.group("n"))
+        if n is None:
+            return None
+        unit = m.group("u")
+        if unit == "年":
+            return _add_months(ref, 12 * n)
+        if unit == "月":
+            return _add_months(ref, n)
+        if unit in ("周", "星期"):
+            return ref + datetime.timedelta(days=7 * n)
+        if unit == "小时":
+            return ref + datetime.timedelta(days=-(-n // 24))
+        return ref + datetime.timedelta(days=n)
+    if kind == "monthend":
+        raw = m.group("mm1") or m.group("mm2")
+        if raw is None:
+            return _month_end(ref.year, ref.month)
+        month = cn_int(raw)
+        if not month or not 1 <= month <= 12:
+            return None
+        options = [_month_end(ref.year + k, month) for k in (-1, 0, 1)]
+        return min(options, key=lambda x: (abs((x - ref).days), x < ref))
+    wd = _WEEKDAYS[m.groupdict().get("wd2") or m.group("wd")]
+    monday = ref - datetime.timedelta(days=ref.weekday())
+    wk = m.groupdict().get("wk")
+    day = monday + datetime.timedelta(days=wd + (7 if wk == "下" else 0))
+    if wk is None and day < ref:
+        day += datetime.timedelta(days=7)  # 截止周日: the coming one
+    return day
+
+
+def find_relative(t: str, ref: datetime.date | None) -> list[Relative]:
+    """Every relative window in the normalised text ``t`` (overlaps left to the caller)."""
+    out: list[Relative] = []
+    for kind, rx in _PATTERNS:
+        for m in rx.finditer(t):
+            e = m.end()
+            while e > m.start() and t[e - 1] in " ,":
+                e -= 1
+            out.append(Relative(m.start(), e, _date(kind, m, ref)))
+    return out
