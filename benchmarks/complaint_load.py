@@ -455,6 +455,35 @@ def gunicorn(args: list[str], env: dict, port: int, cwd: Path) -> subprocess.Pop
     sys.exit("the server did not start")
 
 
+def server_cpu(server: subprocess.Popen) -> float:
+    """CPU seconds used so far by the server's processes (its master and workers, threads
+    included), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # fields[0] is the state: ppid is fields[1], pgrp fields[2], utime/stime fields[11:13]
+        if int(fields[2]) == server.pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def measured(server: subprocess.Popen, port: int, kind: str, args, base) -> dict:
+    """``load`` with the server's and this client's CPU per submission."""
+    server_before, client_before = server_cpu(server), time.process_time()
+    result = load(port, kind, args.count, args.concurrency, base)
+    count = max(1, len(result["receipts"]))
+    result["server_cpu_end"] = server_cpu(server)
+    result["server_ms"] = (result["server_cpu_end"] - server_before) / count * 1000
+    result["client_ms"] = (time.process_time() - client_before) / count * 1000
+    return result
+
+
 def stop(server: subprocess.Popen) -> None:
     import signal
 
@@ -606,7 +635,7 @@ def compare(args) -> int:
                           port, ROOT / "benchmarks")  # fmt: skip
         try:
             load(port, "bare", 20, args.concurrency, base)  # warm
-            bare = load(port, "bare", args.count, args.concurrency, base)
+            bare = measured(server, port, "bare", args, base)
         finally:
             stop(server)
         bare_bad = verify_bare(bare_db, bare_media, bare["receipts"])
@@ -615,12 +644,15 @@ def compare(args) -> int:
                           port, ROOT)  # fmt: skip
         try:
             load(port, "form", 10, args.concurrency, base)  # warm
-            form = load(port, "form", args.count, args.concurrency, base)
+            form = measured(server, port, "form", args, base)
             deadline = time.monotonic() + 600
             while follow_ups_pending(db) and time.monotonic() < deadline:
                 time.sleep(0.2)
             lag = time.time() - form["finished"]
             pending = follow_ups_pending(db)
+            form["server_all_ms"] = form["server_ms"] + (
+                server_cpu(server) - form["server_cpu_end"]
+            ) * 1000 / max(1, len(form["receipts"]))
         finally:
             stop(server)
         form_bad = verify_form(env, form["receipts"])
@@ -633,7 +665,11 @@ def compare(args) -> int:
             f"{form['p95']:.0f} ms, accepted {len(form['receipts'])}, errors "
             f"{len(form['errors'])}, not byte-identical {form_bad}); form / bare "
             f"{form['rate'] / bare['rate']:.2f}; follow-ups done {lag:.1f} s after the last "
-            f"receipt ({pending} still pending)"
+            f"receipt ({pending} still pending); CPU per submission: server bare "
+            f"{bare['server_ms']:.1f} ms, form {form['server_ms']:.1f} ms "
+            f"({form['server_all_ms']:.1f} ms with the follow-ups), client bare "
+            f"{bare['client_ms']:.1f} ms, form {form['client_ms']:.1f} ms; load average "
+            f"{os.getloadavg()[0]:.1f}"
         )
         for line in (bare["errors"] + form["errors"])[:5]:
             print("  error", line)

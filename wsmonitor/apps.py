@@ -18,6 +18,7 @@ class WsmonitorConfig(AppConfig):
         from wsmonitor.roles import EXTRA_ROLE_PERMISSIONS
 
         post_migrate.connect(_roles_after_migrate, dispatch_uid="wsmonitor.ensure_roles")
+        _calendar_cache_follows_changes()
 
         # Supervisors enter each year's official holiday schedule (admin "Holiday schedules").
         EXTRA_ROLE_PERMISSIONS.setdefault("Regulator", []).append("wsmonitor.view_holidayschedule")
@@ -28,6 +29,25 @@ class WsmonitorConfig(AppConfig):
                 "wsmonitor.change_holidayschedule",
             ]
         )
+
+
+def _calendar_cache_follows_changes() -> None:
+    """The working-day calendar kept per process forgets its years when a schedule changes
+    here; a change made in another process is seen by its version check."""
+    from django.db.models.signals import post_delete, post_save
+
+    from wsmonitor.holidays import calendar_changed
+    from wsmonitor.models import HolidayDay, HolidaySchedule
+    from wsmonitor.workdays import calendar_cache_clear
+
+    calendar_changed.connect(calendar_cache_clear, dispatch_uid="wsmonitor.calendar_cache")
+    for model in (HolidaySchedule, HolidayDay):
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            signal.connect(
+                calendar_cache_clear,
+                sender=model,
+                dispatch_uid=f"wsmonitor.calendar_cache.{name}.{model.__name__}",
+            )
 
 
 def _roles_after_migrate(sender, **kwargs) -> None:

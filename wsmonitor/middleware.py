@@ -1,10 +1,11 @@
-"""Request-size cap, security headers, session absolute timeout, and the Chinese-first
-language choice."""
+"""Request-size cap, security headers, the session's idle and absolute timeouts, and the
+Chinese-first language choice."""
 
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
@@ -86,9 +87,31 @@ class SizeCappedUploadHandler(FileUploadHandler):
         return None
 
 
+class IdleSessionMiddleware(SessionMiddleware):
+    """Django's session middleware with ``SESSION_COOKIE_AGE`` as an idle timeout, written back
+    only when it is worth it: a session is saved when something in it changed, or when its
+    expiry was last pushed back more than ``SESSION_REFRESH_SECONDS`` ago. Saving on every
+    request (``SESSION_SAVE_EVERY_REQUEST``) made every page view a database write — the
+    receipt page right after a complaint was filed wrote the session the form had just saved.
+    A session therefore ends between ``SESSION_COOKIE_AGE`` − ``SESSION_REFRESH_SECONDS`` and
+    ``SESSION_COOKIE_AGE`` after its last request."""
+
+    key = "_wsm_session_seen"
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty() and response.status_code != 500:
+            now = int(time.time())
+            seen = session.get(self.key)  # loads it; an unknown key leaves it empty
+            due = seen is None or now - int(seen) >= settings.SESSION_REFRESH_SECONDS
+            if not session.is_empty() and (session.modified or due):
+                session[self.key] = now
+        return super().process_response(request, response)
+
+
 class SessionAbsoluteTimeoutMiddleware:
     """Sign staff out after ``SESSION_ABSOLUTE_SECONDS`` however active they are (the idle
-    timeout is ``SESSION_COOKIE_AGE`` with ``SESSION_SAVE_EVERY_REQUEST``)."""
+    timeout is ``SESSION_COOKIE_AGE``, kept by ``IdleSessionMiddleware``)."""
 
     key = "_wsm_session_started"
 

@@ -34,6 +34,7 @@ Deadline(date=datetime.date(2027, 1, 5), provisional_years=(2027,))
 
 import datetime
 import functools
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -154,17 +155,72 @@ def provisional_year(year: int) -> YearCalendar:
 # --- The calendar -----------------------------------------------------------------------------
 
 
+class _EnteredYears:
+    """The years read from the database, shared by every ``Calendar`` of the process.
+
+    Each ``Calendar`` checks once, on its first year, that they are still current: one query
+    on the schedules (how many, the latest entry, the highest id) and the number of days, which
+    an entry or a replacement made in another process changes. A change made in this process
+    clears them at once (``calendar_cache_clear``, connected to ``calendar_changed`` and to the
+    models' save and delete signals), so a deadline never counts on a stale table."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.version: tuple | None = None
+        self.years: dict[int, YearCalendar] = {}
+
+    def current(self) -> tuple:
+        from django.db import connection
+
+        from wsmonitor.models import HolidayDay, HolidaySchedule
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*), MAX(entered_at), MAX(id), "  # noqa: S608 (table names)
+                f"(SELECT COUNT(*) FROM {HolidayDay._meta.db_table}) "
+                f"FROM {HolidaySchedule._meta.db_table}"
+            )
+            version = (connection.alias, *cursor.fetchone())
+        with self.lock:
+            if version != self.version:
+                self.version, self.years = version, {}
+        return version
+
+    def get(self, version: tuple, year: int) -> "YearCalendar | None":
+        with self.lock:
+            return self.years.get(year) if version == self.version else None
+
+    def keep(self, version: tuple, found: "YearCalendar") -> None:
+        with self.lock:
+            if version == self.version:
+                self.years[found.year] = found
+
+    def clear(self) -> None:
+        with self.lock:
+            self.version, self.years = None, {}
+
+
+_entered = _EnteredYears()
+
+
+def calendar_cache_clear(**kwargs) -> None:
+    """Forget the years read from the database (a receiver for signals; any arguments)."""
+    _entered.clear()
+
+
 class Calendar:
     """Working days over the entered schedules, falling back to the provisional rule.
 
-    Years are read from the database on first use and kept for the life of the object: make
-    one per request or batch (``Calendar()``), or pass ``official={year: (days_off,
-    days_worked)}`` to count on given tables without the database (tests, doctests).
+    Years entered in the database are read once per process and checked with one small query
+    per ``Calendar`` (``_EnteredYears``), then kept for the life of the object: make one per
+    request or batch (``Calendar()``), or pass ``official={year: (days_off, days_worked)}`` to
+    count on given tables without the database (tests, doctests).
     """
 
     def __init__(self, official: dict[int, tuple[Iterable, Iterable]] | None = None):
         self._fixed = official
         self._years: dict[int, YearCalendar] = {}
+        self._version: tuple | None = None
 
     def year(self, year: int) -> YearCalendar:
         found = self._years.get(year)
@@ -178,6 +234,15 @@ class Calendar:
                 return provisional_year(year)
             off, worked = self._fixed[year]
             return YearCalendar(year, True, frozenset(off), frozenset(worked))
+        if self._version is None:
+            self._version = _entered.current()
+        found = _entered.get(self._version, year)
+        if found is None:
+            found = self._read(year)
+            _entered.keep(self._version, found)
+        return found
+
+    def _read(self, year: int) -> YearCalendar:
         from wsmonitor.models import HolidayDay, HolidaySchedule
 
         schedule = HolidaySchedule.objects.filter(year=year).first()
