@@ -15,14 +15,15 @@ from campaigns.terms.text import sentence_end as _sentence_end
 _VERB = (
     r"免费(?:领取|获得|获取|赠送|兑换|开通|解锁|享受|领|送|得|换|享|拿|体验)"
     r"|赠送|领取|获取|获得|换取|兑换|赢取|赢得|送出|开通|解锁|享受|提供"
-    r"|(?<![发传运护输递转接欢])送(?![达货到给去])"
-    r"|赠(?![品])|领(?![导先奖域])|赢(?![家])|获(?![赞奖得取顶悉知])"
-    r"|(?<![更交转替切])换(?![成个位])"
+    r"|(?<![发传运护输递转接欢])送(?![达货到给去完光])"
+    r"|赠(?![品])|领(?![导先奖域完光到])|赢(?![家到])|获(?![赞奖得取顶悉知])"
+    r"|(?<![更交转替切])换(?![成个位到])"
     r"|(?<![获赢取觉记使值懂难免懒])得(?![到出知以了])"
     r"|(?<!分)享(?![有])"
     r"|奖励?(?=\s*[\d一二两三四五六七八九十半])|奖励(?![金机规说方办])(?=[^\d\s,;:。!?]{2})"
-    # a discount as the reward: 立减10元
-    r"|立减|立省"
+    # a discount as the reward: 立减10元; the right to buy cheaply, labelled as written
+    r"|立减|立省|领到|拿到|换到|抢到|赢到"
+    r"|(?=(?:半价|优惠价格?|特价|低价|[\d.]+折|\d+元)购买)"
     # a prize drawn by lot: 有可能抽到iPhone5s, 总计抽3名现金奖励
     r"|抽(?:到|中|得)|抽(?:出|取)?\s*\d{1,4}\s*(?:名|位|个)(?:幸运儿|幸运用户|用户|粉丝)?(?:送|各得|获得)?"
     # 拿出100多个“沙扒湾两日游”的名额
@@ -48,10 +49,14 @@ _LEAD_VALUE_RE = re.compile(
 _FACE_VALUE_RE = re.compile(
     r"^(?P<v>\d+(?:\.\d+)?)\s*元(?=[^\d]{0,10}?(?:卡|券|红包|现金|话费|代金|抵用|优惠券|购物金))"
 )
-_GIFT_CUT_RE = re.compile(r"或者|或是|或|还享|还有|还可|并且|并|且|等你来拿|等你拿|,")
+_GIFT_CUT_RE = re.compile(
+    r"或者|或是|或|还享|还有|还可|并且|并|且|等你来拿|等你拿|,|\s*[②③④⑤⑥⑦⑧⑨⑩]"
+)
 _GIFT_TRAIL_RE = re.compile(r"(?:的活动|活动|哦|啦|呢|吧|哟|噢|呀|喔|嗷|咯|~|!|\s)+$")
 _GIFT_LEAD_RE = re.compile(
-    r"^(?:了|您|你|大家|价值\s*(?=[^\d]))+|^[一1](?:个|份)(?=..)|^(?:前往|去往|飞往).{1,14}的"
+    r"^(?:价值|市场价)(?:不菲|上千元|上百元|上万元|数百元|数千元|几百元|几千元|近千元|千元|百元|万元)的"
+    r"|^\s*:\s*(?=..)"
+    r"|^(?:了|您|你|大家|价值\s*(?=[^\d]))+|^[一1](?:个|份)(?=..)|^(?:前往|去往|飞往).{1,14}的"
 )
 _GIFT_GIVER_RE = re.compile(r"^(?:由)?.{1,14}?(?:赠送|提供|发放|送出|赞助|送)的(?=..)")
 # 她心仪已久的“柠檬水杯”: a quoted name after a modifier is the gift
@@ -128,6 +133,9 @@ def _clean_gift(t: str, start: int, end: int) -> tuple[int, int, Decimal | None]
     if m and m.start() > 0:
         end = start + m.start()
     seg = t[start:end]
+    m = _NARRATIVE_TAIL_RE.match(seg)
+    if m:
+        return start, start + m.end("g"), value
     m = _CONTENTS_LEAD_RE.match(seg)
     if m:
         start += m.end()
@@ -153,6 +161,8 @@ def _clean_gift(t: str, start: int, end: int) -> tuple[int, int, Decimal | None]
 
 
 # A chance or right to take part is not a gift; a named one is (免单机会, 会员资格, 内测资格).
+# 准备领取礼品时, 商家却…: a generic prize word followed by the narrative (the word is the gift)
+_NARRATIVE_TAIL_RE = re.compile(r"^(?P<g>奖品|礼品|礼物|赠品|奖励)(?:时|的时候|后|却|被|已)")
 _BARE_CHANCE_RE = re.compile(
     r"^(?:.{0,4}?(?:抽奖|参与|参加|参赛|获奖|中奖|领奖|兑换|购买|报名|活动))?的?(?:机会|资格)"
     r"|的(?:机会|资格)$"
