@@ -115,7 +115,7 @@ def complaint_new(request):
                 form.add_error(None, exc.detail)
         except DatabaseError:
             log.warning("complaint not stored: the database failed", exc_info=True)
-            return _not_stored(request, form)
+            return _not_stored(request, form, token)
         else:
             if results is None:
                 return _receipt_again(request, token)
@@ -130,10 +130,12 @@ def complaint_new(request):
     return _new_page(request, form, status=400, staged=form.staged_tokens())
 
 
-def _not_stored(request, form):
+def _not_stored(request, form, token: str):
     """503: nothing was stored. The form comes back with everything typed (and the files kept
     when the disk takes them), under the same one-time token, so sending it again files the
     complaint once."""
+    form.data = form.data.copy()
+    form.data["form_token"] = token
     response = _new_page(request, form, status=503, staged=form.staged_tokens(), not_stored=True)
     response["Retry-After"] = "30"
     return response
