@@ -59,6 +59,7 @@ def test_likes_numerals_and_per_like_rewards(text, likes):
         ("集满赞的顾客可以半价购买指定商品", "半价购买指定商品"),
         ("虽集满了32个赞,但当她按流程准备领取礼品时,商家却终止了活动", "礼品"),
         ("集满赞后,商家却说礼品已经送完了", None),
+        ("集满38个赞可获赠太阳镜一副", "太阳镜一副"),
     ],
 )
 def test_gift_forms(text, gift):
