@@ -97,9 +97,15 @@ def _on_thread(row_id: int) -> None:
         return
 
     def run() -> None:
-        try:
-            publish(row_id)  # never raises; a failure leaves the row for outbox_sweep
-        finally:
+        try:  # a few tries, as SQLite has one writer at a time
+            for attempt in range(5):
+                try:
+                    if publish(row_id):
+                        return
+                except Exception:
+                    log.warning("WeChat follow-up %s failed (try %s)", row_id, attempt + 1)
+                time.sleep(0.2 * (attempt + 1))
+        finally:  # still failing: the row waits for outbox_sweep
             connections.close_all()
 
     threading.Thread(target=run, name="wechat-follow-up", daemon=True).start()

@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
+import requests
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from PIL import Image
 
@@ -40,8 +41,11 @@ class WeChatSide:
     """WeChat's servers as the endpoint sees them: signs, encrypts and posts messages; checks
     and decrypts the replies."""
 
-    def __init__(self, client, *, aes_key: str, url: str = "/wechat/callback/") -> None:
+    def __init__(
+        self, client, *, aes_key: str, url: str = "/wechat/callback/", http_base: str = ""
+    ) -> None:
         self.client = client
+        self.http_base = http_base  # set: real HTTP (requests) to a live server
         self.aes_key = aes_key
         self.url = url
         self._msg_id = 7_300_000_000_000_000_000 + secrets.randbelow(10**12)
@@ -120,6 +124,8 @@ class WeChatSide:
 
     def verify_url(self, echostr: str = "echo-4711", **overrides):
         q = self.query(echostr=echostr, **overrides)
+        if self.http_base:
+            return requests.get(self.http_base + self.url, params=q, timeout=10)
         return self.client.get(self.url, q)
 
     def post_plain(self, xml: str, *, openid: str = "", **overrides):
@@ -142,9 +148,17 @@ class WeChatSide:
 
     def _post(self, query: dict, body: str):
         started = time.monotonic()
-        response = self.client.post(
-            f"{self.url}?{urlencode(query)}", data=body.encode(), content_type="text/xml"
-        )
+        if self.http_base:
+            response = requests.post(
+                f"{self.http_base}{self.url}?{urlencode(query)}",
+                data=body.encode(),
+                headers={"Content-Type": "text/xml"},
+                timeout=10,
+            )
+        else:
+            response = self.client.post(
+                f"{self.url}?{urlencode(query)}", data=body.encode(), content_type="text/xml"
+            )
         response.seconds = time.monotonic() - started
         return response
 
@@ -175,6 +189,7 @@ class FakeWeChatApi:
         self.failures: dict[str, int] = {}  # media_id → answers of HTTP 500 before success
         self.tokens: set[str] = set()
         self.calls: list[str] = []
+        self.media_delay = 0.0  # seconds before a media download answers
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -209,6 +224,7 @@ class FakeWeChatApi:
                     if media_id not in fake.media:
                         return self._json({"errcode": 40007, "errmsg": "invalid media_id"})
                     body = fake.media[media_id]
+                    time.sleep(fake.media_delay)
                     self.send_response(200)
                     self.send_header("Content-Type", "image/png")
                     self.send_header("Content-Disposition", 'attachment; filename="x.png"')

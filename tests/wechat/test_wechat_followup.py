@@ -139,3 +139,38 @@ def test_regulators_see_the_stored_messages_read_only(
     assert client.post(f"/admin/wechat/wechatmessage/{message.pk}/delete/").status_code == 403
     client.force_login(outsider)  # 上海: another region
     assert "fake_seller" not in client.get("/admin/wechat/wechatmessage/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_over_real_http_the_answer_does_not_wait_for_the_image(
+    live_server, client, wechat_settings, wechat_api
+):
+    """Real HTTP to a live server, WeChat's 5 s in mind: with the image download taking 3 s,
+    the safe-mode answer (tracking number, decrypted and verified) comes at once and the image
+    is evidence a moment later."""
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("threads beside a live server: PostgreSQL (in-memory SQLite locks tables)")
+    from complaints.defaults import seed
+    from complaints.models import DeadlineRule, RefusalGround
+
+    from .conftest import WeChatSide
+
+    seed(DeadlineRule, RefusalGround)
+    wechat = WeChatSide(
+        client, aes_key=wechat_settings.WECHAT_ENCODING_AES_KEY, http_base=live_server.url
+    )
+    assert wechat.verify_url("hello-live").content == b"hello-live"
+    wechat_api.media["MEDIA_slow"] = png_bytes((9, 9, 9))
+    wechat_api.media_delay = 3.0
+    response = wechat.post_aes(wechat.message("image", openid="oLive", media_id="MEDIA_slow"))
+    reply = wechat.read_aes_reply(response)
+    assert response.seconds < 2.5, f"answered in {response.seconds:.2f} s"
+    case = Case.objects.get()
+    assert case.tracking_number in reply["Content"]
+    deadline = time.monotonic() + 20
+    while not Evidence.objects.filter(case=case).exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert Evidence.objects.filter(case=case).count() == 1
+    for t in threading.enumerate():  # let the in-process follow-ups finish before the flush
+        if t.name.endswith("follow-up"):
+            t.join(timeout=30)
