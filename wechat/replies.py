@@ -2,10 +2,12 @@
 2,048 bytes; these stay far below."""
 
 from django.conf import settings
+from django.urls import reverse
 
 from complaints.models import Case
 from wechat.access import case_link_url
 from wechat.models import WeChatMessage
+from wechat.selectors import tracking_numbers_in
 
 M = WeChatMessage
 
@@ -35,6 +37,13 @@ def _link(case: Case) -> str:
 
 def for_message(message: WeChatMessage, case: Case | None) -> str:
     if case is None:
+        if message.state == M.State.QUERY:
+            numbers = "、".join(tracking_numbers_in(message.content))
+            return (
+                f"没有找到您通过本公众号提交的举报 {numbers}。"
+                f"在网页上提交的举报，请用举报编号和查询码查询：{settings.SITE_URL}"
+                f"{reverse('complaints:track')}"
+            )
         if message.state == M.State.FAILED:
             return f"已收到您的消息，但未能处理：{message.error}"
         return "已收到您的消息，正在登记。请稍后发送任意文字，查看举报编号。"

@@ -154,8 +154,9 @@ def message_file(*, message_id: int) -> WeChatMessage:
         now = timezone.now()
         text = _message_text(message)
         if message.msg_type == M.Type.TEXT and not selectors.text_without_numbers(text):
+            # only a tracking number: the sender asks after their case (none if not theirs)
             case = selectors.named_case(openid=message.openid, text=text)
-            if case is not None:  # only a tracking number: the sender asks after their case
+            if case is not None or selectors.tracking_numbers_in(text):
                 return _save(message, case=case, state=M.State.QUERY, processed_at=now)
         case = selectors.conversation_case(openid=message.openid, text=text, now=now)
         if case is not None and message.msg_type == M.Type.IMAGE:

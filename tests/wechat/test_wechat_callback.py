@@ -210,6 +210,11 @@ def test_later_messages_of_the_conversation_are_evidence_on_its_case(
         _r, reply = send(wechat, django_capture_on_commit_callbacks, "plain", ask, openid="oChat")
         assert "当前状态" in reply["Content"] and LINK.search(reply["Content"])
         assert case.evidence.count() == 2
+        # someone else's number alone opens nothing and files nothing
+        peek = wechat.message("text", openid="oPeek", content=case.tracking_number)
+        _r, reply = send(wechat, django_capture_on_commit_callbacks, "plain", peek, openid="oPeek")
+        assert "没有找到" in reply["Content"] and not LINK.search(reply["Content"])
+        assert Case.objects.count() == 2
 
 
 def test_unsupported_types_and_events_get_an_explanation(wechat):
