@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export DEBUG ?= 1
 
-.PHONY: run test setup migrate lint format check-migrations compilemessages worker clean
+.PHONY: run test setup migrate lint format check-migrations compilemessages worker worker-ocr clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("wsmonitor needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -33,6 +33,10 @@ test: setup
 
 worker: setup
 	$(BIN)/celery -A wsmonitor.celery worker --beat --loglevel INFO --concurrency 2
+
+# The OCR/QR queue (docs/imaging.md): one process, one onnxruntime thread, its own time limits.
+worker-ocr: setup
+	$(BIN)/celery -A wsmonitor.celery worker --queues ocr --concurrency 1 --pool prefork --loglevel INFO --hostname ocr@%h
 
 lint: setup
 	$(BIN)/ruff check .

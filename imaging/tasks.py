@@ -17,7 +17,6 @@ OCR_QUEUE = "ocr"
 
 @shared_task(
     name="imaging.read_image",
-    queue=OCR_QUEUE,
     soft_time_limit=settings.OCR_SOFT_TIME_LIMIT,
     time_limit=settings.OCR_TIME_LIMIT,
 )
@@ -48,7 +47,7 @@ class OcrRequests(BackgroundPublisher):
     def publish(self, ids: list[int]) -> list[int]:
         for i, image_text_id in enumerate(ids):
             try:
-                read_image.apply_async(args=[image_text_id])
+                read_image.apply_async(args=[image_text_id], queue=OCR_QUEUE)
             except Exception as exc:
                 log.warning("read of image %s not published: %s", image_text_id, exc)
                 return ids[i:]  # the rows stay pending; the sweeper publishes them later

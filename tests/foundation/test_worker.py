@@ -19,7 +19,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def start_worker(
-    broker_url: str, *, extra_env: dict | None = None, concurrency: int = 1
+    broker_url: str,
+    *,
+    extra_env: dict | None = None,
+    concurrency: int = 1,
+    queues: tuple[str, ...] = (),
 ) -> subprocess.Popen:
     db = settings.DATABASES["default"]
     env = dict(os.environ)
@@ -45,6 +49,7 @@ def start_worker(
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
+            *(["--queues", ",".join(queues)] if queues else []),
         ],
         cwd=ROOT,
         env=env,

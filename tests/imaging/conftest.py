@@ -25,26 +25,28 @@ def upload(png: bytes, name: str = "截图.png"):
     return check_upload(SimpleUploadedFile(name, png, content_type="image/png"))
 
 
+def complaint(png: bytes | None = None, **overrides):
+    """A complaint submitted through intake with the screenshot (default: the offer) attached."""
+    from complaints.services import case_submit
+
+    data = {
+        "kind": "complaint",
+        "merchant_wechat_id": "lv_haohuo888",
+        "merchant_name": "潮品小铺",
+        "description": "朋友圈买的LV包是假货，截图里有商家的收款码。",
+        "demand": "退款",
+        "name": "张三",
+        "phone": "13812345678",
+        "address": "广东省广州市天河区体育西路1号",
+        "consent": True,
+    }
+    data.update(overrides)
+    data = {k: v for k, v in data.items() if v is not None}
+    png = offer_screenshot().png if png is None else png
+    return case_submit(data=data, files=[upload(png)])[0].case
+
+
 @pytest.fixture
 def file_case(db):
     """``file_case(png, **form)`` → a submitted complaint with the screenshot as evidence."""
-    from complaints.services import case_submit
-
-    def make(png: bytes | None = None, **overrides):
-        data = {
-            "kind": "complaint",
-            "merchant_wechat_id": "lv_haohuo888",
-            "merchant_name": "潮品小铺",
-            "description": "朋友圈买的LV包是假货，截图里有商家的收款码。",
-            "demand": "退款",
-            "name": "张三",
-            "phone": "13812345678",
-            "address": "广东省广州市天河区体育西路1号",
-            "consent": True,
-        }
-        data.update(overrides)
-        data = {k: v for k, v in data.items() if v is not None}
-        png = offer_screenshot().png if png is None else png
-        return case_submit(data=data, files=[upload(png)])[0].case
-
-    return make
+    return complaint
