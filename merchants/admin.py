@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from merchants.highlight import highlight
 from merchants.models import Finding, Merchant, MerchantAccount, Post, RiskComponent
+from merchants.near_duplicates import near_duplicate_clusters
 from merchants.posts import MAX_TEXT_CHARS, PostInput, posts_ingest
 from merchants.rescan import rescan_pause, rescan_resume, rescan_start, rescan_validate_scope
 from merchants.selectors import findings_visible, merchants_visible, posts_visible
@@ -86,6 +87,15 @@ class MerchantAdmin(WorkspaceMerchantMixin, RegionScopedAdmin, admin.ModelAdmin)
 
     def get_queryset(self, request):
         return merchants_visible(region_prefixes(request.user))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        prefixes = region_prefixes(request.user)
+        merchant = merchants_visible(prefixes).filter(pk=object_id).first()
+        extra = {
+            **(extra_context or {}),
+            "ws_near_duplicates": near_duplicate_clusters(merchant, prefixes) if merchant else [],
+        }
+        return super().change_view(request, object_id, form_url, extra)
 
     def save_model(self, request, obj, form, change):
         """Identity goes through ``merchant_set_identity`` (validated, audited); other edits

@@ -29,6 +29,7 @@ class MerchantsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from merchants import checks  # noqa: F401 - registers the pg_trgm locale check
         from wsmonitor.roles import EXTRA_ROLE_PERMISSIONS
 
         EXTRA_ROLE_PERMISSIONS.setdefault("Regulator", []).extend(_WORK)

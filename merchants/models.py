@@ -339,6 +339,85 @@ class RiskTally(models.Model):
         return f"{self.merchant_id} {self.category}: {self.findings}"
 
 
+# --- Near-duplicates (网络巡查): one product photo or one text used by several sellers ------------
+
+
+class PostImage(models.Model):
+    """An image of a post, with its 64-bit difference hash (dHash) and that of its mirror
+    image, stored as signed bigints (``merchants.near_duplicates``)."""
+
+    post = models.ForeignKey(
+        Post, verbose_name="帖子", on_delete=models.CASCADE, related_name="images"
+    )
+    file = models.FileField("图片", upload_to="post_images/%Y/%m/", max_length=200)
+    sha256 = models.CharField("图片SHA-256", max_length=64)
+    width = models.PositiveIntegerField("宽")
+    height = models.PositiveIntegerField("高")
+    dhash = models.BigIntegerField("感知哈希（dHash）", db_index=True)
+    dhash_mirror = models.BigIntegerField("镜像图感知哈希", db_index=True)
+    added_at = models.DateTimeField("收录时间", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "帖子图片"
+        verbose_name_plural = "帖子图片"
+        ordering = ["post_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}:{self.sha256[:12]}"
+
+
+class PostText(models.Model):
+    """The normalised text of a current post captured in the last days, searched for
+    near-identical texts (pg_trgm with a GIN index on PostgreSQL; rows older than the window
+    are deleted, so a search never grows with the history)."""
+
+    post = models.OneToOneField(
+        Post, verbose_name="帖子", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    captured_at = models.DateTimeField("采集时间", db_index=True)
+    text = models.TextField("规范化文字")
+
+    class Meta:
+        verbose_name = "近似检测文字"
+        verbose_name_plural = "近似检测文字"
+
+    def __str__(self) -> str:
+        return f"{self.post_id}: {self.text[:30]}"
+
+
+class NearDuplicate(models.Model):
+    """Two posts of different merchants with near-identical text or the same product photo.
+    Stored in both directions (``post`` → ``other``)."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", "文字近似"
+        IMAGE = "image", "同一商品图片"
+
+    post = models.ForeignKey(
+        Post,
+        verbose_name="帖子",
+        on_delete=models.CASCADE,
+        related_name="near_duplicates",
+        db_index=False,  # near_dup_unique starts with post_id
+    )
+    other = models.ForeignKey(
+        Post, verbose_name="近似帖子", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    similarity = models.FloatField("相似度")
+    found_at = models.DateTimeField("发现时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "近似内容"
+        verbose_name_plural = "近似内容"
+        constraints = [
+            models.UniqueConstraint(fields=["post", "other", "kind"], name="near_dup_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}~{self.other_id} ({self.kind})"
+
+
 # --- Regulator workspace ------------------------------------------------------------------------
 
 

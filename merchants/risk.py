@@ -6,6 +6,8 @@ Own components (recomputed here):
   when a regulator confirmed it, halved every ``RISK_HALF_LIFE_DAYS`` of age (by capture day);
   capped per category at ``RISK_CATEGORY_CAP`` so one noisy category cannot drown the rest;
 * ``flood`` — more than ``RISK_FLOOD_POSTS_PER_DAY`` posts on one day of the last 30 days (刷屏);
+  key ``near_duplicate``: posts of the last 30 days near-identical to other merchants' (text or
+  product photo, ``merchants.near_duplicates``), by the number of other accounts;
 * ``identity`` — no USCC and no exemption self-declaration (电子商务法 第十条、第十五条).
 
 The recompute does not read findings or posts. It reads two aggregates that the writes keep up
@@ -41,6 +43,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from merchants.models import Finding, Merchant, Post, RiskComponent, RiskDay, RiskTally
+from merchants.near_duplicates import near_duplicate_parts
 from wsmonitor.bulk import bulk_insert
 
 CATEGORY_LABELS = {
@@ -100,6 +103,7 @@ def risk_recompute_many(*, merchant_ids, recompute_own: bool = True) -> None:
             parts = (
                 finding_parts(_tallies(ids), today)
                 + flood_parts(_days(ids, today), today)
+                + near_duplicate_parts(ids, today)
                 + _identity_parts(merchants)
             )
             # Components still present are updated in place (their rows and index entries

@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from merchants.models import Finding, Post
+from merchants.near_duplicates import posts_index
 from merchants.risk import days_update, tallies_add
 from wsmonitor.bulk import bulk_insert
 from wsmonitor.lexicon.models import LexiconVersion
@@ -138,6 +139,7 @@ def posts_scan(
         )
         _mark_scanned(scores, version, now)
         _aggregates_update(rows, retire, was, found_more if rescan else None, create, now)
+        outcome.merchant_ids |= posts_index(rows, now)  # near-identical posts of others
     outcome.scanned = len(rows)
     return outcome
 

@@ -1,0 +1,363 @@
+"""Near-duplicates for 网络巡查: one product photo reused by several sellers, one text posted by
+several accounts.
+
+* **Photos**: each image of a post gets a 64-bit difference hash (dHash: 9×8 grey thumbnail,
+  one bit per "brighter than its right neighbour") and the hash of its mirror image, both stored
+  as signed bigints. Two images match when the Hamming distance of their hashes (or of one's
+  hash and the other's mirror hash) is at most ``IMAGE_MAX_DISTANCE``: on PostgreSQL
+  ``bit_count((a # b)::bit(64))`` over the images of the last ``WINDOW_DAYS`` days, plus an
+  index lookup for the exact hash over all history; on SQLite the same in Python.
+* **Texts**: a post scanned for the first time is normalised (NFKC, lower case, evasion glyphs
+  folded by the scanner's normaliser, punctuation and emoji removed) into ``PostText`` and
+  compared with the other merchants' texts of the last ``WINDOW_DAYS`` days: pg_trgm
+  ``similarity() ≥ TEXT_MIN_SIMILARITY`` through a GIN trigram index on PostgreSQL (one
+  statement per scan chunk), the same trigram measure in Python on SQLite. Rows older than the
+  window are deleted, so the search costs the same whatever the history.
+
+Matches are stored both ways in ``NearDuplicate``; the merchant page lists them as clusters (per
+other merchant) and the risk's 刷屏 component counts the other accounts (``near_duplicate_parts``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import Count, F, Max, Q
+from django.utils import timezone
+from PIL import Image, ImageOps
+
+from merchants.checks import trigram_locale_problem
+from merchants.models import Merchant, NearDuplicate, Post, PostImage, PostText
+from merchants.selectors import merchants_visible
+from wsmonitor.bulk import bulk_insert
+from wsmonitor.scanning.normalize import Normalizer
+
+WINDOW_DAYS = 30
+TEXT_MIN_SIMILARITY = 0.4  # pg_trgm: precision 0.997, recall 0.949 on the evaluation set
+TEXT_MIN_CHARS = 12  # shorter texts (好评, 已发货) say nothing about who wrote them
+TEXT_MAX_CHARS = 2000
+IMAGE_MAX_DISTANCE = 6  # of 64 bits; the closest two different photos in the evaluation: 7
+MATCHES_PER_POST = 20
+_MIN_BITS = 4  # a flat image (blank, one colour) hashes to nearly all 0 or all 1 bits
+
+_NON_WORD = re.compile(r"[\W_]+")
+_NORMALIZER = Normalizer()
+
+
+# --- hashing --------------------------------------------------------------------------------
+
+
+def _signed(h: int) -> int:
+    return h - (1 << 64) if h >= 1 << 63 else h
+
+
+def dhash(image: Image.Image) -> int:
+    """The 64-bit difference hash of ``image`` as a signed integer (a PostgreSQL bigint)."""
+    grey = image.convert("L").resize((9, 8), Image.Resampling.LANCZOS)
+    px = grey.tobytes()  # one byte per pixel, row by row
+    h = 0
+    for row in range(8):
+        for col in range(8):
+            h = (h << 1) | (px[row * 9 + col + 1] > px[row * 9 + col])
+    return _signed(h)
+
+
+def image_hashes(image: Image.Image) -> tuple[int, int]:
+    """(dHash, dHash of the mirror image)."""
+    return dhash(image), dhash(ImageOps.mirror(image))
+
+
+def hamming(a: int, b: int) -> int:
+    return ((a ^ b) & ((1 << 64) - 1)).bit_count()
+
+
+def informative(h: int) -> bool:
+    bits = (h & ((1 << 64) - 1)).bit_count()
+    return _MIN_BITS <= bits <= 64 - _MIN_BITS
+
+
+# --- texts ----------------------------------------------------------------------------------
+
+
+def normalize_text(text: str) -> str:
+    """NFKC, lower case, the scanner's glyph folding; runs of punctuation, spaces and emoji
+    become one space (pg_trgm and ``trigrams`` then see the same words)."""
+    folded = _NORMALIZER.prepare(unicodedata.normalize("NFKC", text))[0]
+    return _NON_WORD.sub(" ", folded.lower()).strip()[:TEXT_MAX_CHARS]
+
+
+def trigrams(text: str) -> set[str]:
+    """pg_trgm's trigrams: each word padded with two spaces before and one after."""
+    out: set[str] = set()
+    for word in text.split():
+        padded = f"  {word} "
+        out.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return out
+
+
+def similarity(a: str, b: str) -> float:
+    """pg_trgm's ``similarity()``: shared trigrams over all trigrams of the two texts."""
+    ta, tb = trigrams(a), trigrams(b)
+    if not ta or not tb:
+        return 0.0
+    return len(ta & tb) / len(ta | tb)
+
+
+def posts_index(rows: Iterable[tuple], now: datetime.datetime) -> set[int]:
+    """Index the texts of posts scanned for the first time and record their near-identical
+    posts of other merchants. ``rows``: ``(id, text, merchant, captured_at, scanned_at, …,
+    is_current)`` as the scan reads them. Returns the other merchants involved (their risk
+    changes too). Runs in the scan's transaction."""
+    since = now - datetime.timedelta(days=WINDOW_DAYS)
+    rows = list(rows)
+    # a new revision ends the matches of the revisions it replaces: their merchants' risk changes
+    replaced = Q()
+    for r in rows:
+        if r[4] is None and r[7] > 1:
+            replaced |= Q(post__source=r[5], post__external_id=r[6], post__revision__lt=r[7])
+    touched = (
+        set(NearDuplicate.objects.filter(replaced).values_list("other__merchant_id", flat=True))
+        if replaced
+        else set()
+    )
+    new = []
+    for r in rows:
+        if r[4] is not None or not r[-1] or r[3] < since:
+            continue
+        text = normalize_text(r[1])
+        if len(text.replace(" ", "")) >= TEXT_MIN_CHARS:
+            new.append((r[0], r[2], r[3], text))
+    if not new or (connection.vendor == "postgresql" and not _trigrams_usable()):
+        return touched
+    PostText.objects.filter(captured_at__lt=since).delete()
+    bulk_insert(
+        PostText,
+        ("post_id", "captured_at", "text"),
+        [(pk, captured_at, text) for pk, _, captured_at, text in new],
+        update_conflicts=(("post_id",), ("captured_at", "text")),
+    )
+    if connection.vendor == "postgresql":
+        matches = _text_matches_pg(new, since)
+    else:
+        matches = _text_matches_py(new, since)
+    return touched | record_matches(matches, NearDuplicate.Kind.TEXT, now)
+
+
+_TRIGRAMS_USABLE: dict[str, bool] = {}
+
+
+def _trigrams_usable() -> bool:
+    """pg_trgm sees Chinese characters in this database (see ``merchants.checks``); asked once
+    per process and database. Under LC_CTYPE=C the text search is off (any two Chinese texts
+    would match), and the system check says so."""
+    name = connection.settings_dict["NAME"]
+    usable = _TRIGRAMS_USABLE.get(name)
+    if usable is None:
+        usable = _TRIGRAMS_USABLE[name] = trigram_locale_problem(connection) is None
+    return usable
+
+
+def _text_matches_pg(new: list[tuple], since) -> list[tuple[int, int, float]]:
+    values = ", ".join(["(%s::bigint, %s::bigint, %s::text)"] * len(new))
+    params = [x for pk, merchant_id, _, text in new for x in (pk, merchant_id, text)]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [TEXT_MIN_SIMILARITY])
+        cursor.execute(
+            f"SELECT v.id, m.post_id, m.sim FROM (VALUES {values}) AS v(id, merchant, text) "  # noqa: S608 - table names from the models, values are parameters
+            "CROSS JOIN LATERAL ("
+            "  SELECT t.post_id, similarity(t.text, v.text) AS sim"
+            f"  FROM {PostText._meta.db_table} AS t JOIN {Post._meta.db_table} AS p"
+            "    ON p.id = t.post_id"
+            "  WHERE t.text %% v.text AND t.captured_at >= %s AND t.post_id <> v.id"
+            "    AND p.merchant_id <> v.merchant AND p.is_current"
+            "  ORDER BY sim DESC, t.post_id LIMIT %s"
+            ") AS m",
+            [*params, since, MATCHES_PER_POST],
+        )
+        return cursor.fetchall()
+
+
+def _text_matches_py(new: list[tuple], since) -> list[tuple[int, int, float]]:
+    window = list(
+        PostText.objects.filter(captured_at__gte=since, post__is_current=True).values_list(
+            "post_id", "post__merchant_id", "text"
+        )
+    )
+    out = []
+    for pk, merchant_id, _, text in new:
+        mine = trigrams(text)
+        found = []
+        for other, other_merchant, other_text in window:
+            if other == pk or other_merchant == merchant_id:
+                continue
+            theirs = trigrams(other_text)
+            sim = len(mine & theirs) / len(mine | theirs) if mine and theirs else 0.0
+            if sim >= TEXT_MIN_SIMILARITY:
+                found.append((-sim, other))
+        out.extend((pk, other, -neg) for neg, other in sorted(found)[:MATCHES_PER_POST])
+    return out
+
+
+def record_matches(matches: Iterable[tuple[int, int, float]], kind: str, now) -> set[int]:
+    rows = {}
+    for a, b, sim in matches:
+        sim = round(float(sim), 4)
+        rows[(a, b)] = max(sim, rows.get((a, b), 0.0))
+        rows[(b, a)] = max(sim, rows.get((b, a), 0.0))
+    if not rows:
+        return set()
+    bulk_insert(
+        NearDuplicate,
+        ("post_id", "other_id", "similarity"),
+        [(a, b, sim) for (a, b), sim in sorted(rows.items())],
+        constants={"kind": kind, "found_at": now},
+        update_conflicts=(("post_id", "other_id", "kind"), ("similarity",)),
+    )
+    return set(
+        Post.objects.filter(pk__in={b for _, b in rows}).values_list("merchant_id", flat=True)
+    )
+
+
+# --- images ---------------------------------------------------------------------------------
+
+
+def image_matches(image: PostImage, now) -> list[tuple[int, float]]:
+    """(other post, 1 − distance/64) for the images of other merchants' posts within
+    ``IMAGE_MAX_DISTANCE`` of ``image`` or of its mirror: the exact hashes over all history,
+    the near ones over the window."""
+    since = now - datetime.timedelta(days=WINDOW_DAYS)
+    h, hm = image.dhash, image.dhash_mirror
+    others = PostImage.objects.exclude(post__merchant_id=image.post.merchant_id).filter(
+        post__is_current=True
+    )
+    exact = list(
+        others.filter(Q(dhash__in=(h, hm)) | Q(dhash_mirror=h)).values_list("post_id", "dhash")
+    )
+    recent = others.filter(added_at__gte=since).exclude(pk=image.pk)
+    if connection.vendor == "postgresql":
+        near = list(
+            recent.extra(
+                where=[
+                    "(bit_count((dhash # (%s)::bigint)::bit(64)) <= %s"
+                    " OR bit_count((dhash # (%s)::bigint)::bit(64)) <= %s)"
+                ],
+                params=[h, IMAGE_MAX_DISTANCE, hm, IMAGE_MAX_DISTANCE],
+            ).values_list("post_id", "dhash")
+        )
+    else:
+        near = [
+            (pk, d)
+            for pk, d in recent.values_list("post_id", "dhash")
+            if min(hamming(d, h), hamming(d, hm)) <= IMAGE_MAX_DISTANCE
+        ]
+    best: dict[int, float] = {}
+    for pk, d in [*exact, *near]:
+        if not informative(d):
+            continue
+        sim = 1 - min(hamming(d, h), hamming(d, hm)) / 64
+        best[pk] = max(sim, best.get(pk, 0.0))
+    return sorted(best.items(), key=lambda x: (-x[1], x[0]))[:MATCHES_PER_POST]
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def near_duplicate_clusters(
+    merchant: Merchant, prefixes: list[str] | None, *, limit: int = 20
+) -> list[dict]:
+    """The merchant's near-duplicate posts grouped by the other merchant: how many of its own
+    posts share a text or a photo with that merchant's, the best similarity, the latest match,
+    and (for merchants the viewer's regions cover; ``prefixes`` as ``region_prefixes``) the name
+    and an example of the other text."""
+    pairs = (
+        NearDuplicate.objects.filter(
+            post__merchant_id=merchant.pk, post__is_current=True, other__is_current=True
+        )
+        .exclude(other__merchant_id=merchant.pk)
+        .values("other__merchant_id", "kind")
+        .annotate(
+            posts=Count("post_id", distinct=True), best=Max("similarity"), last=Max("found_at")
+        )
+    )
+    by_other: dict[int, dict] = {}
+    for row in pairs:
+        c = by_other.setdefault(
+            row["other__merchant_id"],
+            {"merchant_id": row["other__merchant_id"], "text": 0, "image": 0, "best": 0.0},
+        )
+        c[row["kind"]] = row["posts"]
+        c["best"] = max(c["best"], row["best"])
+        c["last"] = max(c.get("last", row["last"]), row["last"])
+    clusters = sorted(by_other.values(), key=lambda c: (-c["text"] - c["image"], c["merchant_id"]))
+    clusters = clusters[:limit]
+    ids = [c["merchant_id"] for c in clusters]
+    visible = dict(merchants_visible(prefixes).filter(pk__in=ids).values_list("pk", "display_name"))
+    for c in clusters:
+        c["visible"] = c["merchant_id"] in visible
+        c["name"] = visible.get(c["merchant_id"], "其他辖区的商家")
+        c["best_percent"] = round(c["best"] * 100)
+        example = ""
+        if c["visible"]:
+            example = (
+                NearDuplicate.objects.filter(
+                    post__merchant_id=merchant.pk,
+                    other__merchant_id=c["merchant_id"],
+                    kind=NearDuplicate.Kind.TEXT,
+                )
+                .order_by("-similarity", "-found_at")
+                .values_list("other__text", flat=True)
+                .first()
+            ) or ""
+        c["example"] = example[:80]
+    return clusters
+
+
+def near_duplicate_parts(ids: list[int], today: datetime.date) -> list[tuple]:
+    """The 刷屏 component of near-identical content: for each merchant, the other merchants
+    whose posts share a text or a product photo with its posts captured in the last
+    ``WINDOW_DAYS`` days. Reads only those posts' matches (the window, not the history)."""
+    tz = timezone.get_current_timezone()
+    since = datetime.datetime.combine(
+        today - datetime.timedelta(days=WINDOW_DAYS), datetime.time.min, tzinfo=tz
+    )
+    rows = (
+        NearDuplicate.objects.filter(
+            post__merchant_id__in=ids,
+            post__captured_at__gte=since,
+            post__is_current=True,
+            other__is_current=True,
+        )
+        .exclude(other__merchant_id=F("post__merchant_id"))
+        .values_list("post__merchant_id", "other__merchant_id", "kind", "post_id")
+    )
+    others: dict[int, set[int]] = defaultdict(set)
+    posts: dict[int, dict[str, set[int]]] = defaultdict(lambda: {"text": set(), "image": set()})
+    for merchant_id, other, kind, post_id in rows:
+        others[merchant_id].add(other)
+        posts[merchant_id][kind].add(post_id)
+    parts = []
+    for merchant_id in sorted(others):
+        k = len(others[merchant_id])
+        n_text = len(posts[merchant_id]["text"])
+        n_image = len(posts[merchant_id]["image"])
+        what = "、".join(
+            x
+            for x in (
+                f"文字近似的帖子 {n_text} 条" if n_text else "",
+                f"同一商品图片的帖子 {n_image} 条" if n_image else "",
+            )
+            if x
+        )
+        points = min(10.0, 1.0 + 2.0 * k)
+        explanation = (
+            f"刷屏：与另外{k}个账号发布了近似相同的内容（近 {WINDOW_DAYS} 天{what}），"
+            f"计 {points:.1f} 分"
+        )
+        data = {"accounts": k, "text_posts": n_text, "image_posts": n_image}
+        parts.append((merchant_id, "flood", "near_duplicate", points, explanation, data))
+    return parts
