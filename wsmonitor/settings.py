@@ -324,6 +324,7 @@ CELERY_BEAT_SCHEDULE = {
     "posts-sweep": {"task": "merchants.sweep_pending_posts", "schedule": 60.0},
     "risk-nightly": {"task": "merchants.recompute_all_risk", "schedule": 24 * 3600.0},
     "complaints-sla-sweep": {"task": "complaints.sla_sweep", "schedule": 3600.0},
+    "storage-scrub": {"task": "wsmonitor.storage_scrub", "schedule": 24 * 3600.0},
     "imaging-sweep": {"task": "imaging.sweep_pending", "schedule": 300.0},
 }
 # OCR and QR reading of images (docs/imaging.md): a queue of its own, "ocr", one process with

@@ -1,5 +1,7 @@
 from celery import shared_task
 
+from wsmonitor.storage_scrub import scrub
+
 
 @shared_task(
     name="wsmonitor.outbox_deliver",
@@ -19,6 +21,14 @@ def outbox_sweep() -> int:
     from wsmonitor.outbox import outbox_sweep as sweep
 
     return sweep()
+
+
+@shared_task(name="wsmonitor.storage_scrub")
+def storage_scrub() -> dict:
+    """Nightly report of files and rows out of step (``manage.py scrub_orphan_files``); it
+    never removes anything, and each run is audited."""
+    report = scrub(delete=False)
+    return {"orphans": len(report.orphans), "missing": len(report.missing)}
 
 
 @shared_task(name="wsmonitor.record_heartbeat")
