@@ -27,40 +27,61 @@ lines and table rows (``| 奖品 | 保温杯一个 |``) are labelled fields; lis
 Labels are classified: 活动时间/投票时间/截止/开奖… → deadline, 奖品/礼品/奖励… → gift,
 领取方式/领取地点/地址/提交方式… → place (领取时间, 营业时间, 审核周期 are not deadlines).
 
-**Then phrases** (:mod:`.likes`, :mod:`.gifts`, :mod:`.dates`, :mod:`.places`, :mod:`.parse`):
+A table whose header has a likes column and a prize column (``| 集赞数 | 奖品 |``) gives one
+tier per row (:func:`.structure.table_tiers`).
+
+**Then phrases** (:mod:`.likes`, :mod:`.gifts`, :mod:`.dates` with :mod:`.relative` and
+:mod:`.festivals`, :mod:`.places`, :mod:`.parse`):
 
 - **likes**: ``N个赞`` / ``N赞`` / ``N个“赞”`` / ``N个好友评论或者点赞`` / ``N位好友‘点赞’`` and
   ``集赞N个`` / ``集赞满N`` / ``点赞数达到N`` / ``积【攒】，满N个``, ``集满N个`` when the sentence
-  speaks of 赞, slash lists ``30/60/100 及以上赞``; Arabic or Chinese numerals. Several thresholds
-  → the lowest. Ordinals (``第88个赞``) and rankings (``获赞最多的10名``) are not thresholds.
-- **gift**: the span after the reward verb (送/赠送/送出/领取/获得/奖…) that follows the lowest
-  threshold — in the same sentence or, when the threshold ends its line, on the next line;
+  speaks of 赞, slash lists ``30/60/100 及以上赞``, a list continued with ``…，满28个送…``;
+  Arabic, Chinese, 大写 (``伍拾``) and 廿/卅 numerals. A per-like reward (``点一个赞送1现金券``,
+  ``每获得1个赞奖励1元``) is 1. Several thresholds → the lowest. Ordinals (``第88个赞``), rankings
+  (``获赞最多的10名``) and liking once (``点赞一个吧``) are not thresholds.
+- **gift**: the span after the reward verb (送/赠送/获赠/送出/领取/获得/拿到/领到/奖励/立减,
+  a lottery 抽到/抽N名, the right to buy cheaply 半价购买…) that follows the lowest threshold — in
+  the same sentence, after a colon (``30个赞：雨伞一把``) or, when the threshold ends its line, on
+  the next line;
   otherwise the value of a line or section labelled as the prize; otherwise the phrase
   fallbacks (``奖品：…``, a reward verb after a 集赞 word, a heading such as ``授权码获取``).
   The span loses a giver (``由某某公司提供的``, ``本公司送出的``), a leading value phrase
-  (``价值168元的``) and trailing particles; a quoted name after a modifier
+  (``价值168元的``, ``价值上千元的``), contents before 的 (``含A、B的礼品包`` → 礼品包) and
+  trailing particles; a list closed by 等… is one gift (``电饭锅、钥匙扣等礼品``); a counted quoted
+  name is the gift (``送出3本“极客周历”``); a quoted name after a modifier
   (``她心仪已久的“柠檬水杯”``) and a title in 《》 are kept whole. A bare quantity (半斤,
-  一本) gives way to a 《title》 or to the gift named in the title (``集赞送草莓``). A chance
+  一本, 1个月) gives way to a 《title》 or to the gift named in the title (``集赞送草莓``,
+  ``按点赞数发放会员``). A chance
   or right to take part (抽奖机会, 参与资格, 抽中的资格) is not a gift; a named one is
   (免单机会, 会员资格, 兑换码).
 - **tiers**: each distinct threshold with the gift after it (and the conditions in its part of
-  the text); kept when at least two thresholds name their own gift, or for a slash list. A
-  threshold that is merely raised later (one gift, two numbers) is not a tier.
+  the text); kept when at least two thresholds name their own gift, or for a slash list, or
+  from a table. A threshold that is merely raised later (one gift, two numbers) is not a tier.
 - **gift_value**: ``价值/面值/市场价(值)/原价 N 元`` in front of the gift, right after it, or in a
   sentence or line naming the gift again; ``N元的<gift>``; the face value of a card or coupon
   named by it (``18元该超市贵宾卡一张``, ``50元优惠券``).
 - **deadline**: first the value of a line labelled as a time (``活动时间：…``; the activity's
-  period before a draw time), then a date after a deadline keyword, a date range
-  (``2月3日~17日``, ``6月2日(一)早上9点至6月6日(五)下午23点59分止``), a date followed by
-  前/截止/结束/止, ``即日起至…``, or a relative window (``当日24点前``, ``即日起一个月内``,
-  ``本周日``). Vague windows that bound the collecting or the activity (``活动期间内``,
-  ``下单后3天内``, ``规定时间内``) are kept as ``deadline_text`` with no date; a redemption window
-  (``在活动时间内到店领取``) is not a deadline. Dates in narrative are not deadlines. ``deadline``
+  period before a draw time; when a later line gives a later participation step, 登记时间 after
+  参与时间, that step's end; 兑奖期限 and other redemption windows are not deadlines), then a
+  date after a deadline keyword, a dotted range after a time keyword (``活动日期4.20-4.30``), a
+  date range (``2月3日~17日``, ``6月2日(一)早上9点至6月6日(五)下午23点59分止``), a date followed by
+  前/截止/结束/止, ``即日起至…``, a lunar day or festival (``农历八月十五``, ``正月十五``,
+  ``截止到端午节``; :mod:`.festivals`, converted with ``lunar_python``), or a relative window
+  (:mod:`.relative`: ``当日24点前``, ``仅限今天``, ``明天12点前``, ``本周日``, ``本周末``,
+  ``截止周日``, ``截止至月底``, ``活动为期一周``, ``即日起一个月内``). Vague windows that bound the
+  collecting or the activity (``活动期间内``, ``下单后3天内``, ``规定时间内``, ``五一期间有效``,
+  ``在活动当日发送``) are kept as ``deadline_text`` with no date; a redemption window
+  (``在活动时间内到店领取``) is not a deadline. Dates in narrative (``4月底，记者…``,
+  ``春节期间，…``, ``活动持续了3天``) are not deadlines. ``deadline``
   is the last day of the period, filled when the year is written or ``reference_date`` is given:
-  a year-less date takes the year that puts it closest to the reference date; a range's end is
+  a year-less date (and a lunar day's lunar year) takes the year that puts it closest to the
+  reference date; a range's end is
   never before its start; relative windows count from the reference date.
-- **place**: the value of a place-labelled line (its 到店 if it says so); else 到店 / 来X领取 /
-  在X领取 / 前往X / 发送至X / 截图给X / 通过X发送 / 添加我的微信 / 私信 / 活动地址 …; else a shop,
+- **place**: the value of a place-labelled line (its 到店 if it says so); else 到店 (unless a
+  counter is named: 到本店前台) / 来X领取 / 在X领取 / 到X登录 / 前往X / 发送至X / 截图给X /
+  通过X发送 / 添加我的微信 / 加微信 x / 私信小编 / 联系客服 / 在公众号回复 / 查看您的微信钱包 /
+  活动地址 …, a
+  place name keeping its floor or number (``万达广场3楼星巴克``, ``解放路128号本店``); else a shop,
   hotel or counter the participant goes to (``到该超市服务台``), or the merchant running the
   activity (``参加了X家私城的集赞活动``).
 - **conditions**: short verbatim clauses that require something beyond "share and collect N
