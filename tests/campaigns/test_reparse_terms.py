@@ -95,3 +95,48 @@ def test_a_regulators_correction_is_never_overridden(make_campaign, admin_user, 
     call_command("reparse_campaign_terms", "--apply", "--reason", "parser with tiers")
     assert campaign.snapshots.count() == 3
     assert "1 kept a regulator's correction" in capsys.readouterr().out
+
+
+LUNAR = "集满30个赞送月饼一盒，截止农历八月十五"
+# What the second-round parser stored: no deadline (it did not read lunar days).
+LUNAR_OLD = {
+    "likes": 30,
+    "gift": "月饼一盒",
+    "gift_value": None,
+    "deadline_text": None,
+    "deadline": None,
+    "place": None,
+    "conditions": [],
+    "quantity_limit": None,
+}
+
+
+def test_a_lunar_deadline_read_by_the_new_parser_is_a_correction_dated_from_the_capture(
+    make_campaign, capsys
+):
+    campaign = make_campaign()
+    with transaction.atomic():
+        _record(
+            campaign=campaign,
+            text=LUNAR,
+            terms=CampaignTerms.from_dict(LUNAR_OLD),
+            observed_deleted=False,
+            captured_at=at("2025-09-01"),
+            source=Snapshot.Source.INTEGRATOR,
+            actor=None,
+            actor_label="crawler",
+        )
+    old = campaign.snapshots.get(sequence=2)
+    call_command("reparse_campaign_terms", "--apply", "--reason", "parser reads lunar days")
+    correction = campaign.snapshots.get(sequence=3)
+    assert correction.corrects_id == old.pk
+    # 农历八月十五 of the capture's lunar year (captured 2025-09-01) is 2025-10-06
+    assert (correction.terms["deadline_text"], correction.terms["deadline"]) == (
+        "农历八月十五",
+        "2025-10-06",
+    )
+    old.refresh_from_db()
+    assert old.terms == LUNAR_OLD
+    capsys.readouterr()
+    call_command("verify_campaign_snapshots")
+    assert "3 snapshots verified" in capsys.readouterr().out
