@@ -28,6 +28,10 @@ _VERB = (
     r"|抽(?:到|中|得)|抽(?:出|取)?\s*\d{1,4}\s*(?:名|位|个)(?:幸运儿|幸运用户|用户|粉丝)?(?:送|各得|获得)?"
     # 拿出100多个“沙扒湾两日游”的名额
     r"|拿出(?=\s*\d{1,5}\s*多?\s*[个份张]\s*[“\"'‘「])"
+    # right after 赞: 集赞抽iPhone, 集赞拿大奖, 集赞兑好礼
+    r"|(?<=[赞攒])(?:抽(?![奖取签])|拿|兑)"
+    # 集赞免费吃大餐: the free experience is the gift, labelled as written
+    r"|(?=免费[吃喝玩住拍看])"
 )
 _VERB_RE = re.compile(_VERB)
 _STRONG_VERB_RE = re.compile(
@@ -50,7 +54,9 @@ _FACE_VALUE_RE = re.compile(
     r"^(?P<v>\d+(?:\.\d+)?)\s*元(?=[^\d]{0,10}?(?:卡|券|红包|现金|话费|代金|抵用|优惠券|购物金))"
 )
 _GIFT_CUT_RE = re.compile(
-    r"或者|或是|或|还享|还有|还可|并且|并|且|等你来拿|等你拿|,|\s*[②③④⑤⑥⑦⑧⑨⑩]"
+    r"或者|或是|或|还享|还有|还可|并且|并|且|等你来拿|等你拿|,"
+    # 集赞送礼活动开始啦: the activity, not the gift
+    r"|(?:的)?活动(?=开始|进行|火热|来了|来啦|期间|时间|规则|结束|中|正在)"
 )
 _GIFT_TRAIL_RE = re.compile(r"(?:的活动|活动|哦|啦|呢|吧|哟|噢|呀|喔|嗷|咯|~|!|\s)+$")
 _GIFT_LEAD_RE = re.compile(
@@ -81,7 +87,7 @@ _NOT_A_GIFT_RE = re.compile(
     # another reward verb inside: 抽取1位幸运的小伙伴获取… names the winner, not the gift
     r"获取|获得|领取|赠送|送出|赢得"
 )
-_UNNAMED_GIFTS = {"奖励", "福利", "资格", "奖", "东西", "好处", "送", "领", "得", "赠"}
+_UNNAMED_GIFTS = {"奖励", "福利", "资格", "奖", "东西", "好处", "送", "领", "得", "赠", "礼"}
 # the rest of a section label (领取方式, 兑换地点), not a gift
 _LABEL_WORDS = {
     "方式",
@@ -101,7 +107,8 @@ _LABELLED_GIFT_RE = re.compile(
     r"(?:奖品|礼品|礼物|赠品)(?:[二两三四五\d]选[一1]|任选[一1])?(?:是|为|:)\s*(?:\d[.、)]|[①②③])?\s*"
 )
 _HEADING_GIFT_RE = re.compile(
-    r"^\s*#*\s*(?P<g>[^\s,;!?。、:()到去来在凭可即就请需]{2,12}?)(?:免费)?(?:领取|获取|领|送)\s*$"
+    r"^\s*#*\s*(?P<g>[^\s,;!?。、:()到去来在凭可即就请需]{2,12}?)(?:免费)?(?:相|大放)?"
+    r"(?:领取|获取|领|送)\s*$"
 )
 
 

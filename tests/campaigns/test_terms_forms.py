@@ -175,3 +175,19 @@ def test_tiers_as_lines_tables_and_continued_lists(text, tiers):
     t = parse_terms(text)
     assert [(x.likes, x.gift) for x in t.tiers] == tiers
     assert (t.likes, t.gift) == tiers[0]
+
+
+@pytest.mark.parametrize(
+    ("title", "gift"),
+    [
+        ("集赞抽iPhone", "iPhone"),
+        ("集赞拿大奖", "大奖"),
+        ("集赞兑好礼", "好礼"),
+        ("转发集赞，好礼相送", "好礼"),
+        ("集赞免费吃大餐", "免费吃大餐"),
+        ("集赞送礼活动开始啦", None),
+        ("集赞抽奖活动", None),
+    ],
+)
+def test_short_titles_name_their_gift_or_none(title, gift):
+    assert parse_terms(title).gift == gift
