@@ -40,7 +40,8 @@ tier per row (:func:`.structure.table_tiers`).
   ``每获得1个赞奖励1元``) is 1. Several thresholds → the lowest. Ordinals (``第88个赞``), rankings
   (``获赞最多的10名``) and liking once (``点赞一个吧``) are not thresholds.
 - **gift**: the span after the reward verb (送/赠送/获赠/送出/领取/获得/拿到/领到/奖励/立减,
-  a lottery 抽到/抽N名, the right to buy cheaply 半价购买…) that follows the lowest threshold — in
+  a lottery 抽到/抽N名, the right to buy cheaply 半价购买…, 抽/拿/兑 right after 赞 as in
+  ``集赞抽iPhone``, a free experience ``免费吃大餐``) that follows the lowest threshold — in
   the same sentence, after a colon (``30个赞：雨伞一把``) or, when the threshold ends its line, on
   the next line;
   otherwise the value of a line or section labelled as the prize; otherwise the phrase
