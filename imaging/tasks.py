@@ -1,6 +1,7 @@
 """Celery tasks of the imaging app; the OCR read runs in its own queue, ``ocr``, served by a
 worker of one process and one thread (``make worker-ocr``; docs/imaging.md)."""
 
+import atexit
 import logging
 
 from celery import shared_task
@@ -55,3 +56,4 @@ class OcrRequests(BackgroundPublisher):
 
 
 OCR_REQUESTS = OcrRequests()
+atexit.register(OCR_REQUESTS.flush)  # a clean shutdown publishes what is waiting

@@ -217,3 +217,22 @@ def test_the_confirm_action_needs_the_permission(consumer_snapshot, supervisor, 
     outsider.user_permissions.clear()
     outsider.groups.clear()
     assert "confirm_transcription" not in model_admin.get_actions(request)
+
+
+def test_the_admin_action_confirms_and_says_so(consumer_snapshot, supervisor, client):
+    row = read(ImageText.objects.get(snapshot=consumer_snapshot))
+    client.force_login(supervisor)
+    page = client.post(
+        "/admin/imaging/imagetext/",
+        {"action": "confirm_transcription", "_selected_action": [row.pk]},
+        follow=True,
+    )
+    assert "已确认 1 张图片的转写" in page.content.decode()
+    row.refresh_from_db()
+    assert row.confirmed_by == supervisor
+    again = client.post(
+        "/admin/imaging/imagetext/",
+        {"action": "confirm_transcription", "_selected_action": [row.pk]},
+        follow=True,
+    )
+    assert "转写已于此前确认" in again.content.decode()
