@@ -9,8 +9,6 @@ import datetime
 import hashlib
 import logging
 import re
-import threading
-import time
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,7 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
-from django.db import DatabaseError, IntegrityError, connection, connections, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,7 +48,7 @@ from wsmonitor.errors import (
     ValidationFailed,
 )
 from wsmonitor.models import OutboxMessage
-from wsmonitor.outbox import outbox_enqueue, publish
+from wsmonitor.outbox import BackgroundPublisher, outbox_enqueue, publish
 from wsmonitor.phones import is_valid_phone
 from wsmonitor.storage import discard
 from wsmonitor.workdays import Calendar, Deadline, deadline_after, working_days_between
@@ -423,28 +421,50 @@ def _after_intake_enqueue(
     transaction.on_commit(lambda: _in_background(publish, message.pk))
 
 
+class _FollowUps(BackgroundPublisher):
+    """Without a broker: the follow-up work of this process's submissions, run one after the
+    other on one thread of the process (its database connection kept by the request rule), not
+    a new thread and connection per submission. ``submit`` takes ``(func, args)`` pairs; a pair
+    whose call raises or returns False is tried again after a pause (SQLite has one writer at a
+    time, and a request may hold it), ``TRIES`` times at most; then its outbox row is left for
+    ``outbox_sweep``."""
+
+    name = "complaint-follow-ups"
+    TRIES = 5
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._tries: dict[tuple, int] = {}
+
+    def publish(self, ids: list) -> list:
+        left = []
+        for item in ids:
+            func, args = item
+            try:
+                done = func(*args) is not False
+            except Exception:
+                log.warning("follow-up %s failed", args, exc_info=True)
+                done = False
+            tries = 0 if done else self._tries.get(item, 0) + 1
+            if done or tries >= self.TRIES:
+                self._tries.pop(item, None)
+            else:
+                self._tries[item] = tries
+                left.append(item)
+        return left
+
+
+FOLLOW_UPS = _FollowUps()
+
+
 def _in_background(func, *args) -> None:
-    """Run ``func`` on a thread with its own database connection. Inside a transaction that is
+    """Run ``func(*args)`` on this process's follow-up thread. Inside a transaction that is
     still open (a test's, around the whole test) another connection could not see the rows, so
     it runs here instead."""
     if connection.in_atomic_block:
         func(*args)
         return
-
-    def run() -> None:
-        # A few tries: SQLite has one writer at a time, and the next request may hold it.
-        try:
-            for attempt in range(5):
-                try:
-                    if func(*args) is not False:
-                        return
-                except Exception:
-                    log.warning("follow-up %s failed (try %s)", args, attempt + 1, exc_info=True)
-                time.sleep(0.2 * (attempt + 1))
-        finally:
-            connections.close_all()  # this thread's own connections
-
-    threading.Thread(target=run, name="complaint-follow-up", daemon=True).start()
+    FOLLOW_UPS.submit([(func, args)])
 
 
 def after_intake(*, case_id: int) -> None:
