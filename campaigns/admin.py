@@ -17,9 +17,11 @@ from django.views.decorators.http import require_POST
 
 from campaigns import selectors, services
 from campaigns.chain import verify_campaign
+from campaigns.excuses import EXCUSE_LABELS
 from campaigns.forms import CorrectTermsForm
 from campaigns.models import Breach, Campaign, RedemptionReport
 from merchants.highlight import highlight
+from merchants.models import MerchantAccount
 from wsmonitor.audit import client_ip
 from wsmonitor.errors import ServiceError
 from wsmonitor.roles import region_prefixes
@@ -28,8 +30,6 @@ from wsmonitor.roles import region_prefixes
 def _readable(field):
     """A read-only field as a regulator should read it: a platform by its Chinese name, a list
     as 、-joined items, excuse codes by their labels — never a JSON list or a code."""
-    from campaigns.excuses import EXCUSE_LABELS
-    from merchants.models import MerchantAccount
 
     platforms = dict(MerchantAccount.Platform.choices)
 
@@ -304,6 +304,4 @@ class RedemptionReportAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     @admin.display(description=_("excuses"))
     def excuses_shown(self, obj) -> str:
-        from campaigns.excuses import EXCUSE_LABELS
-
         return "、".join(EXCUSE_LABELS.get(code, code) for code in obj.excuses or [])

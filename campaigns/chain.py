@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from campaigns.models import GENESIS, Campaign, Snapshot
+from campaigns.services import file_sha256
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,6 @@ class ChainBreak:
 
 
 def verify_campaign(campaign: Campaign, *, check_images: bool = True) -> Iterator[ChainBreak]:
-    from campaigns.services import file_sha256
-
     prev = GENESIS
     expected = 1
     last = None

@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from campaigns.models import Breach, Campaign, RedemptionReport, Snapshot, TermChange
 from campaigns.terms import CampaignTerms
-from wsmonitor.roles import region_q
+from merchants.providers import TimelineItem
+from merchants.services import merchant_find
+from wsmonitor.roles import region_prefixes, region_q
 
 Outcome = RedemptionReport.Outcome
 
@@ -67,7 +71,6 @@ def public_campaign_search(query: str, *, limit: int = 20) -> list[Campaign]:
     query = (query or "").strip()
     if len(query) < 2:
         return []
-    from merchants.services import merchant_find
 
     merchant_ids = [m.pk for m in merchant_find(handle=query)]
     qs = Campaign.objects.select_related("merchant").filter(
@@ -185,8 +188,6 @@ def _add_span(spans: list, text: str, value: str | None, title: str) -> None:
 def merchant_timeline(merchant, user):
     """Provider for the merchant page: the merchant's campaigns and their breaches, within the
     user's regions."""
-    from merchants.providers import TimelineItem
-    from wsmonitor.roles import region_prefixes
 
     prefixes = region_prefixes(user)
     items = []
@@ -229,8 +230,6 @@ def merchant_timeline(merchant, user):
 def merchant_public_facts(merchant):
     """Safe public facts: how many of the merchant's campaigns changed terms against consumers.
     Labels are already translated (the merchant page shows unknown labels as they come)."""
-    from django.utils.translation import gettext as _
-
     qs = Campaign.objects.filter(merchant=merchant)
     if not qs.exists():
         return []
@@ -246,7 +245,6 @@ def dashboard_campaigns(prefixes, since) -> list[dict]:
     promise came due (deadline since ``since`` and passed, or an outcome recorded), how many
     were honoured as announced and how many were not (partly, dishonoured, withdrawn, deleted);
     a campaign with no outcome recorded is neither."""
-    from django.utils import timezone
 
     S = Campaign.Status
     today = timezone.localdate()

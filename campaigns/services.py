@@ -20,6 +20,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from PIL import Image, UnidentifiedImageError
 
 from campaigns.changes import AGAINST_CONSUMER, CHINA_TZ, compare_terms, deletion_is_breach
 from campaigns.excuses import EXCUSE_LABELS, find_excuses
@@ -756,8 +757,6 @@ def _overlay(terms: CampaignTerms, explicit: dict) -> CampaignTerms:
 
 def _store_image(image: ImageInput) -> dict:
     """Check that the bytes are an image (Pillow, by content) and store them privately."""
-    from PIL import Image, UnidentifiedImageError
-
     if not image.content or len(image.content) > image_limit_bytes():
         raise ValidationFailed(
             f"截图为空或超过{settings.CAMPAIGNS_MAX_IMAGE_MB}MB", fields={"image": ["size"]}

@@ -2,10 +2,12 @@
 ``wsmonitor.roles.region_prefixes`` / ``region_q``: a case outside the user's regions does not
 exist for them (404, never 403)."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncWeek
 
 from complaints.models import Case, CaseEvent, DuplicateSuggestion, Evidence
 from complaints.pii import mask_address, mask_id_number, mask_name, mask_phone
+from merchants.providers import TimelineItem
 from wsmonitor.errors import NotFound
 from wsmonitor.roles import region_prefixes, region_q
 
@@ -73,7 +75,6 @@ def masked_person(case: Case) -> dict[str, str]:
 def merchant_timeline(merchant, user):
     """Provider for the merchant page: the cases against this merchant the user may see, with
     no personal data at all."""
-    from merchants.providers import TimelineItem
 
     items = []
     for case in case_list(user=user).filter(merchant=merchant).order_by("-received_at")[:100]:
@@ -113,8 +114,6 @@ def merchant_public_facts(merchant):
 def dashboard_complaints(prefixes, since) -> list[dict]:
     """For the regulator dashboard (merchants.dashboard): complaints (投诉) received per week,
     how many of them were accepted, and how many are past their deadline now."""
-    from django.db.models import Count, Q
-    from django.db.models.functions import TruncWeek
 
     S = Case.Status
     accepted = Q(status__in=[S.ACCEPTED, S.MEDIATING, S.AGREEMENT, S.MEDIATION_ENDED]) | Q(

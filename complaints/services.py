@@ -17,10 +17,11 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints import rules
+from complaints import duplicates, rules
 from complaints.evidence import CheckedFile, EvidenceRejected, make_preview
 from complaints.evidence_store import (
     STORE_ERRORS,
@@ -39,7 +40,10 @@ from complaints.pii import (
     normalize_tracking_number,
     phone_blind_index,
 )
+from merchants.models import MerchantAccount
+from merchants.services import merchant_resolve, risk_component_record
 from wsmonitor.audit import audit_log
+from wsmonitor.documents import document_issue, issuing_office
 from wsmonitor.errors import (
     Forbidden,
     InvalidTransition,
@@ -47,9 +51,12 @@ from wsmonitor.errors import (
     ServiceUnavailable,
     ValidationFailed,
 )
-from wsmonitor.models import OutboxMessage
+from wsmonitor.models import FormalDocument, OutboxMessage
 from wsmonitor.outbox import BackgroundPublisher, outbox_enqueue, publish
 from wsmonitor.phones import is_valid_phone
+from wsmonitor.regions import is_region_code, region_name
+from wsmonitor.roles import region_prefixes
+from wsmonitor.scanning import default_scanner
 from wsmonitor.storage import discard
 from wsmonitor.workdays import Calendar, Deadline, deadline_after, working_days_between
 
@@ -376,7 +383,6 @@ def _normalize_text(text: str) -> str:
 def _mail_receipt(email: str, results: list[Submitted]) -> None:
     """The one place the access code leaves the process besides the receipt page. Sent after
     commit; a mail failure is logged and never undoes the submission."""
-    from django.template.loader import render_to_string
 
     context = {
         "items": [
@@ -487,8 +493,6 @@ def after_intake(*, case_id: int) -> None:
 def case_link_merchant(*, case: Case) -> None:
     """Resolve the merchant the consumer named; jurisdiction follows the merchant's domicile
     when known (Order 20 Art 11: network services → domicile), else where first received."""
-    from merchants.models import MerchantAccount
-    from merchants.services import merchant_resolve
 
     if case.merchant_id:
         return
@@ -536,8 +540,6 @@ def case_suggest_category(*, case: Case) -> None:
 
 
 def suggest_category(text: str) -> str:
-    from wsmonitor.scanning import default_scanner
-
     # A complaint describes what the seller did, so the findings its stance layer sets aside
     # (a consumer reporting a fake, quoting a claim) are what the complaint is about.
     result = default_scanner().scan(text or "")
@@ -556,9 +558,7 @@ def duplicates_find(*, case: Case) -> int:
     """Suggest (never merge) cases of the duplicate window with the same merchant account and
     the same complainant phone, or near-identical text, found through indexes
     (``complaints.duplicates``)."""
-    from complaints.duplicates import duplicates_find as find
-
-    return find(case=case)
+    return duplicates.duplicates_find(case=case)
 
 
 PREVIEW_KINDS = ("jpeg", "png", "webp", "heic")
@@ -1224,7 +1224,6 @@ def case_refer(
     *, case: Case, actor, region_code: str, department: str = "", reason: str, ip=None
 ) -> Case:
     """Hand the case to another department or region (the other office becomes responsible)."""
-    from wsmonitor.regions import is_region_code
 
     if not is_region_code(region_code):
         raise ValidationFailed(_("Not a region code."), fields={"region_code": [region_code]})
@@ -1281,11 +1280,6 @@ def _referral_letter_issue(
     case: Case, *, office_region: str, department: str, reason: str, actor, ip
 ):
     """The numbered 移送函 of a referral, issued by the office that had the case."""
-    from django.template.loader import render_to_string
-
-    from wsmonitor.documents import document_issue, issuing_office
-    from wsmonitor.models import FormalDocument
-    from wsmonitor.regions import region_name
 
     addressee = department.strip() or region_name(case.region_code) + "市场监督管理局"
     body = render_to_string(
@@ -1313,8 +1307,6 @@ def _referral_letter_issue(
 
 
 def case_assign(*, case: Case, actor, assignee, ip=None) -> Case:
-    from wsmonitor.roles import region_prefixes
-
     prefixes = region_prefixes(assignee)
     if not assignee.is_staff or (
         prefixes is not None and not any(case.region_code.startswith(p) for p in prefixes)
@@ -1382,7 +1374,6 @@ def mail_complainant(*, case_id: int, body: str) -> None:
     case = Case.objects.filter(pk=case_id).first()
     if case is None or not case.complainant_email:
         return
-    from django.template.loader import render_to_string
 
     send_mail(
         _("Update on your case %(number)s") % {"number": case.tracking_number},
@@ -1483,7 +1474,6 @@ def case_pii_erase(*, case: Case, actor=None, actor_label: str = "", reason: str
 def _risk(case: Case, *, key: str, points: float, why: str) -> None:
     if not case.merchant_id:
         return
-    from merchants.services import risk_component_record
 
     def record():
         try:

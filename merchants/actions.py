@@ -21,8 +21,14 @@ from merchants.models import (
     Merchant,
     MerchantClaim,
 )
+from merchants.risk import risk_recompute
 from wsmonitor.audit import audit_log
+from wsmonitor.documents import document_issue, document_reply, documents_for, issuing_office
 from wsmonitor.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
+from wsmonitor.lexicon.models import LexiconRule
+from wsmonitor.lexicon.services import lexicon_publish
+from wsmonitor.models import FormalDocument
+from wsmonitor.scanning.normalize import Normalizer
 
 S = Merchant.Status
 K = EnforcementAction.Kind
@@ -218,7 +224,6 @@ def finding_review(
         if decision == Finding.Review.DISMISSED and reason_code == NOT_A_CLAIM:
             _propose_exception(finding, actor=actor, reason=finding.review_reason, ip=ip)
         _hold_claim(merchant, actor)
-    from merchants.risk import risk_recompute
 
     risk_recompute(merchant_id=merchant.pk)
     return finding
@@ -254,8 +259,6 @@ def exception_decide(
 ) -> ExceptionProposal:
     """Approve (the phrase joins the rule's exceptions and a lexicon version is published) or
     reject a proposal. Only supervisors decide."""
-    from wsmonitor.lexicon.models import LexiconRule
-    from wsmonitor.lexicon.services import lexicon_publish
 
     if not actor.has_perm("merchants.decide_exceptionproposal"):
         raise Forbidden(_("Only a supervisor decides lexicon exceptions."))
@@ -268,8 +271,6 @@ def exception_decide(
         proposal.decided_by = actor
         proposal.decided_at = timezone.now()
         if approve:
-            from wsmonitor.scanning.normalize import Normalizer
-
             norm = Normalizer().normalize
             if norm(proposal.term).text not in norm(proposal.phrase).text:
                 raise ValidationFailed(
@@ -333,10 +334,10 @@ PLATFORMS = {
 
 
 def _confirmed_items(merchant: Merchant) -> list[dict]:
-    from merchants.models import Finding as F
-
     findings = (
-        F.objects.filter(post__merchant=merchant, is_current=True, review=F.Review.CONFIRMED)
+        Finding.objects.filter(
+            post__merchant=merchant, is_current=True, review=Finding.Review.CONFIRMED
+        )
         .values_list("rule", "matched", "legal_basis")
         .order_by("rule")
     )
@@ -350,8 +351,6 @@ def _confirmed_items(merchant: Merchant) -> list[dict]:
 
 
 def _letter_context(merchant: Merchant, **extra) -> dict:
-    from wsmonitor.documents import issuing_office
-
     return {
         "merchant": merchant,
         "accounts": list(merchant.accounts.all()),
@@ -489,7 +488,6 @@ def action_take(
                 region_code=merchant.region_code,
                 ip=ip,
             )
-    from merchants.risk import risk_recompute
 
     risk_recompute(merchant_id=merchant.pk, recompute_own=False)
     merchant.refresh_from_db()
@@ -498,16 +496,17 @@ def action_take(
 
 def _issue_document(merchant: Merchant, action: EnforcementAction, data: ActionInput, *, actor, ip):
     """警示函 to the merchant, 协助冻结函 to the platform, 移送函 to the department: numbered."""
-    from wsmonitor.documents import document_issue
-    from wsmonitor.models import FormalDocument as D
-
     if data.kind == K.WARNING:
-        kind, addressee, body = D.Kind.WARNING_LETTER, merchant.display_name, action.text
+        kind, addressee, body = (
+            FormalDocument.Kind.WARNING_LETTER,
+            merchant.display_name,
+            action.text,
+        )
     elif data.kind == K.FREEZE_REQUEST:
-        kind, addressee = D.Kind.FREEZE_REQUEST, PLATFORMS[data.platform]
+        kind, addressee = FormalDocument.Kind.FREEZE_REQUEST, PLATFORMS[data.platform]
         body = _freeze_text(merchant, reason=action.reason, addressee=addressee)
     elif data.kind == K.REFERRAL:
-        kind, addressee = D.Kind.REFERRAL, action.get_department_display()
+        kind, addressee = FormalDocument.Kind.REFERRAL, action.get_department_display()
         body = _referral_text(merchant, reason=action.reason, department=addressee)
     else:
         return None
@@ -523,8 +522,6 @@ def _issue_document(merchant: Merchant, action: EnforcementAction, data: ActionI
 
 
 def action_documents(merchant: Merchant):
-    from wsmonitor.models import FormalDocument
-
     ids = [str(pk) for pk in merchant.actions.values_list("pk", flat=True)]
     return FormalDocument.objects.filter(
         target_type=EnforcementAction._meta.label_lower, target_id__in=ids
@@ -545,7 +542,6 @@ def open_actions(merchant: Merchant) -> list[EnforcementAction]:
 
 def freeze_reply(*, action: EnforcementAction, actor, reply: str, ip=None) -> EnforcementAction:
     """Record the platform's answer to a freeze request (frozen, refused, more information)."""
-    from wsmonitor.documents import document_reply, documents_for
 
     _require_actor(actor)
     reply = (reply or "").strip()
@@ -599,7 +595,6 @@ def referral_close(*, action: EnforcementAction, actor, note: str, ip=None) -> E
 def warning_draft(
     *, actor, title: str, body: str, region_code: str, merchant: Merchant | None = None, ip=None
 ) -> ConsumerWarning:
-    from wsmonitor.documents import issuing_office
 
     if not title.strip() or not body.strip():
         raise ValidationFailed(_("A warning needs a title and a text."))

@@ -3,6 +3,7 @@
 dashboard have content. Idempotent: posts are keyed by (source, external_id)."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from merchants.models import ConsumerWarning, Merchant
 from merchants.posts import PostInput, posts_ingest
@@ -59,8 +60,6 @@ def load(report: list[str]) -> None:
     with transaction.atomic():
         jizan = Merchant.objects.filter(accounts__handle_normalized="jizan_lingjiang").first()
         if jizan and not ConsumerWarning.objects.filter(merchant=jizan).exists():
-            from django.utils import timezone
-
             ConsumerWarning.objects.create(
                 title="消费警示：警惕“集赞领奖”钓鱼付款链接",
                 body=(

@@ -20,7 +20,7 @@ from wsmonitor.errors import Forbidden, ValidationFailed
 from wsmonitor.export_writer import csv_bytes, xlsx_bytes
 from wsmonitor.outbox import outbox_enqueue
 from wsmonitor.phones import mask_phone
-from wsmonitor.roles import region_prefixes
+from wsmonitor.roles import region_prefixes, region_q
 
 CHUNK = 500
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
@@ -126,8 +126,6 @@ def _post_rows(qs, masked: bool):
 
 
 def _actions_visible(prefixes):
-    from wsmonitor.roles import region_q
-
     return EnforcementAction.objects.filter(region_q(prefixes, "merchant__region_code"))
 
 

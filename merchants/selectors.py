@@ -1,8 +1,20 @@
 """Reads, always limited to the caller's regions (``prefixes`` from wsmonitor.roles)."""
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.html import format_html
 
-from merchants.models import Finding, Merchant, Post
+from merchants.highlight import highlight
+from merchants.models import (
+    ConsumerWarning,
+    EnforcementAction,
+    Finding,
+    Merchant,
+    Post,
+    RiskComponent,
+)
+from merchants.providers import public_providers, timeline_providers
+from merchants.uscc import uscc_problem
 from wsmonitor.roles import region_q
 
 
@@ -60,9 +72,6 @@ def review_queue_filtered(
     has_campaign_breach: bool | None = None,
     active_within_days: int | None = None,
 ) -> QuerySet[Merchant]:
-    from django.utils import timezone
-
-    from merchants.models import RiskComponent
 
     qs = review_queue(prefixes)
     if region:
@@ -100,11 +109,6 @@ def merchant_timeline(merchant: Merchant, user) -> list[dict]:
 
     Each entry is ``{"when", "kind", "title", "html" | "body", "findings", "url", "badges"}``.
     """
-    from django.utils.html import format_html
-
-    from merchants.highlight import highlight
-    from merchants.models import EnforcementAction
-    from merchants.providers import timeline_providers
 
     entries: list[dict] = []
     posts = (
@@ -166,9 +170,6 @@ def merchant_timeline(merchant: Merchant, user) -> list[dict]:
 def public_merchant_facts(merchant: Merchant) -> dict:
     """What a consumer may see about a merchant: registration, published warnings, and the
     public facts provider apps add. Never risk scores or unconfirmed findings."""
-    from merchants.models import ConsumerWarning
-    from merchants.providers import public_providers
-    from merchants.uscc import uscc_problem
 
     facts: list[dict] = []
     for provider in public_providers:
@@ -189,8 +190,6 @@ def public_merchant_facts(merchant: Merchant) -> dict:
 
 
 def warnings_published():
-    from merchants.models import ConsumerWarning
-
     return ConsumerWarning.objects.filter(state=ConsumerWarning.State.PUBLISHED).order_by(
         "-published_at", "-id"
     )

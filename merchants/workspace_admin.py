@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from merchants import actions as svc
 from merchants import dashboard, exports
+from merchants.highlight import highlight
 from merchants.models import (
     ConsumerWarning,
     Dashboard,
@@ -26,16 +27,20 @@ from merchants.models import (
     Finding,
     MerchantClaim,
     ReviewQueueEntry,
+    RiskComponent,
 )
 from merchants.risk import CATEGORY_LABELS, risk_breakdown
 from merchants.selectors import (
     COMPLAINT_SOURCES,
     merchant_timeline,
+    merchants_visible,
     review_queue,
     review_queue_filtered,
 )
 from merchants.uscc import uscc_problem
-from wsmonitor.audit import client_ip
+from wsmonitor.admin import my_work_providers
+from wsmonitor.audit import audit_log, client_ip
+from wsmonitor.documents import pdf_response
 from wsmonitor.errors import ServiceError
 from wsmonitor.regions import region_label
 from wsmonitor.roles import region_prefixes, region_q
@@ -174,15 +179,12 @@ class WorkspaceMerchantMixin:
     def get_inline_instances(self, request, obj=None):
         """The risk breakdown is the table at the top of the page, in words; the raw rows
         (source codes and signed points) are not shown again below it."""
-        from merchants.models import RiskComponent
 
         return [
             i for i in super().get_inline_instances(request, obj) if i.model is not RiskComponent
         ]
 
     def get_queryset(self, request):
-        from merchants.selectors import merchants_visible
-
         return merchants_visible(region_prefixes(request.user))
 
     @admin.display(description=_("USCC validity"))
@@ -415,9 +417,6 @@ class WorkspaceMerchantMixin:
         return redirect(self._page(merchant))
 
     def document_pdf_view(self, request, object_id, document_id):
-        from wsmonitor.audit import audit_log
-        from wsmonitor.documents import pdf_response
-
         merchant = self._visible_or_404(request, object_id)
         document = svc.action_documents(merchant).filter(pk=document_id).first()
         if document is None:
@@ -853,7 +852,6 @@ class ExceptionProposalAdmin(RegionScopedAdmin, admin.ModelAdmin):
     @admin.display(description=_("where it matched"))
     def finding_context(self, obj):
         f = obj.finding
-        from merchants.highlight import highlight
 
         return format_html(
             '<div class="post-text">{}</div>',
@@ -956,7 +954,6 @@ class ExportJobAdmin(RegionScopedAdmin, admin.ModelAdmin):
         job = self._visible_or_404(request, object_id)
         if job.state != ExportJob.State.DONE or not job.file:
             raise Http404
-        from wsmonitor.audit import audit_log
 
         audit_log("export.downloaded", actor=request.user, target=job, ip=client_ip(request))
         response = FileResponse(
@@ -1017,8 +1014,6 @@ def my_work_merchants(request) -> list[dict]:
 
 
 def _register_my_work() -> None:
-    from wsmonitor.admin import my_work_providers
-
     if my_work_merchants not in my_work_providers:
         my_work_providers.insert(0, my_work_merchants)
 

@@ -8,7 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.admin import APIKeyModelAdmin
 
+from wsmonitor.api.tokens import token_audit_admin_save
 from wsmonitor.models import ApiToken, AuditEntry, OutboxMessage, StaffProfile
+from wsmonitor.regions import is_region_code, region_label
+from wsmonitor.roles import user_regions
 
 admin.site.site_header = _("wsmonitor · WeChat-commerce monitoring")
 admin.site.site_title = _("wsmonitor")
@@ -64,8 +67,6 @@ class StaffProfileForm(forms.ModelForm):
         fields = ["regions"]
 
     def clean_regions(self):
-        from wsmonitor.regions import is_region_code
-
         codes = [c.strip() for c in self.cleaned_data["regions"].replace("，", ",").split(",")]
         codes = [c for c in codes if c]
         bad = [c for c in codes if not is_region_code(c)]
@@ -104,9 +105,6 @@ class StaffUserAdmin(UserAdmin):
 
     @admin.display(description=_("regions"))
     def regions(self, user):
-        from wsmonitor.regions import region_label
-        from wsmonitor.roles import user_regions
-
         return "、".join(region_label(c) for c in user_regions(user)) or "—"
 
 
@@ -144,8 +142,6 @@ class ApiTokenAdmin(APIKeyModelAdmin):
         return [*fields, "last_used_at"]
 
     def save_model(self, request, obj, form, change):
-        from wsmonitor.api.tokens import token_audit_admin_save
-
         super().save_model(request, obj, form, change)
         token_audit_admin_save(token=obj, actor=request.user, created=not change)
 

@@ -1,9 +1,15 @@
 """The one way to write the audit log, and the chain verifier."""
 
+import hashlib
+import hmac
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from axes.helpers import get_client_ip_address
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
 from wsmonitor.models import AuditEntry, AuditHead
@@ -59,10 +65,6 @@ def audit_log(
 
 def ip_pseudonym(ip: str) -> str:
     """HMAC-SHA256 of the address under ``AUDIT_IP_KEY`` (or SECRET_KEY), 24 hex digits."""
-    import hashlib
-    import hmac
-
-    from django.conf import settings
 
     key = (getattr(settings, "AUDIT_IP_KEY", "") or settings.SECRET_KEY).encode()
     return hmac.new(key, ip.encode(), hashlib.sha256).hexdigest()[:24]
@@ -72,7 +74,6 @@ def client_ip(request) -> str | None:
     """The client address as django-axes resolves it (proxy-count aware), for audit entries."""
     if request is None:
         return None
-    from axes.helpers import get_client_ip_address
 
     return get_client_ip_address(request) or None
 
@@ -106,8 +107,4 @@ def verify_chain(*, chunk: int = 5000) -> Iterator[ChainBreak]:
 
 
 def _json_roundtrip(value):
-    import json
-
-    from django.core.serializers.json import DjangoJSONEncoder
-
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from django.db import connection, transaction
 from django.db.models import JSONField, Model
+from psycopg2.extras import execute_values
 
 # COPY's text format: backslash, tab, newline and carriage return are escaped; \N is NULL.
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -66,7 +67,6 @@ def bulk_insert(
             }
         model.objects.bulk_create(objs, ignore_conflicts=ignore_conflicts, batch_size=500, **upsert)
         return [obj.pk for obj in objs] if returning_ids else None
-    from psycopg2.extras import execute_values
 
     meta = model._meta
     # Fields left out get their model default, as bulk_create would give them.

@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils.module_loading import autodiscover_modules
 
-from wsmonitor.roles import ensure_roles
+from wsmonitor import demo_registry
+from wsmonitor.roles import ensure_roles, set_user_regions
 
 DEMO_PASSWORD = "wsmonitor-demo"  # noqa: S105 - demo only; load_demo refuses without DEBUG
 DEMO_USERS = [
@@ -21,7 +22,6 @@ def load_demo() -> list[str]:
     ensure_roles()
     User = get_user_model()
     report: list[str] = []
-    from wsmonitor.roles import set_user_regions
 
     for username, role, regions, shown in DEMO_USERS:
         user, created = User.objects.get_or_create(
@@ -37,7 +37,6 @@ def load_demo() -> list[str]:
         report.append(f"{'created' if created else 'kept'} user {username} ({role or 'superuser'}"
                       f"{', ' + regions if regions else ''})")  # fmt: skip
     autodiscover_modules("demo")
-    from wsmonitor import demo_registry
 
     for loader in demo_registry.loaders:
         loader(report)

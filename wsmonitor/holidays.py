@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from wsmonitor.audit import audit_log
 from wsmonitor.errors import ValidationFailed
+from wsmonitor.models import HolidayDay, HolidaySchedule
 from wsmonitor.workdays import statutory_holidays
 
 # Sent after a year's schedule was entered or replaced, inside no transaction.
@@ -114,7 +115,6 @@ def holiday_schedule_enter(
 ) -> Entered:
     """Store ``year``'s official schedule (replacing an earlier one only with ``replace``),
     audit it, and have every open deadline recomputed on it."""
-    from wsmonitor.models import HolidayDay, HolidaySchedule
 
     off = dict(days_off)
     worked = dict(days_worked)
@@ -220,7 +220,6 @@ def holiday_schedule_validate(
 def missing_schedule_year(today: datetime.date | None = None) -> int | None:
     """The year whose official schedule an operator should enter now, if any: the current year
     when it is missing, and from 1 November next year's too."""
-    from wsmonitor.models import HolidaySchedule
 
     today = today or timezone.localdate()
     wanted = [today.year]

@@ -25,6 +25,7 @@ from django.db import close_old_connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from wsmonitor.celery import app
 from wsmonitor.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,10 @@ def task_send(name: str, *, args: list) -> None:
     through the broker with the task's own options. Raises what the broker raises, so the caller
     can leave its rows for a sweeper. The apps' services publish through here and never import
     Celery or their own ``tasks`` module."""
-    task = _app().tasks[name]
+    app = _app()
+    if name not in app.tasks:  # "<app>.<task>" is registered by that app's tasks module
+        importlib.import_module(f"{name.split('.', 1)[0]}.tasks")
+    task = app.tasks[name]
     if settings.CELERY_TASK_ALWAYS_EAGER:
         task.apply(args=args)
     else:
@@ -260,7 +264,6 @@ def _app():
     fixup, which sets Django up again and re-applies ``LOGGING`` — inside a worker's pool process
     that silenced every later log line."""
     global _tasks_imported
-    from wsmonitor.celery import app
 
     if not _tasks_imported:
         for config in apps.get_app_configs():

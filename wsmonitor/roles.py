@@ -10,6 +10,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
+from wsmonitor.models import StaffProfile
+
 # The lexicon is national (one lexicon scans every region): supervisors edit it and start
 # rescans; regulators and auditors read it.
 _LEXICON_READ = [
@@ -117,8 +119,6 @@ def set_user_role(user, role: str) -> None:
 
 
 def set_user_regions(user, regions: list[str]) -> None:
-    from wsmonitor.models import StaffProfile
-
     for code in regions:
         region_code_prefix(code)  # validates
     StaffProfile.objects.update_or_create(user=user, defaults={"regions": ",".join(regions)})

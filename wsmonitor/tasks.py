@@ -1,5 +1,8 @@
 from celery import shared_task
 
+from wsmonitor.audit import audit_log
+from wsmonitor.outbox import deliver
+from wsmonitor.outbox import outbox_sweep as sweep
 from wsmonitor.storage_scrub import scrub
 
 
@@ -11,15 +14,11 @@ from wsmonitor.storage_scrub import scrub
     max_retries=5,
 )
 def outbox_deliver(message_id: int) -> None:
-    from wsmonitor.outbox import deliver
-
     deliver(message_id)
 
 
 @shared_task(name="wsmonitor.outbox_sweep")
 def outbox_sweep() -> int:
-    from wsmonitor.outbox import outbox_sweep as sweep
-
     return sweep()
 
 
@@ -35,6 +34,5 @@ def storage_scrub() -> dict:
 def record_heartbeat(label: str) -> None:
     """Writes an audit entry from a worker; used by operators and the broker test to prove
     that a real worker runs tasks and commits to the database."""
-    from wsmonitor.audit import audit_log
 
     audit_log("system.heartbeat", actor_label="worker", data={"label": label})

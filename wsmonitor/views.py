@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from wsmonitor.celery import app
+
 
 @require_safe
 def home(request):
@@ -77,8 +79,6 @@ def _database_status() -> str:
 
 
 def _broker_status() -> str:
-    from wsmonitor.celery import app
-
     # A fresh connection with short socket timeouts: the app's pool uses 5 s, and a hung Redis
     # accepts the connection and then never answers.
     seconds = READY_TIMEOUT_SECONDS * 0.9

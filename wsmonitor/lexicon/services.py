@@ -14,6 +14,7 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Max
 
+import wsmonitor.scanning as scanning
 from wsmonitor.audit import audit_log
 from wsmonitor.errors import ValidationFailed
 from wsmonitor.lexicon.models import LexiconRule, LexiconVersion
@@ -43,8 +44,6 @@ def lexicon_from_content(content: dict) -> Lexicon:
 
 
 def _item_class(part: str) -> type:
-    import wsmonitor.scanning as scanning
-
     names = {
         "rules": "Rule",
         "allow": "AllowPhrase",
