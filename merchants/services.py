@@ -235,7 +235,6 @@ def _backfill_regions(ids: list[int], regions: list[str], merchants: dict[int, M
         Merchant.objects.filter(pk=merchant_id, region_code="").update(region_code=region)
 
 
-def merchant_find(*, handle: str, platform: str | None = None) -> list[Merchant]:
 def merchant_find_read(*, handle: str, platform: str) -> list[Merchant]:
     """Merchants with an account on ``platform`` that ``handle``, as read by OCR, may stand for
     (the I/l/1 and O/0 confusions of ``merchants.handles.ocr_handle_variants``); an exact
@@ -270,6 +269,7 @@ def merchant_account_attach(*, merchant: Merchant, platform: str, handle: str) -
     return account
 
 
+def merchant_find(*, handle: str, platform: str | None = None) -> list[Merchant]:
     """Merchants having an account whose normalised handle equals ``handle`` (any platform)."""
     platforms = [platform] if platform else list(MerchantAccount.Platform.values)
     ids = set()
