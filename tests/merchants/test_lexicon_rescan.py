@@ -5,8 +5,9 @@ from django.core.management import call_command
 
 from merchants.models import Finding, Post
 from merchants.posts import PostInput, posts_ingest
+from wsmonitor.errors import ValidationFailed
 from wsmonitor.lexicon.models import LexiconRule, LexiconVersion, RescanJob
-from wsmonitor.lexicon.services import lexicon_active_version
+from wsmonitor.lexicon.services import lexicon_active_version, rule_save
 
 pytestmark = pytest.mark.django_db
 
@@ -137,6 +138,56 @@ def test_a_rule_the_engine_cannot_use_is_refused_with_a_form_error(admin_client)
     )
     assert response.status_code == 200
     assert "bad pattern" in response.content.decode()
+    assert LexiconVersion.objects.count() == 1
+
+
+def test_a_pattern_the_engine_cannot_compile_is_a_chinese_form_error_and_nothing_is_saved(
+    admin_client,
+):
+    """``a.b`` makes a valid ``Rule`` but the engine's compiler refuses it (no literal run of two
+    characters). Saved, it would have broken every later publish; it is a form error instead."""
+    rules_before = LexiconRule.objects.count()
+    response = admin_client.post(
+        "/admin/lexicon/lexiconrule/add/",
+        {
+            "term": "a.b",
+            "category": "false_ad",
+            "rule_id": "false_ad.absolute",
+            "severity": "2",
+            "mode": "pattern",
+            "enabled": "on",
+        },
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "扫描引擎无法使用这条规则" in body and "literal run of 2+" in body
+    assert LexiconRule.objects.count() == rules_before
+    assert LexiconVersion.objects.count() == 1
+    # The lexicon still publishes: the next good rule makes version 2.
+    response = admin_client.post(
+        "/admin/lexicon/lexiconrule/add/",
+        {
+            "term": "绝绝子好物",
+            "category": "false_ad",
+            "rule_id": "false_ad.absolute",
+            "severity": "2",
+            "mode": "substring",
+            "enabled": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert lexicon_active_version().number == 2
+
+
+def test_rule_save_refuses_a_rule_the_engine_cannot_build_and_keeps_nothing(admin_user):
+    row = LexiconRule(
+        term="a.b", category="false_ad", rule_id="false_ad.absolute", severity=2, mode="pattern"
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        rule_save(row=row, actor=admin_user)
+    assert "literal run" in refused.value.fields["term"][0]
+    assert not LexiconRule.objects.filter(term="a.b").exists()
     assert LexiconVersion.objects.count() == 1
 
 

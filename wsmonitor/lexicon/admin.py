@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wsmonitor.errors import ServiceError
 from wsmonitor.lexicon.models import LexiconRule, LexiconVersion
-from wsmonitor.lexicon.services import lexicon_publish, rule_validate
+from wsmonitor.lexicon.services import lexicon_publish, rule_save, rule_validate
 
 
 class LexiconRuleForm(forms.ModelForm):
@@ -36,8 +36,12 @@ class LexiconRuleAdmin(admin.ModelAdmin):
     actions = ["disable_rules", "enable_rules"]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        self._publish(request, f"{'changed' if change else 'added'} rule {obj}")
+        try:
+            version = rule_save(row=obj, actor=request.user)
+        except ServiceError as exc:  # the rule with the others: nothing was saved
+            self.message_user(request, exc.detail, messages.ERROR)
+            return
+        self._published(request, version)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
@@ -66,6 +70,9 @@ class LexiconRuleAdmin(admin.ModelAdmin):
                 request, _("The lexicon could not be published: %s") % exc, messages.ERROR
             )
             return
+        self._published(request, version)
+
+    def _published(self, request, version) -> None:
         self.message_user(
             request,
             _(

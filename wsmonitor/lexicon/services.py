@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 import wsmonitor.scanning as scanning
 from wsmonitor.audit import audit_log
@@ -87,11 +88,35 @@ def rule_from_row(row: LexiconRule) -> Rule:
 
 
 def rule_validate(row: LexiconRule) -> None:
-    """Raise ``ValidationFailed`` naming the problem when a rule row would break the engine."""
+    """Raise ``ValidationFailed`` (in Chinese, naming the engine's reason) when the engine could
+    not use a rule row: the row must make a ``Rule`` and the engine's compiler must build it
+    (a pattern needs a literal run of two characters, …). Checked enabled, so a rule saved
+    disabled can be enabled later without breaking the next publish. A few milliseconds."""
     try:
-        rule_from_row(row)
+        rule = dataclasses.replace(rule_from_row(row), enabled=True)
+        Scanner(Lexicon(rules=(rule,)))
     except LexiconError as exc:
-        raise ValidationFailed(str(exc), fields={"term": [str(exc)]}) from None
+        message = _("The scanning engine cannot use this rule: %(reason)s") % {"reason": exc}
+        raise ValidationFailed(message, fields={"term": [str(exc)]}) from None
+
+
+def rule_save(*, row: LexiconRule, actor, note: str = "") -> LexiconVersion:
+    """Save a rule row and publish the lexicon with it, in one transaction: a rule the engine
+    cannot build, alone or with the others, is refused (``ValidationFailed``) and nothing is
+    saved, so a broken row can never block later publishes."""
+    rule_validate(row)
+    adding = row.pk is None
+    try:
+        with transaction.atomic():
+            row.save()
+            return lexicon_publish(
+                actor=actor, note=note or f"{'added' if adding else 'changed'} rule {row}"
+            )
+    except LexiconError as exc:
+        if adding:
+            row.pk = None
+        message = _("The scanning engine cannot use this rule: %(reason)s") % {"reason": exc}
+        raise ValidationFailed(message, fields={"term": [str(exc)]}) from None
 
 
 # --- versions ---------------------------------------------------------------------------------
