@@ -9,7 +9,7 @@ them (the tracking page). ``manage.py scrub_orphan_files`` finds what a killed p
 
 import logging
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
@@ -43,6 +43,10 @@ def evidence_store(case: Case, checked: CheckedFile, *, added_later: bool = Fals
     else:
         checked.content.seek(0)
         content = checked.content
+        if hasattr(content, "temporary_file_path"):
+            # An upload on disk (over FILE_UPLOAD_MAX_MEMORY_SIZE) is copied, never moved: a
+            # 投诉+举报 stores it once for each case.
+            content = File(content.file, name=content.name)
 
     def insert() -> Evidence:
         evidence.save()

@@ -195,3 +195,14 @@ def test_the_api_names_the_files_it_could_not_store(token_client, settings):
     assert response.json()[0]["evidence_not_stored"] == ["聊天截图.png", "转账记录.txt"]
     assert Case.objects.get().evidence.count() == 0
     assert stored_files(settings.MEDIA_ROOT) == []
+
+
+def test_a_large_upload_is_stored_for_both_cases_of_a_complaint_and_report(client, settings):
+    # Over FILE_UPLOAD_MAX_MEMORY_SIZE the upload is a temporary file on disk, not in memory.
+    big = ("聊天记录：商家说假一赔十。\n" * 120_000).encode()[:3_000_000]
+    data = complaint_post(kind="both", evidence=[upload("聊天记录.txt", big)])
+    response = client.post("/complaints/new/", data)
+    assert response.status_code == 302
+    assert [c.evidence.count() for c in Case.objects.order_by("pk")] == [1, 1]
+    assert "data-not-stored" not in client.get(response["Location"]).content.decode()
+    assert stored_files(settings.MEDIA_ROOT) == _referenced()
