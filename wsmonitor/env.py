@@ -64,6 +64,47 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     return value
 
 
+_RATE_PERIODS = {
+    "s", "sec", "second", "seconds", "m", "min", "minute", "minutes", "h", "hour", "hours",
+    "d", "day", "days",
+}  # fmt: skip
+
+
+def env_rate(name: str, default: str) -> str:
+    """A request rate ``N/period`` as the API throttle counts it: a whole number ≥ 1, then a
+    second, minute, hour or day. DRF reads the rate on every request, so a junk one (``1200``,
+    ``1200/week``) would answer every API call with a 500; it stops start-up here instead.
+
+    >>> os.environ["X_RATE"] = "600/Hour"; env_rate("X_RATE", "1/s")
+    '600/hour'
+    >>> os.environ["X_RATE"] = "1200/week"; env_rate("X_RATE", "1/s")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    django.core.exceptions.ImproperlyConfigured: X_RATE='1200/week' is not a rate like 1200/min ...
+    """
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    count, slash, period = raw.strip().partition("/")
+    period = period.strip().lower()
+    if not slash or not count.strip().isdigit() or int(count) < 1 or period not in _RATE_PERIODS:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a rate like 1200/min "
+            "(a whole number ≥ 1, then /s, /min, /hour or /day)"
+        )
+    return f"{int(count)}/{period}"
+
+
+def env_choice(name: str, default: str, *, choices: tuple[str, ...]) -> str:
+    """One of ``choices`` (compared without case), e.g. a log level."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().upper() if all(c.isupper() for c in choices) else raw.strip()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be one of: {', '.join(choices)}")
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

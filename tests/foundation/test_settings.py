@@ -33,6 +33,9 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         ({"DEBUG": "0"}, "SECRET_KEY"),
         ({"DEBUG": "1", "CELERY_BROKER_URL": "amqp//nohost"}, "CELERY_BROKER_URL"),
         ({"DEBUG": "1", "TASK_TIME_LIMIT": "soon"}, "TASK_TIME_LIMIT"),
+        ({"DEBUG": "1", "API_THROTTLE_RATE": "1200/week"}, "API_THROTTLE_RATE"),
+        ({"DEBUG": "1", "API_THROTTLE_RATE": "1200"}, "API_THROTTLE_RATE"),
+        ({"DEBUG": "1", "LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
     ],
 )
 def test_it_refuses_junk_configuration_with_one_line(env, variable):
