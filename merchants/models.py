@@ -208,6 +208,9 @@ class Finding(models.Model):
     severity = models.PositiveSmallIntegerField(_("severity"))
     context = models.CharField(_("context"), max_length=500, blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    # the scanner's sentence for the reviewer, where the rule has more to say than its term (the
+    # genuine host a look-alike link imitates, a brand's reference price)
+    explanation = models.CharField("说明", max_length=500, blank=True, default="", db_default="")
     is_current = models.BooleanField(
         _("current"), default=True, help_text=_("From the post's latest scan.")
     )
@@ -373,6 +376,11 @@ class PostText(models.Model):
 
     post = models.OneToOneField(
         Post, verbose_name="帖子", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    # the post's merchant when it was indexed (a search skips the merchant's own posts without
+    # a join; after a merge the matches are read through the posts again)
+    merchant = models.ForeignKey(
+        Merchant, verbose_name="商家", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     captured_at = models.DateTimeField("采集时间", db_index=True)
     text = models.TextField("规范化文字")

@@ -120,26 +120,27 @@ def posts_index(rows: Iterable[tuple], now: datetime.datetime) -> set[int]:
     for r in rows:
         if r[4] is None and r[7] > 1:
             replaced |= Q(post__source=r[5], post__external_id=r[6], post__revision__lt=r[7])
-    touched = (
-        set(NearDuplicate.objects.filter(replaced).values_list("other__merchant_id", flat=True))
-        if replaced
-        else set()
-    )
+    touched = set()
+    if replaced:
+        touched = set(
+            NearDuplicate.objects.filter(replaced).values_list("other__merchant_id", flat=True)
+        )
+        PostText.objects.filter(replaced).delete()
     new = []
     for r in rows:
         if r[4] is not None or not r[-1] or r[3] < since:
             continue
         text = normalize_text(r[1])
         if len(text.replace(" ", "")) >= TEXT_MIN_CHARS:
-            new.append((r[0], r[2], r[3], text))
+            new.append((r[0], r[2], r[3], text))  # post, merchant, captured at, text
     if not new or (connection.vendor == "postgresql" and not _trigrams_usable()):
         return touched
     PostText.objects.filter(captured_at__lt=since).delete()
     bulk_insert(
         PostText,
-        ("post_id", "captured_at", "text"),
-        [(pk, captured_at, text) for pk, _, captured_at, text in new],
-        update_conflicts=(("post_id",), ("captured_at", "text")),
+        ("post_id", "merchant_id", "captured_at", "text"),
+        new,
+        update_conflicts=(("post_id",), ("merchant_id", "captured_at", "text")),
     )
     if connection.vendor == "postgresql":
         matches = _text_matches_pg(new, since)
@@ -163,6 +164,8 @@ def _trigrams_usable() -> bool:
 
 
 def _text_matches_pg(new: list[tuple], since) -> list[tuple[int, int, float]]:
+    """Up to MATCHES_PER_POST posts each, the first the index yields rather than the most
+    similar: ordering would compute the similarity of every copy in a flood of hundreds."""
     values = ", ".join(["(%s::bigint, %s::bigint, %s::text)"] * len(new))
     params = [x for pk, merchant_id, _, text in new for x in (pk, merchant_id, text)]
     with connection.cursor() as cursor:
@@ -171,11 +174,10 @@ def _text_matches_pg(new: list[tuple], since) -> list[tuple[int, int, float]]:
             f"SELECT v.id, m.post_id, m.sim FROM (VALUES {values}) AS v(id, merchant, text) "  # noqa: S608 - table names from the models, values are parameters
             "CROSS JOIN LATERAL ("
             "  SELECT t.post_id, similarity(t.text, v.text) AS sim"
-            f"  FROM {PostText._meta.db_table} AS t JOIN {Post._meta.db_table} AS p"
-            "    ON p.id = t.post_id"
+            f"  FROM {PostText._meta.db_table} AS t"
             "  WHERE t.text %% v.text AND t.captured_at >= %s AND t.post_id <> v.id"
-            "    AND p.merchant_id <> v.merchant AND p.is_current"
-            "  ORDER BY sim DESC, t.post_id LIMIT %s"
+            "    AND t.merchant_id <> v.merchant"
+            "  LIMIT %s"
             ") AS m",
             [*params, since, MATCHES_PER_POST],
         )
@@ -184,8 +186,8 @@ def _text_matches_pg(new: list[tuple], since) -> list[tuple[int, int, float]]:
 
 def _text_matches_py(new: list[tuple], since) -> list[tuple[int, int, float]]:
     window = list(
-        PostText.objects.filter(captured_at__gte=since, post__is_current=True).values_list(
-            "post_id", "post__merchant_id", "text"
+        PostText.objects.filter(captured_at__gte=since).values_list(
+            "post_id", "merchant_id", "text"
         )
     )
     out = []

@@ -32,7 +32,7 @@ from wsmonitor.lexicon.services import active_scanner, scanner_for
 
 FINDING_COLUMNS = (
     "post_id", "category", "rule", "term", "matched", "start", "end", "severity", "context",
-    "legal_basis",
+    "legal_basis", "explanation",
 )  # fmt: skip
 
 
@@ -111,6 +111,7 @@ def posts_scan(
                         (
                             post_id, f.category, f.rule, f.term[:500], f.matched[:500], f.start,
                             f.end, f.severity, f.context[:500], f.legal_basis[:200],
+                            f.explanation[:500],
                         )
                     )  # fmt: skip
             outcome.merchant_ids.add(merchant_id)
