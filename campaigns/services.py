@@ -20,7 +20,6 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
 
 from campaigns.changes import AGAINST_CONSUMER, CHINA_TZ, compare_terms, deletion_is_breach
 from campaigns.excuses import EXCUSE_LABELS, find_excuses
@@ -31,6 +30,7 @@ from merchants.posts import MAX_TEXT_CHARS, PostInput, posts_ingest
 from merchants.services import merchant_resolve, risk_component_record
 from wsmonitor.audit import audit_log
 from wsmonitor.errors import InvalidTransition, ServiceUnavailable, ValidationFailed
+from wsmonitor.images import ImageRefused, image_check, image_max_pixels
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +45,12 @@ FINAL_STATUSES = {
     Campaign.Status.WITHDRAWN,
 }
 TERM_FIELDS = ("likes", "gift", "gift_value", "deadline_text", "deadline", "place", "conditions")
-MAX_IMAGE_PIXELS = 40_000_000  # a phone screenshot is far below; refuses decompression bombs
 _IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+_IMAGE_REFUSED = {  # wsmonitor.images codes -> (message, fields)
+    "too_many_pixels": ("图片像素过多", {"image": ["too many pixels"]}),
+    "format": ("仅支持 JPEG、PNG、WebP、GIF", {"image": ["format"]}),
+    "not_an_image": ("不是可识别的图片", {"image": ["not an image"]}),
+}
 
 
 @dataclass
@@ -762,17 +766,12 @@ def _store_image(image: ImageInput) -> dict:
             f"截图为空或超过{settings.CAMPAIGNS_MAX_IMAGE_MB}MB", fields={"image": ["size"]}
         )
     try:
-        with Image.open(io.BytesIO(image.content)) as im:
-            fmt = im.format
-            if im.width * im.height > MAX_IMAGE_PIXELS:
-                raise ValidationFailed("图片像素过多", fields={"image": ["too many pixels"]})
-            im.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationFailed("不是可识别的图片", fields={"image": ["not an image"]}) from exc
-    except Image.DecompressionBombError as exc:
-        raise ValidationFailed("图片像素过多", fields={"image": ["too many pixels"]}) from exc
-    if fmt not in _IMAGE_FORMATS:
-        raise ValidationFailed("仅支持 JPEG、PNG、WebP、GIF", fields={"image": ["format"]})
+        fmt = image_check(io.BytesIO(image.content), formats=_IMAGE_FORMATS, verify=True).format
+    except ImageRefused as refused:
+        message, fields = _IMAGE_REFUSED[refused.code]
+        if refused.code == "too_many_pixels":
+            message += f"（上限 {image_max_pixels() // 1_000_000} 百万像素）"
+        raise ValidationFailed(message, fields=fields) from None
     digest = hashlib.sha256(image.content).hexdigest()
     now = timezone.now()
     name = f"campaign_snapshots/{now:%Y/%m}/{digest}.{_IMAGE_FORMATS[fmt]}"

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps
 
 from wsmonitor.errors import ValidationFailed
+from wsmonitor.images import ImageRefused, image_check, image_max_pixels
 
 ALLOWED_LABEL = gettext_lazy("JPEG, PNG, WebP, HEIC photos, PDF, plain-text chat exports")
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
@@ -169,31 +170,22 @@ def _is_plain_text(head: bytes) -> bool:
 
 
 def _check_image(fileobj, kind: str, name: str) -> tuple[int, int]:
-    """Read the header only: format must match the bytes, pixels must stay under the cap."""
+    """Read the header only: format must match the bytes, pixels must stay under the cap
+    (``wsmonitor.images``, the check campaign screenshots go through too)."""
     _register_heif()
-    fileobj.seek(0)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(fileobj) as im:
-                width, height = im.size
-                if im.format != _PILLOW_FORMATS[kind]:
-                    raise OSError(f"format {im.format} does not match {kind}")
-                if width * height > settings.COMPLAINTS_MAX_IMAGE_PIXELS:
-                    raise Image.DecompressionBombError("over the cap")
-                if kind == "png":
-                    im.verify()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise EvidenceRejected(
-            _("“%(name)s” has too many pixels (limit %(mp)s megapixels).")
-            % {"name": name, "mp": settings.COMPLAINTS_MAX_IMAGE_PIXELS // 1_000_000},
-            code="image_bomb",
-        ) from None
-    except Exception:
+        info = image_check(fileobj, formats={_PILLOW_FORMATS[kind]}, verify=kind == "png")
+    except ImageRefused as refused:
+        if refused.code == "too_many_pixels":
+            raise EvidenceRejected(
+                _("“%(name)s” has too many pixels (limit %(mp)s megapixels).")
+                % {"name": name, "mp": image_max_pixels() // 1_000_000},
+                code="image_bomb",
+            ) from None
         raise EvidenceRejected(
             _("“%(name)s” is not a readable image.") % {"name": name}, code="image_broken"
         ) from None
-    return width, height
+    return info.width, info.height
 
 
 def _decoded_bytes(im) -> int:
@@ -212,7 +204,7 @@ def make_preview(path: str) -> bytes | None:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(fh) as im:
-                if im.width * im.height > settings.COMPLAINTS_MAX_IMAGE_PIXELS:
+                if im.width * im.height > image_max_pixels():
                     raise Image.DecompressionBombError("over the cap")
                 scale = min(1.0, 1600 / max(im.size))
                 # a JPEG decodes at 1/2 … 1/8 scale, down to the preview's own size

@@ -404,7 +404,11 @@ if not (len(COMPLAINTS_INTAKE_REGION) == 6 and COMPLAINTS_INTAKE_REGION.isdigit(
     )
 COMPLAINTS_MAX_FILES = env_int("COMPLAINTS_MAX_FILES", 10, minimum=1)
 COMPLAINTS_MAX_FILE_BYTES = env_int("COMPLAINTS_MAX_FILE_MB", 10, minimum=1) * 1024 * 1024
-COMPLAINTS_MAX_IMAGE_PIXELS = env_int("COMPLAINTS_MAX_IMAGE_PIXELS", 40_000_000, minimum=1)
+# One pixel cap for every image kept (complaint evidence, campaign screenshots: wsmonitor.images);
+# COMPLAINTS_MAX_IMAGE_PIXELS, its earlier name, is still read.
+IMAGE_MAX_PIXELS = env_int(
+    "IMAGE_MAX_PIXELS", env_int("COMPLAINTS_MAX_IMAGE_PIXELS", 40_000_000, minimum=1), minimum=1
+)
 COMPLAINTS_PREVIEW_MAX_DECODED_MB = env_int("COMPLAINTS_PREVIEW_MAX_DECODED_MB", 100, minimum=1)
 COMPLAINTS_SUBMIT_PER_IP_HOUR = env_int("COMPLAINTS_SUBMIT_PER_IP_HOUR", 10, minimum=1)
 COMPLAINTS_SUBMIT_PER_PHONE_DAY = env_int("COMPLAINTS_SUBMIT_PER_PHONE_DAY", 5, minimum=1)

@@ -71,7 +71,7 @@ def test_the_bomb_is_refused_from_the_header_without_decoding():
 
 
 def test_the_pixel_cap_is_a_setting(settings):
-    settings.COMPLAINTS_MAX_IMAGE_PIXELS = 100
+    settings.IMAGE_MAX_PIXELS = 100
     with pytest.raises(EvidenceRejected) as exc:
         check_upload(SimpleUploadedFile("a.png", png_bytes((20, 20))))
     assert exc.value.code == "image_bomb"
