@@ -174,3 +174,43 @@ def test_over_real_http_the_answer_does_not_wait_for_the_image(
     for t in threading.enumerate():  # let the in-process follow-ups finish before the flush
         if t.name.endswith("follow-up"):
             t.join(timeout=30)
+
+
+@pytest.mark.broker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_stores_the_image(broker_url, wechat_settings, wechat_api, client, settings):
+    """Production's path: the answer at once, then a Celery worker process (real broker,
+    PostgreSQL) fetches the image from the fake WeChat API and stores it as evidence."""
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("the worker process needs a shared database server (PostgreSQL)")
+    from complaints.defaults import seed
+    from complaints.models import DeadlineRule, RefusalGround
+    from tests.broker import using_broker
+    from tests.foundation.test_worker import start_worker, stop_worker, wait_for
+    from wsmonitor.celery import app
+
+    from .conftest import WeChatSide
+
+    seed(DeadlineRule, RefusalGround)
+    with app.connection_for_write() as conn:
+        app.control.purge(connection=conn)
+    env = {
+        name: str(getattr(settings, name))
+        for name in (
+            "WECHAT_APP_ID", "WECHAT_APP_SECRET", "WECHAT_TOKEN", "WECHAT_ENCODING_AES_KEY",
+            "WECHAT_API_BASE", "MEDIA_ROOT",
+        )
+    }  # fmt: skip
+    wechat_api.media["MEDIA_w"] = png_bytes((4, 5, 6))
+    worker = start_worker(broker_url, extra_env=env)
+    try:
+        wechat = WeChatSide(client, aes_key=wechat_settings.WECHAT_ENCODING_AES_KEY)
+        with using_broker(broker_url, settings=settings):
+            response = wechat.post_aes(wechat.message("image", openid="oWk", media_id="MEDIA_w"))
+        reply = wechat.read_aes_reply(response)
+        case = Case.objects.get()
+        assert case.tracking_number in reply["Content"]
+        assert wait_for(lambda: Evidence.objects.filter(case=case).exists(), 120)
+        assert wait_for(lambda: WeChatMessage.objects.get().state == WeChatMessage.State.FILED, 30)
+    finally:
+        stop_worker(worker)
