@@ -392,6 +392,7 @@ def _mail_receipt(email: str, results: list[Submitted]) -> None:
                 "code": item.access_code,
                 "received": timezone.localtime(item.case.received_at),
                 "url": site_url(f"/complaints/track/{item.case.tracking_number}/"),
+                "not_stored": item.not_stored,
             }
             for item in results
         ],

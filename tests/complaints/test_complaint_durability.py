@@ -40,10 +40,11 @@ def _referenced() -> list[str]:
 
 
 def test_with_the_disk_full_the_text_is_stored_and_the_receipt_names_each_missing_file(
-    client, settings
+    client, settings, mailoutbox, django_capture_on_commit_callbacks
 ):
-    with full_disk(settings, prefix=EVIDENCE):
-        response = client.post("/complaints/new/", complaint_post(evidence=_files()))
+    data = complaint_post(email="zhang@example.com", evidence=_files())
+    with full_disk(settings, prefix=EVIDENCE), django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/complaints/new/", data)
     assert response.status_code == 302, response.content[:300]
     case = Case.objects.get()
     assert case.description == "在朋友圈买的面霜是假货，商家拒绝退款。"
@@ -58,6 +59,8 @@ def test_with_the_disk_full_the_text_is_stored_and_the_receipt_names_each_missin
     assert "聊天截图.png" in note.body and "补充证据" in note.body
     entry = AuditEntry.objects.get(action="complaint.evidence_not_stored")
     assert entry.data["files"] == ["聊天截图.png", "转账记录.txt"]
+    # The receipt e-mail says it too.
+    assert "以下文件未能保存：聊天截图.png、转账记录.txt" in mailoutbox[0].body
     # No empty or truncated file is left on the disk.
     assert stored_files(settings.MEDIA_ROOT) == []
 
