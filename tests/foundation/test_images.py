@@ -20,6 +20,16 @@ def png(size: tuple[int, int]) -> bytes:
     return buf.getvalue()
 
 
+def campaign_with_screenshot(image: bytes):
+    return campaign_create(
+        platform="wechat_id",
+        handle="jizan_test",
+        title="集赞送好礼",
+        text="集满38个赞送保温杯一个",
+        image=ImageInput(content=image, name="a.png"),
+    )
+
+
 @pytest.mark.django_db
 def test_one_pixel_cap_refuses_the_same_image_as_evidence_and_as_a_campaign_screenshot(settings):
     settings.IMAGE_MAX_PIXELS = 100
@@ -28,25 +38,13 @@ def test_one_pixel_cap_refuses_the_same_image_as_evidence_and_as_a_campaign_scre
         check_upload(SimpleUploadedFile("a.png", image))
     assert evidence.value.code == "image_bomb"
     with pytest.raises(ValidationFailed) as screenshot:
-        campaign_create(
-            platform="wechat_id",
-            handle="jizan_test",
-            title="集赞送好礼",
-            text="集满38个赞送保温杯一个",
-            image=ImageInput(content=image, name="a.png"),
-        )
+        campaign_with_screenshot(image)
     assert screenshot.value.fields == {"image": ["too many pixels"]}
     assert "图片像素过多" in screenshot.value.detail
     assert not Campaign.objects.exists()
     settings.IMAGE_MAX_PIXELS = 400  # at the cap: both accept it
     assert check_upload(SimpleUploadedFile("a.png", image)).kind == "png"
-    campaign_create(
-        platform="wechat_id",
-        handle="jizan_test",
-        title="集赞送好礼",
-        text="集满38个赞送保温杯一个",
-        image=ImageInput(content=image, name="a.png"),
-    )
+    campaign_with_screenshot(image)
     assert Campaign.objects.count() == 1
 
 
