@@ -137,6 +137,9 @@ def test_regulators_see_the_stored_messages_read_only(
     assert detail.status_code == 200 and "原始消息（XML，原样保存）" in body
     assert message.sha256 in body and 'name="_save"' not in body
     assert client.post(f"/admin/wechat/wechatmessage/{message.pk}/delete/").status_code == 403
+    for term in ("fake_seller", str(message.msg_id), message.case.tracking_number):
+        found = client.get("/admin/wechat/wechatmessage/", {"q": term})
+        assert found.status_code == 200 and "fake_seller" in found.content.decode(), term
     client.force_login(outsider)  # 上海: another region
     assert "fake_seller" not in client.get("/admin/wechat/wechatmessage/").content.decode()
 
