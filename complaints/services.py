@@ -348,16 +348,18 @@ def _create_case(*, kind, data, code, fingerprint, region, source, api_token, he
         received_at=now,
         **person,
     )
+    case = Case(**fields)
+    deadlines_initialise(case, save=False)  # counted before the insert: one write, not two
     for _attempt in range(5):
+        case.tracking_number = new_tracking_number()
         try:
             with transaction.atomic():
-                case = Case.objects.create(tracking_number=new_tracking_number(), **fields)
+                case.save(force_insert=True)
             break
         except IntegrityError:  # a 60-bit collision: draw again
             continue
     else:  # pragma: no cover
         raise RuntimeError("could not draw a free tracking number")
-    deadlines_initialise(case)
     return case
 
 
@@ -695,9 +697,10 @@ def _set_deadline(case: Case, field: str, deadline: Deadline | None) -> None:
         setattr(case, key, value)
 
 
-def deadlines_initialise(case: Case) -> None:
-    """Set the deadlines that start at receipt. Never blank: a year whose official holiday
-    schedule is not entered yet is counted provisionally and the deadline marked 暂估."""
+def deadlines_initialise(case: Case, *, save: bool = True) -> None:
+    """Set the deadlines that start at receipt (and save them, unless the case is about to be
+    inserted). Never blank: a year whose official holiday schedule is not entered yet is
+    counted provisionally and the deadline marked 暂估."""
     received = timezone.localdate(case.received_at)
     if case.kind == K.COMPLAINT:
         days = rules.working_days(DeadlineRule.Key.ACCEPTANCE, received)
@@ -707,6 +710,8 @@ def deadlines_initialise(case: Case) -> None:
         _set_deadline(case, "verification_due", deadline_after(received, days))
     case.deadline_error = ""
     _refresh_sla(case)
+    if not save:
+        return
     case.save(
         update_fields=[
             "acceptance_due", "verification_due", "provisional_deadlines", "deadline_error",
