@@ -5,6 +5,7 @@ signed link of a reply. Thin: the protocol checks are in ``protocol``, the write
 import logging
 
 from django.contrib import messages
+from django.db import DatabaseError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -59,6 +60,9 @@ def callback(request):
         return _plain(exc.reason, status=exc.status)
     except UnicodeDecodeError:
         return _plain("body is not UTF-8", status=400)
+    except DatabaseError:  # not stored: WeChat calls again (up to three times)
+        log.exception("WeChat message not stored (database)")
+        return _plain("temporarily unavailable", status=503)
     text = services.answer_for(message, parsed)
     if not text:
         return _plain("success")  # WeChat: nothing to say, do not retry

@@ -233,3 +233,16 @@ def test_malformed_bodies_are_4xx(wechat):
     bomb = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><xml><MsgType>&a;</MsgType></xml>'
     assert wechat.post_plain(bomb).status_code == 400
     assert not WeChatMessage.objects.exists()
+
+
+def test_a_database_failure_is_a_503_that_wechat_retries(wechat, monkeypatch):
+    from django.db import OperationalError
+
+    from wechat import services
+
+    def down(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "message_receive", down)
+    response = wechat.post_plain(wechat.message("text", openid="oDown", content="数据库故障"))
+    assert response.status_code == 503
