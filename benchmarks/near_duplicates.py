@@ -62,6 +62,7 @@ def run(args) -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
     from scan_throughput import corpus
 
@@ -157,7 +158,13 @@ def run(args) -> None:
                 ]
                 t0 = time.perf_counter()
                 if args.profile:
-                    cProfile.runctx("posts_index(rows, now)", globals(), locals(), sort="tottime")
+                    connection.queries_log.clear()
+                    with CaptureQueriesContext(connection) as queries:
+                        cProfile.runctx(
+                            "posts_index(rows, now)", globals(), locals(), sort="tottime"
+                        )
+                    for q in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:6]:
+                        print(f"{float(q['time']) * 1000:8.1f} ms  {q['sql'][:110]}")
                 else:
                     posts_index(rows, now)
                 times.append(time.perf_counter() - t0)
@@ -170,6 +177,7 @@ def run(args) -> None:
             image_times.append(time.perf_counter() - t0)
         print(
             f"window {size:>7} posts: posts_index {statistics.median(times) * 1000:7.1f} ms/chunk"
+            f" (runs: {', '.join(f'{t * 1000:.0f}' for t in times)})"
             f" ({statistics.median(times) / args.chunk * 1000:.2f} ms/post); image_matches over"
             f" {size} images {statistics.median(image_times) * 1000:6.1f} ms"
         )

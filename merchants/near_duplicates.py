@@ -170,6 +170,10 @@ def _text_matches_pg(new: list[tuple], since) -> list[tuple[int, int, float]]:
     params = [x for pk, merchant_id, _, text in new for x in (pk, merchant_id, text)]
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [TEXT_MIN_SIMILARITY])
+        # the trigram index, even while the table's statistics still say it is empty (a fresh
+        # window): a sequential scan compares every pair of texts
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL jit = off")  # compiling the plan would cost more than running it
         cursor.execute(
             f"SELECT v.id, m.post_id, m.sim FROM (VALUES {values}) AS v(id, merchant, text) "  # noqa: S608 - table names from the models, values are parameters
             "CROSS JOIN LATERAL ("
@@ -181,7 +185,10 @@ def _text_matches_pg(new: list[tuple], since) -> list[tuple[int, int, float]]:
             ") AS m",
             [*params, since, MATCHES_PER_POST],
         )
-        return cursor.fetchall()
+        found = cursor.fetchall()
+        cursor.execute("SET LOCAL enable_seqscan = on")
+        cursor.execute("SET LOCAL jit = on")
+        return found
 
 
 def _text_matches_py(new: list[tuple], since) -> list[tuple[int, int, float]]:
