@@ -22,7 +22,13 @@ PNG of ``--png-bytes`` (1 MiB). Each consumer fetches the form once for its CSRF
 submission is then one request (the receipt is the answer), as for the bare view. Both are
 checked afterwards: every receipt has its row and the file's bytes are identical. For the form
 it also waits until every follow-up (merchant link, category, duplicates, preview) has
-completed, and says how long after the last receipt that was.
+completed, and says how long after the last receipt that was. It prints the CPU each used per
+submission: the server's processes (and, with a broker, the Celery worker's), and this client.
+
+``--database-url postgres://…/NAME`` serves the form from PostgreSQL instead (the database is
+dropped and created again at each figure), ``--broker-url redis://…/N`` sends the follow-ups to
+one Celery worker the script starts, ``--cache-url redis://…/M`` is the shared cache; the bare
+view stays on SQLite.
 """
 
 import argparse
@@ -491,14 +497,41 @@ def stop(server: subprocess.Popen) -> None:
     server.wait(timeout=30)
 
 
-def follow_ups_pending(db: Path) -> int:
+PENDING_SQL = (
+    "SELECT count(*) FROM wsmonitor_outboxmessage WHERE completed_at IS NULL "
+    "AND task_name = 'complaints.after_intake'"
+)
+
+
+def follow_ups_pending(db: Path | str) -> int:
+    """Follow-ups not completed yet, in the SQLite file ``db`` or the PostgreSQL URL ``db``."""
+    if isinstance(db, str):
+        out = subprocess.run(["psql", db, "-tAc", PENDING_SQL], capture_output=True, text=True)
+        return int(out.stdout.strip() or 0)
     import sqlite3
 
     with sqlite3.connect(db, timeout=30) as conn:
-        return conn.execute(
-            "SELECT count(*) FROM wsmonitor_outboxmessage WHERE completed_at IS NULL "
-            "AND task_name = 'complaints.after_intake'"
-        ).fetchone()[0]
+        return conn.execute(PENDING_SQL).fetchone()[0]
+
+
+def pg_reset(url: str, env: dict) -> None:
+    """A fresh, migrated PostgreSQL database at ``url`` (dropped first if it exists)."""
+    head, name = url.rsplit("/", 1)
+    for sql in (f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}"):
+        subprocess.run(["psql", f"{head}/postgres", "-q", "-c", sql], check=True)
+    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env,
+                   check=True)  # fmt: skip
+
+
+def celery_worker(env: dict) -> subprocess.Popen:
+    """One worker process of concurrency 1 for the follow-ups (the broker setup)."""
+    return subprocess.Popen(
+        [PYTHON, "-m", "celery", "-A", "wsmonitor.celery", "worker", "--concurrency", "1",
+         "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat",
+         "-n", f"complaint-load-{os.getpid()}@%h"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
 
 
 def preload(n: int) -> None:
@@ -607,6 +640,20 @@ def compare(args) -> int:
     }
     for name in ("CELERY_BROKER_URL", "CACHE_URL", "DATABASE_URL"):
         common.pop(name, None)  # the newcomer default: no broker, local cache, SQLite
+    pg = args.database_url if (args.database_url or "").startswith("postgres") else None
+    if args.broker_url:
+        common["CELERY_BROKER_URL"] = args.broker_url
+    if args.cache_url:
+        common["CACHE_URL"] = args.cache_url
+    setup = (
+        ("PostgreSQL" if pg else "SQLite")
+        + (
+            ", Redis broker (one Celery worker for the follow-ups)"
+            if args.broker_url
+            else ", tasks in-process"
+        )
+        + (", Redis cache" if args.cache_url else "")
+    )
     common["STATIC_ROOT"] = str(work / "static")  # DEBUG off serves the collected files
     template = work / "template.sqlite3"
     env = {**common, "DATABASE_URL": f"sqlite:///{template}", "MEDIA_ROOT": str(work / "m0")}
@@ -615,14 +662,23 @@ def compare(args) -> int:
     print(
         f"complaint form against a bare Django view: {args.count} submissions, "
         f"{args.concurrency} clients, PNG of {size:,} bytes, gunicorn {args.workers} sync "
-        f"workers, SQLite, tasks in-process; {os.cpu_count()} cores, load average "
+        f"workers, {setup}; the bare view on SQLite; {os.cpu_count()} cores, load average "
         f"{os.getloadavg()[0]:.1f} at the start (the machine is shared)"
     )
     rows = []
     for stored in levels:
-        db = work / f"wsm{stored}.sqlite3"
-        shutil.copy(template, db)
-        env = {**common, "DATABASE_URL": f"sqlite:///{db}", "MEDIA_ROOT": str(work / f"m{stored}")}
+        if pg:
+            db = pg
+            env = {**common, "DATABASE_URL": pg, "MEDIA_ROOT": str(work / f"m{stored}")}
+            pg_reset(pg, env)
+        else:
+            db = work / f"wsm{stored}.sqlite3"
+            shutil.copy(template, db)
+            env = {
+                **common,
+                "DATABASE_URL": f"sqlite:///{db}",
+                "MEDIA_ROOT": str(work / f"m{stored}"),
+            }
         began = time.perf_counter()
         if stored:
             subprocess.run([PYTHON, __file__, "--preload", str(stored)], cwd=ROOT, env=env,
@@ -642,8 +698,12 @@ def compare(args) -> int:
         port = free_port()
         server = gunicorn(["wsmonitor.wsgi", "--config", str(ROOT / "gunicorn.conf.py")], env,
                           port, ROOT)  # fmt: skip
+        worker = celery_worker(env) if args.broker_url else None
         try:
             load(port, "form", 10, args.concurrency, base)  # warm
+            while worker is not None and follow_ups_pending(db):
+                time.sleep(0.2)  # the warm-up's follow-ups are not counted
+            worker_before = server_cpu(worker) if worker is not None else 0.0
             form = measured(server, port, "form", args, base)
             deadline = time.monotonic() + 600
             while follow_ups_pending(db) and time.monotonic() < deadline:
@@ -653,8 +713,14 @@ def compare(args) -> int:
             form["server_all_ms"] = form["server_ms"] + (
                 server_cpu(server) - form["server_cpu_end"]
             ) * 1000 / max(1, len(form["receipts"]))
+            if worker is not None:  # the follow-ups ran in the worker
+                form["server_all_ms"] += (
+                    (server_cpu(worker) - worker_before) * 1000 / max(1, len(form["receipts"]))
+                )
         finally:
             stop(server)
+            if worker is not None:
+                stop(worker)
         form_bad = verify_form(env, form["receipts"])
         rows.append((stored, bare, form))
         print(
@@ -692,6 +758,9 @@ def main() -> int:
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)  # the child server
     parser.add_argument("--compare", help="e.g. 0,10000,100000 cases stored: form against bare")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--broker-url", help="with --compare: a Redis broker for the form's "
+                        "follow-ups, served by one Celery worker the script starts")  # fmt: skip
+    parser.add_argument("--cache-url", help="with --compare: the form's shared cache (Redis)")
     parser.add_argument("--png-bytes", type=int, default=1024 * 1024)
     parser.add_argument("--preload", type=int, help=argparse.SUPPRESS)  # child
     parser.add_argument("--verify-receipts", help=argparse.SUPPRESS)  # child
