@@ -2,8 +2,10 @@
 
 >>> uscc_problem("91350100M000100Y43") is None
 True
+>>> uscc_problem("91350100M000100Y42")
+'check character is 2, expected 3'
 >>> uscc_problem("91350100M000100Y4Z")
-'check character is Z, expected 3'
+'contains characters not allowed: Z'
 >>> uscc_problem("91110000600037341L") is None
 True
 """
