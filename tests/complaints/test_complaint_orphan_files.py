@@ -44,6 +44,28 @@ def _evidence_with_image(submit):
     return case.evidence.get()
 
 
+def test_a_file_whose_row_a_caller_rolls_back_later_is_removed(submit, settings):
+    from django.db import transaction
+
+    from complaints.evidence import check_upload
+    from complaints.evidence_store import evidence_store
+
+    case, _code = submit()
+    upload = io.BytesIO("聊天记录".encode())
+    upload.name = "chat.txt"
+    checked = check_upload(upload)
+    with pytest.raises(RuntimeError), transaction.atomic():  # e.g. a channel's own transaction
+        name = evidence_store(case, checked).file.name
+        assert default_storage.exists(name)
+        raise RuntimeError("the caller fails after the evidence was stored")
+    assert not case.evidence.exists()
+    assert not default_storage.exists(name)
+    with transaction.atomic():  # …and one that goes through keeps its file
+        kept = evidence_store(case, checked).file.name
+    assert default_storage.exists(kept)
+    assert stored_files(settings.MEDIA_ROOT) == [kept]
+
+
 def test_a_preview_the_disk_refuses_leaves_no_file(submit, settings):
     from complaints.services import evidence_preview_make
 
