@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import ratelimit, selectors, services, tracking
+from complaints.access import access_evidence
 from complaints.forms import (
     AddEvidenceForm,
     ComplaintForm,
@@ -28,7 +29,7 @@ from complaints.forms import (
 )
 from complaints.models import Case, SubmissionToken
 from complaints.pii import normalize_tracking_number, phone_blind_index
-from wsmonitor.audit import audit_log, client_ip
+from wsmonitor.audit import client_ip
 from wsmonitor.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -449,39 +450,14 @@ def suggest(request):
 def evidence_download(request, pk: int, variant: str):
     """Evidence for authorised staff only: as an attachment, never rendered by the browser."""
     try:
-        evidence = selectors.evidence_get(user=request.user, pk=pk)
+        found = access_evidence(user=request.user, pk=pk, variant=variant, ip=client_ip(request))
     except ServiceError:
         raise Http404 from None
-    if not request.user.has_perm("complaints.view_evidence"):
-        raise Http404
-    if not services.inside_the_case(case=evidence.case, user=request.user):
-        # A report's evidence may identify the reporter (Order 20 Art 33).
-        audit_log("complaint.evidence_denied", actor=request.user, target=evidence.case,
-                  ip=client_ip(request), data={"evidence": evidence.pk})  # fmt: skip
-        raise Http404
-    field = evidence.preview if variant == "preview" else evidence.file
-    if variant not in ("original", "preview") or not field:
-        raise Http404
-    audit_log(
-        "complaint.evidence_downloaded",
-        actor=request.user,
-        target=evidence.case,
-        ip=client_ip(request),
-        data={"evidence": evidence.pk, "variant": variant, "sha256": evidence.sha256},
-    )
-    ext = {
-        "jpeg": "jpg",
-        "png": "png",
-        "webp": "webp",
-        "heic": "heic",
-        "pdf": "pdf",
-        "text": "txt",
-    }[evidence.kind]
-    if variant == "preview":
-        ext = "jpg"
-    name = f"{evidence.case.tracking_number}-{evidence.pk}-{variant}.{ext}"
     response = FileResponse(
-        field.open("rb"), as_attachment=True, filename=name, content_type="application/octet-stream"
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=found.filename,
+        content_type="application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"

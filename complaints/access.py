@@ -1,0 +1,59 @@
+"""Who may see what in complaints, in one place (zulip's ``access_*`` helpers): the staff views,
+the admin and the API ask here instead of combining ``has_perm``, the region-scoped selectors and
+the reporter rule themselves, and the decision is audited here."""
+
+from dataclasses import dataclass
+
+from django.db.models.fields.files import FieldFile
+
+from complaints import selectors
+from complaints.models import Evidence
+from complaints.services import inside_the_case as can_see_reporter_identity
+from wsmonitor.audit import audit_log
+from wsmonitor.errors import NotFound
+
+__all__ = ["EvidenceFile", "access_evidence", "can_see_reporter_identity"]
+
+VARIANTS = ("original", "preview")
+_EXTENSIONS = {
+    "jpeg": "jpg",
+    "png": "png",
+    "webp": "webp",
+    "heic": "heic",
+    "pdf": "pdf",
+    "text": "txt",
+}
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    evidence: Evidence
+    file: FieldFile
+    filename: str  # <tracking number>-<id>-<variant>.<ext>, never the uploader's name
+
+
+def access_evidence(*, user, pk, variant: str, ip: str | None = None) -> EvidenceFile:
+    """An evidence file (the original, or its metadata-free JPEG preview) for a staff user who
+    may see it, with the download audited. ``NotFound`` for everyone else, the same answer
+    whether the file exists or not; refusing a report's evidence to someone outside the case is
+    audited too, since it may identify the reporter (Order 20 Art 33)."""
+    evidence = selectors.evidence_get(user=user, pk=pk)  # the user's regions, else NotFound
+    if not user.has_perm("complaints.view_evidence"):
+        raise NotFound("No such evidence.")
+    if not can_see_reporter_identity(case=evidence.case, user=user):
+        audit_log("complaint.evidence_denied", actor=user, target=evidence.case, ip=ip,
+                  data={"evidence": evidence.pk})  # fmt: skip
+        raise NotFound("No such evidence.")
+    field = evidence.preview if variant == "preview" else evidence.file
+    if variant not in VARIANTS or not field:
+        raise NotFound("No such evidence.")
+    audit_log(
+        "complaint.evidence_downloaded",
+        actor=user,
+        target=evidence.case,
+        ip=ip,
+        data={"evidence": evidence.pk, "variant": variant, "sha256": evidence.sha256},
+    )
+    ext = "jpg" if variant == "preview" else _EXTENSIONS[evidence.kind]
+    name = f"{evidence.case.tracking_number}-{evidence.pk}-{variant}.{ext}"
+    return EvidenceFile(evidence=evidence, file=field, filename=name)
