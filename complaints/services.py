@@ -702,14 +702,15 @@ def deadlines_initialise(case: Case, *, save: bool = True) -> None:
     inserted). Never blank: a year whose official holiday schedule is not entered yet is
     counted provisionally and the deadline marked 暂估."""
     received = timezone.localdate(case.received_at)
+    calendar = Calendar()  # one version check of the calendar kept by the process
     if case.kind == K.COMPLAINT:
         days = rules.working_days(DeadlineRule.Key.ACCEPTANCE, received)
-        _set_deadline(case, "acceptance_due", deadline_after(received, days))
+        _set_deadline(case, "acceptance_due", calendar.add_working_days(received, days))
     else:
         days = rules.working_days(DeadlineRule.Key.VERIFICATION, received)
-        _set_deadline(case, "verification_due", deadline_after(received, days))
+        _set_deadline(case, "verification_due", calendar.add_working_days(received, days))
     case.deadline_error = ""
-    _refresh_sla(case)
+    _refresh_sla(case, calendar=calendar)
     if not save:
         return
     case.save(
