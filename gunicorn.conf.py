@@ -23,6 +23,10 @@ worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 30
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+# gunicorn's default line carries the Basic-auth user name (%(u)s) and the query string
+# (%(r)s): an API key sent there by mistake, or a tracking number, would be logged in clear.
+# Method, path without the query, protocol, status, size, duration and user agent only.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 

@@ -26,7 +26,8 @@ from wsmonitor.api.pagination import StandardPagination
 from wsmonitor.api.parsers import JSONParser
 from wsmonitor.api.regions import request_region_prefixes
 from wsmonitor.api.schema import ERRORS, not_found
-from wsmonitor.api.validators import MAX_ID, plausible_time, query_choice, query_id
+from wsmonitor.api.strict import HttpUrlField, PlausibleTimeField, StrictSerializer
+from wsmonitor.api.validators import MAX_ID, query_choice, query_id
 from wsmonitor.errors import ValidationFailed
 
 NOT_FOUND = not_found("No such campaign in the regions this token may see, or a page past the end")
@@ -35,7 +36,7 @@ NOT_FOUND = not_found("No such campaign in the regions this token may see, or a 
 # --- input --------------------------------------------------------------------------------------
 
 
-class CampaignTermsSerializer(serializers.Serializer):
+class CampaignTermsSerializer(StrictSerializer):
     """Structured terms. In input every key is optional and overrides what the text says."""
 
     likes = serializers.IntegerField(min_value=0, max_value=10_000_000, allow_null=True)
@@ -63,7 +64,7 @@ def _clean_text(value: str) -> str:
     return value
 
 
-class CampaignCreateSerializer(serializers.Serializer):
+class CampaignCreateSerializer(StrictSerializer):
     merchant = MerchantRefSerializer()
     title = serializers.CharField(max_length=200)
     text = serializers.CharField(
@@ -76,14 +77,8 @@ class CampaignCreateSerializer(serializers.Serializer):
     )
     terms = CampaignTermsSerializer(required=False)
     starts_on = serializers.DateField(required=False, allow_null=True, default=None)
-    source_url = serializers.URLField(max_length=1000, required=False)  # absent means none
-    captured_at = serializers.DateTimeField(
-        required=False,
-        allow_null=True,
-        default=None,
-        validators=[plausible_time],
-        help_text="Not before 2000-01-01.",
-    )
+    source_url = HttpUrlField(max_length=1000, required=False)  # absent means none
+    captured_at = PlausibleTimeField(required=False, allow_null=True, default=None)
 
     def validate_text(self, value: str) -> str:
         return _clean_text(value)
@@ -94,7 +89,7 @@ class CampaignCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class SnapshotCreateSerializer(serializers.Serializer):
+class SnapshotCreateSerializer(StrictSerializer):
     text = serializers.CharField(
         max_length=MAX_TEXT_CHARS,
         required=False,
@@ -105,13 +100,7 @@ class SnapshotCreateSerializer(serializers.Serializer):
     observed_deleted = serializers.BooleanField(
         required=False, default=False, help_text="The post was found deleted (text may be empty)."
     )
-    captured_at = serializers.DateTimeField(
-        required=False,
-        allow_null=True,
-        default=None,
-        validators=[plausible_time],
-        help_text="Not before 2000-01-01.",
-    )
+    captured_at = PlausibleTimeField(required=False, allow_null=True, default=None)
     source = serializers.ChoiceField(
         choices=[Snapshot.Source.INTEGRATOR, Snapshot.Source.CONSUMER],
         required=False,
@@ -150,7 +139,7 @@ class SnapshotCreateJsonSerializer(SnapshotCreateSerializer):
     image = None
 
 
-class ReportCreateSerializer(serializers.Serializer):
+class ReportCreateSerializer(StrictSerializer):
     likes_collected = serializers.IntegerField(min_value=0, max_value=100_000)
     collected_on = serializers.DateField()
     redeemed_on = serializers.DateField(required=False, allow_null=True, default=None)
@@ -178,6 +167,7 @@ class CampaignOutSerializer(serializers.ModelSerializer):
     gift_value = serializers.DecimalField(
         max_digits=10, decimal_places=2, allow_null=True, coerce_to_string=True
     )
+    source_url = serializers.CharField()  # as sent (HTTP_URL), not necessarily an RFC 3986 URI
 
     class Meta:
         model = Campaign
@@ -387,7 +377,7 @@ class CampaignsApi(APIView):
             qs = qs.filter(status=state)
         for name, lookup in (("has_breaches", "breach_count__gt"), ("flagged", "honour_flagged")):
             value = params.get(name)
-            if value is None:
+            if not value:  # absent or empty: no filter
                 continue
             if value not in ("true", "false", "1", "0"):
                 raise ValidationFailed(f"{name} must be true or false", fields={name: ["invalid"]})

@@ -3,17 +3,18 @@
 from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from complaints import selectors, services
+from complaints import ratelimit, selectors, services
 from complaints.evidence import EvidenceRejected, check_upload
 from complaints.models import Case
 from complaints.pii import normalize_tracking_number
 from wsmonitor.api.authentication import ApiClient
 from wsmonitor.api.parsers import JSONParser
+from wsmonitor.api.strict import HttpUrlOrBlankField, StrictSerializer
 from wsmonitor.audit import client_ip
 from wsmonitor.errors import NotFound
 
@@ -28,7 +29,11 @@ ERROR = inline_serializer(
 AUTH_ERRORS = {
     401: OpenApiResponse(ERROR, description="Missing or invalid token"),
     403: OpenApiResponse(ERROR, description="The token lacks the scope"),
-    429: OpenApiResponse(ERROR, description="Over the token's rate; see `Retry-After`"),
+    429: OpenApiResponse(
+        ERROR,
+        description="Over the token's rate (see `Retry-After`), or on `POST`, the complainant "
+        "phone's daily limit (`COMPLAINTS_SUBMIT_PER_PHONE_DAY`, shared with the public form)",
+    ),
 }
 
 
@@ -77,7 +82,7 @@ class ComplaintsApi(APIView):
     # it and JSON made generated clients send form data labelled as JSON.
     parser_classes = [MultiPartParser, JSONParser]
 
-    class ComplaintSubmitInputSerializer(serializers.Serializer):
+    class ComplaintSubmitInputSerializer(StrictSerializer):
         kind = serializers.ChoiceField(choices=["complaint", "report", "both"])
         merchant_wechat_id = serializers.CharField(max_length=100, required=False, default="",
                                                    allow_blank=True)  # fmt: skip
@@ -103,7 +108,7 @@ class ComplaintsApi(APIView):
                                        allow_blank=True)  # fmt: skip
         # No ``default=""`` on formatted fields: '' is not a URL or an e-mail address, so the
         # schema would offer a default its own format refuses. Absent means none.
-        campaign_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+        campaign_url = HttpUrlOrBlankField(max_length=500, required=False)
         name = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
         phone = serializers.CharField(max_length=30, required=False, default="", allow_blank=True)
         address = serializers.CharField(max_length=300, required=False, default="",
@@ -155,12 +160,22 @@ class ComplaintsApi(APIView):
     )
     def post(self, request):
         data = request.data
-        if hasattr(data, "getlist"):  # multipart: several files under one name
+        form = hasattr(data, "getlist")
+        if form:  # multipart: several files under one name
             data = {k: v for k, v in data.items() if k != "evidence"}
             data["evidence"] = request.data.getlist("evidence")
-        serializer = self.ComplaintSubmitInputSerializer(data=data)
+        serializer = self.ComplaintSubmitInputSerializer(
+            data=data,
+            context={"form_encoded": form},  # multipart values are all strings
+        )
         serializer.is_valid(raise_exception=True)
         payload = dict(serializer.validated_data)
+        # The form's per-phone limit holds here too (one counter): a partner cannot file more
+        # for one complainant's phone than the public form lets them.
+        per_phone = settings.COMPLAINTS_SUBMIT_PER_PHONE_DAY
+        phone_key = ratelimit.phone_limit_key(payload.get("phone") or "")
+        if phone_key and ratelimit.exceeded(phone_key, limit=per_phone):
+            raise exceptions.Throttled(detail="该电话号码今日的提交次数已达上限，请明天再提交。")
         uploads = payload.pop("evidence")
         if len(uploads) > settings.COMPLAINTS_MAX_FILES:
             raise EvidenceRejected(
@@ -185,6 +200,8 @@ class ComplaintsApi(APIView):
             ip=client_ip(request),
             received_region=_token_region(token),
         )
+        if phone_key:
+            ratelimit.hit(phone_key, limit=per_phone, window=24 * 3600)
         body = [
             {
                 "tracking_number": r.case.tracking_number,

@@ -1,6 +1,7 @@
 """Fixed-window counters for the public forms (``wsmonitor.ratelimit``: shared through Redis
 when CACHE_URL is set; not enforced while the cache is unreachable)."""
 
+from complaints.pii import phone_blind_index
 from wsmonitor import ratelimit
 
 
@@ -12,6 +13,12 @@ def hit(key: str, *, limit: int, window: int) -> bool:
 def exceeded(key: str, *, limit: int) -> bool:
     """True when ``key`` has already used up its limit (without counting a new event)."""
     return ratelimit.peek(f"complaints:rl:{key}") >= limit
+
+
+def phone_limit_key(phone: str) -> str:
+    """The counter of submissions giving ``phone`` (in any format), shared by the form and the
+    API (``COMPLAINTS_SUBMIT_PER_PHONE_DAY``); "" without a phone."""
+    return f"submit-phone:{phone_blind_index(phone)}" if phone.strip() else ""
 
 
 def reset(key: str) -> None:

@@ -28,7 +28,7 @@ from complaints.forms import (
     WithdrawForm,
 )
 from complaints.models import Case, SubmissionToken
-from complaints.pii import normalize_tracking_number, phone_blind_index
+from complaints.pii import normalize_tracking_number
 from wsmonitor.audit import client_ip
 from wsmonitor.errors import ServiceError
 
@@ -83,18 +83,15 @@ def complaint_new(request):
         return _keep_and_refuse(request, form)
     valid = form.is_valid()
     if valid:
-        # Only submissions that would be stored count towards the limits.
-        phone = form.cleaned_data.get("phone") or ""
+        # Only submissions that would be stored count towards the limits: one the phone's limit
+        # refuses uses up none of the address's.
+        phone_key = ratelimit.phone_limit_key(form.cleaned_data.get("phone") or "")
+        per_phone = settings.COMPLAINTS_SUBMIT_PER_PHONE_DAY
+        if phone_key and ratelimit.exceeded(phone_key, limit=per_phone):
+            return _keep_and_refuse(request, form)
         if not ratelimit.hit(
             f"submit-ip:{ip}", limit=settings.COMPLAINTS_SUBMIT_PER_IP_HOUR, window=HOUR
-        ) or (
-            phone
-            and not ratelimit.hit(
-                f"submit-phone:{phone_blind_index(phone)}",
-                limit=settings.COMPLAINTS_SUBMIT_PER_PHONE_DAY,
-                window=24 * HOUR,
-            )
-        ):
+        ) or (phone_key and not ratelimit.hit(phone_key, limit=per_phone, window=24 * HOUR)):
             return _keep_and_refuse(request, form)
         data = form.submission_data()
         try:

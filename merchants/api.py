@@ -2,6 +2,7 @@
 
 Each view validates with its own serializer, calls one service or selector, and renders."""
 
+from django.core.validators import RegexValidator
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -25,18 +26,23 @@ from wsmonitor.api.authentication import ApiClient
 from wsmonitor.api.pagination import StandardPagination
 from wsmonitor.api.parsers import JSONParser
 from wsmonitor.api.regions import request_region_prefixes
-from wsmonitor.api.schema import ERRORS, not_found
+from wsmonitor.api.schema import ERRORS, LIST_BOUNDS, NO_NUL, NO_NUL_NOT_BLANK, not_found
+from wsmonitor.api.strict import (
+    HttpUrlField,
+    PlausibleTimeField,
+    StrictSerializer,
+    format_problem,
+)
 from wsmonitor.api.validators import (
     MAX_ID,
     IdField,
-    plausible_time,
     query_choice,
     query_id,
     query_text,
 )
 from wsmonitor.errors import ValidationFailed
 from wsmonitor.lexicon.services import lexicon_current
-from wsmonitor.regions import is_region_code
+from wsmonitor.regions import REGION_CODE_PATTERN, is_region_code
 
 NOT_FOUND = not_found("No such object in the regions this token may see, or a page past the end")
 
@@ -44,18 +50,17 @@ NOT_FOUND = not_found("No such object in the regions this token may see, or a pa
 # --- serializers --------------------------------------------------------------------------------
 
 
-class MerchantRefSerializer(serializers.Serializer):
+class MerchantRefSerializer(StrictSerializer):
     platform = serializers.ChoiceField(choices=MerchantAccount.Platform.choices)
     handle = serializers.CharField(max_length=200)
     # Optional but never blank: no ``default=""`` (the schema would then offer a default its own
     # ``minLength: 1`` forbids, which generated clients send); absent means empty.
     display_name = serializers.CharField(max_length=200, required=False)
-    region_code = serializers.CharField(max_length=6, required=False)
-
-    def validate_region_code(self, value: str) -> str:
-        if value and not is_region_code(value):
-            raise serializers.ValidationError("not a 6-digit GB/T 2260 region code")
-        return value
+    region_code = serializers.CharField(
+        max_length=6,
+        required=False,
+        validators=[RegexValidator(REGION_CODE_PATTERN, "not a 6-digit GB/T 2260 region code")],
+    )
 
     def validate(self, attrs):
         if problem := handle_problem(attrs["platform"], attrs["handle"]):
@@ -63,18 +68,12 @@ class MerchantRefSerializer(serializers.Serializer):
         return attrs
 
 
-class PostInSerializer(serializers.Serializer):
+class PostInSerializer(StrictSerializer):
     source = serializers.ChoiceField(choices=Post.Source.choices)
     external_id = serializers.CharField(max_length=200)
     text = serializers.CharField(max_length=MAX_TEXT_CHARS, trim_whitespace=False)
-    url = serializers.URLField(max_length=1000, required=False)  # absent means none
-    posted_at = serializers.DateTimeField(
-        required=False,
-        allow_null=True,
-        default=None,
-        validators=[plausible_time],
-        help_text="Not before 2000-01-01.",
-    )
+    url = HttpUrlField(max_length=1000, required=False)  # absent means none
+    posted_at = PlausibleTimeField(required=False, allow_null=True, default=None)
     merchant = MerchantRefSerializer()
 
     def validate_text(self, value: str) -> str:
@@ -189,6 +188,8 @@ def _plain_post_input(item: dict) -> PostInput | None:
         if "url" in item:
             url = _FIELDS["url"].run_validation(item["url"])
         if "posted_at" in item:
+            if format_problem(_FIELDS["posted_at"], item["posted_at"]):
+                return None
             posted_at = _FIELDS["posted_at"].run_validation(item["posted_at"])
     except serializers.ValidationError:
         return None
@@ -221,6 +222,7 @@ class PostOutSerializer(serializers.ModelSerializer):
         source="lexicon_version.number", allow_null=True, default=None
     )
     merchant = serializers.IntegerField(source="merchant_id")
+    url = serializers.CharField()  # as sent (HTTP_URL), not necessarily an RFC 3986 URI
 
     class Meta:
         model = Post
@@ -346,6 +348,9 @@ POST_RESULTS = PolymorphicProxySerializer(
 )
 
 
+LIST_BOUNDS["PostsInRequest"] = (1, MAX_BATCH)
+
+
 class PostsApi(APIView):
     required_scopes = {"GET": "posts:read", "POST": "posts:write"}
     # Posts nest a merchant object: form encodings cannot carry them (415, not a 400 per field).
@@ -421,7 +426,9 @@ class PostsApi(APIView):
             OpenApiParameter("merchant", {"type": "integer", "minimum": 1, "maximum": MAX_ID}),
             OpenApiParameter("source", str, enum=Post.Source.values),
             OpenApiParameter("scan_state", str, enum=Post.ScanState.values),
-            OpenApiParameter("external_id", {"type": "string", "maxLength": 200}),
+            OpenApiParameter(
+                "external_id", {"type": "string", "maxLength": 200, "pattern": NO_NUL}
+            ),
         ],
         responses={200: PostOutSerializer(many=True), **ERRORS, **NOT_FOUND},
     )
@@ -465,7 +472,7 @@ class MerchantsApi(APIView):
         parameters=[
             OpenApiParameter(
                 "handle",
-                {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"},
+                {"type": "string", "minLength": 1, "maxLength": 200, "pattern": NO_NUL_NOT_BLANK},
                 required=True,
                 description="微信号, 公众号, phone…",
             ),
@@ -506,7 +513,7 @@ class MerchantDetailApi(APIView):
         return Response(MerchantDetailSerializer(merchant).data)
 
 
-class FindingFilterSerializer(serializers.Serializer):
+class FindingFilterSerializer(StrictSerializer):
     category = serializers.ChoiceField(
         choices=["counterfeit", "false_ad", "three_no", "phishing"], required=False
     )

@@ -24,6 +24,12 @@ PROVINCES = {
 }  # fmt: skip
 
 
+# The same rule as a regular expression, for the API schema (tests/foundation: equal on all codes).
+REGION_CODE_PATTERN = (
+    "^(?:" + "|".join(sorted(PROVINCES)) + ")(?:0000|(?:0[1-9]|[1-9][0-9])[0-9]{2})$"
+)
+
+
 def is_region_code(code: str) -> bool:
     return (
         isinstance(code, str)

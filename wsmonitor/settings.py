@@ -156,6 +156,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"  # where a login with an unsafe ``next`` lands
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 # The age above is an idle timeout: IdleSessionMiddleware pushes it back when a request comes
 # more than SESSION_REFRESH_SECONDS after the last push (a session that changed is saved anyway).
@@ -273,9 +274,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "wsmonitor.api.errors.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # The browsable API only while developing: in production every answer is JSON (its pages'
+    # inline styles are refused by the CSP anyway; /api/docs/ documents the API).
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     ],
     "DEFAULT_PARSER_CLASSES": [
         "wsmonitor.api.parsers.JSONParser",
@@ -309,6 +312,10 @@ SPECTACULAR_SETTINGS = {
         }
     },
     "SECURITY": [{"TokenAuth": []}],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "wsmonitor.api.schema.postprocess_schema",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "MerchantStatusEnum": "merchants.models.Merchant.Status",
         "IngestStatusEnum": ["created", "revised", "unchanged"],

@@ -104,3 +104,49 @@ def test_gunicorn_does_not_advertise_itself():
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_the_access_log_records_no_query_string_and_no_basic_auth_user():
+    """A key sent as a Basic-auth user name or in ``?key=`` ended up in the access log."""
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    result = subprocess.run(
+        [gunicorn, "--print-config", "wsmonitor.wsgi"], cwd=ROOT, env=dict(os.environ),
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    line = next(x for x in result.stdout.splitlines() if x.startswith("access_log_format"))
+    for leaky in ("%(u)s", "%(r)s", "%(q)s", "%(f)s", "%({"):
+        assert leaky not in line, line
+    assert "%(U)s" in line and "%(s)s" in line
+
+
+def test_a_login_with_an_unsafe_next_lands_on_the_admin_index(client, regulator):
+    response = client.post(
+        "/admin/login/?next=https://evil.example/",
+        {"username": "gz-regulator", "password": "correct-horse-battery"},
+        REMOTE_ADDR="10.1.1.3",
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"  # not Django's default /accounts/profile/ (404)
+
+
+def test_the_browsable_api_is_off_in_production():
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}},
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 20 + "-production-secret-with-enough-entropy-0123456789",
+        "ALLOWED_HOSTS": "wsmonitor.example.gov.cn",
+        "SALT_KEY": "salt-for-field-encryption-in-production-0123456789",
+        "COMPLAINTS_BLIND_INDEX_KEY": "blind-index-key-for-production-0123456789abcdef",
+    }
+    code = (
+        "from django.conf import settings; "
+        "print(settings.REST_FRAMEWORK['DEFAULT_RENDERER_CLASSES'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "JSONRenderer" in result.stdout
+    assert "BrowsableAPIRenderer" not in result.stdout

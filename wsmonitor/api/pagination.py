@@ -24,6 +24,20 @@ class StandardPagination(PageNumberPagination):
             return self.max_page_size  # no int() of a 5,000-digit string
         return min(int(number), self.max_page_size)
 
+    def get_page_number(self, request, paginator):
+        """``?page=`` must be a whole number ≥ 1 (empty: the first page); DRF answered ``abc`` or
+        ``0`` with a 404 "invalid page" instead of a 400 naming the parameter. A page past the
+        end is still a 404."""
+        value = request.query_params.get(self.page_query_param)
+        if not value:
+            return 1
+        if not (value.isascii() and value.isdigit() and value.lstrip("0")):
+            raise ValidationFailed(
+                "page must be a whole number of at least 1",
+                fields={self.page_query_param: ["invalid"]},
+            )
+        return value.lstrip("0")
+
     def get_schema_operation_parameters(self, view):
         params = super().get_schema_operation_parameters(view)
         for param in params:
