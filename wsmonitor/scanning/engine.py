@@ -366,10 +366,15 @@ class Scanner:
                 by_term.setdefault(r.term, []).append(i)
             for ex in r.exceptions:
                 excepts.setdefault(slot(nt(ex)), set()).add(i)
+        # every dotted host is judged (urls.py), not only those with a brand label: the keys of
+        # URL_ANCHORS go to the look-alike rule (the shortener rule reports shorteners only)
         host_rules = [i for i, r in enumerate(rules) if r.mode == "host"]
-        if host_rules:  # every dotted host is judged (urls.py), not only those with a brand label
+        self._lookalike_rule = next(
+            (i for i in host_rules if rules[i].rule_id != "phishing.short_link"), None
+        )
+        if self._lookalike_rule is not None:
             for a in URL_ANCHORS:
-                anchors.setdefault(slot(a), []).append(host_rules[0])
+                anchors.setdefault(slot(a), []).append(self._lookalike_rule)
         for v in lexicon.variants:
             if v.kind == "glyph":
                 continue
@@ -769,10 +774,11 @@ class Scanner:
             return None
         term = f"{v.token}@{v.domain}"
         if v.kind == "shortener":
-            ri = self._short_rule
-            if ri is None:
-                return None
-            term = v.domain
+            ri, term = self._short_rule, v.domain
+        elif self._rules[ri].rule_id == "phishing.short_link":
+            ri = self._lookalike_rule
+        if ri is None:
+            return None
         return (hs, -he, (ri, term, *self._tmpl[ri][_CAT:], v.explanation))
 
     def _explain(self, text: str, t: str, st: str, offsets, hits, orig) -> ScanResult:
