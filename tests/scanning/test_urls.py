@@ -214,3 +214,13 @@ def test_judge_is_offline_and_cached():
     assert first is judge.judge("weixln-pay.com")
     assert first.imitates == "pay.weixin.qq.com"
     assert judge.judge("pay.weixin.qq.com") is None
+
+
+def test_rule_order_does_not_change_which_rule_reports_a_host():
+    lex = Lexicon.load()
+    short = [r for r in lex.rules if r.rule_id == "phishing.short_link"]
+    rest = [r for r in lex.rules if r.rule_id != "phishing.short_link"]
+    scanner = Scanner(dataclasses.replace(lex, rules=(*short, *rest)))  # the shortener rule first
+    assert one_host_finding("付款 weixln-pay.com", scanner).rule == "phishing.lookalike_host"
+    assert one_host_finding("付款 t.cn/abc", scanner).rule == "phishing.short_link"
+    assert one_host_finding("付款 t.cn.pay-verify.top", scanner).rule == "phishing.lookalike_host"
