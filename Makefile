@@ -36,7 +36,7 @@ worker: setup
 
 # The OCR/QR queue (docs/imaging.md): one process, one onnxruntime thread, its own time limits.
 worker-ocr: setup
-	$(BIN)/celery -A wsmonitor.celery worker --queues ocr --concurrency 1 --pool prefork --loglevel INFO --hostname ocr@%h
+	nice -n 10 $(BIN)/celery -A wsmonitor.celery worker --queues ocr --concurrency 1 --pool prefork --loglevel INFO --hostname ocr@%h
 
 lint: setup
 	$(BIN)/ruff check .

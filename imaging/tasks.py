@@ -3,6 +3,8 @@ worker of one process and one thread (``make worker-ocr``; docs/imaging.md)."""
 
 import atexit
 import logging
+import os
+import threading
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -48,6 +50,7 @@ class OcrRequests(BackgroundPublisher):
     name = "ocr-publisher"
 
     def publish(self, ids: list[int]) -> list[int]:
+        _lowest_priority()
         for i, image_text_id in enumerate(ids):
             try:
                 read_image.apply_async(args=[image_text_id], queue=OCR_QUEUE)
@@ -55,6 +58,18 @@ class OcrRequests(BackgroundPublisher):
                 log.warning("read of image %s not published: %s", image_text_id, exc)
                 return ids[i:]  # the rows stay pending; the sweeper publishes them later
         return []
+
+
+def _lowest_priority() -> None:
+    """The publisher thread (where reads run without a broker) gives way to the requests of its
+    process: Linux schedules threads on their own, so the thread's nice value is raised to 19
+    (never the main thread's, which flushes at exit)."""
+    if threading.current_thread() is threading.main_thread() or not hasattr(os, "setpriority"):
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    except OSError:
+        pass
 
 
 OCR_REQUESTS = OcrRequests()
