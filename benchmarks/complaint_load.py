@@ -494,7 +494,11 @@ def stop(server: subprocess.Popen) -> None:
     import signal
 
     os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=30)
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:  # a loaded machine: workers still finishing
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
 
 
 PENDING_SQL = (
