@@ -9,10 +9,10 @@ from merchants.near_duplicates import near_duplicate_clusters
 from merchants.posts import MAX_TEXT_CHARS, PostInput, posts_ingest
 from merchants.rescan import rescan_pause, rescan_resume, rescan_start, rescan_validate_scope
 from merchants.selectors import findings_visible, merchants_visible, posts_visible
-from merchants.services import merchant_set_identity
+from merchants.services import merchant_update
 from merchants.uscc import normalize_uscc, uscc_problem
 from merchants.workspace_admin import RegionScopedAdmin, WorkspaceMerchantMixin, export_actions
-from wsmonitor.audit import audit_log, client_ip
+from wsmonitor.audit import client_ip
 from wsmonitor.errors import ServiceError
 from wsmonitor.lexicon.models import LexiconRule, RescanJob
 from wsmonitor.roles import region_prefixes
@@ -98,30 +98,15 @@ class MerchantAdmin(WorkspaceMerchantMixin, RegionScopedAdmin, admin.ModelAdmin)
         return super().change_view(request, object_id, form_url, extra)
 
     def save_model(self, request, obj, form, change):
-        """Identity goes through ``merchant_set_identity`` (validated, audited); other edits
-        are audited here with what changed."""
         if not change:
             super().save_model(request, obj, form, change)
             return
-        identity = {f for f in ("uscc", "registration") if f in form.changed_data}
-        others = [f for f in form.changed_data if f not in identity]
-        if identity:
-            current = Merchant.objects.get(pk=obj.pk)
-            merchant_set_identity(
-                merchant=current,
-                actor=request.user,
-                uscc=obj.uscc if "uscc" in identity else "",
-                registration=obj.registration if "registration" in identity else None,
-            )
-        if others:
-            Merchant.objects.filter(pk=obj.pk).update(**{f: getattr(obj, f) for f in others})
-            audit_log(
-                "merchant.edited",
-                actor=request.user,
-                target=obj,
-                ip=client_ip(request),
-                data={f: str(getattr(obj, f)) for f in others},
-            )
+        merchant_update(
+            merchant=obj,
+            actor=request.user,
+            changes={f: getattr(obj, f) for f in form.changed_data},
+            ip=client_ip(request),
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from merchants.handles import handle_problem, normalize_handle, ocr_handle_variants
 from merchants.models import Merchant, MerchantAccount, RiskComponent
+from merchants.risk import risk_recompute
 from merchants.uscc import normalize_uscc, uscc_problem, uscc_region
 from wsmonitor.audit import audit_log
 from wsmonitor.errors import ValidationFailed
@@ -309,6 +310,31 @@ def merchant_set_identity(
     return merchant
 
 
+def merchant_update(*, merchant: Merchant, actor, changes: dict, ip: str | None = None) -> None:
+    """A regulator's edit of a merchant, in one transaction: identity (``uscc``,
+    ``registration``) through ``merchant_set_identity`` (validated, audited as an identity
+    change); the other fields written and audited (``merchant.edited``) with what changed."""
+    identity = {f: changes[f] for f in ("uscc", "registration") if f in changes}
+    others = {f: value for f, value in changes.items() if f not in identity}
+    with transaction.atomic():
+        if identity:
+            merchant_set_identity(
+                merchant=Merchant.objects.get(pk=merchant.pk),
+                actor=actor,
+                uscc=identity.get("uscc", ""),
+                registration=identity.get("registration"),
+            )
+        if others:
+            Merchant.objects.filter(pk=merchant.pk).update(**others)
+            audit_log(
+                "merchant.edited",
+                actor=actor,
+                target=merchant,
+                ip=ip,
+                data={f: str(value) for f, value in others.items()},
+            )
+
+
 def merchant_merge(*, keep: Merchant, absorb: Merchant, actor, reason: str) -> Merchant:
     """Fold ``absorb`` into ``keep``: accounts, posts and every other merchant reference move
     over; ``absorb`` stays as a tombstone pointing at ``keep``."""
@@ -347,8 +373,6 @@ def merchant_merge(*, keep: Merchant, absorb: Merchant, actor, reason: str) -> M
                 "moved": moved,
             },
         )
-    from merchants.risk import risk_recompute
-
     risk_recompute(merchant_id=keep.pk)
     return keep
 
@@ -372,8 +396,6 @@ def risk_component_record(
         )
     else:
         RiskComponent.objects.filter(merchant_id=merchant_id, source=source, key=key).delete()
-    from merchants.risk import risk_recompute
-
     risk_recompute(merchant_id=merchant_id, recompute_own=False)
 
 

@@ -357,3 +357,20 @@ def test_an_operator_sets_a_uscc_through_the_audited_service(world, django_user_
     assert good.status_code == 302
     assert Merchant.objects.get(pk=m.pk).uscc == "91350100M000100Y43"
     assert _audited("merchant.identity_set", m)
+
+
+def test_an_edit_of_other_fields_is_written_and_audited_with_what_changed(world, django_user_model):
+    admin_user = django_user_model.objects.create_superuser("operator", password="x-y-z-123456")
+    m = world["liwan"]
+    form = {
+        "display_name": "荔湾好物小店", "region_code": m.region_code, "uscc": "",
+        "registration": "unknown", "verification": "unverified",
+        "accounts-TOTAL_FORMS": "0", "accounts-INITIAL_FORMS": "0",
+        "risk_parts-TOTAL_FORMS": "0", "risk_parts-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    response = login(admin_user).post(f"/admin/merchants/merchant/{m.pk}/change/", form)
+    assert response.status_code == 302
+    assert Merchant.objects.get(pk=m.pk).display_name == "荔湾好物小店"
+    [entry] = _audited("merchant.edited", m)
+    assert entry.data["display_name"] == "荔湾好物小店"
+    assert not _audited("merchant.identity_set", m)
