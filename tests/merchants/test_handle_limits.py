@@ -3,6 +3,7 @@ single post and inside a batch, and a clear refusal from the registry — never 
 
 import pytest
 
+from complaints.models import Case
 from merchants.models import Post
 from merchants.services import merchant_resolve
 from tests.merchants.conftest import post_payload
@@ -41,3 +42,36 @@ def test_the_registry_refuses_it_with_a_reason():
     with pytest.raises(ValidationFailed) as caught:
         merchant_resolve(platform="wechat_id", handle="ﷺ" * 20)
     assert "200" in str(caught.value.fields["handle"])
+
+
+def test_a_campaign_names_the_handle(token_client):
+    response = token_client("campaigns:write").post(
+        "/api/v1/campaigns/",
+        {
+            "merchant": {"platform": "wechat_id", "handle": "ß" * 150},
+            "title": "集赞送杯",
+            "text": "转发集满38个赞送保温杯",
+        },
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert "handle" in response.json()["fields"]["merchant"]
+
+
+def test_a_complaint_naming_such_a_handle_is_linked_by_its_other_identifier(
+    token_client, django_capture_on_commit_callbacks
+):
+    body = {
+        "kind": "report",
+        "merchant_wechat_id": "ﷺ" * 100,  # 1,800 characters once normalised
+        "merchant_phone": "13800138000",
+        "description": "朋友圈卖高仿包",
+        "anonymous": True,
+        "consent": False,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = token_client("complaints:write").post("/api/v1/complaints/", body, format="json")
+    assert response.status_code == 201, response.content
+    case = Case.objects.get()
+    assert case.merchant is not None
+    assert case.merchant.accounts.get().handle_normalized == "13800138000"
