@@ -123,3 +123,20 @@ def test_the_calendar_is_read_once_per_process_and_follows_a_schedule_entered_el
     # Replaced in this process through the ORM: the save signal clears what was kept.
     HolidayDay.objects.filter(schedule=schedule).delete()
     assert _calendar_queries(monday)[0] is True
+
+
+def test_tracking_numbers_and_codes_use_every_symbol_from_one_draw_each():
+    from collections import Counter
+
+    from complaints.pii import _ALPHABET, new_access_code, new_tracking_number
+
+    numbers = [new_tracking_number() for _ in range(2000)]
+    codes = [new_access_code() for _ in range(2000)]
+    assert len(set(numbers)) == len(numbers) and len(set(codes)) == len(codes)
+    assert all(len(n) == 17 and n.startswith("WS-") and n.count("-") == 3 for n in numbers)
+    assert all(len(c) == 19 and c.count("-") == 3 for c in codes)
+    # Uniform: each of the 32 symbols near 1/32 of the 24,000 + 32,000 drawn (±25 %).
+    for texts, drawn in ((numbers, 24000), (codes, 32000)):
+        counts = Counter(ch for text in texts for ch in text.removeprefix("WS-") if ch != "-")
+        assert set(counts) == set(_ALPHABET)
+        assert 0.75 * drawn / 32 < min(counts.values()) <= max(counts.values()) < 1.25 * drawn / 32
