@@ -35,3 +35,29 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 import gunicorn.http.wsgi  # noqa: E402
 
 gunicorn.http.wsgi.SERVER = "wsmonitor"
+
+# The few errors gunicorn answers itself, before Django sees the request (a request line over
+# 4,094 bytes: 414; headers too large or malformed: 400/431), in the API's error shape rather
+# than gunicorn's HTML page: ``{"code", "detail", "fields"}``, in Chinese like the app's own.
+import json  # noqa: E402
+
+import gunicorn.util  # noqa: E402
+
+_GUNICORN_ERRORS = {
+    400: ("bad_request", "请求格式有误。"),
+    414: ("uri_too_long", "请求地址过长（上限 4094 字节），请减少查询参数。"),
+    431: ("headers_too_large", "请求头过大。"),
+}
+
+
+def _write_json_error(sock, status_int, reason, mesg):
+    code, detail = _GUNICORN_ERRORS.get(status_int, ("server_error", "服务器出错了。"))
+    body = json.dumps({"code": code, "detail": detail, "fields": {}}, ensure_ascii=False).encode()
+    head = (
+        f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    gunicorn.util.write_nonblock(sock, head.encode("latin-1") + body)
+
+
+gunicorn.util.write_error = _write_json_error

@@ -1,11 +1,13 @@
 """Small hardening items a probe found: headers, cookies, feeds, redirects, API docs, body
 limits and password spraying — each observed from the outside, as the probe did."""
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -81,7 +83,7 @@ def _free_port() -> int:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_gunicorn_does_not_advertise_itself():
+def test_gunicorn_does_not_advertise_itself_and_answers_its_own_errors_in_the_api_shape():
     port = _free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"}
@@ -101,6 +103,14 @@ def test_gunicorn_does_not_advertise_itself():
                     raise
                 time.sleep(0.3)
         assert server == "wsmonitor"
+        # an error gunicorn answers itself (request line over 4,094 bytes) is in the API shape
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/posts/?q={'a' * 5000}")
+        except urllib.error.HTTPError as refused:
+            assert refused.code == 414
+            assert refused.headers["Content-Type"] == "application/json"
+            body = json.loads(refused.read())
+        assert body["code"] == "uri_too_long" and set(body) == {"code", "detail", "fields"}
     finally:
         proc.terminate()
         proc.wait(timeout=30)
