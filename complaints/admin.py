@@ -16,23 +16,18 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from complaints import documents, rules, selectors, services
+from complaints.exports import cases_export_csv, deadline_text, merchant_label
 from complaints.models import Case, DeadlineRule, DuplicateSuggestion, RefusalGround
 from complaints.pii import phone_blind_index
 from merchants.selectors import merchants_visible
 from wsmonitor.admin import my_work_providers
 from wsmonitor.audit import audit_log, client_ip
 from wsmonitor.errors import ServiceError
-from wsmonitor.export_writer import csv_bytes
 from wsmonitor.regions import region_label
 from wsmonitor.roles import region_prefixes
 
 S = Case.Status
 
-CSV_COLUMNS = [
-    _("tracking number"), _("kind"), _("status"), _("category"), _("merchant"),
-    _("jurisdiction region"), _("received"), _("current deadline"), _("deadline state"),
-    _("complainant"), _("phone"), _("amount paid (yuan)"),
-]  # fmt: skip
 PII_FIELDS = (
     "complainant_name",
     "complainant_phone",
@@ -287,7 +282,7 @@ class CaseAdmin(admin.ModelAdmin):
             **(extra_context or {}),
             "show_save": False,
             "show_save_and_continue": False,
-            "deadline_shown": _deadline_text(services.deadline_current(case)),
+            "deadline_shown": deadline_text(services.deadline_current(case)),
             "steps": [
                 (step, StepForm(step=step, case=case, auto_id=f"id_{step.key}_%s"))
                 for step in case_steps(case)
@@ -372,7 +367,7 @@ class CaseAdmin(admin.ModelAdmin):
             "form": form,
             "step": step,
             "title": f"{step.label} · {case.tracking_number}",
-            "deadline_shown": _deadline_text(services.deadline_current(case)),
+            "deadline_shown": deadline_text(services.deadline_current(case)),
         }
         return TemplateResponse(request, "complaints/admin/workflow.html", context)
 
@@ -503,22 +498,11 @@ class CaseAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Export selected (CSV, personal data masked)"))
     def export_csv(self, request, queryset):
-        rows = [[str(c) for c in CSV_COLUMNS]]
-        for case in queryset.select_related("merchant"):
-            person = selectors.masked_person(case)
-            rows.append([
-                case.tracking_number, case.get_kind_display(), case.get_status_display(),
-                case.get_category_display(), self.merchant_label(case),
-                region_label(case.region_code),
-                timezone.localtime(case.received_at).strftime("%Y-%m-%d %H:%M"),
-                _deadline_text(services.deadline_current(case)), case.get_sla_display(),
-                person["name"], person["phone"],
-                "" if case.amount_paid is None else str(case.amount_paid),
-            ])  # fmt: skip
-        response = HttpResponse(csv_bytes(rows), content_type="text/csv; charset=utf-8")
+        content = cases_export_csv(
+            cases=queryset.select_related("merchant"), actor=request.user, ip=client_ip(request)
+        )
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="complaints.csv"'
-        audit_log("complaint.exported", actor=request.user, ip=client_ip(request),
-                  data={"cases": len(rows) - 1})  # fmt: skip
         return response
 
     @admin.display(description=_("kind and status"), ordering="status")
@@ -558,23 +542,23 @@ class CaseAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("current deadline"))
     def current_deadline_shown(self, case):
-        return _deadline_text(services.deadline_current(case))
+        return deadline_text(services.deadline_current(case))
 
     @admin.display(description=_("acceptance due"))
     def acceptance_due_shown(self, case):
-        return _deadline_text(services.deadline_of(case, "acceptance_due"))
+        return deadline_text(services.deadline_of(case, "acceptance_due"))
 
     @admin.display(description=_("mediation due"))
     def mediation_due_shown(self, case):
-        return _deadline_text(services.deadline_of(case, "mediation_due"))
+        return deadline_text(services.deadline_of(case, "mediation_due"))
 
     @admin.display(description=_("verification due"))
     def verification_due_shown(self, case):
-        return _deadline_text(services.deadline_of(case, "verification_due"))
+        return deadline_text(services.deadline_of(case, "verification_due"))
 
     @admin.display(description=_("reporter notice due"))
     def notice_due_shown(self, case):
-        return _deadline_text(services.deadline_of(case, "notice_due"))
+        return deadline_text(services.deadline_of(case, "notice_due"))
 
     @admin.display(description=_("jurisdiction region"), ordering="region_code")
     def region_shown(self, case):
@@ -582,12 +566,7 @@ class CaseAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("merchant"))
     def merchant_label(self, case):
-        return (
-            case.merchant_name
-            or case.merchant_wechat_id
-            or case.merchant_official_account
-            or case.merchant_phone
-        )
+        return merchant_label(case)
 
     @admin.display(description=_("merchant record"))
     def merchant_shown(self, case):
@@ -655,13 +634,6 @@ def _history_rows(case: Case) -> list[dict]:
 
 def _documents(case: Case) -> list:
     return documents.documents_of(case)
-
-
-def _deadline_text(deadline) -> str:
-    """``2027-01-05`` or ``2027-01-05 暂估（2027年放假安排尚未公布）``, or ``-``."""
-    if deadline is None:
-        return "-"
-    return f"{deadline.date.isoformat()} {deadline.note}".strip()
 
 
 @admin.register(DeadlineRule)
@@ -736,7 +708,7 @@ def my_work_cases(request) -> list[dict]:
             {
                 "label": f"{c.tracking_number} · {c.get_kind_display()} · {c.get_status_display()}",
                 "url": reverse("admin:complaints_case_change", args=[c.pk]),
-                "note": f"{_deadline_text(services.deadline_current(c))} · {c.get_sla_display()}",
+                "note": f"{deadline_text(services.deadline_current(c))} · {c.get_sla_display()}",
                 "late": c.sla == Case.Sla.OVERDUE,
             }
             for c in qs[:20]
