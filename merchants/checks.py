@@ -22,7 +22,7 @@ def trigram_locale_problem(connection) -> str | None:
             cursor.execute("SELECT show_trgm('中文')")
             if cursor.fetchone()[0]:
                 return None
-        elif ctype.split(".")[0].upper() not in ("C", "POSIX"):
+        elif "utf8" in ctype.lower().replace("-", ""):  # C.UTF-8, en_US.utf8, zh_CN.UTF-8
             return None
     return ctype
 

@@ -64,35 +64,55 @@ def test_the_test_database_passes_the_locale_check():
 
 
 @pytest.fixture
-def c_locale_db():
-    """A real database created with LC_CTYPE=C, with pg_trgm, as a second connection."""
-    name = f"ws_links_c_{uuid.uuid4().hex[:8]}"
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE {name} LC_CTYPE 'C' LC_COLLATE 'C' TEMPLATE template0")
-    default = connections["default"]
-    wrapper = default.__class__({**default.settings_dict, "NAME": name}, alias="c_locale")
-    connections["c_locale"] = wrapper
-    try:
-        with wrapper.cursor() as cursor:
-            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        yield wrapper
-    finally:
+def fresh_db():
+    """Real databases created with a given LC_CTYPE (with or without pg_trgm), each as a second
+    connection under its own alias; dropped afterwards."""
+    made = []
+
+    def make(ctype: str, trigram: bool):
+        name = f"ws_links_probe_{uuid.uuid4().hex[:8]}"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE DATABASE {name} LC_CTYPE '{ctype}' LC_COLLATE '{ctype}' TEMPLATE template0"
+            )
+        default = connections["default"]
+        alias = f"probe{len(made)}"
+        wrapper = default.__class__({**default.settings_dict, "NAME": name}, alias=alias)
+        connections[alias] = wrapper
+        made.append((alias, name, wrapper))
+        if trigram:
+            with wrapper.cursor() as cursor:
+                cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        return alias, wrapper
+
+    yield make
+    for alias, name, wrapper in made:
         wrapper.close()
-        del connections["c_locale"]
+        del connections[alias]
         with connection.cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {name}")
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_c_locale_database_drops_chinese_and_the_check_warns_in_chinese(c_locale_db):
+def test_a_c_locale_database_drops_chinese_and_the_check_warns_in_chinese(fresh_db):
+    alias, c_locale_db = fresh_db("C", trigram=True)
     with c_locale_db.cursor() as cursor:
         cursor.execute("SELECT show_trgm('高仿LV包包，一比一复刻')")
         assert sorted(cursor.fetchone()[0]) == ["  l", " lv", "lv "]  # every hanzi gone
         cursor.execute("SELECT similarity('高仿包包一比一', '今天到了新鲜水果')")
         assert cursor.fetchone()[0] == 0  # nothing left to compare (or 1.0 with the Latin)
     assert trigram_locale_problem(c_locale_db) == "C"
-    [warning] = trigram_locale_check(databases=["c_locale"])
+    [warning] = trigram_locale_check(databases=[alias])
     assert warning.id == CHECK_ID
     assert "LC_CTYPE 为 C" in warning.msg and "pg_trgm 会丢弃所有中文字符" in warning.msg
     assert "drops every Chinese character" in warning.msg
     assert "C.UTF-8" in warning.hint
+
+
+@pytest.mark.django_db(transaction=True)
+def test_before_the_extension_exists_the_check_reads_the_locale(fresh_db):
+    """As ``migrate`` runs it on a new database: no pg_trgm yet, so LC_CTYPE decides."""
+    utf8, _ = fresh_db("C.UTF-8", trigram=False)
+    c, _ = fresh_db("C", trigram=False)
+    assert trigram_locale_check(databases=[utf8]) == []
+    assert [w.id for w in trigram_locale_check(databases=[c])] == [CHECK_ID]
