@@ -5,8 +5,16 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from complaints import services
-from complaints.evidence import ALLOWED_LABEL, EvidenceRejected, check_upload, max_file_mb, unstage
+from complaints.evidence import (
+    ALLOWED_LABEL,
+    EvidenceRejected,
+    check_upload,
+    max_file_mb,
+    stage,
+    unstage,
+)
 from complaints.models import Case
+from complaints.tracking import new_form_token
 
 ACCEPT = (
     "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif,application/pdf,text/plain"
@@ -187,8 +195,6 @@ class ComplaintForm(EvidenceMixin, forms.Form):
         for name in self.COMPLAINT_REQUIRED:
             self.fields[name].complaint_required = True
         if not self.is_bound:
-            from complaints.tracking import new_form_token
-
             self.initial["form_token"] = new_form_token()
 
     def clean(self):
@@ -228,8 +234,6 @@ class ComplaintForm(EvidenceMixin, forms.Form):
 
     def staged_tokens(self) -> list[tuple[str, str]]:
         """(token, file name) for every good file, so a corrected form need not re-upload it."""
-        from complaints.evidence import stage
-
         out = []
         self.unstaged = []  # names the disk would not take: to be chosen again
         for checked in self.checked_files:

@@ -38,7 +38,11 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import connection
 from django.utils.translation import gettext as _
+from lunar_python import Lunar
+
+from wsmonitor.models import HolidayDay, HolidaySchedule
 
 DAY = datetime.timedelta(days=1)
 
@@ -105,8 +109,6 @@ def statutory_holidays(year: int) -> dict[datetime.date, str]:
 
 @functools.lru_cache(maxsize=64)
 def _statutory(year: int) -> tuple[tuple[datetime.date, str], ...]:
-    from lunar_python import Lunar
-
     def solar(lunar) -> datetime.date:
         s = lunar.getSolar()
         return datetime.date(s.getYear(), s.getMonth(), s.getDay())
@@ -170,10 +172,6 @@ class _EnteredYears:
         self.years: dict[int, YearCalendar] = {}
 
     def current(self) -> tuple:
-        from django.db import connection
-
-        from wsmonitor.models import HolidayDay, HolidaySchedule
-
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT COUNT(*), MAX(entered_at), MAX(id), "  # noqa: S608 (table names)
@@ -243,8 +241,6 @@ class Calendar:
         return found
 
     def _read(self, year: int) -> YearCalendar:
-        from wsmonitor.models import HolidayDay, HolidaySchedule
-
         schedule = HolidaySchedule.objects.filter(year=year).first()
         if schedule is None:
             return provisional_year(year)
