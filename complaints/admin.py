@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from complaints import documents, rules, selectors, services
+from complaints.access import access_evidence, can_view_evidence
 from complaints.exports import cases_export_csv, deadline_text, merchant_label
 from complaints.models import Case, DeadlineRule, DuplicateSuggestion, RefusalGround
 from complaints.pii import phone_blind_index
@@ -374,9 +375,7 @@ class CaseAdmin(admin.ModelAdmin):
     def _evidence_rows(self, request, case: Case) -> list[dict]:
         """Each file with its download links; an image's metadata-free preview inline, for
         whoever may see the case's evidence (a report's: its assignee and supervisors)."""
-        allowed = request.user.has_perm("complaints.view_evidence") and services.inside_the_case(
-            case=case, user=request.user
-        )
+        allowed = can_view_evidence(user=request.user, case=case)
         rows = []
         for item in case.evidence.all():
             rows.append(
@@ -398,23 +397,12 @@ class CaseAdmin(admin.ModelAdmin):
         """The preview (re-encoded, without EXIF or location) shown in the page; each view is
         audited like a download."""
         case = self._visible(request, object_id)
-        item = case.evidence.filter(pk=evidence_id).first()
-        if item is None or not item.preview:
-            raise Http404
-        if not request.user.has_perm("complaints.view_evidence"):
-            raise Http404
-        if not services.inside_the_case(case=case, user=request.user):
-            audit_log("complaint.evidence_denied", actor=request.user, target=case,
-                      ip=client_ip(request), data={"evidence": item.pk})  # fmt: skip
-            raise Http404
-        audit_log(
-            "complaint.evidence_viewed",
-            actor=request.user,
-            target=case,
-            ip=client_ip(request),
-            data={"evidence": item.pk, "variant": "preview", "sha256": item.sha256},
-        )
-        response = FileResponse(item.preview.open("rb"), content_type="image/jpeg")
+        try:
+            found = access_evidence(user=request.user, pk=evidence_id, variant="preview",
+                                    ip=client_ip(request), case=case, inline=True)  # fmt: skip
+        except ServiceError:
+            raise Http404 from None
+        response = FileResponse(found.file.open("rb"), content_type="image/jpeg")
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "sandbox; default-src 'none'"
         response["Cache-Control"] = "private, no-store"
