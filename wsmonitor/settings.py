@@ -280,6 +280,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "wsmonitor.api.negotiation.ContentNegotiation",
     "DEFAULT_PARSER_CLASSES": [
         "wsmonitor.api.parsers.JSONParser",
         "rest_framework.parsers.MultiPartParser",

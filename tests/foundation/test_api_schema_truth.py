@@ -161,3 +161,11 @@ def test_a_page_that_is_not_a_whole_number_is_a_400_naming_it(client, page):
 def test_a_page_past_the_end_is_still_a_404(client):
     assert client.get("/api/v1/posts/", {"page": "7"}).status_code == 404
     assert client.get("/api/v1/posts/", {"page": "01"}).status_code == 200
+
+
+def test_a_format_the_api_does_not_offer_is_a_406_naming_it(client):
+    response = client.get("/api/v1/token/", {"format": "xml"})
+    assert response.status_code == 406
+    body = response.json()
+    assert body["code"] == "not_acceptable" and "format=xml" in body["detail"]
+    assert client.get("/api/v1/token/", {"format": "json"}).status_code == 200
