@@ -35,6 +35,8 @@ import csv
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate, count
+from operator import add
 from pathlib import Path
 
 import daachorse
@@ -78,11 +80,6 @@ _OPEN = "“「『‘《"
 _CLOSE = "”」』’》"
 _PAREN_OPEN = "(（"
 _PAREN_CLOSE = ")）"
-_MARKS_RE = re.compile(
-    "["
-    + re.escape(_SENT_END + _CLAUSE_END + _OPEN + _CLOSE + _PAREN_OPEN + _PAREN_CLOSE + '"')
-    + "]"
-)
 # a quoted term named in a list that ends with 等 (“最佳”、“第一”等), or introduced as an example
 _LIST_AFTER_RE = re.compile(
     r"(?:[、,，和与或及]?[“「『‘\"][^”」』’\"]{1,12}[”」』’\"])*[、,，]?(?:等|之类|这类|这样的|一词|字)"
@@ -138,6 +135,13 @@ _SENT_RE = re.compile("[" + re.escape(_SENT_END) + "]")
 _CLAUSE_RE = re.compile("[" + re.escape(_SENT_END + _CLAUSE_END) + "]")
 
 
+def _ends(mark_re: re.Pattern, t: str) -> list[int]:
+    """0 and the position after each character ``mark_re`` matches: the running lengths of the
+    pieces between them plus one per mark, in C (no match object per mark)."""
+    pieces = mark_re.split(t)
+    return [0, *map(add, accumulate(map(len, pieces[:-1])), count(1))]
+
+
 class _Layout:
     """Sentence and clause boundaries of one converted text, and its quotation and parenthesis
     spans. Sentences do not end inside quotation marks."""
@@ -146,20 +150,23 @@ class _Layout:
 
     def __init__(self, t: str):
         n = self.n = len(t)
+        # sentence and clause ends: one C pass each (the positions after each boundary mark)
+        sentences = _ends(_SENT_RE, t)
+        clauses = _ends(_CLAUSE_RE, t)
         if not _QUOTE_OR_PAREN_RE.search(t):
-            # the common case: no quotation marks, one C pass per boundary kind
-            self.sentences = [0, *[m.end() for m in _SENT_RE.finditer(t)], n + 1]
-            self.clauses = [0, *[m.end() for m in _CLAUSE_RE.finditer(t)], n + 1]
+            # the common case: no quotation marks
+            sentences.append(n + 1)
+            clauses.append(n + 1)
+            self.sentences = sentences
+            self.clauses = clauses
             self.quotes = self.parens = ()
             return
-        sentences = [0]
-        clauses = [0]
         quotes: list[tuple[int, int]] = []
         parens: list[tuple[int, int]] = []
         paren_stack: list[int] = []
         stack: list[int] = []
         ascii_open = -1
-        for m in _MARKS_RE.finditer(t):
+        for m in _QUOTE_OR_PAREN_RE.finditer(t):  # the marks besides sentence and clause ends
             i = m.start()
             ch = t[i]
             if ch in _PAREN_OPEN:
@@ -184,11 +191,6 @@ class _Layout:
                     ascii_open = -1
                     clauses.append(i)
                     clauses.append(i + 1)
-            elif ch in _SENT_END:
-                clauses.append(i + 1)
-                sentences.append(i + 1)
-            else:
-                clauses.append(i + 1)
         if quotes:
             # a sentence does not end inside a closed quotation (an opening mark that is never
             # closed quotes nothing)
@@ -302,7 +304,11 @@ class StanceJudge:
         layout = _Layout(st)
         price = _may_have_price(st)
         decide = self._decide
-        return [decide(st, layout, cues, s, e, rid, sev, speech, price) for s, e, rid, sev in spans]
+        ends = [c[1] for c in cues]
+        return [
+            decide(st, layout, cues, ends, s, e, rid, sev, speech, price)
+            for s, e, rid, sev in spans
+        ]
 
     def _quick(self, st, cues, spans, speech):
         """The verdicts without a layout when no cue can suppress anything (no report, law,
@@ -350,8 +356,9 @@ class StanceJudge:
         return out
 
     # -- the rules ---------------------------------------------------------------------------
-    def _decide(self, t, layout, cues, s, e, rule_id, severity, speech, price):
-        """``speech``: _maybe_speech(t); ``price``: _may_have_price(t) (both per text)."""
+    def _decide(self, t, layout, cues, ends, s, e, rule_id, severity, speech, price):
+        """``speech``: _maybe_speech(t); ``price``: _may_have_price(t) (both per text);
+        ``ends``: the cues' ends (they come by end)."""
         k, ss, se = layout.sentence(s)
         cs, ce = layout.clause(s)
         first: dict[str, str] = {}
@@ -362,8 +369,9 @@ class StanceJudge:
         offer_in_clause = False
         warning = None
         parens = layout.parens
-        for a, b, kind, word in cues:
-            if a < ss or b > se:
+        # the cues inside the sentence: those that end in it (bisected), less any starting before
+        for a, b, kind, word in cues[bisect_right(ends, ss) : bisect_right(ends, se)]:
+            if a < ss:
                 continue
             if kind == "negation":
                 if a >= cs and b <= s and s - b <= (0 if word == "非" else NEGATION_GAP):
@@ -490,12 +498,14 @@ _SPEECH_VERB_RE = re.compile(r"(?:称|表示|介绍|透露|指出|说)[,，:：]
 
 
 def _overlapping(matches) -> bool:
-    """Do any two automaton matches (by end) overlap?"""
+    """Do any two automaton matches (by end) overlap? Two do if and only if two neighbours do:
+    a match that starts before the end of an earlier one starts before the end of the one just
+    before it, which ends no earlier."""
     prev_e = -1
-    for s, e, _ in sorted(matches):
+    for s, e, _ in matches:
         if s < prev_e:
             return True
-        prev_e = e if e > prev_e else prev_e
+        prev_e = e
     return False
 
 
