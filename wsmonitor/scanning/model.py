@@ -1,0 +1,184 @@
+"""The sentence model: how likely a passage is a seller's counterfeit offer or unlawful ad copy.
+
+The rules find *where* a claim is and *which law* it breaks; they cannot weigh a whole sentence.
+A word such as 最, 高仿 or 修复 is a claim in a seller's pitch and nothing in a film review, and a
+pitch can make its claim in words no list holds (效果叠加, 法令纹-21%). This model reads the
+passage around a finding the way a reviewer would glance at it:
+
+* a logistic regression over the binary character 2- and 3-grams of the normalised passage,
+  one weight vector per category (``counterfeit``, ``false_ad``);
+* trained offline with scikit-learn by ``python -m tests.scanning.train_model`` on the corpus's
+  *tuning* split and the tuning half of the ordinary clean Chinese (the frozen split is never
+  read), and shipped as ``model/sentence.tsv``: nothing is fetched or trained at run time;
+* pure Python when scanning: a set of the passage's n-grams and a dict lookup for each.
+
+The scanner uses it twice (``docs/scanning.md``): a rule finding whose passage the model finds
+very unlikely for its category is suppressed with the stance ``unlikely`` (the cue names the
+probability), and a passage that the model finds very likely but no rule matched gets a finding
+of the rule ``<category>.model`` whose span is the passage's strongest run of evidence and whose
+explanation names the n-grams that decided it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from operator import itemgetter
+from pathlib import Path
+
+import daachorse
+
+MODEL_FILE = Path(__file__).with_name("model") / "sentence.tsv"
+CATEGORIES = ("counterfeit", "false_ad")
+_THIRD = itemgetter(2)
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def ngrams(t: str) -> set[str]:
+    """The distinct character 2- and 3-grams of ``t`` (the model's features). Single characters
+    are left out: 最 or 效 alone says nothing (最近, 效率), and a model that weighed them would
+    flag every sentence that holds them."""
+    n = len(t)
+    out = {t[i : i + 2] for i in range(n - 1)}
+    out.update(t[i : i + 3] for i in range(n - 2))
+    return out
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+class SentenceModel:
+    """Immutable and thread-safe; ``load`` once per process."""
+
+    __slots__ = ("_bias", "_bias_z", "_grams", "_strong", "_weights", "_weights_z", "meta")
+
+    def __init__(
+        self,
+        bias: tuple[float, ...],
+        weights: dict[str, tuple[float, ...]],
+        meta: dict[str, str] | None = None,
+        strong: float = 1.0,
+    ):
+        if len(bias) != len(CATEGORIES):
+            raise ValueError(f"one bias per category {CATEGORIES}, got {len(bias)}")
+        self._bias = tuple(bias)
+        self._weights = weights
+        # every weighted feature (a key of a size ngrams() yields) in one automaton, and its
+        # weights by key index, one list per category: probabilities() runs in C
+        # (two categories: a weight pair is one complex number, its real part counterfeit's)
+        keys = [g for g in weights if g in ngrams(g)]
+        self._grams = daachorse.CharwiseDoubleArrayAhoCorasick(keys) if keys else None
+        self._weights_z = [complex(*weights[g]) for g in keys]
+        self._bias_z = complex(*self._bias)
+        self.meta = dict(meta or {})
+        # n-grams whose weight alone is large: a passage holding none of them cannot reach a
+        # detection threshold, so the scanner scores only passages that hold one
+        keys = [g for g, w in weights.items() if max(w) >= strong]
+        self._strong = daachorse.CharwiseDoubleArrayAhoCorasick(keys) if keys else None
+
+    @classmethod
+    def load(cls, path: str | Path = MODEL_FILE) -> SentenceModel:
+        """Read a model file: ``#`` lines are ``key<TAB>value`` metadata (``bias`` holds one
+        value per category), every other line ``n-gram<TAB>weight per category``."""
+        meta: dict[str, str] = {}
+        weights: dict[str, tuple[float, ...]] = {}
+        with Path(path).open(encoding="utf-8") as fh:
+            for n, line in enumerate(fh, 1):
+                line = line.rstrip("\n")
+                if not line:
+                    continue
+                if line.startswith("#"):
+                    key, _, value = line[1:].partition("\t")
+                    meta[key.strip()] = value
+                    continue
+                gram, *ws = line.split("\t")
+                if len(ws) != len(CATEGORIES):
+                    raise ValueError(f"{path}:{n}: expected {len(CATEGORIES)} weights")
+                weights[gram.replace("\\t", "\t").replace("\\n", "\n")] = tuple(map(float, ws))
+        bias = tuple(float(x) for x in meta.get("bias", "").split(",") if x)
+        return cls(bias, weights, meta, strong=float(meta.get("strong", "1.0")))
+
+    def may_detect(self, t: str) -> bool:
+        """Does ``t`` hold an n-gram strong enough that a detection is possible?"""
+        if self._strong is None:
+            return False
+        try:
+            return bool(self._strong.find(t))
+        except UnicodeEncodeError:  # lone surrogates
+            return bool(self._strong.find(_SURROGATE_RE.sub("\x00", t)))
+
+    def probabilities(self, t: str) -> tuple[float, ...]:
+        """P(category | passage) for each of CATEGORIES; ``t`` is normalised text."""
+        # the weighted n-grams of t (``ngrams(t) & weights``) by one automaton pass, as key
+        # indexes (a set of ints iterates in the same order in every process, unlike a set of
+        # strings); the two categories' sums at once, as one complex sum, in C
+        z = self._bias_z
+        if self._grams is not None:
+            present = set(map(_THIRD, self._grams.find_overlapping(t)))
+            if len(present) > 1:
+                z = sum(itemgetter(*present)(self._weights_z), z)
+            elif present:
+                z += self._weights_z[present.pop()]
+        return _sigmoid(z.real), _sigmoid(z.imag)
+
+    def evidence(self, t: str, category: int, most: int = 3) -> list[str]:
+        """The n-grams of ``t`` that speak most for ``category`` (longest first among equals)."""
+        get = self._weights.get
+        scored = []
+        for g in ngrams(t):
+            w = get(g)
+            if w is not None and w[category] > 0:
+                scored.append((-w[category], -len(g), g))
+        scored.sort()
+        out: list[str] = []
+        for _, _, g in scored:
+            if not any(g in o for o in out):
+                out.append(g)
+            if len(out) == most:
+                break
+        return out
+
+    def strongest_span(self, t: str, category: int, limit: int = 24) -> tuple[int, int]:
+        """The run of ``t`` (at most ``limit`` characters) whose characters carry the most
+        positive weight for ``category``: each character gets the weights of the n-grams that
+        cover it; the span is the best-scoring contiguous run (Kadane), or the whole of ``t``."""
+        n = len(t)
+        if n == 0:
+            return 0, 0
+        get = self._weights.get
+        per = [0.0] * n
+        for size in (2, 3):
+            for i in range(n - size + 1):
+                w = get(t[i : i + size])
+                if w is not None:
+                    share = w[category] / size
+                    for j in range(i, i + size):
+                        per[j] += share
+        best, best_s, best_e = -math.inf, 0, n
+        run, run_s = 0.0, 0
+        for i, x in enumerate(per):
+            if run <= 0:
+                run, run_s = x, i
+            else:
+                run += x
+            if i - run_s >= limit:  # keep the window short: drop its weakest start
+                run -= per[run_s]
+                run_s += 1
+            if run > best:
+                best, best_s, best_e = run, run_s, i + 1
+        return best_s, best_e
+
+
+_SHARED: SentenceModel | None = None
+
+
+def shared_model() -> SentenceModel | None:
+    """The shipped model, loaded once per process (None when the file is missing)."""
+    global _SHARED
+    if _SHARED is None and MODEL_FILE.exists():
+        _SHARED = SentenceModel.load()
+    return _SHARED
