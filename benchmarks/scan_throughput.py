@@ -11,8 +11,12 @@ engine loads it on the first word-boundary check) are per process, and so is pea
 "Raw Aho-Corasick" is ``ahocorasick_rs`` (the reference issue #3 names) with the engine's
 automaton patterns, overlapping, on the un-normalised posts; raw daachorse (the automaton the
 engine itself uses) is printed beside it. "stance layer" is the share of ``scan()`` time the
-per-finding stance layer takes (``scan()`` timed with it and with a constant verdict in its
-place, in alternation). Prints figures; it is not a test.
+per-finding stance layer takes (the rules' ``scan()``, without the model, timed with it and
+with a constant verdict in its place, in alternation); "sentence model" the share the model's
+second look takes (passages.py: ``scan()`` timed with the shipped model and with
+``with_model(None)``, in alternation). Times are CPU time of the process
+(``time.process_time``), so that a loaded machine's waits for a core do not count; jieba is
+timed the same way in the same process. Prints figures; it is not a test.
 """
 
 from __future__ import annotations
@@ -94,11 +98,14 @@ def dense_lexicon():
     return dataclasses.replace(lex, rules=(*lex.rules, *extra))
 
 
+clock = time.process_time  # CPU time of this process: one core, whatever the neighbours do
+
+
 def best_once(fn, posts) -> float:
-    t = time.perf_counter()
+    t = clock()
     for p in posts:
         fn(p)
-    return time.perf_counter() - t
+    return clock() - t
 
 
 def child(kind: str, repeat: int) -> dict:
@@ -113,53 +120,66 @@ def child(kind: str, repeat: int) -> dict:
     lex = Lexicon.load() if kind == "shipped" else dense_lexicon()
     nbytes = sum(len(p.encode("utf-8")) for p in posts)
 
-    t0 = time.perf_counter()
+    t0 = clock()
     scanner = Scanner(lex)
-    build_first = time.perf_counter() - t0
+    build_first = clock() - t0
     # jieba's dictionary is loaded on the first word-boundary check, not by the build: time it
     # here, on its own, so that the scans below do not include it
-    t0 = time.perf_counter()
+    t0 = clock()
     scanner._words.load()
-    jieba_load = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    jieba_load = clock() - t0
+    t0 = clock()
     Scanner(lex)
-    build_again = time.perf_counter() - t0
+    build_again = clock() - t0
 
     def best(fn) -> float:
         times = []
         for _ in range(repeat):
-            t = time.perf_counter()
+            t = clock()
             for p in posts:
                 fn(p)  # results are dropped: memory stays per-post
-            times.append(time.perf_counter() - t)
+            times.append(clock() - t)
         return min(times)
 
     results = list(map(scanner.scan, posts))
     findings = sum(len(r.findings) + len(r.suppressed) for r in results)
     suppressed = sum(len(r.suppressed) for r in results)
     judged = sum(1 for r in results if r.findings or r.suppressed)
+    model_found = sum(1 for r in results for f in r.findings if f.rule.endswith(".model"))
+    gated = sum(1 for r in results for f in r.suppressed if f.stance == "unlikely")
     del results
-    # the same scans with the stance layer replaced by a constant verdict: the difference is
-    # what the stance layer (cue automaton, sentence layout, decision rules) costs. The two are
-    # timed in alternation, so that a busy neighbour slows both alike.
-    judge = scanner._judge
+    # the same scans without the sentence model's second look (the rules alone), in alternation
+    # with the full scans, so that a busy neighbour slows both alike
+    rules_only = scanner.with_model(None)
+    with_t, rules_t = [], []
+    for _ in range(repeat):
+        with_t.append(best_once(scanner.scan, posts))
+        if scanner.model is not None:
+            rules_t.append(best_once(rules_only.scan, posts))
+    # the rules' scans with the stance layer replaced by a constant verdict: the difference is
+    # what the stance layer (cue automaton, sentence layout, decision rules) costs. Timed on the
+    # rules alone: with the model, a constant verdict would change what the model's gate reads.
+    judge = rules_only._judge
 
     def no_stance(st, t, to_original, spans):
         return [("claim", "")] * len(spans)
 
-    with_t, without_t = [], []
+    without_t = []
     for _ in range(repeat):
-        scanner._judge = judge
-        with_t.append(best_once(scanner.scan, posts))
-        scanner._judge = no_stance
-        without_t.append(best_once(scanner.scan, posts))
-    scanner._judge = judge
-    t_engine, t_no_stance = min(with_t), min(without_t)
+        rules_only._judge = judge
+        rules_t.append(best_once(rules_only.scan, posts))
+        rules_only._judge = no_stance
+        without_t.append(best_once(rules_only.scan, posts))
+    rules_only._judge = judge
+    t_engine, t_rules, t_no_stance = min(with_t), min(rules_t), min(without_t)
+    if scanner.model is None:
+        t_engine = t_rules = min(t_engine, t_rules)
+    t_no_model = t_rules
     times = []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t = clock()
         scanner.scan_many(posts)
-        times.append(time.perf_counter() - t)
+        times.append(clock() - t)
     t_batch = min(times)
     rss_engine = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -182,7 +202,13 @@ def child(kind: str, repeat: int) -> dict:
         "suppressed": suppressed,
         "judged_posts": judged,
         "no_stance_mb_s": nbytes / 1e6 / t_no_stance,
-        "stance_share": (t_engine - t_no_stance) / t_engine,
+        "stance_share": (t_rules - t_no_stance) / t_rules,
+        "stance_share_all": (t_rules - t_no_stance) / t_engine,
+        "model": scanner.model is not None,
+        "no_model_mb_s": nbytes / 1e6 / t_no_model,
+        "model_share": (t_engine - t_no_model) / t_engine,
+        "model_findings": model_found,
+        "gated": gated,
         "raw_hits": raw_hits,
         "build_first_s": build_first,
         "jieba_load_s": jieba_load,
@@ -219,6 +245,7 @@ def main() -> None:
     corpus()  # download once, outside the timed children
     print(f"python: {sys.version.splitlines()[0]}")
     print(f"cpu: {cpu_model()} ({os.cpu_count()} cores; one used)")
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (times are CPU time)")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for kind in ("shipped", "dense"):
         proc = subprocess.run(
@@ -241,10 +268,19 @@ def main() -> None:
             f"  engine scan()         {mbs:7.1f} MB/s  {pps:9.0f} posts/s  (stance layer included)"
         )
         print(
-            f"  stance layer          {r['stance_share'] * 100:5.1f} % of scan() time "
-            f"(without it {r['no_stance_mb_s']:.1f} MB/s); judged {r['judged_posts']} posts "
+            f"  stance layer          {r['stance_share'] * 100:5.1f} % of the rules' scan() time, "
+            f"{r['stance_share_all'] * 100:.1f} % of scan() (rules without it "
+            f"{r['no_stance_mb_s']:.1f} MB/s); judged {r['judged_posts']} posts "
             f"with findings, {r['suppressed']} of {r['findings']} findings suppressed"
         )
+        if r["model"]:
+            print(
+                f"  sentence model        {r['model_share'] * 100:5.1f} % of scan() time "
+                f"(rules alone {r['no_model_mb_s']:.1f} MB/s); {r['model_findings']} model "
+                f"findings, {r['gated']} rule findings gated (unlikely)"
+            )
+        else:
+            print("  sentence model        not shipped (model/sentence.tsv missing)")
         print(f"  engine scan_many()    {bmb:7.1f} MB/s  {bps:9.0f} posts/s")
         print(
             f"  raw ahocorasick       {raw:7.1f} MB/s  "
