@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints import documents, rules, selectors, services
 from complaints.access import access_evidence, can_view_evidence
+from complaints.evidence_store import evidence_pending_clear
 from complaints.exports import cases_export_csv, deadline_text, merchant_label
 from complaints.models import Case, DeadlineRule, DuplicateSuggestion, RefusalGround
 from complaints.pii import phone_blind_index
@@ -218,19 +219,21 @@ def run_step(*, case: Case, actor, step: Step, data: dict, ip=None) -> None:
 class CaseAdmin(admin.ModelAdmin):
     list_display = (
         "tracking_shown", "status_shown", "current_due_shown", "merchant_label",
-        "person_shown", "region_short", "assignee",
+        "person_shown", "region_short", "assignee", "evidence_pending_shown",
     )  # fmt: skip
-    list_filter = ("kind", "status", "sla", "held_for_review", "category", "source")
+    list_filter = ("kind", "status", "sla", "held_for_review", "evidence_pending", "category",
+                   "source")  # fmt: skip
     search_fields = ("tracking_number", "merchant_wechat_id", "merchant_official_account",
                      "merchant_name")  # fmt: skip
     list_display_links = ("tracking_shown",)
     list_select_related = ("merchant", "assignee")
-    actions = ["accept_selected", "verify_selected", "close_selected", "export_csv"]
+    actions = ["accept_selected", "verify_selected", "close_selected", "evidence_done_selected",
+               "export_csv"]  # fmt: skip
     change_form_template = "complaints/admin/case_change_form.html"
     fieldsets = (
         (_("Case"), {"fields": (
             "tracking_number", "kind", "status", "region_shown", "department", "assignee",
-            "held_for_review", "source", "received_at", "linked_case",
+            "held_for_review", "evidence_pending", "source", "received_at", "linked_case",
         )}),
         (_("Merchant named"), {"fields": (
             "merchant_shown", "merchant_name", "merchant_wechat_id", "merchant_official_account",
@@ -484,6 +487,10 @@ class CaseAdmin(admin.ModelAdmin):
     def close_selected(self, request, queryset):
         self._bulk(request, queryset, services.case_close)
 
+    @admin.action(description=_("Mark missing evidence as dealt with"), permissions=["handle"])
+    def evidence_done_selected(self, request, queryset):
+        self._bulk(request, queryset.filter(evidence_pending=True), evidence_pending_clear)
+
     @admin.action(description=_("Export selected (CSV, personal data masked)"))
     def export_csv(self, request, queryset):
         content = cases_export_csv(
@@ -501,6 +508,12 @@ class CaseAdmin(admin.ModelAdmin):
             case.get_kind_display(),
             f"{case.get_status_display()} {held}".strip(),
         )
+
+    @admin.display(description=_("evidence pending"), ordering="-evidence_pending")
+    def evidence_pending_shown(self, case):
+        if not case.evidence_pending:
+            return ""
+        return format_html('<span class="cs-tag" data-evidence-pending>{}</span>', _("pending"))
 
     @admin.display(description=_("tracking number"), ordering="received_at")
     def tracking_shown(self, case):

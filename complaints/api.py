@@ -47,6 +47,11 @@ class CaseStatusSerializer(serializers.Serializer):
         help_text="true while the deadline is counted on the provisional holiday calendar (暂估): "
         "a year it reaches has no official schedule yet; it is recomputed when one is entered"
     )
+    evidence_pending = serializers.BooleanField(
+        help_text="true when a file of the submission could not be stored (its names were in "
+        "`evidence_not_stored`); false again once evidence is added or the office marks it dealt "
+        "with"
+    )
     received_at = serializers.DateTimeField()
     linked_tracking_number = serializers.CharField(allow_null=True)
     messages = serializers.ListField(child=serializers.DictField(), help_text="public messages")
@@ -60,6 +65,7 @@ def case_status(case: Case) -> dict:
         "status_label": str(case.get_status_display()),
         "deadline": services.current_deadline(case),
         "deadline_provisional": _provisional(case),
+        "evidence_pending": case.evidence_pending,
         "received_at": case.received_at,
         "linked_tracking_number": case.linked_case.tracking_number if case.linked_case else None,
         "messages": [

@@ -4,7 +4,9 @@ Intake commits the case's text first; each file is then written and its row inse
 transaction of its own. A file the disk refuses (``ENOSPC``) or whose row the database refuses
 is removed again (``wsmonitor.storage``) and its name reported, so the consumer is told exactly
 what was received, and the case's history says which files are still to come and how to add
-them (the tracking page). ``manage.py scrub_orphan_files`` finds what a killed process left.
+them (the tracking page); the case is marked ``evidence_pending`` until the complainant adds
+evidence there or a regulator marks it done. ``manage.py scrub_orphan_files`` finds what a
+killed process left.
 """
 
 import logging
@@ -71,8 +73,9 @@ def evidence_store_each(
 
 
 def not_stored_note(case: Case, names: list[str], *, ip: str | None = None) -> None:
-    """Say in the case's history (seen by the consumer and the office) which files are still
-    missing and how to add them. Best effort: with the database down it is only logged."""
+    """Mark the case "evidence pending" and say in its history (seen by the consumer and the
+    office) which files are still missing and how to add them, in one transaction. Best
+    effort: with the database down it is only logged (the receipt still names the files)."""
     if not names:
         return
     body = _(
@@ -81,6 +84,7 @@ def not_stored_note(case: Case, names: list[str], *, ip: str | None = None) -> N
     ) % {"names": "、".join(names)}
     try:
         with transaction.atomic():
+            Case.objects.filter(pk=case.pk).update(evidence_pending=True)
             CaseEvent.objects.create(
                 case=case, kind=CaseEvent.Kind.EVIDENCE, public=True, body=body
             )
@@ -93,6 +97,34 @@ def not_stored_note(case: Case, names: list[str], *, ip: str | None = None) -> N
             )
     except DatabaseError:
         log.warning("case %s: note on %s files not stored failed", case.pk, len(names))
+    else:
+        case.evidence_pending = True
+
+
+def evidence_pending_clear_row(case: Case) -> bool:
+    """Clear the case's "evidence pending" mark in the caller's transaction; True if it was
+    set."""
+    return bool(
+        Case.objects.filter(pk=case.pk, evidence_pending=True).update(evidence_pending=False)
+    )
+
+
+def evidence_pending_clear(*, case: Case, actor, ip: str | None = None) -> bool:
+    """A regulator marks the missing evidence as dealt with (received another way, or not
+    needed): the mark goes, the case's internal history and the audit log say who did it.
+    False (nothing written) when the case was not marked."""
+    with transaction.atomic():
+        if not evidence_pending_clear_row(case):
+            return False
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEvent.Kind.NOTE,
+            body=_("Evidence pending: marked as dealt with."),
+            actor=actor,
+        )
+        audit_log("complaint.evidence_pending_cleared", actor=actor, target=case, ip=ip)
+    case.evidence_pending = False
+    return True
 
 
 def preview_store(evidence: Evidence, data: bytes) -> bool:

@@ -120,6 +120,9 @@ class Case(models.Model):
         related_name="assigned_cases",
     )
     held_for_review = models.BooleanField(_("held for review (possible flood)"), default=False)
+    # Set when a file of the submission could not be stored (full disk, database failure);
+    # cleared when the complainant adds evidence later or a regulator marks it done.
+    evidence_pending = models.BooleanField(_("evidence pending"), default=False, db_default=False)
 
     # What happened
     merchant = models.ForeignKey(

@@ -25,6 +25,7 @@ from complaints import duplicates, rules
 from complaints.evidence import CheckedFile, EvidenceRejected, make_preview
 from complaints.evidence_store import (
     STORE_ERRORS,
+    evidence_pending_clear_row,
     evidence_store,
     evidence_store_each,
     not_stored_note,
@@ -607,13 +608,15 @@ def evidence_room_check(*, case: Case, count: int) -> None:
 
 def evidence_add(*, case: Case, files: list[CheckedFile], ip: str | None = None) -> list[Evidence]:
     """The complainant adds evidence later from the tracking page: all the files or none.
-    ServiceUnavailable (nothing kept) when the disk or the database refuses one of them."""
+    ServiceUnavailable (nothing kept) when the disk or the database refuses one of them.
+    Files stored clear the case's "evidence pending" mark (the complainant has sent again)."""
     evidence_room_check(case=case, count=len(files))
     stored: list[Evidence] = []
     try:
         with transaction.atomic():
             for checked in files:
                 stored.append(evidence_store(case, checked, added_later=True))
+            cleared = evidence_pending_clear_row(case)
             CaseEvent.objects.create(
                 case=case,
                 kind=CaseEvent.Kind.EVIDENCE,
@@ -624,7 +627,10 @@ def evidence_add(*, case: Case, files: list[CheckedFile], ip: str | None = None)
                 target=case,
                 actor_label="complainant",
                 ip=ip,
-                data={"evidence": [e.sha256 for e in stored]},
+                data={
+                    "evidence": [e.sha256 for e in stored],
+                    "evidence_pending_cleared": cleared,
+                },
             )
             outbox_enqueue(
                 "complaints.make_previews", kwargs={"case_id": case.pk}, key=f"previews:{case.pk}"
@@ -642,6 +648,7 @@ def evidence_add(*, case: Case, files: list[CheckedFile], ip: str | None = None)
                 code="evidence_not_stored",
             ) from exc
         raise
+    case.evidence_pending = False
     return stored
 
 

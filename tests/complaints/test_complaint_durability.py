@@ -33,6 +33,11 @@ def _track(client, case, code):
     assert client.post("/complaints/track/", form).status_code == 302
 
 
+def _receipt_code(client, response) -> str:
+    receipt = client.get(response["Location"]).content.decode()
+    return re.search(r"data-access-code>\s*([^<\s]+)", receipt).group(1)
+
+
 def _referenced() -> list[str]:
     names = [e.file.name for e in Evidence.objects.all()]
     names += [e.preview.name for e in Evidence.objects.exclude(preview="")]
@@ -63,6 +68,77 @@ def test_with_the_disk_full_the_text_is_stored_and_the_receipt_names_each_missin
     assert "以下文件未能保存：聊天截图.png、转账记录.txt" in mailoutbox[0].body
     # No empty or truncated file is left on the disk.
     assert stored_files(settings.MEDIA_ROOT) == []
+    # The case itself is marked "evidence pending" (证据待补).
+    assert case.evidence_pending is True
+
+
+def test_a_submission_whose_files_are_all_stored_is_not_marked_pending(client):
+    response = client.post("/complaints/new/", complaint_post(evidence=_files()))
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.evidence.count() == 2 and case.evidence_pending is False
+
+
+def test_the_pending_mark_is_on_the_tracking_page_until_the_evidence_is_added(client, settings):
+    with full_disk(settings, prefix=EVIDENCE):
+        response = client.post("/complaints/new/", complaint_post(evidence=_files()))
+    case = Case.objects.get()
+    _track(client, case, _receipt_code(client, response))
+    page = client.get(f"/complaints/track/{case.tracking_number}/").content.decode()
+    assert "有证据文件未能保存，请补充上传" in page
+    # Still full: the upload is refused and the case stays marked.
+    url = f"/complaints/track/{case.tracking_number}/evidence/"
+    with full_disk(settings, prefix=EVIDENCE):
+        assert client.post(url, {"evidence": _files()}).status_code == 503
+    case.refresh_from_db()
+    assert case.evidence_pending is True
+    # Room again: the files are added and the mark goes.
+    response = client.post(url, {"evidence": _files()})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.evidence_pending is False and case.evidence.count() == 2
+    page = client.get(f"/complaints/track/{case.tracking_number}/").content.decode()
+    assert "有证据文件未能保存" not in page
+    entry = AuditEntry.objects.get(action="complaint.evidence_added")
+    assert entry.data["evidence_pending_cleared"] is True
+
+
+def test_files_sent_with_a_reply_clear_the_mark_too(client, settings):
+    with full_disk(settings, prefix=EVIDENCE):
+        response = client.post("/complaints/new/", complaint_post(evidence=_files()))
+    case = Case.objects.get()
+    _track(client, case, _receipt_code(client, response))
+    url = f"/complaints/track/{case.tracking_number}/reply/"
+    assert client.post(url, {"body": "补上截图。", "evidence": _files()[:1]}).status_code == 302
+    case.refresh_from_db()
+    assert case.evidence_pending is False
+
+
+def test_the_regulator_filters_pending_cases_and_marks_them_dealt_with(
+    client, settings, submit, regulator
+):
+    complete, _code = submit()
+    with full_disk(settings, prefix=EVIDENCE):
+        client.post("/complaints/new/", complaint_post(phone="13912345678", evidence=_files()))
+    pending = Case.objects.get(evidence_pending=True)
+    client.force_login(regulator)
+    html = client.get("/admin/complaints/case/", {"evidence_pending__exact": "1"}).content.decode()
+    assert "证据待补" in html  # the filter and the column
+    assert pending.tracking_number in html and complete.tracking_number not in html
+    page = client.get(f"/admin/complaints/case/{pending.pk}/change/").content.decode()
+    assert "data-evidence-pending" in page and "证据待补" in page
+    response = client.post(
+        "/admin/complaints/case/",
+        {"action": "evidence_done_selected", "_selected_action": [pending.pk, complete.pk]},
+    )
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.evidence_pending is False
+    entry = AuditEntry.objects.get(action="complaint.evidence_pending_cleared")
+    assert entry.actor == regulator and entry.target_id == str(pending.pk)
+    assert pending.events.get(kind=CaseEvent.Kind.NOTE).body == "证据待补：已标记为处理完毕。"
+    html = client.get("/admin/complaints/case/", {"evidence_pending__exact": "1"}).content.decode()
+    assert pending.tracking_number not in html
 
 
 def test_a_disk_that_fills_up_after_the_first_file_keeps_that_file(client, settings):
@@ -183,7 +259,7 @@ def test_a_reply_refused_by_the_database_comes_back_as_typed(client, submit):
 
 
 def test_the_api_names_the_files_it_could_not_store(token_client, settings):
-    api = token_client("complaints:write")
+    api = token_client("complaints:write", "complaints:read")
     payload = {
         "kind": "report",
         "merchant_wechat_id": "fake_lv_shop",
@@ -198,6 +274,9 @@ def test_the_api_names_the_files_it_could_not_store(token_client, settings):
     assert response.json()[0]["evidence_not_stored"] == ["聊天截图.png", "转账记录.txt"]
     assert Case.objects.get().evidence.count() == 0
     assert stored_files(settings.MEDIA_ROOT) == []
+    number = response.json()[0]["tracking_number"]
+    status = api.get(f"/api/v1/complaints/{number}/")
+    assert status.status_code == 200 and status.json()["evidence_pending"] is True
 
 
 def test_a_large_upload_is_stored_for_both_cases_of_a_complaint_and_report(client, settings):
