@@ -123,7 +123,8 @@ def test_the_regulator_filters_pending_cases_and_marks_them_dealt_with(
     pending = Case.objects.get(evidence_pending=True)
     client.force_login(regulator)
     html = client.get("/admin/complaints/case/", {"evidence_pending__exact": "1"}).content.decode()
-    assert "证据待补" in html  # the filter and the column
+    assert "证据待补" in html  # the filter …
+    assert html.count("data-evidence-pending") == 1  # … and the mark on the pending row
     assert pending.tracking_number in html and complete.tracking_number not in html
     page = client.get(f"/admin/complaints/case/{pending.pk}/change/").content.decode()
     assert "data-evidence-pending" in page and "证据待补" in page
