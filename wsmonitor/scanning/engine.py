@@ -563,6 +563,8 @@ class Scanner:
         if p is None or not text:
             return r
         if not r.findings and not r.suppressed:
+            if not p.detecting:
+                return r
             try:
                 c = self._convert(text)
             except UnicodeEncodeError:  # lone surrogates

@@ -61,6 +61,8 @@ class PassageJudge:
         self._normalize = normalize
         self.gate = gate
         self.detect = detect
+        # the categories a detection is possible for (a threshold above 1 switches it off)
+        self.detecting = tuple(ci for ci in range(len(CATEGORIES)) if detect[ci] <= 1.0)
 
     def review(self, text: str, findings, suppressed):
         """(kept, newly suppressed, detection drafts) for a scanned text. A detection draft is
@@ -70,7 +72,6 @@ class PassageJudge:
         if not spans:
             return list(findings), [], []
         starts = [s for s, _ in spans]
-        cache: dict[int, tuple[float, ...]] = {}
         normalize = self._normalize
 
         def sentence_of(pos: int) -> int:
@@ -99,16 +100,13 @@ class PassageJudge:
                 p = scored[a, b] = model.probabilities(norm(a, b)[0])
             return p
 
-        def probs(k: int) -> tuple[tuple[float, ...], tuple[float, ...]]:
-            """(sentence alone, passage) probabilities of sentence k."""
-            p = cache.get(k)
-            if p is None:
-                alone = scores(*spans[k])
-                a = spans[max(0, k - 1)][0]
-                b = spans[min(len(spans) - 1, k + 1)][1]
-                around = scores(a, b) if a < b else alone
-                p = cache[k] = (alone, around)
-            return p
+        def alone_of(k: int) -> tuple[float, ...]:
+            return scores(*spans[k])
+
+        def around_of(k: int) -> tuple[float, ...]:
+            a = spans[max(0, k - 1)][0]
+            b = spans[min(len(spans) - 1, k + 1)][1]
+            return scores(a, b)
 
         kept, gated = [], []
         had: set[tuple[int, int]] = set()  # (sentence, category) holding any finding
@@ -123,24 +121,29 @@ class PassageJudge:
                 continue
             k = sentence_of(f.start)
             had.add((k, ci))
-            if f.severity < KEEP_SEVERITY:
-                alone, around = probs(k)
-                # a neighbour's words never make a sentence's own claim less likely
-                q = max(alone[ci], around[ci])
-                if q < self.gate[ci]:
-                    gated.append((f, q))
-                    continue
+            gate = self.gate[ci]
+            if f.severity < KEEP_SEVERITY and gate > 0.0:
+                # a neighbour's words never make a sentence's own claim less likely: the
+                # passage is read only when the sentence alone is below the gate
+                q = alone_of(k)[ci]
+                if q < gate:
+                    q = max(q, around_of(k)[ci])
+                    if q < gate:
+                        gated.append((f, q))
+                        continue
             kept.append(f)
         drafts = []
+        detecting = self.detecting
         for k, (a, b) in enumerate(spans):
-            if all((k, ci) in had for ci in range(len(CATEGORIES))):
+            if all((k, ci) in had for ci in detecting):
                 continue
             sentence = text[a:b]
             t, to_original = norm(a, b)
             if not model.may_detect(t):
                 continue
-            alone = probs(k)[0]
-            for ci, cat in enumerate(CATEGORIES):
+            alone = alone_of(k)
+            for ci in detecting:
+                cat = CATEGORIES[ci]
                 # the sentence alone: what its neighbours say neither adds nor hides a claim
                 q = alone[ci]
                 if (k, ci) in had or q < self.detect[ci]:
