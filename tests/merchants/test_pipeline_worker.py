@@ -33,6 +33,9 @@ TEXTS = [
 FAST_LIMITS = {
     "TASK_SOFT_TIME_LIMIT": "15",
     "TASK_TIME_LIMIT": "20",
+    # the OCR queue's limits must stay below the broker's visibility timeout too
+    "OCR_SOFT_TIME_LIMIT": "15",
+    "OCR_TIME_LIMIT": "20",
     "BROKER_VISIBILITY_TIMEOUT": "30",
 }
 
