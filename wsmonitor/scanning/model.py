@@ -10,7 +10,8 @@ passage around a finding the way a reviewer would glance at it:
 * trained offline with scikit-learn by ``python -m tests.scanning.train_model`` on the corpus's
   *tuning* split and the tuning half of the ordinary clean Chinese (the frozen split is never
   read), and shipped as ``model/sentence.tsv``: nothing is fetched or trained at run time;
-* pure Python when scanning: a set of the passage's n-grams and a dict lookup for each.
+* no numpy when scanning: one pass of an automaton of the weighted n-grams over the passage
+  (daachorse, the engine's own dependency) and one sum.
 
 The scanner uses it twice (``docs/scanning.md``): a rule finding whose passage the model finds
 very unlikely for its category is suppressed with the stance ``unlikely`` (the cue names the
