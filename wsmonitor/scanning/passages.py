@@ -170,7 +170,3 @@ def _trim(sentence: str, s: int, e: int) -> tuple[int, int]:
     while e > s and not sentence[e - 1].isalnum():
         e -= 1
     return s, e
-
-
-def category_index(category: str) -> int | None:
-    return _CATEGORY_INDEX.get(category)
