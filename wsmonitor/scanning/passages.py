@@ -26,6 +26,7 @@ recorded in the model file (``docs/scanning.md``).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 
 from .model import CATEGORIES, SentenceModel
@@ -75,14 +76,7 @@ class PassageJudge:
         normalize = self._normalize
 
         def sentence_of(pos: int) -> int:
-            lo, hi = 0, len(starts)
-            while lo + 1 < hi:
-                mid = (lo + hi) // 2
-                if starts[mid] <= pos:
-                    lo = mid
-                else:
-                    hi = mid
-            return lo
+            return max(0, bisect_right(starts, pos) - 1)
 
         normalized: dict[tuple[int, int], tuple] = {}  # (start, end) → normalize(text[start:end])
         scored: dict[tuple[int, int], tuple[float, ...]] = {}  # (start, end) → probabilities
