@@ -51,7 +51,7 @@ check-migrations: setup
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 compilemessages: setup
-	cd wsmonitor && ../$(BIN)/python ../manage.py compilemessages --locale zh_Hans
+	cd core && ../$(BIN)/python ../manage.py compilemessages --locale zh_Hans
 
 clean:
 	rm -rf $(VENV) var db.sqlite3*

@@ -136,8 +136,8 @@ def main() -> None:
     import django
 
     django.setup()
+    from core.api.tokens import token_create
     from merchants.models import Finding, Merchant, Post
-    from wsmonitor.api.tokens import token_create
 
     _token, key = token_create(name="benchmark", scopes=["posts:write"])
     n = args.posts
@@ -483,10 +483,10 @@ def history_load(n: int, merchants: int, days: int) -> str:
     from django.db import connection
     from django.utils import timezone
 
+    from lexicon.services import active_scanner
     from merchants.models import Merchant, Post
     from merchants.risk import risk_aggregates_rebuild
     from merchants.services import merchants_resolve_batch
-    from wsmonitor.lexicon.services import active_scanner
 
     started = time.perf_counter()
     ids = merchants_resolve_batch(
@@ -568,10 +568,10 @@ def timedelta_days(days: float):
 def risk_per_chunk(chunks: int, level: int) -> tuple[list[float], list[float]]:
     """Ingest ``chunks`` chunks of 1,000 posts in this process (their scan tasks wait in the
     broker, unread), scan each and time the risk recompute of its merchants, as a task does."""
+    from lexicon.services import active_scanner
     from merchants.posts import PostInput, posts_ingest
     from merchants.risk import risk_recompute_many
     from merchants.scan import posts_scan
-    from wsmonitor.lexicon.services import active_scanner
 
     active_scanner()[1].warm()  # a worker builds its engine before its first task
     risk, scan = [], []

@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from scanning import default_scanner  # noqa: E402
 from tests.scanning import evasion  # noqa: E402
-from wsmonitor.scanning import default_scanner  # noqa: E402
 
 
 def main() -> None:

@@ -76,7 +76,7 @@ def corpus() -> list[str]:
 def dense_lexicon():
     import jieba
 
-    from wsmonitor.scanning import Lexicon, Rule
+    from scanning import Lexicon, Rule
 
     lex = Lexicon.load()
     have = {r.term for r in lex.rules}
@@ -113,8 +113,8 @@ def child(kind: str, repeat: int) -> dict:
     import daachorse
     import jieba
 
-    from wsmonitor.scanning import Lexicon, Scanner
-    from wsmonitor.scanning.segment import base_tokenizer
+    from scanning import Lexicon, Scanner
+    from scanning.segment import base_tokenizer
 
     posts = corpus()
     lex = Lexicon.load() if kind == "shipped" else dense_lexicon()

@@ -20,11 +20,11 @@ from campaigns.chain import verify_campaign
 from campaigns.excuses import EXCUSE_LABELS
 from campaigns.forms import CorrectTermsForm
 from campaigns.models import Breach, Campaign, RedemptionReport
+from core.audit import client_ip
+from core.errors import ServiceError
+from core.roles import region_prefixes
 from merchants.highlight import highlight
 from merchants.models import MerchantAccount
-from wsmonitor.audit import client_ip
-from wsmonitor.errors import ServiceError
-from wsmonitor.roles import region_prefixes
 
 
 def _readable(field):

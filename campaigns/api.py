@@ -20,15 +20,15 @@ from campaigns import selectors, services
 from campaigns.chain import verify_campaign
 from campaigns.models import Breach, Campaign, RedemptionReport, Snapshot, TermChange
 from campaigns.selectors import campaigns_visible, honour_rate
+from core.api.pagination import StandardPagination
+from core.api.parsers import JSONParser
+from core.api.regions import request_region_prefixes
+from core.api.schema import ERRORS, not_found
+from core.api.strict import HttpUrlField, PlausibleTimeField, StrictSerializer
+from core.api.validators import MAX_ID, query_choice, query_id
+from core.errors import ValidationFailed
 from merchants.api import MerchantRefSerializer
 from merchants.posts import MAX_TEXT_CHARS
-from wsmonitor.api.pagination import StandardPagination
-from wsmonitor.api.parsers import JSONParser
-from wsmonitor.api.regions import request_region_prefixes
-from wsmonitor.api.schema import ERRORS, not_found
-from wsmonitor.api.strict import HttpUrlField, PlausibleTimeField, StrictSerializer
-from wsmonitor.api.validators import MAX_ID, query_choice, query_id
-from wsmonitor.errors import ValidationFailed
 
 NOT_FOUND = not_found("No such campaign in the regions this token may see, or a page past the end")
 

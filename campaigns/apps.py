@@ -9,8 +9,8 @@ class CampaignsConfig(AppConfig):
 
     def ready(self):
         from campaigns.selectors import merchant_public_facts, merchant_timeline
+        from core.roles import EXTRA_ROLE_PERMISSIONS
         from merchants.providers import public_providers, timeline_providers
-        from wsmonitor.roles import EXTRA_ROLE_PERMISSIONS
 
         if merchant_timeline not in timeline_providers:
             timeline_providers.append(merchant_timeline)

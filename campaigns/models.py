@@ -1,7 +1,7 @@
 """集赞换礼 campaigns, the hash-chained snapshots of their terms, the changes and breaches
 derived from them, and consumers' redemption reports.
 
-Snapshots are evidence: append-only like ``wsmonitor.models.AuditEntry`` (the model refuses to
+Snapshots are evidence: append-only like ``core.models.AuditEntry`` (the model refuses to
 update or delete a stored row and, on PostgreSQL, a trigger refuses it too). Each one carries the
 SHA-256 of its content and the hash of the snapshot before it, so ``manage.py
 verify_campaign_snapshots`` can show that no observation was altered, removed or reordered.

@@ -1,7 +1,7 @@
-"""Fixed-window counters for the public forms (``wsmonitor.ratelimit``: shared through Redis
+"""Fixed-window counters for the public forms (``core.ratelimit``: shared through Redis
 when CACHE_URL is set; not enforced while the cache is unreachable)."""
 
-from wsmonitor import ratelimit
+from core import ratelimit
 
 
 def hit(key: str, *, limit: int, window: int) -> bool:

@@ -1,4 +1,4 @@
-"""Reads, always limited to the caller's regions (``prefixes`` from ``wsmonitor.roles``)."""
+"""Reads, always limited to the caller's regions (``prefixes`` from ``core.roles``)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Breach, Campaign, RedemptionReport, Snapshot, TermChange
 from campaigns.terms import CampaignTerms
+from core.roles import region_prefixes, region_q
 from merchants.providers import TimelineItem
 from merchants.services import merchant_find
-from wsmonitor.roles import region_prefixes, region_q
 
 Outcome = RedemptionReport.Outcome
 

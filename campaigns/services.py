@@ -26,11 +26,11 @@ from campaigns.excuses import EXCUSE_LABELS, find_excuses
 from campaigns.models import GENESIS, Breach, Campaign, RedemptionReport, Snapshot, TermChange
 from campaigns.signals import BreachReport, report_requested
 from campaigns.terms import CampaignTerms, parse_terms
+from core.audit import audit_log
+from core.errors import InvalidTransition, ServiceUnavailable, ValidationFailed
+from core.images import ImageRefused, image_check, image_max_pixels
 from merchants.posts import MAX_TEXT_CHARS, PostInput, posts_ingest
 from merchants.services import merchant_resolve, risk_component_record
-from wsmonitor.audit import audit_log
-from wsmonitor.errors import InvalidTransition, ServiceUnavailable, ValidationFailed
-from wsmonitor.images import ImageRefused, image_check, image_max_pixels
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ FINAL_STATUSES = {
 }
 TERM_FIELDS = ("likes", "gift", "gift_value", "deadline_text", "deadline", "place", "conditions")
 _IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
-_IMAGE_REFUSED = {  # wsmonitor.images codes -> (message, fields)
+_IMAGE_REFUSED = {  # core.images codes -> (message, fields)
     "too_many_pixels": ("图片像素过多", {"image": ["too many pixels"]}),
     "format": ("仅支持 JPEG、PNG、WebP、GIF", {"image": ["format"]}),
     "not_an_image": ("不是可识别的图片", {"image": ["not an image"]}),

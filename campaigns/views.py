@@ -9,8 +9,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from campaigns import ratelimit, selectors, services
 from campaigns.forms import FindForm, ReportForm
-from wsmonitor.audit import client_ip
-from wsmonitor.errors import ServiceError
+from core.audit import client_ip
+from core.errors import ServiceError
 
 HOUR = 3600
 

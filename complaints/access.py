@@ -9,8 +9,8 @@ from django.db.models.fields.files import FieldFile
 from complaints import selectors
 from complaints.models import Case, Evidence
 from complaints.services import inside_the_case as can_see_reporter_identity
-from wsmonitor.audit import audit_log
-from wsmonitor.errors import NotFound
+from core.audit import audit_log
+from core.errors import NotFound
 
 __all__ = ["EvidenceFile", "access_evidence", "can_see_reporter_identity", "can_view_evidence"]
 

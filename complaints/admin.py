@@ -21,12 +21,12 @@ from complaints.evidence_store import evidence_pending_clear
 from complaints.exports import cases_export_csv, deadline_text, merchant_label
 from complaints.models import Case, DeadlineRule, DuplicateSuggestion, RefusalGround
 from complaints.pii import phone_blind_index
+from core.admin import my_work_providers
+from core.audit import audit_log, client_ip
+from core.errors import ServiceError
+from core.regions import region_label
+from core.roles import region_prefixes
 from merchants.selectors import merchants_visible
-from wsmonitor.admin import my_work_providers
-from wsmonitor.audit import audit_log, client_ip
-from wsmonitor.errors import ServiceError
-from wsmonitor.regions import region_label
-from wsmonitor.roles import region_prefixes
 
 S = Case.Status
 

@@ -12,11 +12,11 @@ from complaints import ratelimit, selectors, services
 from complaints.evidence import EvidenceRejected, check_upload
 from complaints.models import Case
 from complaints.pii import normalize_tracking_number
-from wsmonitor.api.authentication import ApiClient
-from wsmonitor.api.parsers import JSONParser
-from wsmonitor.api.strict import HttpUrlOrBlankField, StrictSerializer
-from wsmonitor.audit import client_ip
-from wsmonitor.errors import NotFound
+from core.api.authentication import ApiClient
+from core.api.parsers import JSONParser
+from core.api.strict import HttpUrlOrBlankField, StrictSerializer
+from core.audit import client_ip
+from core.errors import NotFound
 
 ERROR = inline_serializer(
     "ComplaintError",

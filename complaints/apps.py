@@ -10,7 +10,7 @@ class ComplaintsConfig(AppConfig):
     def ready(self):
         from complaints import office_admin  # noqa: F401  (the handling offices' admin)
         from complaints.services import recompute_on_calendar_change
-        from wsmonitor.holidays import calendar_changed
+        from core.holidays import calendar_changed
 
         # Entering a year's official holiday schedule recomputes the open cases' deadlines.
         calendar_changed.connect(recompute_on_calendar_change, dispatch_uid="complaints-deadlines")
@@ -20,8 +20,8 @@ class ComplaintsConfig(AppConfig):
         # A regulator opens a 举报 from a 集赞 breach: campaigns asks, complaints takes it.
         report_requested.connect(open_breach_report, dispatch_uid="complaints-breach-report")
         from complaints.selectors import merchant_public_facts, merchant_timeline
+        from core.roles import EXTRA_ROLE_PERMISSIONS
         from merchants.providers import public_providers, timeline_providers
-        from wsmonitor.roles import EXTRA_ROLE_PERMISSIONS
 
         if merchant_timeline not in timeline_providers:
             timeline_providers.append(merchant_timeline)

@@ -1,6 +1,6 @@
 """Demo complaints, reports, a 集赞 campaign, documents and a public warning, so that ``make run``
 shows every part of the regulator's desk. Idempotent: a second run finds the demo rows by their
-marker and changes nothing. ``wsmonitor.demo.load_demo`` runs it after the merchants' loader
+marker and changes nothing. ``core.demo.load_demo`` runs it after the merchants' loader
 (apps' demo modules load in ``INSTALLED_APPS`` order); complaints, the top app, may name the
 apps below it."""
 
@@ -12,9 +12,9 @@ from django.utils import timezone
 from campaigns.services import campaign_create, snapshot_record
 from complaints import services
 from complaints.models import Case
+from core import demo_registry
 from merchants import actions
 from merchants.services import merchant_resolve
-from wsmonitor import demo_registry
 
 DEMO_MARK = "【演示】"
 

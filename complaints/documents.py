@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from complaints.models import Case
-from wsmonitor.documents import documents_for, pdf_response  # noqa: F401 (used by the admin)
+from core.documents import documents_for, pdf_response  # noqa: F401 (used by the admin)
 
 
 def documents_of(case: Case) -> list[dict]:

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from complaints import rules
 from complaints.models import Case, CaseTextBand, DeadlineRule, DuplicateSuggestion
-from wsmonitor.phones import phone_key
+from core.phones import phone_key
 
 BANDS = 10
 ROWS = 3

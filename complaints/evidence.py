@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps
 
-from wsmonitor.errors import ValidationFailed
-from wsmonitor.images import ImageRefused, image_check, image_max_pixels
+from core.errors import ValidationFailed
+from core.images import ImageRefused, image_check, image_max_pixels
 
 ALLOWED_LABEL = gettext_lazy("JPEG, PNG, WebP, HEIC photos, PDF, plain-text chat exports")
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
@@ -171,7 +171,7 @@ def _is_plain_text(head: bytes) -> bool:
 
 def _check_image(fileobj, kind: str, name: str) -> tuple[int, int]:
     """Read the header only: format must match the bytes, pixels must stay under the cap
-    (``wsmonitor.images``, the check campaign screenshots go through too)."""
+    (``core.images``, the check campaign screenshots go through too)."""
     _register_heif()
     try:
         info = image_check(fileobj, formats={_PILLOW_FORMATS[kind]}, verify=kind == "png")

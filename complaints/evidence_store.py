@@ -2,7 +2,7 @@
 
 Intake commits the case's text first; each file is then written and its row inserted in a
 transaction of its own. A file the disk refuses (``ENOSPC``) or whose row the database refuses
-is removed again (``wsmonitor.storage``) and its name reported, so the consumer is told exactly
+is removed again (``core.storage``) and its name reported, so the consumer is told exactly
 what was received, and the case's history says which files are still to come and how to add
 them (the tracking page); the case is marked ``evidence_pending`` until the complainant adds
 evidence there or a regulator marks it done. ``manage.py scrub_orphan_files`` finds what a
@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from complaints.evidence import CheckedFile
 from complaints.models import Case, CaseEvent, Evidence
-from wsmonitor.audit import audit_log
-from wsmonitor.storage import discard, save_for_row
+from core.audit import audit_log
+from core.storage import discard, save_for_row
 
 log = logging.getLogger(__name__)
 

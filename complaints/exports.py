@@ -1,5 +1,5 @@
 """The complaints spreadsheet a regulator exports from the case list: Chinese columns, personal
-data masked, every cell through the one formula-escaping writer (``wsmonitor.export_writer``),
+data masked, every cell through the one formula-escaping writer (``core.export_writer``),
 the export audited. The admin action only passes the selected cases and returns the file."""
 
 from collections.abc import Iterable
@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints import selectors, services
 from complaints.models import Case
-from wsmonitor.audit import audit_log
-from wsmonitor.export_writer import csv_bytes
-from wsmonitor.regions import region_label
+from core.audit import audit_log
+from core.export_writer import csv_bytes
+from core.regions import region_label
 
 CSV_COLUMNS = [
     _("tracking number"), _("kind"), _("status"), _("category"), _("merchant"),

@@ -5,7 +5,7 @@ Registered from ``ComplaintsConfig.ready``; every change is audited."""
 from django.contrib import admin
 
 from complaints.models import Office
-from wsmonitor.audit import audit_log, client_ip
+from core.audit import audit_log, client_ip
 
 
 @admin.register(Office)

@@ -7,7 +7,7 @@ import unicodedata
 
 from django.conf import settings
 
-from wsmonitor.phones import mask_phone, phone_key
+from core.phones import mask_phone, phone_key
 
 __all__ = ["mask_phone"]  # re-exported: complaints code masks phones through this module
 

@@ -11,7 +11,7 @@ import datetime
 from django.db import connection
 
 from complaints.models import DeadlineRule, RefusalGround
-from wsmonitor.errors import ServiceUnavailable
+from core.errors import ServiceUnavailable
 
 DEFAULT_WORKING_DAYS = {
     DeadlineRule.Key.ACCEPTANCE: 7,

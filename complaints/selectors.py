@@ -1,5 +1,5 @@
 """Every read of complaints for staff. Jurisdiction is enforced here, and only through
-``wsmonitor.roles.region_prefixes`` / ``region_q``: a case outside the user's regions does not
+``core.roles.region_prefixes`` / ``region_q``: a case outside the user's regions does not
 exist for them (404, never 403)."""
 
 from django.db.models import Count, Q, QuerySet
@@ -7,9 +7,9 @@ from django.db.models.functions import TruncWeek
 
 from complaints.models import Case, CaseEvent, DuplicateSuggestion, Evidence
 from complaints.pii import mask_address, mask_id_number, mask_name, mask_phone
+from core.errors import NotFound
+from core.roles import region_prefixes, region_q
 from merchants.providers import TimelineItem
-from wsmonitor.errors import NotFound
-from wsmonitor.roles import region_prefixes, region_q
 
 
 def case_list(*, user) -> QuerySet[Case]:

@@ -41,25 +41,25 @@ from complaints.pii import (
     normalize_tracking_number,
     phone_blind_index,
 )
-from merchants.models import MerchantAccount
-from merchants.services import merchant_resolve, risk_component_record
-from wsmonitor.audit import audit_log
-from wsmonitor.documents import document_issue, issuing_office
-from wsmonitor.errors import (
+from core.audit import audit_log
+from core.documents import document_issue, issuing_office
+from core.errors import (
     Forbidden,
     InvalidTransition,
     NotFound,
     ServiceUnavailable,
     ValidationFailed,
 )
-from wsmonitor.models import FormalDocument, OutboxMessage
-from wsmonitor.outbox import BackgroundPublisher, outbox_enqueue, publish
-from wsmonitor.phones import is_valid_phone
-from wsmonitor.regions import is_region_code, region_name
-from wsmonitor.roles import region_prefixes
-from wsmonitor.scanning import default_scanner
-from wsmonitor.storage import discard
-from wsmonitor.workdays import Calendar, Deadline, deadline_after, working_days_between
+from core.models import FormalDocument, OutboxMessage
+from core.outbox import BackgroundPublisher, outbox_enqueue, publish
+from core.phones import is_valid_phone
+from core.regions import is_region_code, region_name
+from core.roles import region_prefixes
+from core.storage import discard
+from core.workdays import Calendar, Deadline, deadline_after, working_days_between
+from merchants.models import MerchantAccount
+from merchants.services import merchant_resolve, risk_component_record
+from scanning import default_scanner
 
 log = logging.getLogger(__name__)
 
@@ -782,7 +782,7 @@ def deadlines_recompute_open(*, actor=None) -> tuple[int, int]:
 
 
 def recompute_on_calendar_change(*, year: int, actor=None, **kwargs) -> tuple[str, int]:
-    """Receiver of ``wsmonitor.holidays.calendar_changed`` (connected in ``apps.ready``)."""
+    """Receiver of ``core.holidays.calendar_changed`` (connected in ``apps.ready``)."""
     _checked, changed = deadlines_recompute_open(actor=actor)
     return ("未办结案件", changed)
 

@@ -31,10 +31,10 @@ from complaints.links import site_url
 from complaints.models import Case, CaseEvent, DeadlineRule, Office, SubmissionToken
 from complaints.pii import hash_access_code, new_access_code, normalize_tracking_number
 from complaints.pii import phone_blind_index as blind_index
-from wsmonitor.audit import audit_log
-from wsmonitor.errors import InvalidTransition, ServiceUnavailable, ValidationFailed
-from wsmonitor.outbox import outbox_enqueue
-from wsmonitor.phones import is_valid_phone
+from core.audit import audit_log
+from core.errors import InvalidTransition, ServiceUnavailable, ValidationFailed
+from core.outbox import outbox_enqueue
+from core.phones import is_valid_phone
 
 log = logging.getLogger(__name__)
 

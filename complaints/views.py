@@ -29,8 +29,8 @@ from complaints.forms import (
 )
 from complaints.models import Case, SubmissionToken
 from complaints.pii import normalize_tracking_number
-from wsmonitor.audit import client_ip
-from wsmonitor.errors import ServiceError
+from core.audit import client_ip
+from core.errors import ServiceError
 
 log = logging.getLogger(__name__)
 

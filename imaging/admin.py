@@ -6,11 +6,11 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from core.audit import client_ip
+from core.errors import ServiceError
 from imaging.models import Identifier, ImageText
 from imaging.selectors import image_texts_visible
 from imaging.services.images import transcription_confirm
-from wsmonitor.audit import client_ip
-from wsmonitor.errors import ServiceError
 
 CATEGORY_LABELS = {
     "counterfeit": "假冒",

@@ -9,10 +9,10 @@ class ImagingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from core.roles import EXTRA_ROLE_PERMISSIONS
         from imaging import signals
         from imaging.selectors import merchant_timeline
         from merchants.providers import timeline_providers
-        from wsmonitor.roles import EXTRA_ROLE_PERMISSIONS
 
         signals.connect()
         if merchant_timeline not in timeline_providers:

@@ -3,10 +3,10 @@ evidence only for its assignee and supervisors (as the case page shows it)."""
 
 from django.db.models import Q, QuerySet
 
+from core.roles import region_prefixes, region_q
 from imaging.models import Identifier, ImageText
 from merchants.models import Merchant
 from merchants.providers import TimelineItem
-from wsmonitor.roles import region_prefixes, region_q
 
 
 def image_texts_visible(*, user) -> QuerySet[ImageText]:

@@ -6,12 +6,12 @@ import logging
 import os
 import threading
 
+from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
+from core.outbox import BackgroundPublisher
 from imaging.services.images import image_read, image_read_failed, images_sweep_pending
-from wsmonitor.celery import app
-from wsmonitor.outbox import BackgroundPublisher
 
 log = logging.getLogger(__name__)
 # Tasks of the project's app, not Celery's default one: a web process imports no other module
@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 OCR_QUEUE = "ocr"
 
 
-@app.task(
+@shared_task(
     name="imaging.read_image",
     soft_time_limit=settings.OCR_SOFT_TIME_LIMIT,
     time_limit=settings.OCR_TIME_LIMIT,
@@ -36,7 +36,7 @@ def read_image(image_text_id: int) -> None:
         image_read_failed(image_text_id=image_text_id, error=f"{type(exc).__name__}: {exc}")
 
 
-@app.task(name="imaging.sweep_pending")
+@shared_task(name="imaging.sweep_pending")
 def sweep_pending() -> int:
     found = images_sweep_pending()
     left = OCR_REQUESTS.publish(found)  # in a worker: at once, nothing waits on it

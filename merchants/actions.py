@@ -13,6 +13,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import audit_log
+from core.documents import document_issue, document_reply, documents_for, issuing_office
+from core.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
+from core.models import FormalDocument
+from lexicon.models import LexiconRule
+from lexicon.services import lexicon_publish
 from merchants.models import (
     ConsumerWarning,
     EnforcementAction,
@@ -22,13 +28,7 @@ from merchants.models import (
     MerchantClaim,
 )
 from merchants.risk import risk_recompute
-from wsmonitor.audit import audit_log
-from wsmonitor.documents import document_issue, document_reply, documents_for, issuing_office
-from wsmonitor.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
-from wsmonitor.lexicon.models import LexiconRule
-from wsmonitor.lexicon.services import lexicon_publish
-from wsmonitor.models import FormalDocument
-from wsmonitor.scanning.normalize import Normalizer
+from scanning.normalize import Normalizer
 
 S = Merchant.Status
 K = EnforcementAction.Kind

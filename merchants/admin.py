@@ -3,6 +3,10 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import client_ip
+from core.errors import ServiceError
+from core.roles import region_prefixes
+from lexicon.models import LexiconRule, RescanJob
 from merchants.highlight import highlight
 from merchants.models import Finding, Merchant, MerchantAccount, Post, RiskComponent
 from merchants.near_duplicates import near_duplicate_clusters
@@ -12,10 +16,6 @@ from merchants.selectors import findings_visible, merchants_visible, posts_visib
 from merchants.services import merchant_update
 from merchants.uscc import normalize_uscc, uscc_problem
 from merchants.workspace_admin import RegionScopedAdmin, WorkspaceMerchantMixin, export_actions
-from wsmonitor.audit import client_ip
-from wsmonitor.errors import ServiceError
-from wsmonitor.lexicon.models import LexiconRule, RescanJob
-from wsmonitor.roles import region_prefixes
 
 
 def _uscc_validator(value: str) -> None:

@@ -16,33 +16,33 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from merchants.handles import handle_problem
-from merchants.models import Finding, Merchant, MerchantAccount, Post
-from merchants.posts import MAX_BATCH, MAX_TEXT_CHARS, PostInput, posts_ingest
-from merchants.risk import risk_breakdown
-from merchants.selectors import findings_visible, merchants_visible, posts_visible
-from merchants.services import merchant_find
-from wsmonitor.api.authentication import ApiClient
-from wsmonitor.api.pagination import StandardPagination
-from wsmonitor.api.parsers import JSONParser
-from wsmonitor.api.regions import request_region_prefixes
-from wsmonitor.api.schema import ERRORS, LIST_BOUNDS, NO_NUL, NO_NUL_NOT_BLANK, not_found
-from wsmonitor.api.strict import (
+from core.api.authentication import ApiClient
+from core.api.pagination import StandardPagination
+from core.api.parsers import JSONParser
+from core.api.regions import request_region_prefixes
+from core.api.schema import ERRORS, LIST_BOUNDS, NO_NUL, NO_NUL_NOT_BLANK, not_found
+from core.api.strict import (
     HttpUrlField,
     PlausibleTimeField,
     StrictSerializer,
     format_problem,
 )
-from wsmonitor.api.validators import (
+from core.api.validators import (
     MAX_ID,
     IdField,
     query_choice,
     query_id,
     query_text,
 )
-from wsmonitor.errors import ValidationFailed
-from wsmonitor.lexicon.services import lexicon_current
-from wsmonitor.regions import REGION_CODE_PATTERN, is_region_code
+from core.errors import ValidationFailed
+from core.regions import REGION_CODE_PATTERN, is_region_code
+from lexicon.services import lexicon_current
+from merchants.handles import handle_problem
+from merchants.models import Finding, Merchant, MerchantAccount, Post
+from merchants.posts import MAX_BATCH, MAX_TEXT_CHARS, PostInput, posts_ingest
+from merchants.risk import risk_breakdown
+from merchants.selectors import findings_visible, merchants_visible, posts_visible
+from merchants.services import merchant_find
 
 NOT_FOUND = not_found("No such object in the regions this token may see, or a page past the end")
 

@@ -29,8 +29,8 @@ class MerchantsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from core.roles import EXTRA_ROLE_PERMISSIONS
         from merchants import checks  # noqa: F401 - registers the pg_trgm locale check
-        from wsmonitor.roles import EXTRA_ROLE_PERMISSIONS
 
         EXTRA_ROLE_PERMISSIONS.setdefault("Regulator", []).extend(_WORK)
         EXTRA_ROLE_PERMISSIONS.setdefault("Supervisor", []).extend(

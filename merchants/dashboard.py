@@ -4,7 +4,7 @@ a CSV download, limited to the viewer's regions.
 Extension point ``dashboard_providers`` — the apps above ``merchants`` fill it from their
 ``AppConfig.ready()`` (``merchants`` never imports them). Each key names a chart; each value is a
 list of callables ``fn(prefixes, since) -> list[dict]`` where ``prefixes`` are the viewer's region
-prefixes (``None`` = all, ``[]`` = none; apply them with ``wsmonitor.roles.region_q``) and
+prefixes (``None`` = all, ``[]`` = none; apply them with ``core.roles.region_q``) and
 ``since`` is the first day (a ``date``) the dashboard covers:
 
 * ``"complaints"`` — rows ``{"period": "YYYY-MM-DD" (Monday of the week), "received": int,
@@ -31,10 +31,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from core.export_writer import csv_text
+from core.regions import region_label, region_name
 from merchants.risk import CATEGORY_LABELS
 from merchants.selectors import findings_visible, merchants_visible
-from wsmonitor.export_writer import csv_text
-from wsmonitor.regions import region_label, region_name
 
 dashboard_providers: dict[str, list[Callable]] = {"complaints": [], "campaigns": []}
 

@@ -5,10 +5,10 @@ dashboard have content. Idempotent: posts are keyed by (source, external_id)."""
 from django.db import transaction
 from django.utils import timezone
 
+from core import demo_registry
 from merchants.models import ConsumerWarning, Merchant
 from merchants.posts import PostInput, posts_ingest
 from merchants.risk import risk_recompute
-from wsmonitor import demo_registry
 
 DEMO_POSTS = [
     # handle, display name, region, external id, text

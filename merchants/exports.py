@@ -13,14 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import audit_log
+from core.errors import Forbidden, ValidationFailed
+from core.export_writer import csv_bytes, xlsx_bytes
+from core.outbox import outbox_enqueue
+from core.phones import mask_phone
+from core.roles import region_prefixes, region_q
 from merchants import selectors
 from merchants.models import EnforcementAction, ExportJob, MerchantAccount
-from wsmonitor.audit import audit_log
-from wsmonitor.errors import Forbidden, ValidationFailed
-from wsmonitor.export_writer import csv_bytes, xlsx_bytes
-from wsmonitor.outbox import outbox_enqueue
-from wsmonitor.phones import mask_phone
-from wsmonitor.roles import region_prefixes, region_q
 
 CHUNK = 500
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")

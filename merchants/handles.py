@@ -13,7 +13,7 @@ True
 import re
 import unicodedata
 
-from wsmonitor.phones import phone_key
+from core.phones import phone_key
 
 _SPACES = re.compile(r"\s+")
 

@@ -31,11 +31,11 @@ from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from PIL import Image, ImageOps
 
+from core.bulk import bulk_insert
 from merchants.checks import trigram_locale_problem
 from merchants.models import Merchant, NearDuplicate, Post, PostImage, PostText
 from merchants.selectors import merchants_visible
-from wsmonitor.bulk import bulk_insert
-from wsmonitor.scanning.normalize import Normalizer
+from scanning.normalize import Normalizer
 
 WINDOW_DAYS = 30
 TEXT_MIN_SIMILARITY = 0.4  # pg_trgm: precision 0.997, recall 0.949 on the evaluation set

@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from core.errors import ValidationFailed
 from merchants.models import NearDuplicate, Post, PostImage
 from merchants.near_duplicates import image_hashes, image_matches, informative, record_matches
 from merchants.risk import risk_recompute_many
-from wsmonitor.errors import ValidationFailed
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 

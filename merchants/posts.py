@@ -19,12 +19,12 @@ from functools import partial
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.utils import timezone
 
+from core.bulk import bulk_insert
+from core.errors import ValidationFailed
+from core.sql import HotSelect, columns
 from merchants.models import Post
 from merchants.scan_dispatch import posts_request_scan
 from merchants.services import REGION_REFUSED, merchants_resolve_batch, region_within
-from wsmonitor.bulk import bulk_insert
-from wsmonitor.errors import ValidationFailed
-from wsmonitor.sql import HotSelect, columns
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ if sorted(_SHARED + _VARYING) != sorted(_FIELDS):  # a field was added to Post: 
 
 
 # The current revision of each of one integrator's (source, external_id) being stored, locked:
-# every ingest request reads it, so its SQL is written once (see wsmonitor.sql).
+# every ingest request reads it, so its SQL is written once (see core.sql).
 _CURRENT_POSTS = HotSelect(
     lambda q: (
         f"SELECT {columns(Post)(q)} FROM {q(Post._meta.db_table)} "  # noqa: S608 - names from the model, values are parameters

@@ -5,14 +5,14 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.audit import audit_log
+from core.errors import InvalidTransition, ValidationFailed
+from core.outbox import outbox_enqueue
+from core.regions import PROVINCES
+from lexicon.models import LexiconVersion, RescanJob
 from merchants.models import Post
 from merchants.risk import risk_recompute_many
 from merchants.scan import posts_scan
-from wsmonitor.audit import audit_log
-from wsmonitor.errors import InvalidTransition, ValidationFailed
-from wsmonitor.lexicon.models import LexiconVersion, RescanJob
-from wsmonitor.outbox import outbox_enqueue
-from wsmonitor.regions import PROVINCES
 
 
 def _scope(job: RescanJob):

@@ -42,9 +42,9 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from core.bulk import bulk_insert
 from merchants.models import Finding, Merchant, Post, RiskComponent, RiskDay, RiskTally
 from merchants.near_duplicates import near_duplicate_parts
-from wsmonitor.bulk import bulk_insert
 
 CATEGORY_LABELS = {
     "counterfeit": "假货类",

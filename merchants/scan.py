@@ -5,7 +5,7 @@ Exactly once per lexicon version, whatever the broker does. One transaction per 
 * the task locks its posts that still wait (``SELECT … FOR UPDATE SKIP LOCKED``): a post that
   another task holds is skipped, that task scans it;
 * findings are unique per (post, lexicon version, rule, span) and written with
-  ``ON CONFLICT … DO UPDATE`` in multi-row statements (``wsmonitor.bulk``);
+  ``ON CONFLICT … DO UPDATE`` in multi-row statements (``core.bulk``);
 * the posts are marked scanned in the same transaction as their findings.
 
 If the worker dies midway, the database rolls the transaction back: the posts are pending again
@@ -23,12 +23,12 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.bulk import bulk_insert
+from lexicon.models import LexiconVersion
+from lexicon.services import active_scanner, scanner_for
 from merchants.models import Finding, Post
 from merchants.near_duplicates import posts_index
 from merchants.risk import days_update, tallies_add
-from wsmonitor.bulk import bulk_insert
-from wsmonitor.lexicon.models import LexiconVersion
-from wsmonitor.lexicon.services import active_scanner, scanner_for
 
 FINDING_COLUMNS = (
     "post_id", "category", "rule", "term", "matched", "start", "end", "severity", "context",

@@ -6,7 +6,7 @@ A post is committed with ``scan_state=pending`` before anything here runs; that 
 ``posts_request_scan`` runs after commit and hands the ids to the process's ``ScanRequests``
 thread (or publishes at once in a worker's task and in-process setups); ``posts_sweep_pending``
 (beat, every minute) queues again what a broker outage or a dead worker left pending. The task is
-sent by its registered name through the platform (``wsmonitor.outbox.task_send``).
+sent by its registered name through the platform (``core.outbox.task_send``).
 """
 
 import atexit
@@ -15,8 +15,8 @@ import logging
 from django.conf import settings
 from django.utils import timezone
 
+from core.outbox import BackgroundPublisher, publish_at_once, task_send
 from merchants.models import Post
-from wsmonitor.outbox import BackgroundPublisher, publish_at_once, task_send
 
 log = logging.getLogger(__name__)
 

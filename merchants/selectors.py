@@ -1,9 +1,10 @@
-"""Reads, always limited to the caller's regions (``prefixes`` from wsmonitor.roles)."""
+"""Reads, always limited to the caller's regions (``prefixes`` from core.roles)."""
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.roles import region_q
 from merchants.highlight import highlight
 from merchants.models import (
     ConsumerWarning,
@@ -15,7 +16,6 @@ from merchants.models import (
 )
 from merchants.providers import public_providers, timeline_providers
 from merchants.uscc import uscc_problem
-from wsmonitor.roles import region_q
 
 
 def merchants_visible(prefixes: list[str] | None) -> QuerySet[Merchant]:

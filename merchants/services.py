@@ -7,14 +7,14 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.audit import audit_log
+from core.errors import ValidationFailed
+from core.regions import is_region_code
+from core.sql import HotSelect
 from merchants.handles import handle_problem, normalize_handle, ocr_handle_variants
 from merchants.models import Merchant, MerchantAccount, RiskComponent
 from merchants.risk import risk_recompute
 from merchants.uscc import normalize_uscc, uscc_problem, uscc_region
-from wsmonitor.audit import audit_log
-from wsmonitor.errors import ValidationFailed
-from wsmonitor.regions import is_region_code
-from wsmonitor.sql import HotSelect
 
 REGION_REFUSED = "商家所在地区不在本令牌的辖区内"
 
@@ -214,7 +214,7 @@ _ACCOUNTS = HotSelect(
 
 def _accounts_for(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Merchant]:
     """The merchant (id, merged_into, region, last activity) of each known account: one query,
-    on every ingest request (hence written once, see wsmonitor.sql)."""
+    on every ingest request (hence written once, see core.sql)."""
     if not keys:
         return {}
     handles = sorted({k[1] for k in keys})

@@ -6,13 +6,13 @@ from celery import shared_task
 from celery.signals import worker_init
 from django.db import DatabaseError, connections
 
+from lexicon.services import active_scanner
 from merchants.exports import export_run
 from merchants.models import Merchant
 from merchants.rescan import rescan_run_step
 from merchants.risk import risk_recompute_many
 from merchants.scan import posts_scan
 from merchants.scan_dispatch import posts_sweep_pending
-from wsmonitor.lexicon.services import active_scanner
 
 RETRY = {
     "autoretry_for": (DatabaseError,),

@@ -10,7 +10,7 @@ True
 True
 """
 
-from wsmonitor.regions import is_region_code
+from core.regions import is_region_code
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)

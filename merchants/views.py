@@ -8,10 +8,10 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from core import ratelimit
+from core.audit import client_ip
 from merchants.selectors import public_merchant_facts, warnings_published
 from merchants.services import merchant_find
-from wsmonitor import ratelimit
-from wsmonitor.audit import client_ip
 
 PUBLIC_FACT_LABELS = {
     "complaints_closed": _("Complaints closed"),

@@ -15,6 +15,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import my_work_providers
+from core.audit import audit_log, client_ip
+from core.documents import pdf_response
+from core.errors import ServiceError
+from core.regions import region_label
+from core.roles import region_prefixes, region_q
 from merchants import actions as svc
 from merchants import dashboard, exports
 from merchants.highlight import highlight
@@ -38,12 +44,6 @@ from merchants.selectors import (
     review_queue_filtered,
 )
 from merchants.uscc import uscc_problem
-from wsmonitor.admin import my_work_providers
-from wsmonitor.audit import audit_log, client_ip
-from wsmonitor.documents import pdf_response
-from wsmonitor.errors import ServiceError
-from wsmonitor.regions import region_label
-from wsmonitor.roles import region_prefixes, region_q
 
 WORKSPACE_MEDIA = forms.Media(css={"all": ["merchants/workspace.css"]})
 

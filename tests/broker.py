@@ -31,8 +31,8 @@ def using_broker(url: str, *, eager: bool = False, settings=None):
     try:
         yield
     finally:
+        from core.outbox import OUTBOX_PUBLISHER
         from merchants.scan_dispatch import SCAN_REQUESTS
-        from wsmonitor.outbox import OUTBOX_PUBLISHER
 
         # Publications requested inside the block go to its broker.
         SCAN_REQUESTS.flush()

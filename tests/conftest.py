@@ -10,8 +10,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
-from wsmonitor.api.tokens import token_create
-from wsmonitor.roles import ensure_roles, set_user_regions
+from core.api.tokens import token_create
+from core.roles import ensure_roles, set_user_regions
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +23,7 @@ def _private_media(settings, tmp_path):
 def _clear_cache():
     from django.core.cache import cache
 
-    from wsmonitor import ratelimit
+    from core import ratelimit
 
     # A test that points the cache at a dead server opens the rate limiter's breaker for that
     # server for 30 s of real time; the next test starts with every breaker closed.

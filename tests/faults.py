@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
 
-from wsmonitor.storage import CleanFileSystemStorage
+from core.storage import CleanFileSystemStorage
 
 
 class FullDiskStorage(CleanFileSystemStorage):

@@ -45,7 +45,7 @@ TEST_2027_WORKED = _days("2027-01-09", "2027-02-20", "2027-04-24", "2027-09-25",
 
 
 def calendar_ends_2026() -> None:
-    from wsmonitor.models import HolidayDay, HolidaySchedule
+    from core.models import HolidayDay, HolidaySchedule
 
     HolidaySchedule.objects.all().delete()
     for year, (off, worked) in OFFICIAL.items():

@@ -6,7 +6,7 @@ from django.core import signing
 from django.urls import reverse
 
 from complaints.models import Case
-from wsmonitor.roles import region_prefixes, region_q
+from core.roles import region_prefixes, region_q
 
 _LINK_SALT = "wechat.case-link"
 VIEW_PERMISSION = "wechat.view_wechatmessage"

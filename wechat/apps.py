@@ -7,7 +7,7 @@ class WechatConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from wsmonitor.roles import EXTRA_ROLE_PERMISSIONS
+        from core.roles import EXTRA_ROLE_PERMISSIONS
 
         for role in ("Regulator", "Supervisor"):
             perms = EXTRA_ROLE_PERMISSIONS.setdefault(role, [])

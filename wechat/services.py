@@ -23,12 +23,12 @@ from django.utils import timezone
 from complaints.evidence import check_upload
 from complaints.models import Case
 from complaints.services import ReportDraft, evidence_add, report_draft_submit
+from core.errors import ServiceError, ServiceUnavailable
+from core.models import OutboxMessage
+from core.outbox import outbox_enqueue, publish
 from wechat import protocol, replies, selectors
 from wechat.media import MediaError, MediaGone, media_client
 from wechat.models import WeChatMessage
-from wsmonitor.errors import ServiceError, ServiceUnavailable
-from wsmonitor.models import OutboxMessage
-from wsmonitor.outbox import outbox_enqueue, publish
 
 log = logging.getLogger(__name__)
 

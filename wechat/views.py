@@ -13,10 +13,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from complaints.tracking import SESSION_TRACKED, ReportDetails, report_details_add
+from core.audit import client_ip
+from core.errors import ServiceError
 from wechat import access, protocol, services
 from wechat.forms import ReportDetailsForm
-from wsmonitor.audit import client_ip
-from wsmonitor.errors import ServiceError
 
 log = logging.getLogger(__name__)
 

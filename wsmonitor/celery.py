@@ -4,7 +4,7 @@
 * soft time limit < hard time limit < broker visibility timeout: a slow task is never started
   twice because its message became visible again;
 * broker socket timeouts of a few seconds, and web requests never publish themselves: each
-  process's publisher thread does (``wsmonitor.outbox.BackgroundPublisher``), so a hung Redis
+  process's publisher thread does (``core.outbox.BackgroundPublisher``), so a hung Redis
   delays publications, not requests.
 
 With no ``CELERY_BROKER_URL`` tasks run in-process (``task_always_eager``), so a newcomer needs

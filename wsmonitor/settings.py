@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from wsmonitor.env import (
+from core.env import (
     env_bool,
     env_choice,
     env_int,
@@ -59,8 +59,8 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "axes",
-    "wsmonitor",
-    "wsmonitor.lexicon",
+    "core",
+    "lexicon",
     "merchants",
     "campaigns",
     "complaints",
@@ -69,16 +69,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "wsmonitor.middleware.RequestSizeLimitMiddleware",
-    "wsmonitor.middleware.SecurityHeadersMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "wsmonitor.middleware.IdleSessionMiddleware",
-    "wsmonitor.middleware.ChineseFirstLocaleMiddleware",
+    "core.middleware.IdleSessionMiddleware",
+    "core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "wsmonitor.middleware.SessionAbsoluteTimeoutMiddleware",
+    "core.middleware.SessionAbsoluteTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -170,10 +170,10 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 AXES_USER_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
-AXES_FAILURE_LIMIT = "wsmonitor.lockout.failure_limit"
+AXES_FAILURE_LIMIT = "core.lockout.failure_limit"
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1, minimum=1)
 # Per user name + address (AXES_FAILURE_LIMIT), and per address alone at a higher limit so that
-# spraying one password over many user names is stopped too (wsmonitor/lockout.py).
+# spraying one password over many user names is stopped too (core/lockout.py).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 20, minimum=1)
 AXES_RESET_ON_SUCCESS = True
@@ -227,7 +227,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FILE_UPLOAD_HANDLERS = [
-    "wsmonitor.middleware.SizeCappedUploadHandler",
+    "core.middleware.SizeCappedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
@@ -235,7 +235,7 @@ FILE_UPLOAD_HANDLERS = [
 # --- I18N ---------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "wsmonitor" / "locale"]
+LOCALE_PATHS = [BASE_DIR / "core" / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
@@ -244,8 +244,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STORAGES = {
-    # Removes the file a failed write (a full disk) left behind (wsmonitor/storage.py).
-    "default": {"BACKEND": "wsmonitor.storage.CleanFileSystemStorage"},
+    # Removes the file a failed write (a full disk) left behind (core/storage.py).
+    "default": {"BACKEND": "core.storage.CleanFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -263,16 +263,16 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # --- REST API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "wsmonitor.api.authentication.ApiTokenAuthentication",
+        "core.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["wsmonitor.api.permissions.HasScope"],
-    "DEFAULT_THROTTLE_CLASSES": ["wsmonitor.api.throttling.PerTokenRateThrottle"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.PerTokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": env_rate("API_THROTTLE_RATE", "1200/min")},
-    "DEFAULT_PAGINATION_CLASS": "wsmonitor.api.pagination.StandardPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "wsmonitor.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # The browsable API only while developing: in production every answer is JSON (its pages'
     # inline styles are refused by the CSP anyway; /api/docs/ documents the API).
@@ -280,9 +280,9 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     ],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "wsmonitor.api.negotiation.ContentNegotiation",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.api.negotiation.ContentNegotiation",
     "DEFAULT_PARSER_CLASSES": [
-        "wsmonitor.api.parsers.JSONParser",
+        "core.api.parsers.JSONParser",
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
@@ -315,7 +315,7 @@ SPECTACULAR_SETTINGS = {
     "SECURITY": [{"TokenAuth": []}],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "wsmonitor.api.schema.postprocess_schema",
+        "core.api.schema.postprocess_schema",
     ],
     "ENUM_NAME_OVERRIDES": {
         "MerchantStatusEnum": "merchants.models.Merchant.Status",
@@ -412,7 +412,7 @@ if not (len(COMPLAINTS_INTAKE_REGION) == 6 and COMPLAINTS_INTAKE_REGION.isdigit(
     )
 COMPLAINTS_MAX_FILES = env_int("COMPLAINTS_MAX_FILES", 10, minimum=1)
 COMPLAINTS_MAX_FILE_BYTES = env_int("COMPLAINTS_MAX_FILE_MB", 10, minimum=1) * 1024 * 1024
-# One pixel cap for every image kept (complaint evidence, campaign screenshots: wsmonitor.images);
+# One pixel cap for every image kept (complaint evidence, campaign screenshots: core.images);
 # COMPLAINTS_MAX_IMAGE_PIXELS, its earlier name, is still read.
 IMAGE_MAX_PIXELS = env_int(
     "IMAGE_MAX_PIXELS", env_int("COMPLAINTS_MAX_IMAGE_PIXELS", 40_000_000, minimum=1), minimum=1
@@ -440,7 +440,7 @@ SITE_URL = env_str("SITE_URL", "").rstrip("/") or (
 COMPLAINTS_SMS_BACKEND = env_str("COMPLAINTS_SMS_BACKEND", "")
 # Receipts carry the tracking number and the access code: the console and file backends would
 # write them to the server log, so outside DEBUG the default is SMTP and a log-writing backend
-# is a system check error (wsmonitor.E020, wsmonitor/checks.py).
+# is a system check error (wsmonitor.E020, core/checks.py).
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"

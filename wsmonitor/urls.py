@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from wsmonitor import views
+from core import views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,7 +13,7 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("wsmonitor.api.urls")),
+    path("api/v1/", include("core.api.urls")),
     path("api/v1/", include("merchants.api_urls")),
     path("api/v1/", include("complaints.api_urls")),
     path("api/v1/", include("campaigns.api_urls")),
@@ -25,5 +25,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
-handler404 = "wsmonitor.views.error_404"
-handler500 = "wsmonitor.views.error_500"
+handler404 = "core.views.error_404"
+handler500 = "core.views.error_500"

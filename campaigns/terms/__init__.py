@@ -16,7 +16,7 @@ phrase readers :mod:`.likes`, :mod:`.gifts`, :mod:`.dates` and :mod:`.places`, a
 How the text is read
 --------------------
 **Normalisation** (:mod:`.text`): characters fold through the project's one normaliser, the
-scanner's (:class:`wsmonitor.scanning.normalize.Normalizer`: zhconv traditional → simplified,
+scanner's (:class:`scanning.normalize.Normalizer`: zhconv traditional → simplified,
 width, NFKC, case, invisible characters), one character at a time so that line breaks and
 separators survive; markdown ``*``, pinyin glosses (``個(gè)``) and spaces next to digits are
 dropped. Spans are cut from the original through the offset map.

@@ -2,7 +2,7 @@
 festival (中秋节, 元宵节, 元旦, 国庆节), dated from the reference date.
 
 A lunar day or a lunar festival is turned into a calendar date with ``lunar_python`` (already a
-project dependency, :mod:`wsmonitor.workdays`); the lunar year is the one that puts the day
+project dependency, :mod:`core.workdays`); the lunar year is the one that puts the day
 closest to the reference date, as for a year-less calendar date. Without a reference date the
 span is kept and no date is given. Only a day that bounds the activity is read: one after a
 deadline keyword (截止/至/即日起至/活动时间…) or followed by 前/截止/结束/止; a festival named

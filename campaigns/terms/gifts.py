@@ -177,8 +177,10 @@ _BARE_CHANCE_RE = re.compile(
 
 
 def _plausible_gift(g: str) -> bool:
+    # a book or product title in 《》 may be long: 《Spring Cloud微服务-全栈技术与案例解析介绍》
+    longest = 45 if _BOOK_TITLE_RE.fullmatch(g) else 25
     return (
-        1 <= len(g) <= 25
+        1 <= len(g) <= longest
         and g not in _UNNAMED_GIFTS
         and g not in _LABEL_WORDS
         and not _NOT_A_GIFT_RE.search(g)

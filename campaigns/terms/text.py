@@ -1,6 +1,6 @@
 """Normalisation of a notice with a map back to the original offsets, and numerals.
 
-Characters are folded by the project's one normaliser, :class:`wsmonitor.scanning.normalize.
+Characters are folded by the project's one normaliser, :class:`scanning.normalize.
 Normalizer` (zhconv traditional → simplified, width, NFKC compatibility forms, case, invisible
 characters dropped), one character at a time: the scanner's word-level denoising (deleting
 separators such as ``、``, ``-``, ``~`` and line breaks between hanzi) would erase the structure
@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from wsmonitor.scanning.normalize import Normalizer
+from scanning.normalize import Normalizer
 
 __all__ = [
     "NUM",

@@ -20,9 +20,12 @@ from django.utils import timezone
 from campaigns.services import TERM_FIELDS, snapshot_correct
 from campaigns.terms import parse_terms
 from complaints.services import case_link_merchant
+from core.audit import audit_log
+from core.errors import InvalidTransition, ValidationFailed
 from imaging.models import Identifier, ImageText
 from imaging.services import identifiers as ids
 from imaging.services.reading import Code, OcrResult, engine_name, ocr, open_image, read_codes
+from lexicon.services import active_scanner
 from merchants.models import Merchant, MerchantAccount
 from merchants.services import (
     merchant_account_attach,
@@ -30,9 +33,6 @@ from merchants.services import (
     merchant_resolve,
     risk_component_record,
 )
-from wsmonitor.audit import audit_log
-from wsmonitor.errors import InvalidTransition, ValidationFailed
-from wsmonitor.lexicon.services import active_scanner
 
 log = logging.getLogger(__name__)
 

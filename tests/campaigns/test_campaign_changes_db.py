@@ -5,10 +5,10 @@ import pytest
 
 from campaigns.models import Breach, Campaign, Snapshot, TermChange
 from campaigns.services import snapshot_correct, snapshot_record
+from core.errors import ValidationFailed
+from core.models import AuditEntry
 from merchants.models import Finding, Post, RiskComponent
 from tests.campaigns.conftest import at, notice
-from wsmonitor.errors import ValidationFailed
-from wsmonitor.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 
 from campaigns.models import Campaign, RedemptionReport
 from campaigns.services import honour_compute, report_submit
+from core.errors import ValidationFailed
 from merchants.models import RiskComponent
-from wsmonitor.errors import ValidationFailed
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.db import transaction
 from campaigns.models import Snapshot
 from campaigns.services import _record, snapshot_correct
 from campaigns.terms import CampaignTerms, parse_terms
+from core.models import AuditEntry
 from tests.campaigns.conftest import at
-from wsmonitor.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

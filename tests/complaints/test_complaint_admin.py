@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from complaints.evidence import check_upload
 from complaints.models import Case
+from core.models import AuditEntry
 from tests.complaints.conftest import png_bytes
-from wsmonitor.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

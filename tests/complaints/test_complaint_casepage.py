@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from complaints import services
 from complaints.evidence import check_upload
+from core.documents import pdf_text
+from core.models import AuditEntry, FormalDocument
+from core.workdays import add_working_days
 from tests.complaints.conftest import png_bytes
-from wsmonitor.documents import pdf_text
-from wsmonitor.models import AuditEntry, FormalDocument
-from wsmonitor.workdays import add_working_days
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")

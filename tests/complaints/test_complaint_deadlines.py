@@ -13,10 +13,10 @@ from django.test import Client
 from complaints import services
 from complaints.models import Case, DeadlineRule
 from complaints.services import deadlines_initialise
+from core.holidays import holiday_schedule_enter
+from core.models import AuditEntry
+from core.workdays import add_working_days, working_days_between
 from tests.holiday_tables import TEST_2027_OFF, TEST_2027_WORKED, calendar_ends_2026
-from wsmonitor.holidays import holiday_schedule_enter
-from wsmonitor.models import AuditEntry
-from wsmonitor.workdays import add_working_days, working_days_between
 
 D = datetime.date
 BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -219,7 +219,7 @@ def test_staff_see_the_provisional_mark_on_the_case_page_and_in_the_list(
 
 def test_entering_the_schedule_again_needs_replace_and_is_audited_as_a_correction():
     enter_2027()
-    from wsmonitor.errors import ValidationFailed
+    from core.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed, match="已经录入"):
         enter_2027()

@@ -11,9 +11,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from complaints.models import Case, CaseEvent, Evidence
+from core.models import AuditEntry
 from tests.complaints.conftest import complaint_post, png_bytes
 from tests.faults import failing_commit, failing_statement, full_disk, stored_files
-from wsmonitor.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.models import HolidayDay, HolidaySchedule
+from core.workdays import Calendar
 from tests.complaints.conftest import complaint_post, png_bytes
 from tests.complaints.test_complaint_duplicates import _stored_cases
-from wsmonitor.models import HolidayDay, HolidaySchedule
-from wsmonitor.workdays import Calendar
 
 pytestmark = pytest.mark.django_db
 

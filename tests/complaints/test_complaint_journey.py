@@ -12,9 +12,9 @@ from django.test import Client
 
 from complaints import services
 from complaints.models import Case, CaseEvent, Office, SubmissionToken
+from core.errors import InvalidTransition, NotFound
+from core.models import AuditEntry
 from tests.complaints.conftest import complaint_post, png_bytes
-from wsmonitor.errors import InvalidTransition, NotFound
-from wsmonitor.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import OperationalError
 
+from core.models import AuditEntry
 from tests.complaints.conftest import png_bytes
 from tests.faults import failing_statement, full_disk, stored_files
-from wsmonitor.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +144,7 @@ def test_the_scrub_reports_by_default_and_removes_only_when_asked(submit, settin
 
 
 def test_the_scrub_covers_every_file_field():
-    from wsmonitor.storage_scrub import file_fields
+    from core.storage_scrub import file_fields
 
     fields = {f"{model._meta.label}.{f.name}" for model, f in file_fields()}
     assert {

@@ -7,8 +7,8 @@ from django.db import connection
 from complaints import selectors, services
 from complaints.models import Case
 from complaints.pii import mask_name, mask_phone, phone_blind_index
-from wsmonitor.errors import Forbidden, NotFound
-from wsmonitor.models import AuditEntry
+from core.errors import Forbidden, NotFound
+from core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ import pytest
 
 from complaints import services
 from complaints.models import Case, CaseEvent, DuplicateSuggestion
+from core.errors import InvalidTransition, ValidationFailed
+from core.models import AuditEntry
 from tests.holiday_tables import calendar_ends_2026
-from wsmonitor.errors import InvalidTransition, ValidationFailed
-from wsmonitor.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -173,7 +173,7 @@ def test_mediation_pause_excludes_testing_time(submit, regulator, time_machine):
     # Resume "today" is in November: every working day since 03-09 is excluded.
     services.mediation_resume(case=case, actor=regulator)
     case.refresh_from_db()
-    from wsmonitor.workdays import deadline_after, working_days_between
+    from core.workdays import deadline_after, working_days_between
 
     paused = working_days_between(D(2026, 3, 9), D(2026, 11, 20))
     assert case.mediation_paused_days == paused == 176

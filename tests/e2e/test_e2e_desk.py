@@ -198,8 +198,8 @@ def _drive(base_url: str, ids: dict) -> dict:
 
 def test_the_regulators_desk_end_to_end(chromium, live_server, desk):  # noqa: F811
     from complaints.models import Case
+    from core.documents import pdf_text
     from merchants.models import ConsumerWarning
-    from wsmonitor.documents import pdf_text
 
     ids = {k: v.pk for k, v in desk.items()}
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:

@@ -162,8 +162,8 @@ def _drive(base_url: str, shots: Path) -> dict:
 def test_a_regulator_reviews_and_warns_the_top_merchant(
     chromium, live_server, regulator, auditor, flagged, tmp_path
 ):
+    from core.models import AuditEntry
     from merchants.models import EnforcementAction, Finding, Merchant
-    from wsmonitor.models import AuditEntry
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         result = pool.submit(_drive, live_server.url, tmp_path).result(timeout=180)

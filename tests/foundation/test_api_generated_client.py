@@ -19,8 +19,8 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from openapi_spec_validator import validate
 
+from core.api.scopes import SCOPES
 from tests.complaints.conftest import png_bytes
-from wsmonitor.api.scopes import SCOPES
 
 
 def _schema() -> dict:

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from wsmonitor.models import ApiToken, AuditEntry
+from core.models import ApiToken, AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 
+from core.api.scopes import SCOPES
+from core.regions import REGION_CODE_PATTERN, is_region_code
 from tests.foundation.test_foundation_api_fuzz import CAMPAIGN
-from wsmonitor.api.scopes import SCOPES
-from wsmonitor.regions import REGION_CODE_PATTERN, is_region_code
 
 pytestmark = pytest.mark.django_db
 

@@ -28,7 +28,7 @@ def test_on_redis_the_counter_takes_one_round_trip_and_expires_with_its_window(m
     from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
 
-    from wsmonitor import ratelimit
+    from core import ratelimit
 
     cache = caches["default"]
     if not isinstance(cache, RedisCache):
@@ -59,8 +59,8 @@ def test_with_the_cache_unreachable_posts_are_still_stored_and_the_limit_is_not_
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
+    from core import ratelimit
     from merchants.models import Post
-    from wsmonitor import ratelimit
 
     monkeypatch.setattr(ratelimit, "_last_warning", [0.0])  # the warning is once a minute
     client = token_client("posts:write")
@@ -70,7 +70,7 @@ def test_with_the_cache_unreachable_posts_are_still_stored_and_the_limit_is_not_
         "text": "高仿包包，私聊",
         "merchant": {"platform": "wechat_id", "handle": "seller_cache_down"},
     }
-    with caplog.at_level("WARNING", logger="wsmonitor.ratelimit"):
+    with caplog.at_level("WARNING", logger="core.ratelimit"):
         response = client.post("/api/v1/posts/", body, format="json")
     assert response.status_code == 201, response.content
     assert Post.objects.filter(external_id="cache-down-1").exists()

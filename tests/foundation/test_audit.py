@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from wsmonitor.audit import audit_log, verify_chain
-from wsmonitor.models import AuditEntry
+from core.audit import audit_log, verify_chain
+from core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

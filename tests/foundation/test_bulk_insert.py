@@ -1,13 +1,13 @@
-"""wsmonitor.bulk: many rows in few statements, stored exactly as given (on PostgreSQL through
+"""core.bulk: many rows in few statements, stored exactly as given (on PostgreSQL through
 COPY, whose text format escapes tabs, newlines and backslashes; elsewhere bulk_create)."""
 
 import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from core.bulk import bulk_insert
+from lexicon.services import lexicon_active_version
 from merchants.models import Finding, Merchant, Post, RiskComponent
-from wsmonitor.bulk import bulk_insert
-from wsmonitor.lexicon.services import lexicon_active_version
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,7 @@ MODULES = modules_with_examples()
 
 
 def test_the_known_examples_are_found():
-    assert {"wsmonitor.env", "merchants.uscc", "campaigns.changes"} <= set(MODULES)
+    assert {"core.env", "merchants.uscc", "campaigns.changes"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from wsmonitor.api.scopes import SCOPES
+from core.api.scopes import SCOPES
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

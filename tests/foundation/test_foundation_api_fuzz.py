@@ -40,7 +40,7 @@ from schemathesis.specs.openapi.checks import (
     use_after_free,
 )
 
-from wsmonitor.api.scopes import SCOPES
+from core.api.scopes import SCOPES
 from wsmonitor.wsgi import application
 
 HANDLE_RULE = (

@@ -9,9 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from core.models import AuditEntry, HolidayDay, HolidaySchedule
+from core.workdays import Calendar, provisional_days_off, statutory_holidays
 from tests.holiday_tables import OFFICIAL, TEST_2027_OFF, calendar_ends_2026
-from wsmonitor.models import AuditEntry, HolidayDay, HolidaySchedule
-from wsmonitor.workdays import Calendar, provisional_days_off, statutory_holidays
 
 D = datetime.date
 BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -88,7 +88,7 @@ def test_a_deadline_is_never_blank_for_any_year():
 def test_the_worked_examples_in_the_docstrings_hold():
     import doctest
 
-    from wsmonitor import holidays, workdays
+    from core import holidays, workdays
 
     for module in (workdays, holidays):
         result = doctest.testmod(module)

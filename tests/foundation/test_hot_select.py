@@ -1,14 +1,14 @@
-"""Reads written as SQL once (wsmonitor.sql) give the same values as the ORM, on any database."""
+"""Reads written as SQL once (core.sql) give the same values as the ORM, on any database."""
 
 import datetime
 
 from django.db import DEFAULT_DB_ALIAS
 
+from core.api.authentication import _token_by_prefix
+from core.models import ApiToken
 from merchants.models import Merchant, Post
 from merchants.posts import _CURRENT_POSTS, _FIELDS
 from merchants.services import _accounts_for, merchant_resolve
-from wsmonitor.api.authentication import _token_by_prefix
-from wsmonitor.models import ApiToken
 
 
 def test_a_post_read_by_sql_equals_the_post_read_by_the_orm(db):

@@ -60,7 +60,7 @@ def redis_for_everything(broker_url):
     yield control
     control.execute_command("CLIENT", "UNPAUSE")
     control.close()
-    from wsmonitor import ratelimit
+    from core import ratelimit
 
     ratelimit.reset_breakers()  # later tests count on the real cache again
 
@@ -72,9 +72,9 @@ def test_with_redis_hung_a_complaint_and_an_api_post_answer_fast_and_are_process
 ):
     from complaints.defaults import seed
     from complaints.models import Case, DeadlineRule, RefusalGround
+    from core.models import OutboxMessage
     from merchants.models import Post
     from wsmonitor.celery import app
-    from wsmonitor.models import OutboxMessage
 
     seed(DeadlineRule, RefusalGround)
     api = token_client("posts:write", "posts:read")

@@ -10,8 +10,8 @@ from PIL import Image
 from campaigns.models import Campaign
 from campaigns.services import ImageInput, campaign_create
 from complaints.evidence import EvidenceRejected, check_upload
-from wsmonitor.errors import ValidationFailed
-from wsmonitor.images import ImageRefused, image_check
+from core.errors import ValidationFailed
+from core.images import ImageRefused, image_check
 
 
 def png(size: tuple[int, int]) -> bytes:

@@ -7,9 +7,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
-from wsmonitor.audit import audit_log, ip_pseudonym
-from wsmonitor.checks import email_backend_check
-from wsmonitor.roles import user_regions
+from core.audit import audit_log, ip_pseudonym
+from core.checks import email_backend_check
+from core.roles import user_regions
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@
 import pytest
 from django.db import transaction
 
-from wsmonitor.models import AuditEntry, OutboxMessage
-from wsmonitor.outbox import outbox_enqueue
+from core.models import AuditEntry, OutboxMessage
+from core.outbox import outbox_enqueue
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_rolled_back_work_is_never_run(django_capture_on_commit_callbacks):
 
 
 def test_a_failing_step_records_its_error_for_the_operator():
-    from wsmonitor.outbox import deliver
+    from core.outbox import deliver
 
     message = OutboxMessage.objects.create(
         task_name="wsmonitor.record_heartbeat", payload={"no_such_argument": 1}

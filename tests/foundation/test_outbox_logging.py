@@ -3,7 +3,7 @@ pool process that re-applied the logging configuration and silenced every later 
 
 import logging
 
-from wsmonitor import outbox
+from core import outbox
 
 
 def test_resolving_outbox_tasks_keeps_the_process_logging_configuration(monkeypatch):

@@ -4,8 +4,8 @@ import pytest
 
 from complaints.pii import mask_phone, phone_blind_index
 from complaints.services import validate_submission
+from core.phones import is_valid_phone, phone_key
 from merchants.services import merchant_resolve
-from wsmonitor.phones import is_valid_phone, phone_key
 
 SAME_MOBILE = ["13800138000", "+86 138-0013-8000", "0086 138 0013 8000", "8613800138000",
                "１３８００１３８０００"]  # fmt: skip

@@ -11,8 +11,8 @@ import time
 import pytest
 from django.db import transaction
 
-from wsmonitor import outbox, ratelimit
-from wsmonitor.models import OutboxMessage
+from core import outbox, ratelimit
+from core.models import OutboxMessage
 
 
 @pytest.fixture

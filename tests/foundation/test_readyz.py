@@ -62,7 +62,7 @@ def test_a_hung_broker_is_named_within_about_a_second(client, settings):
 
 
 def test_the_checks_run_side_by_side_each_bounded(monkeypatch):
-    from wsmonitor import views
+    from core import views
 
     def hang():
         time.sleep(3)

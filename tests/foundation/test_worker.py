@@ -11,9 +11,9 @@ import pytest
 from django.conf import settings
 from django.db import connection, transaction
 
+from core.models import AuditEntry, OutboxMessage
+from core.outbox import outbox_enqueue, outbox_sweep
 from tests.broker import using_broker
-from wsmonitor.models import AuditEntry, OutboxMessage
-from wsmonitor.outbox import outbox_enqueue, outbox_sweep
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,6 +8,8 @@ from django.contrib.admin.sites import site
 from django.test import RequestFactory
 
 from campaigns.services import ImageInput, snapshot_record
+from core.errors import InvalidTransition
+from core.models import AuditEntry
 from imaging.models import Identifier, ImageText
 from imaging.selectors import image_texts_visible, merchants_sharing_codes
 from imaging.services.images import image_read, images_sweep_pending, transcription_confirm
@@ -15,8 +17,6 @@ from merchants.models import MerchantAccount, RiskComponent
 from merchants.services import merchant_resolve
 from tests.campaigns.conftest import at, make_campaign  # noqa: F401 (fixture)
 from tests.imaging.images import LOOKALIKE_URL, OFFER_LINES, PAY_CODE, offer_screenshot
-from wsmonitor.errors import InvalidTransition
-from wsmonitor.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,10 @@ single post and inside a batch, and a clear refusal from the registry — never 
 import pytest
 
 from complaints.models import Case
+from core.errors import ValidationFailed
 from merchants.models import Post
 from merchants.services import merchant_resolve
 from tests.merchants.conftest import post_payload
-from wsmonitor.errors import ValidationFailed
 
 pytestmark = pytest.mark.django_db
 

@@ -3,11 +3,11 @@
 import pytest
 from django.core.management import call_command
 
+from core.errors import ValidationFailed
+from lexicon.models import LexiconRule, LexiconVersion, RescanJob
+from lexicon.services import lexicon_active_version, rule_save
 from merchants.models import Finding, Post
 from merchants.posts import PostInput, posts_ingest
-from wsmonitor.errors import ValidationFailed
-from wsmonitor.lexicon.models import LexiconRule, LexiconVersion, RescanJob
-from wsmonitor.lexicon.services import lexicon_active_version, rule_save
 
 pytestmark = pytest.mark.django_db
 

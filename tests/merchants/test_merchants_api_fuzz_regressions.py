@@ -3,8 +3,8 @@
 
 import pytest
 
+from core.api.scopes import SCOPES
 from tests.merchants.conftest import post_payload
-from wsmonitor.api.scopes import SCOPES
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

@@ -10,13 +10,13 @@ import pytest
 import time_machine
 from PIL import Image, ImageDraw, ImageEnhance, ImageOps
 
+from core.errors import ValidationFailed
 from merchants.models import Merchant, NearDuplicate, Post, PostImage, PostText, RiskComponent
 from merchants.near_duplicates import hamming, image_hashes, normalize_text, similarity
 from merchants.post_images import post_image_add
 from merchants.posts import PostInput, posts_ingest
 from merchants.risk import risk_recompute_many
 from merchants.scan import posts_scan
-from wsmonitor.errors import ValidationFailed
 
 pytestmark = pytest.mark.django_db
 

@@ -12,12 +12,12 @@ import time
 import pytest
 from django.db import connection
 
+from lexicon.services import active_scanner
 from merchants.models import Finding, Post
 from merchants.scan_dispatch import posts_sweep_pending
 from tests.broker import using_broker
 from tests.foundation.test_worker import start_worker, stop_worker, wait_for
 from tests.merchants.conftest import post_payload
-from wsmonitor.lexicon.services import active_scanner
 
 TEXTS = [
     "高仿LV包包，一比一复刻，私聊",

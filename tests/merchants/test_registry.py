@@ -5,6 +5,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from core.errors import ValidationFailed
+from core.models import AuditEntry
 from merchants.models import Merchant, Post
 from merchants.posts import PostInput, posts_ingest
 from merchants.risk import risk_recompute
@@ -15,8 +17,6 @@ from merchants.services import (
     risk_component_record,
 )
 from merchants.uscc import uscc_problem
-from wsmonitor.errors import ValidationFailed
-from wsmonitor.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

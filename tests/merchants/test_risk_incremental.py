@@ -16,12 +16,12 @@ import time_machine
 from django.core.management import call_command
 
 import merchants.scan
+from lexicon.models import LexiconRule
+from lexicon.services import lexicon_active_version, lexicon_publish
 from merchants.models import Finding, Merchant, Post, RiskComponent, RiskDay, RiskTally
 from merchants.posts import PostInput, posts_ingest
 from merchants.risk import risk_aggregates_rebuild, risk_recompute, risk_recompute_many
 from merchants.scan import posts_scan
-from wsmonitor.lexicon.models import LexiconRule
-from wsmonitor.lexicon.services import lexicon_active_version, lexicon_publish
 
 pytestmark = pytest.mark.django_db
 

@@ -189,7 +189,7 @@ def main(argv=None) -> None:
         for k, v in sorted(c.items()):
             print(*k, v, sep="\t")
         return
-    from wsmonitor.scanning import default_scanner
+    from scanning import default_scanner
 
     scanner = default_scanner()
     if args.ordinary:

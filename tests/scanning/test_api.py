@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from wsmonitor.scanning import Finding, Lexicon, LexiconError, Rule, Scanner, ScanResult
+from scanning import Finding, Lexicon, LexiconError, Rule, Scanner, ScanResult
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_engine_imports_no_django():
     code = (
-        "import sys, wsmonitor.scanning as s; s.default_scanner().scan('高仿');"
+        "import sys, scanning as s; s.default_scanner().scan('高仿');"
         "bad=[m for m in sys.modules if m.startswith('django')]; assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=120)
@@ -23,7 +23,7 @@ def test_engine_imports_no_django():
 
 def test_jieba_is_loaded_on_the_first_word_check_only():
     code = (
-        "import sys, wsmonitor.scanning as s; sc = s.Scanner.from_lexicon();"
+        "import sys, scanning as s; sc = s.Scanner.from_lexicon();"
         "assert 'jieba' not in sys.modules;"
         "assert sc.scan('高仿包 私下转账').categories == ('counterfeit', 'phishing');"
         "assert 'jieba' not in sys.modules;"
@@ -169,7 +169,7 @@ def test_scanner_findings_behave_like_constructed_ones():
 
 
 def test_warm_loads_the_word_checker_ahead_of_the_first_scan():
-    from wsmonitor.scanning import Scanner
+    from scanning import Scanner
 
     scanner = Scanner.from_lexicon()
     assert scanner.warm() is scanner

@@ -12,7 +12,7 @@ from pathlib import Path
 import ahocorasick_rs
 import pytest
 
-from wsmonitor.scanning import default_scanner
+from scanning import default_scanner
 
 DEVSET = Path(__file__).parent / "data" / "devset.jsonl"
 NOISE = [" ", "*", "·", "😀", "～", "✅", "(gao)", "\u3000", "𝐀", "A", "1:1", "，"]

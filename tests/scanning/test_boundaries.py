@@ -2,7 +2,7 @@
 
 import pytest
 
-from wsmonitor.scanning import default_scanner
+from scanning import default_scanner
 
 
 def rules_of(text):

@@ -1,4 +1,4 @@
-"""``python -m wsmonitor.scanning`` as a subprocess."""
+"""``python -m scanning`` as a subprocess."""
 
 import json
 import subprocess
@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run(stdin: str, *args: str):
     return subprocess.run(
-        [sys.executable, "-m", "wsmonitor.scanning", *args],
+        [sys.executable, "-m", "scanning", *args],
         input=stdin.encode("utf-8"),
         capture_output=True,
         cwd=ROOT,
@@ -54,7 +54,7 @@ def test_cli_scans_jsonl_and_reports_bad_lines():
 
 def run_bytes(data: bytes):
     return subprocess.run(
-        [sys.executable, "-m", "wsmonitor.scanning"],
+        [sys.executable, "-m", "scanning"],
         input=data,
         capture_output=True,
         cwd=ROOT,
@@ -105,7 +105,7 @@ def test_cli_answers_every_line_after_bad_bytes_surrogates_and_odd_json():
 
 
 def test_cli_exit_zero_when_all_lines_ok_and_custom_lexicon(tmp_path):
-    from wsmonitor.scanning import Lexicon, Rule
+    from scanning import Lexicon, Rule
 
     lex = Lexicon(rules=(Rule("神仙水", "false_ad", "false_ad.efficacy", 4),))
     lex.dump(tmp_path)

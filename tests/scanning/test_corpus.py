@@ -9,8 +9,8 @@ the frozen figures are gated). The development-set gate (tests/scanning/test_dev
 holding.
 """
 
+from scanning import default_scanner
 from tests.scanning import corpus
-from wsmonitor.scanning import default_scanner
 
 TARGET_PRECISION = 0.90
 TARGET_RECALL = 0.85

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from wsmonitor.scanning import default_scanner
+from scanning import default_scanner
 
 DEVSET = Path(__file__).parent / "data" / "devset.jsonl"
 GATED = ("counterfeit", "false_ad")

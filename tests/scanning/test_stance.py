@@ -2,7 +2,7 @@
 
 import pytest
 
-from wsmonitor.scanning import default_scanner
+from scanning import default_scanner
 
 OFFER = "高仿LV包包一比一，加微信xxx"
 

@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from wsmonitor.scanning import Lexicon, Scanner, default_scanner
-from wsmonitor.scanning.urls import PSL_VERSION, HostJudge, extract_host, registrable_domain
+from scanning import Lexicon, Scanner, default_scanner
+from scanning.urls import PSL_VERSION, HostJudge, extract_host, registrable_domain
 
 # host → registrable domain by the public-suffix list (2026-10-22). The first six are where the
 # earlier two-or-three-label rule answered differently.

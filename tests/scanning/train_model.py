@@ -6,7 +6,7 @@
 Data: the labelled corpus's *tuning* split (``corpus.py``; frozen texts are never read here) and
 ``ORDINARY_SAMPLE`` lines of the tuning half of the ordinary clean Chinese as extra clean
 examples. Features: the binary character 2–3-grams of the scanner's normalised text
-(``wsmonitor.scanning.model.ngrams``). One L2 logistic regression per category (scikit-learn,
+(``scanning.model.ngrams``). One L2 logistic regression per category (scikit-learn,
 ``class_weight="balanced"``), so the shipped file is a table of weights the engine reads without
 scikit-learn.
 
@@ -28,8 +28,8 @@ from datetime import UTC, datetime
 from itertools import product
 from pathlib import Path
 
-from wsmonitor.scanning import Scanner
-from wsmonitor.scanning.model import CATEGORIES, MODEL_FILE, SentenceModel, ngrams
+from scanning import Scanner
+from scanning.model import CATEGORIES, MODEL_FILE, SentenceModel, ngrams
 
 from . import corpus
 
@@ -194,7 +194,7 @@ def choose(cv) -> tuple[tuple[float, ...], tuple[float, ...], list[str]]:
 def write(model: SentenceModel, gates, detects, report: list[str], n: int, n_o: int) -> None:
     MODEL_FILE.parent.mkdir(exist_ok=True)
     with MODEL_FILE.open("w", encoding="utf-8") as fh:
-        fh.write("#about\tsentence model of wsmonitor.scanning (model.py); written by "
+        fh.write("#about\tsentence model of scanning (model.py); written by "
                  "python -m tests.scanning.train_model\n")  # fmt: skip
         fh.write(f"#trained\t{datetime.now(UTC).date().isoformat()}\n")
         fh.write(f"#data\t{n} tuning-split corpus texts + {n_o} ordinary clean lines\n")

@@ -11,9 +11,9 @@ import time_machine
 from django.db import connections
 
 from complaints.models import Case, Evidence
+from core.models import OutboxMessage
+from core.outbox import deliver
 from wechat.models import WeChatMessage
-from wsmonitor.models import OutboxMessage
-from wsmonitor.outbox import deliver
 
 from .conftest import png_bytes
 

@@ -7,6 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from core.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
+from core.models import AuditEntry
 from merchants import actions as svc
 from merchants.models import (
     EnforcementAction,
@@ -16,8 +18,6 @@ from merchants.models import (
     MerchantClaim,
 )
 from tests.workspace.conftest import login
-from wsmonitor.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
-from wsmonitor.models import AuditEntry
 
 K = EnforcementAction.Kind
 
@@ -114,7 +114,7 @@ def test_a_dismissal_needs_a_reason_code(ingest, regulator):
 def test_approving_a_proposal_adds_the_exception_and_publishes_a_version(
     ingest, regulator, supervisor, django_capture_on_commit_callbacks
 ):
-    from wsmonitor.lexicon.models import LexiconRule, LexiconVersion
+    from lexicon.models import LexiconRule, LexiconVersion
 
     post = ingest("tea_shop", "440103", "高仿名表一比一复刻")
     finding = post.findings.get(matched="高仿")

@@ -85,7 +85,7 @@ def test_the_region_queue_count_counts_merchants_and_names_the_region(world, reg
     chart = dashboard_chart(["4401"], "regions")
     counts = {row[0]: row[1] for row in chart["rows"]}
     expected = {}
-    from wsmonitor.regions import region_label
+    from core.regions import region_label
 
     for m in Merchant.objects.filter(region_code__startswith="4401", merged_into__isnull=True):
         expected[region_label(m.region_code)] = expected.get(region_label(m.region_code), 0) + 1

@@ -13,9 +13,9 @@ def test_the_demo_has_cases_in_several_states_a_campaign_and_every_login(
 ):
     from campaigns.models import Campaign
     from complaints.models import Case
+    from core.demo import DEMO_PASSWORD, DEMO_USERS
+    from core.models import FormalDocument
     from merchants.models import ConsumerWarning
-    from wsmonitor.demo import DEMO_PASSWORD, DEMO_USERS
-    from wsmonitor.models import FormalDocument
 
     settings.DEBUG = True
     with django_capture_on_commit_callbacks(execute=True):

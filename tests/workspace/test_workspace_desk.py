@@ -6,11 +6,11 @@ import re
 
 import pytest
 
+from core.documents import pdf_text
+from core.models import AuditEntry, FormalDocument
 from merchants import actions as svc
 from merchants.models import ConsumerWarning, EnforcementAction
 from tests.workspace.conftest import login
-from wsmonitor.documents import pdf_text
-from wsmonitor.models import AuditEntry, FormalDocument
 
 pytestmark = pytest.mark.django_db
 
@@ -98,8 +98,8 @@ def test_the_footer_names_the_operating_agency(client, settings):
 def test_a_supervisor_takes_over_a_claim_a_regulator_cannot(world, regulator, supervisor, db):
     from django.contrib.auth.models import Group
 
-    from wsmonitor.errors import Forbidden
-    from wsmonitor.roles import set_user_regions
+    from core.errors import Forbidden
+    from core.roles import set_user_regions
 
     m = world["liwan"]
     svc.claim_take(merchant=m, actor=regulator)

@@ -6,9 +6,9 @@ from django.core.signals import request_finished
 from django.db import close_old_connections
 from openpyxl import load_workbook
 
+from core.models import AuditEntry, OutboxMessage
 from merchants.models import ExportJob
 from tests.workspace.conftest import login
-from wsmonitor.models import AuditEntry, OutboxMessage
 
 
 def test_an_admin_action_queues_an_xlsx_export_with_masked_phones(

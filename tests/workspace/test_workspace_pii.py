@@ -3,8 +3,8 @@ timeline links to) is an explicit, audited act; the audit chain verifies afterwa
 
 from django.core.management import call_command
 
+from core.models import AuditEntry
 from tests.workspace.conftest import login
-from wsmonitor.models import AuditEntry
 
 
 def test_opening_a_complainants_data_is_audited(

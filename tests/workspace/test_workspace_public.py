@@ -4,11 +4,11 @@ feeds show only published warnings; publishing is a supervisor's audited act."""
 import pytest
 from django.test import Client
 
+from core.errors import Forbidden
+from core.models import AuditEntry
 from merchants import actions as svc
 from merchants.models import ConsumerWarning
 from tests.workspace.conftest import login
-from wsmonitor.errors import Forbidden
-from wsmonitor.models import AuditEntry
 
 
 @pytest.fixture

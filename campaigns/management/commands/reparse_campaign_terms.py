@@ -23,7 +23,7 @@ from campaigns.changes import CHINA_TZ
 from campaigns.models import Campaign, Snapshot
 from campaigns.services import _record, effective_observations
 from campaigns.terms import CampaignTerms, parse_terms
-from wsmonitor.audit import audit_log
+from core.audit import audit_log
 
 MARK = "重新解析"  # the note of every correction this command writes starts with it
 LABEL = "reparse_campaign_terms"

@@ -3,10 +3,10 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from core.errors import ServiceError
+from lexicon.models import LexiconVersion
+from lexicon.services import lexicon_active_version
 from merchants.rescan import rescan_start
-from wsmonitor.errors import ServiceError
-from wsmonitor.lexicon.models import LexiconVersion
-from wsmonitor.lexicon.services import lexicon_active_version
 
 
 class Command(BaseCommand):
