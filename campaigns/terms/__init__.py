@@ -36,25 +36,34 @@ tier per row (:func:`.structure.table_tiers`).
 - **likes**: ``N个赞`` / ``N赞`` / ``N个“赞”`` / ``N个好友评论或者点赞`` / ``N位好友‘点赞’`` and
   ``集赞N个`` / ``集赞满N`` / ``点赞数达到N`` / ``积【攒】，满N个``, ``集满N个`` when the sentence
   speaks of 赞, slash lists ``30/60/100 及以上赞``, a list continued with ``…，满28个送…``;
-  Arabic, Chinese, 大写 (``伍拾``) and 廿/卅 numerals. A per-like reward (``点一个赞送1现金券``,
-  ``每获得1个赞奖励1元``) is 1. Several thresholds → the lowest. Ordinals (``第88个赞``), rankings
-  (``获赞最多的10名``) and liking once (``点赞一个吧``) are not thresholds.
+  Arabic, Chinese, 大写 (``伍拾``) and 廿/卅 numerals; ``N个Like``, ``N个以上点赞``, ``集满赞N个``,
+  ``赞数满N``, a labelled field (``集赞目标：30个``, ``集赞数：50``). A per-like reward
+  (``点一个赞送1现金券``, ``每获得1个赞奖励1元``) is 1. Several thresholds → the lowest.
+  Ordinals (``第88个赞``), rankings (``获赞最多的10名``), liking once (``点赞一个吧``), the
+  likes still missing (``还差3个赞``) and a count already held (``帖子已有2000多个赞``,
+  unless a reward follows: ``只要有30个赞就送``) are not thresholds.
 - **gift**: the span after the reward verb (送/赠送/获赠/送出/领取/获得/拿到/领到/奖励/立减,
-  a lottery 抽到/抽N名, the right to buy cheaply 半价购买…, 抽/拿/兑 right after 赞 as in
-  ``集赞抽iPhone``, a free experience ``免费吃大餐``) that follows the lowest threshold — in
-  the same sentence, after a colon (``30个赞：雨伞一把``) or, when the threshold ends its line, on
+  a lottery 抽到/抽N名, the right to buy cheaply 半价购买… / ``8.8元抢购…`` (labelled as written),
+  money off or back 抵扣/返现, 抽/拿/兑 right after 赞 as in ``集赞抽iPhone``, a free experience
+  ``免费吃大餐`` / ``免费参加夏令营`` / ``免单一次``) that follows the lowest threshold — in
+  the same sentence, after a colon (``30个赞：雨伞一把``), before its verb (``价值168元的自助餐券
+  就能免费领``, ``奶茶一杯免费喝``, ``…等你拿``) or, when the threshold ends its line, on
   the next line;
   otherwise the value of a line or section labelled as the prize; otherwise the phrase
-  fallbacks (``奖品：…``, a reward verb after a 集赞 word, a heading such as ``授权码获取``).
-  The span loses a giver (``由某某公司提供的``, ``本公司送出的``), a leading value phrase
+  fallbacks (``奖品：…``, a reward verb after a 集赞 word, a heading such as ``授权码获取``, a
+  giving verb without an object referring back to the 《title》 named before it — ``新书《…》，…即有
+  机会获赠`` —, a reward named as the subject of its payment — ``补贴最迟24小时内到账``).
+  The span loses a giver (``由某某公司提供的``, ``本公司送出的``, ``我们精心准备的``), a
+  leading value phrase
   (``价值168元的``, ``价值上千元的``), contents before 的 (``含A、B的礼品包`` → 礼品包) and
   trailing particles; a list closed by 等… is one gift (``电饭锅、钥匙扣等礼品``); a counted quoted
   name is the gift (``送出3本“极客周历”``); a quoted name after a modifier
-  (``她心仪已久的“柠檬水杯”``) and a title in 《》 are kept whole. A bare quantity (半斤,
+  (``她心仪已久的“柠檬水杯”``) and a title in 《》 (up to 43 characters) are kept whole.
+  A bare quantity (半斤,
   一本, 1个月) gives way to a 《title》 or to the gift named in the title (``集赞送草莓``,
   ``按点赞数发放会员``). A chance
   or right to take part (抽奖机会, 参与资格, 抽中的资格) is not a gift; a named one is
-  (免单机会, 会员资格, 兑换码).
+  (免单机会, 会员资格, 兑换码; ``一次免费美甲的机会`` → 一次免费美甲).
 - **tiers**: each distinct threshold with the gift after it (and the conditions in its part of
   the text); kept when at least two thresholds name their own gift, or for a slash list, or
   from a table. A threshold that is merely raised later (one gift, two numbers) is not a tier.
@@ -69,7 +78,8 @@ tier per row (:func:`.structure.table_tiers`).
   前/截止/结束/止, ``即日起至…``, a lunar day or festival (``农历八月十五``, ``正月十五``,
   ``截止到端午节``; :mod:`.festivals`, converted with ``lunar_python``), or a relative window
   (:mod:`.relative`: ``当日24点前``, ``仅限今天``, ``明天12点前``, ``本周日``, ``本周末``,
-  ``截止周日``, ``截止至月底``, ``活动为期一周``, ``即日起一个月内``). Vague windows that bound the
+  ``截止周日``, ``截止至月底``, ``活动为期一周``, ``活动仅限3天``, ``即日起一个月内``); festivals
+  include 五一, 六一, 国庆 and 双十一/双十二. Vague windows that bound the
   collecting or the activity (``活动期间内``, ``下单后3天内``, ``规定时间内``, ``五一期间有效``,
   ``在活动当日发送``) are kept as ``deadline_text`` with no date; a redemption window
   (``在活动时间内到店领取``) is not a deadline. Dates in narrative (``4月底，记者…``,
@@ -79,12 +89,14 @@ tier per row (:func:`.structure.table_tiers`).
   reference date; a range's end is
   never before its start; relative windows count from the reference date.
 - **place**: the value of a place-labelled line (its 到店 if it says so); else 到店 (unless a
-  counter is named: 到本店前台) / 来X领取 / 在X领取 / 到X登录 / 前往X / 发送至X / 截图给X /
+  counter is named: 到本店前台; 到店领取, 到店即可获得) / 来X领取 / 在X领取 / 至X兑换 / 到X登录 /
+  前往X / 发送至X / 截图给X /
   通过X发送 / 添加我的微信 / 加微信 x / 私信小编 / 联系客服 / 在公众号回复 / 查看您的微信钱包 /
-  活动地址 …, a
+  活动地址/领取地点 …, a
   place name keeping its floor or number (``万达广场3楼星巴克``, ``解放路128号本店``); else a shop,
   hotel or counter the participant goes to (``到该超市服务台``), or the merchant running the
-  activity (``参加了X家私城的集赞活动``).
+  activity (``参加了X家私城的集赞活动``). A report's account of the consumer's errand
+  (``到商家处领取时，却被告知…``) is not the notice's place.
 - **conditions**: short verbatim clauses that require something beyond "share and collect N
   likes": follow/add friend/install, proof and review, keeping the post, content rules,
   eligibility, quotas, **purchases** (到店消费, 消费满…, 需另购任意产品, 加购), redemption windows,

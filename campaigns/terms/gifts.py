@@ -13,7 +13,7 @@ from campaigns.terms.text import is_cjk as _is_cjk
 from campaigns.terms.text import sentence_end as _sentence_end
 
 _VERB = (
-    r"免费(?:领取|获得|获取|赠送|兑换|开通|解锁|享受|领|送|得|换|享|拿|体验)"
+    r"免费(?:领取|获得|获取|赠送|兑换|开通|解锁|享受|参加|参与|领|送|得|换|享|拿|体验)"
     r"|获赠|赠送|领取|获取|获得|换取|兑换|赢取|赢得|送出|开通|解锁|享受|提供"
     r"|(?<![发传运护输递转接欢])送(?![达货到给去完光])"
     r"|赠(?![品])|领(?![导先奖域完光到])|赢(?![家到])|获(?![赞奖得取顶悉知赠])"
@@ -23,15 +23,17 @@ _VERB = (
     r"|奖励?(?=\s*[\d一二两三四五六七八九十半])|奖励(?![金机规说方办])(?=[^\d\s,;:。!?]{2})"
     # a discount as the reward: 立减10元; the right to buy cheaply, labelled as written
     r"|立减|立省|领到|拿到|换到|抢到|赢到"
-    r"|(?=(?:半价|优惠价格?|特价|低价|[\d.]+折|\d+元)购买)"
+    # money off or back as the reward: 抵扣房款1万元, 返现50元
+    r"|抵扣|减免|返现|(?<![往回])返(?=\s*[\d一二两三四五六七八九十])"
+    r"|(?=(?:半价|优惠价格?|特价|低价|[\d.]+折|[\d.]+元)(?:购买|抢购|换购|秒杀))"
     # a prize drawn by lot: 有可能抽到iPhone5s, 总计抽3名现金奖励
     r"|抽(?:到|中|得)|抽(?:出|取)?\s*\d{1,4}\s*(?:名|位|个)(?:幸运儿|幸运用户|用户|粉丝)?(?:送|各得|获得)?"
     # 拿出100多个“沙扒湾两日游”的名额
     r"|拿出(?=\s*\d{1,5}\s*多?\s*[个份张]\s*[“\"'‘「])"
     # right after 赞: 集赞抽iPhone, 集赞拿大奖, 集赞兑好礼
     r"|(?<=[赞攒])(?:抽(?![奖取签])|拿|兑)"
-    # 集赞免费吃大餐: the free experience is the gift, labelled as written
-    r"|(?=免费[吃喝玩住拍看])"
+    # 集赞免费吃大餐: the free experience is the gift, labelled as written; 即可免单一次
+    r"|(?=免费[吃喝玩住拍看].)|(?=免单)"
 )
 _VERB_RE = re.compile(_VERB)
 _STRONG_VERB_RE = re.compile(
@@ -42,6 +44,12 @@ _STRONG_VERB_RE = re.compile(
 _CONNECTOR_RE = re.compile(
     r"^(?:即可|就可以|就可|就能|便可|则可|均可|都可以|可以|您将|你将|将|即|就|便|可|则|能|均|都|还|再"
     r"|免费)+"
+)
+# 价值168元的自助餐券就能免费领, 奶茶一杯免费喝, 一份小礼品等你拿: the gift before its verb
+_TOPICAL_GIFT_RE = re.compile(
+    r"^(?P<g>[^,;!?。\n]{2,24}?)(?:就能|就可以|就可|即可|都能|也能|可以|能|可|就|都)?"
+    r"(?:免费|直接|马上|立即)?(?:等你来?(?:拿|领)|相送|带回家|抱回家|领走|拿走|带走|领|送|拿|喝|吃|发|享)"
+    r"(?:取)?\s*(?:啦|了|哦|呢|吧|!)*$"
 )
 _CLAUSE_END_RE = re.compile(r"[,;!?。、\n\r\t()\[\]]|\.(?!\d)| (?![\dA-Za-z])")
 _VALUE_KW = r"(?:市场价值|市场价|总价值|价值约|价值|面值|原价|市价)"
@@ -58,13 +66,19 @@ _GIFT_CUT_RE = re.compile(
     # 集赞送礼活动开始啦: the activity, not the gift
     r"|(?:的)?活动(?=开始|进行|火热|来了|来啦|期间|时间|规则|结束|中|正在)"
 )
+# 8.8元抢购价值68元的蛋糕: the right to buy cheaply, labelled as written
+_PRICE_OFFER_RE = re.compile(
+    r"(?:半价|优惠价格?|特价|低价|[\d.]+折|[\d.]+元)(?:购买|抢购|换购|秒杀)"
+)
 _GIFT_TRAIL_RE = re.compile(r"(?:的活动|活动|哦|啦|呢|吧|哟|噢|呀|喔|嗷|咯|~|!|\s)+$")
 _GIFT_LEAD_RE = re.compile(
     r"^(?:价值|市场价)(?:不菲|上千元|上百元|上万元|数百元|数千元|几百元|几千元|近千元|千元|百元|万元)的"
     r"|^\s*:\s*(?=..)"
     r"|^(?:了|您|你|大家|价值\s*(?=[^\d]))+|^[一1](?:个|份)(?=..)|^(?:前往|去往|飞往).{1,14}的"
 )
-_GIFT_GIVER_RE = re.compile(r"^(?:由)?.{1,14}?(?:赠送|提供|发放|送出|赞助|送)的(?=..)")
+_GIFT_GIVER_RE = re.compile(
+    r"^(?:由)?.{1,14}?(?:赠送|提供|发放|送出|赞助|准备|带来|送)的(?=..)"  # 我们精心准备的新年礼物
+)
 # 她心仪已久的“柠檬水杯”: a quoted name after a modifier is the gift
 _QUOTED_NAME_RE = re.compile(r"^.{0,14}?的\s*[“\"'‘](?P<q>[^”\"'’]{1,20})[”\"'’]?$")
 _BOOK_TITLE_RE = re.compile(r"《[^《》]{1,40}》")
@@ -82,12 +96,13 @@ _CONTENTS_LEAD_RE = re.compile(r"^(?:含有?|包含|包括|内含).{1,40}?的(?=
 _LIST_TAIL_RE = re.compile(r"(?:、[^,;!?。\n、]{1,12}){1,6}")
 _LIST_CLOSE_RE = re.compile(r"等(?:礼品|奖品|好礼|礼物|赠品|小礼品|精美礼品)?$|的[^的]{1,8}$")
 _NOT_A_GIFT_RE = re.compile(
-    r"后就|就可以|可以|需要|需|请|截图|确认|抽奖|参与|参加|上限|时间|名额|朋友圈|"
+    r"后就|就可以|可以|需要|(?<![仅只])需|请|截图|确认|抽奖|参与|参加|上限|时间|名额|朋友圈|"
     r"点赞|集赞|转发|分享|关注|截止|活动规则|"
     # another reward verb inside: 抽取1位幸运的小伙伴获取… names the winner, not the gift
     r"获取|获得|领取|赠送|送出|赢得"
 )
 _UNNAMED_GIFTS = {"奖励", "福利", "资格", "奖", "东西", "好处", "送", "领", "得", "赠", "礼"}
+_UNNAMED_GIFTS |= {*"吃喝玩住拍看用拿", "免费", "直接"}  # 集满20个赞免费喝: no gift named
 # the rest of a section label (领取方式, 兑换地点), not a gift
 _LABEL_WORDS = {
     "方式",
@@ -119,6 +134,9 @@ def _clean_gift(t: str, start: int, end: int) -> tuple[int, int, Decimal | None]
     m = _GIFT_CUT_RE.search(seg)
     if m and m.start() > 0:
         end = start + m.start()
+    if _PRICE_OFFER_RE.match(t, start, end):
+        m = _GIFT_TRAIL_RE.search(t[start:end])
+        return start, (start + m.start() if m and m.start() > 0 else end), None
     for _ in range(3):
         seg = t[start:end]
         m = _LEAD_VALUE_RE.match(seg)
@@ -140,6 +158,10 @@ def _clean_gift(t: str, start: int, end: int) -> tuple[int, int, Decimal | None]
     if m and m.start() > 0:
         end = start + m.start()
     seg = t[start:end]
+    m = _NAMED_CHANCE_RE.search(seg)
+    if m and m.start() >= 2 and not _BARE_CHANCE_RE.search(seg):
+        end = start + m.start()
+        seg = t[start:end]
     m = _NARRATIVE_TAIL_RE.match(seg)
     if m:
         return start, start + m.end("g"), value
@@ -172,8 +194,10 @@ def _clean_gift(t: str, start: int, end: int) -> tuple[int, int, Decimal | None]
 _NARRATIVE_TAIL_RE = re.compile(r"^(?P<g>奖品|礼品|礼物|赠品|奖励)(?:时|的时候|后|却|被|已)")
 _BARE_CHANCE_RE = re.compile(
     r"^(?:.{0,4}?(?:抽奖|参与|参加|参赛|获奖|中奖|领奖|兑换|购买|报名|活动))?的?(?:机会|资格)"
-    r"|的(?:机会|资格)$"
+    r"|(?:抽奖|参与|参加|参赛|获奖|中奖|领奖|报名|活动|抽取|抽中)的?(?:机会|资格)$"
 )
+# 一次免费美甲的机会: the named service is the gift
+_NAMED_CHANCE_RE = re.compile(r"的(?:机会|资格)$")
 
 
 def _plausible_gift(g: str) -> bool:
@@ -267,6 +291,11 @@ def _gift_after_likes(t: str, hit: _LikeHit) -> tuple[int, int, Decimal | None] 
             s, e, v = _clean_gift(t, pos + m.end(), end)
             if s < e and _plausible_gift(t[s:e]):
                 return s, e, v
+        m = _TOPICAL_GIFT_RE.match(clause)
+        if m and n_clause < 2:
+            s, e, v = _clean_gift(t, pos + m.start("g"), pos + m.end("g"))
+            if s < e and _plausible_gift(t[s:e]):
+                return s, e, v
         pos = end + 1
     # 集满50个赞 ⏎ 送…！: the gift on the line after the threshold
     line_end = t.find("\n", hit.end)
@@ -310,7 +339,36 @@ def _find_gift(t: str, hits: list[_LikeHit]) -> tuple[int, int, Decimal | None] 
             if s < e and _plausible_gift(t[s:e]):
                 return s, e, v
         pos += len(clause) + 1
-    return _gift_in_range(t, 0, len(t), _STRONG_VERB_RE)
+    return (
+        _gift_in_range(t, 0, len(t), _STRONG_VERB_RE) or _gift_named_before(t) or _gift_credited(t)
+    )
+
+
+# 新书《…》，…关注并转发，即有机会获赠，共十本: a giving verb without an object refers back to the
+# title named before it in the same paragraph
+_OBJECTLESS_VERB_RE = re.compile(
+    r"(?:获赠|赠送|送出|领取|获得|赢取|赢得|送)(?=\s*(?:[,;!?。\n]|$"
+    r"|共\s*[\d一二两三四五六七八九十百]{1,4}\s*[本份个张套件名]))"
+)
+# 补贴最迟24小时内到账, 红包将于活动结束后发放: the reward named as the subject of its payment
+_CREDITED_RE = re.compile(
+    r"(?P<g>现金红包|红包|补贴|奖金|返现|佣金|话费|流量)"
+    r"(?:最迟|将于|将在|将会|会在|预计|会|将)?[^,;!?。\n]{0,12}?(?:到账|发放|发到|充值到|返还)"
+)
+
+
+def _gift_named_before(t: str) -> tuple[int, int, Decimal | None] | None:
+    for m in _OBJECTLESS_VERB_RE.finditer(t):
+        para = t.rfind("\n\n", 0, m.start()) + 1
+        titles = list(_BOOK_TITLE_RE.finditer(t, max(para, m.start() - 200), m.start()))
+        if titles and _plausible_gift(titles[-1].group()):
+            return titles[-1].start(), titles[-1].end(), None
+    return None
+
+
+def _gift_credited(t: str) -> tuple[int, int, Decimal | None] | None:
+    m = _CREDITED_RE.search(t)
+    return (m.start("g"), m.end("g"), None) if m else None
 
 
 def _find_value(t: str, gift_start: int, gift_end: int) -> Decimal | None:

@@ -14,15 +14,27 @@ from campaigns.terms.text import sentence_end as _sentence_end
 
 _Q = r"[“”\"'‘’「」『』【】\[\]]"
 _LIKE_AFTER_NUM = re.compile(
-    rf"(?<![第\d.])(?P<n>{_NUM})\s*\+?\s*(?:个|位)?\s*(?:微信|朋友圈)?\s*(?:好友|朋友|人)?"
-    rf"(?:评论或者?|评论或是|评论和|评论或)?{_Q}?\s*点?赞(?![助同美扬赏])"
+    rf"(?<![第\d.])(?P<n>{_NUM})\s*\+?\s*(?:个|位)?\s*(?:及以上|或以上|以上)?\s*"
+    r"(?:微信|朋友圈)?\s*(?:好友|朋友|人)?"
+    rf"(?:评论或者?|评论或是|评论和|评论或)?{_Q}?\s*"
+    # 集齐50个Like即送… (Hong Kong and Taiwan posts count likes in English)
+    r"(?:点?赞(?![助同美扬赏])|likes?(?![a-z]))"
 )
 _LIKE_BEFORE_NUM = re.compile(
-    rf"(?:[集积攒凑点获]|集合){_Q}?[赞攒]{_Q}?(?:数|个数)?{_Q}?[,\s]*"
-    rf"(?:满|达到|达|到|够|至|超过)?\s*(?P<n>{_NUM})(?![\d年月日号元块点时:.%天周岁度小分])"
+    rf"(?:(?:[集积攒凑点获]|集合)(?:满|够|齐)?{_Q}?[赞攒]{_Q}?(?:数|个数)?"
+    # 赞数满30的用户 (the count named without 集/点)
+    rf"|(?<![集积攒凑点获\w])赞(?:数|个数)(?=\s*(?:满|达到|达|超过)))"
+    rf"{_Q}?[,\s]*(?:满|达到|达|到|够|至|超过)?\s*(?P<n>{_NUM})(?![\d年月日号元块点时:.%天周岁度小分])"
     rf"\s*(?:个|位)?(?:{_Q}?点?赞)?"
 )
 
+# 集赞目标：30个, 需要集赞数：50 (a labelled field)
+_LIKE_LABELLED = re.compile(
+    rf"(?:集|积|攒)赞(?:目标|数量|数|个数|要求)\s*:\s*(?P<n>{_NUM})(?![\d年月日号元块点时:.%天周])"
+    r"\s*(?:个|位)?(?:点?赞)?"
+)
+# 还差3个赞就可以领取: the likes still missing, not the threshold
+_STILL_MISSING_RE = re.compile(r"(?:还差|只差|仅差|再差|还需|还要|还需要|再集|再获得)\s*$")
 
 # 集满28个就能免费获得港澳游 (the 赞 is in the sentence, not after the number)
 _LIKE_COUNT_ONLY = re.compile(
@@ -41,6 +53,14 @@ _PER_LIKE_BEFORE = re.compile(r"(?:每|点)\s*(?:获得|收到|得到|集)?\s*$"
 _PER_LIKE_AFTER = re.compile(r"\s*(?:就|即|可|便)?\s*(?:送|奖励|奖|返|赠|得|换|兑)")
 
 
+# 帖子已有2000多个赞, 收获了88个赞: a count already held is not a threshold unless a reward follows
+# (只要有30个赞就送)
+_HELD_COUNT_RE = re.compile(
+    r"(?:已有|已经有|有|收获了|收到了|获得了|得到了|拿到了|集了|集到了|集得)\s*$"
+)
+_REWARD_AFTER_RE = re.compile(r"[^,;!?。\n]{0,8}?(?:就|即|便|可|送|领|换|赠|享|抽|免费|奖励)")
+
+
 @dataclass(frozen=True)
 class _LikeHit:
     value: int
@@ -50,8 +70,10 @@ class _LikeHit:
 
 def _like_hits(t: str) -> list[_LikeHit]:
     hits: list[_LikeHit] = []
-    for rx in (_LIKE_AFTER_NUM, _LIKE_BEFORE_NUM):
+    for rx in (_LIKE_AFTER_NUM, _LIKE_BEFORE_NUM, _LIKE_LABELLED):
         for m in rx.finditer(t):
+            if _STILL_MISSING_RE.search(t, max(0, m.start() - 4), m.start()):
+                continue
             raw = m.group("n")
             n = cn_int(raw)
             if n is None or n <= 0 or n > 100000:
@@ -68,6 +90,10 @@ def _like_hits(t: str) -> list[_LikeHit]:
                 and not counted
             ):
                 continue  # 一个点赞送美瞳的活动: a classifier, not a threshold
+            if rx is _LIKE_AFTER_NUM and _HELD_COUNT_RE.search(t, max(0, m.start() - 4), m.start()):
+                rest = t[m.end() : _sentence_end(t, m.end())]
+                if not _REWARD_AFTER_RE.match(rest):
+                    continue  # 她朋友圈有88个赞: a count already held, not a threshold
             hits.append(_LikeHit(n, m.start(), m.end()))
     for m in _LIKE_COUNT_ONLY.finditer(t):
         s0 = max(t.rfind(c, 0, m.start()) for c in "。!?\n")

@@ -15,10 +15,12 @@ _PLACE_PATTERNS = (
     # 到店 unless a counter in the shop is named (到本店前台领取)
     re.compile(
         r"(?P<p>到店|到门店|进店|到本店|来店|来本店)"
-        r"(?![\u4e00-\u9fff]{0,3}(?:前台|收银台|服务台|柜台))(?=.{0,4}(?:领|兑|核销|消费|使用|出示))"
+        r"(?![\u4e00-\u9fff]{0,3}(?:前台|收银台|服务台|柜台))"
+        # 到店领取 / 开业当日到店即可获得
+        r"(?=.{0,4}(?:领|兑|核销|消费|使用|出示|获|得|享|送|免费))"
     ),
     re.compile(
-        rf"(?:来|到|去|前往|在|于)(?:位于[^,;。!?]{{1,20}}的)?(?P<p>{_PLACE_CHAR}{{2,16}}?)"
+        rf"(?:来|到|去|前往|在|于|(?<!截)至)(?:位于[^,;。!?]{{1,20}}的)?(?P<p>{_PLACE_CHAR}{{2,16}}?)"
         r"(?:来|去)?(?:免费)?(?:领取|领|兑换|兑奖|核销|登录|登记|填写|提交)"
     ),
     re.compile(
@@ -33,7 +35,9 @@ _PLACE_PATTERNS = (
         r"(?P<p>[^\s,;!?。、()][^,;!?。、\n]{1,19})"
     ),
     re.compile(rf"通过(?P<p>{_PLACE_CHAR}{{2,12}}?)(?:发送|提交|联系|认证)"),
-    re.compile(r"(?:活动地址|领取地址|兑换地址|地址)\s*(?::|\n)\s*(?P<p>[^\n]{2,40})"),
+    re.compile(
+        r"(?:(?:活动|领取|兑换|兑奖|领奖)?(?:地址|地点))\s*(?::|\n)\s*(?P<p>[^\n,;。!?]{2,40})"
+    ),
     re.compile(r"微信搜索(?P<p>[^\s,;!?。、]{2,20})"),
     # a cash reward credited to a wallet: 请注意查看您的微信钱包
     re.compile(r"查看(?:您的|你的)?(?P<p>(?:微信|支付宝|qq)?(?:钱包|零钱|卡包|余额))"),
@@ -50,12 +54,12 @@ _PLACE_PATTERNS = (
     # a shop, hotel or counter the participant goes to
     re.compile(
         r"(?:到|来|去|前往|至)(?P<p>[^\s,;!?。、:()来到去往在于\d]{1,14}?"
-        r"(?:门店|分店|总店|超市|商场|酒店|宾馆|饭店|售楼处|售楼部|服务台|专柜|营业厅|影城|影院|店))"
+        r"(?:门店|分店|总店|超市|商场|酒店|宾馆|饭店|售楼处|售楼部|服务台|专柜|营业厅|影城|影院|门市|店))"
         r"(?![\u4e00-\u9fff]{0,2}的)"
     ),
     re.compile(
         r"(?:在|于)(?P<p>[^\s,;!?。、:()来到去往在于\d]{1,14}?"
-        r"(?:门店|分店|总店|超市|商场|酒店|宾馆|饭店|售楼处|售楼部|服务台|专柜|营业厅|影城|影院|店))"
+        r"(?:门店|分店|总店|超市|商场|酒店|宾馆|饭店|售楼处|售楼部|服务台|专柜|营业厅|影城|影院|门市|店))"
         r"(?=\s*(?:领|兑|核销|出示|凭|使用))"
     ),
     # the merchant that runs the activity: 参加了钦州诚外城家私城的微信集赞换礼品活动
@@ -69,6 +73,12 @@ _NOT_A_PLACE_RE = re.compile(
 )
 
 
+# 集够赞后到商家处领取时,却被告知…: the consumer's errand in a report's narrative, not a term
+_NARRATIVE_ERRAND_RE = re.compile(
+    r"(?:[\u4e00-\u9fff]{0,2}?(?:领取|领|兑换|兑奖|核销|领奖))?(?:礼品|奖品|礼物)?(?:时|的时候)\s*[,]?\s*(?:却|竟|才|被告知|被|发现|店员|工作人员|商家|店家|店主|老板|对方)"
+)
+
+
 def _find_place(t: str) -> tuple[int, int] | None:
     for rx in _PLACE_PATTERNS:
         for m in rx.finditer(t):
@@ -76,6 +86,8 @@ def _find_place(t: str) -> tuple[int, int] | None:
             while e > s and t[e - 1] in "后 ":
                 e -= 1
             if e - s < 1 or _NOT_A_PLACE_RE.search(t[s:e]):
+                continue
+            if _NARRATIVE_ERRAND_RE.match(t, m.end()):
                 continue
             return s, e
     return None

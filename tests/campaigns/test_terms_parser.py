@@ -551,3 +551,97 @@ def test_one_threshold_terms_serialise_as_before_tiers_existed():
     assert "tiers" not in d
     stored = {"likes": 10, "gift": "洗车一次", "conditions": []}  # written before tiers existed
     assert CampaignTerms.from_dict(stored).tiers == ()
+
+
+# --- wordings read since the notices grew to 134 (fourth round) --------------------------------
+# Each case is a class of notice wording, found on the tuning notices or written as a probe of
+# how notices are worded, with the narrative look-alikes that must stay unread.
+
+FOURTH_REF = datetime.date(2024, 4, 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "likes"),
+    [
+        ("集齐50个Like即送雪糕一杯！", 50),
+        ("將海報轉發至朋友圈並獲得20個以上點讚，即可獲得門票一張", 20),
+        ("集满赞30个就可以参加抽奖，奖品为电视机", 30),
+        ("赞数满30的用户可以获得积分奖励100分", 30),
+        ("集赞目标：30个\n奖品：定制雨伞", 30),
+        ("需要集赞数：50\n礼品名称：儿童水杯", 50),
+        ("只要有30个赞就送奶茶一杯", 30),
+        # narrative counts and progress messages are not thresholds
+        ("还差3个赞就可以领取保温杯啦", None),
+        ("她朋友圈有88个赞", None),
+        ("记者看到，该帖子已有2000多个赞", None),
+        ("点赞数：13841", None),
+    ],
+)
+def test_likes_written_in_english_labelled_or_as_a_count_held(text, likes):
+    assert parse_terms(text).likes == likes
+
+
+@pytest.mark.parametrize(
+    ("text", "gift"),
+    [
+        # a long book title in 《》
+        (
+            "特赠送上述介绍的《Spring Cloud微服务-全栈技术与案例解析介绍》图书12本",
+            "《Spring Cloud微服务-全栈技术与案例解析介绍》",
+        ),
+        # a giving verb without an object refers back to the title named before it
+        (
+            "新书《团队正能量——带队伍就是带人心》，关注并转发微博，即有机会获赠，共十本。",
+            "《团队正能量——带队伍就是带人心》",
+        ),
+        # the reward as the subject of its payment
+        ("由于活动量巨大\n补贴最迟24小时内到账", "补贴"),
+        # the gift before its verb
+        ("集满80个赞，价值168元的自助餐券就能免费领", "自助餐券"),
+        ("集满20个赞，奶茶一杯免费喝", "奶茶一杯"),
+        ("集满30个赞，一份精美小礼品等你拿", "精美小礼品"),
+        ("转发朋友圈集满20个赞，现金红包10元直接发", "现金红包10元"),
+        # free services, money off or back, the right to buy cheaply
+        ("朋友圈集满38个赞，凭截图即可免单一次", "免单一次"),
+        ("集满66个赞的家长，孩子可免费参加夏令营一天", "夏令营一天"),
+        ("集满99个赞抵扣房款1万元", "房款1万元"),
+        ("点赞满100，返现50元", "50元"),
+        ("集满16个赞，就可以8.8元抢购价值68元的蛋糕", "8.8元抢购价值68元的蛋糕"),
+        # a giver's modifier and a named chance
+        ("集满12个赞，即可获得我们精心准备的新年礼物一份", "新年礼物一份"),
+        ("集满68个赞即可获得一次免费美甲的机会", "一次免费美甲"),
+        # not gifts: a bare verb, a chance to draw
+        ("集满20个赞免费喝", None),
+        ("集满赞数就会自动获取抽中的资格啦", None),
+    ],
+)
+def test_gift_wordings_of_the_fourth_round(text, gift):
+    assert parse_terms(text).gift == gift
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("关注并转发该微博，开业当日到店即可获得小礼品一份", "到店"),
+        ("活動期間集滿30個讚，憑截圖至門市兌換小菜一份", "門市"),
+        ("集满30个赞送水杯，领取地点：人民路88号二楼", "人民路88号二楼"),
+        ("集满30个赞送水杯，凭截图到店领取时请出示", "到店"),
+        # the consumer's errand in a report is not the notice's place
+        ("余女士集夠“贊”后到商家處領取時,卻被告知卡片已發完。", None),
+        ("她集满赞后到店领取时,店员却说活动结束了", None),
+    ],
+)
+def test_place_wordings_of_the_fourth_round(text, place):
+    assert parse_terms(text).place == place
+
+
+@pytest.mark.parametrize(
+    ("text", "deadline_text", "deadline"),
+    [
+        ("集满30个赞送水杯，活动仅限3天", "活动仅限3天", datetime.date(2024, 4, 23)),
+        ("集满30个赞送水杯，即日起至五一", "即日起至五一", datetime.date(2024, 5, 1)),
+    ],
+)
+def test_deadline_wordings_of_the_fourth_round(text, deadline_text, deadline):
+    t = parse_terms(text, reference_date=FOURTH_REF)
+    assert (t.deadline_text, t.deadline) == (deadline_text, deadline)
