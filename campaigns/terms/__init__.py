@@ -46,7 +46,8 @@ tier per row (:func:`.structure.table_tiers`).
   a lottery 抽到/抽N名, the right to buy cheaply 半价购买… / ``8.8元抢购…`` (labelled as written),
   money off or back 抵扣/返现, 抽/拿/兑 right after 赞 as in ``集赞抽iPhone``, a free experience
   ``免费吃大餐`` / ``免费参加夏令营`` / ``免单一次``) that follows the lowest threshold — in
-  the same sentence, after a colon (``30个赞：雨伞一把``), before its verb (``价值168元的自助餐券
+  the same sentence, after a colon, = or an arrow (``30个赞：雨伞一把``, ``集赞20个=免费试听2节课``,
+  also with poster spacing ``集满30个赞 送 保温杯``), before its verb (``价值168元的自助餐券
   就能免费领``, ``奶茶一杯免费喝``, ``…等你拿``) or, when the threshold ends its line, on
   the next line;
   otherwise the value of a line or section labelled as the prize; otherwise the phrase
@@ -75,7 +76,8 @@ tier per row (:func:`.structure.table_tiers`).
   参与时间, that step's end; 兑奖期限 and other redemption windows are not deadlines), then a
   date after a deadline keyword, a dotted range after a time keyword (``活动日期4.20-4.30``), a
   date range (``2月3日~17日``, ``6月2日(一)早上9点至6月6日(五)下午23点59分止``), a date followed by
-  前/截止/结束/止, ``即日起至…``, a lunar day or festival (``农历八月十五``, ``正月十五``,
+  前/截止/结束/止 (a dotted one too: ``5.6前有效``), ``即日起至…`` / ``即日起—…``, ``活动持续至…``,
+  a lunar day or festival (``农历八月十五``, ``正月十五``,
   ``截止到端午节``; :mod:`.festivals`, converted with ``lunar_python``), or a relative window
   (:mod:`.relative`: ``当日24点前``, ``仅限今天``, ``明天12点前``, ``本周日``, ``本周末``,
   ``截止周日``, ``截止至月底``, ``活动为期一周``, ``活动仅限3天``, ``即日起一个月内``); festivals

@@ -40,7 +40,7 @@ _RANGE_SEP = r"\s*(?:至|到|~|-|—|–|－|一直到|直至)\s*"
 _DEADLINE_KW = (
     r"(?:截止|截至|截止到|截止至|截止日期|截止时间|活动时间|活动期间|活动日期|活动期限|时间|期间|"
     r"有效期至|有效期到|有效期|兑换期限|领取期限|结束时间|开奖时间|开奖日期|抽奖时间|"
-    r"活动结束时间|即日起至|即日起到|即日起|从即日起至)"
+    r"活动结束时间|即日起至|即日起到|即日起|从即日起至|(?:活动)?(?:持续|进行)(?:至|到))"
 )
 # Windows with no calendar date: kept as text, never dated.
 _VAGUE_PATTERNS = (
@@ -164,7 +164,8 @@ _KW_DOT_RANGE_RE = re.compile(
     + _rename(_DATE_DOT, "2")
 )
 _KW_DATE_RE = re.compile(
-    rf"(?P<kw>{_DEADLINE_KW})\s*(?:为|是|:|:|在|于|到|至|截止到?)?\s*[(\[【“]?\s*"
+    # 即日起—5月1日: a dash after 即日起 reads as 至
+    rf"(?P<kw>{_DEADLINE_KW})\s*(?:为|是|:|:|在|于|到|至|截止到?|[—–~－-])?\s*[(\[【“]?\s*"
     rf"(?P<date>{_one_date_re(True)}{_TIME})"
 )
 _DATE_BEFORE_RE = re.compile(
@@ -173,6 +174,8 @@ _DATE_BEFORE_RE = re.compile(
 )
 
 
+# 5.6前有效: a dotted date is read when 前/截止 follows (5.6元 is a price)
+_DOT_BEFORE_RE = re.compile(rf"(?P<date>{_DATE_DOT})\s*(?:之前|前(?!往|去|来|后|天|面|几)|截止|止)")
 _ANY_DATE_RE = re.compile(rf"(?P<date>{_one_date_re(True)}{_TIME_AFTER_DATE})")
 
 
@@ -248,6 +251,12 @@ def _find_deadline(t: str, ref: datetime.date | None) -> _Deadline | None:
         cands.append(
             _Deadline(m.start("date"), _trim_end(t, m.start(), m.end()), _resolve(ymd, ref), 2)
         )
+    for m in _DOT_BEFORE_RE.finditer(t):
+        if any(c.start <= m.start("date") < c.end for c in cands):
+            continue
+        ymd = _date_from_groups(m.groupdict(), ref)
+        if ymd is not None:
+            cands.append(_Deadline(m.start("date"), m.end(), _resolve(ymd, ref), 2))
     # 3b. a lunar day or a festival (农历八月十五前, 截止到中秋节)
     for sd in find_special_dates(t, ref):
         if any(c.start <= sd.start < c.end or sd.start <= c.start < sd.end for c in cands):

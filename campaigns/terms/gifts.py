@@ -222,7 +222,10 @@ def _dec(s: str | None) -> Decimal | None:
 
 
 _PAIRS = {"《": "》", "“": "”"}
-_AFTER_LABEL_RE = re.compile(r"\s*[)\]】]?\s*(?:可得|可获得|送|奖励|奖品|礼品)?\s*:\s*")
+# 30个赞：雨伞一把, 集赞20个=免费试听2节课, 集赞满30 → 送保温杯
+_AFTER_LABEL_RE = re.compile(
+    r"\s*[)\]】]?\s*(?:可得|可获得|送|奖励|奖品|礼品)?\s*(?::|=|→|->|=>)\s*(?:送|领|得)?\s*"
+)
 
 
 def _clause_end(t: str, pos: int) -> int:
@@ -243,6 +246,8 @@ def _clause_end(t: str, pos: int) -> int:
 
 
 def _gift_after_verb(t: str, verb_end: int) -> tuple[int, int, Decimal | None] | None:
+    while verb_end < len(t) and t[verb_end] == " ":
+        verb_end += 1  # 集满30个赞 送 保温杯: words spaced out as on a poster
     end = _clause_end(t, verb_end)
     m = _LIST_TAIL_RE.match(t, end) if end < len(t) and t[end] == "、" else None
     if m and _LIST_CLOSE_RE.search(t, verb_end, m.end()):

@@ -610,6 +610,10 @@ def test_likes_written_in_english_labelled_or_as_a_count_held(text, likes):
         # a giver's modifier and a named chance
         ("集满12个赞，即可获得我们精心准备的新年礼物一份", "新年礼物一份"),
         ("集满68个赞即可获得一次免费美甲的机会", "一次免费美甲"),
+        # a threshold labelling its gift with = or an arrow; words spaced out as on a poster
+        ("【福利】集赞20个=免费试听2节课", "免费试听2节课"),
+        ("集赞满 30 → 送保温杯", "保温杯"),
+        ("集满30个赞 送 保温杯", "保温杯"),
         # not gifts: a bare verb, a chance to draw
         ("集满20个赞免费喝", None),
         ("集满赞数就会自动获取抽中的资格啦", None),
@@ -640,6 +644,10 @@ def test_place_wordings_of_the_fourth_round(text, place):
     [
         ("集满30个赞送水杯，活动仅限3天", "活动仅限3天", datetime.date(2024, 4, 23)),
         ("集满30个赞送水杯，即日起至五一", "即日起至五一", datetime.date(2024, 5, 1)),
+        ("集满30个赞送水杯，即日起—5月1日", "即日起—5月1日", datetime.date(2024, 5, 1)),
+        ("集满30个赞送水杯，活动持续至5月5日", "5月5日", datetime.date(2024, 5, 5)),
+        ("集满30个赞送水杯，5.6前有效", "5.6前", datetime.date(2024, 5, 6)),
+        ("满5.6元包邮，集满30个赞送水杯", None, None),
     ],
 )
 def test_deadline_wordings_of_the_fourth_round(text, deadline_text, deadline):
