@@ -21,13 +21,17 @@ _LIKE_AFTER_NUM = re.compile(
     r"(?:点?赞(?![助同美扬赏])|likes?(?![a-z]))"
 )
 _LIKE_BEFORE_NUM = re.compile(
-    rf"(?:(?:[集积攒凑点获]|集合)(?:满|够|齐)?{_Q}?[赞攒]{_Q}?(?:数|个数)?"
+    rf"(?:(?:[集积攒凑点获]|集合){_Q}?[赞攒]{_Q}?(?:数|个数)?"
     # 赞数满30的用户 (the count named without 集/点)
-    rf"|(?<![集积攒凑点获\w])赞(?:数|个数)(?=\s*(?:满|达到|达|超过)))"
+    rf"|(?<![集积攒凑点获\w])赞(?:数|个数)(?=\s*(?:满|达到|达)))"
     rf"{_Q}?[,\s]*(?:满|达到|达|到|够|至|超过)?\s*(?P<n>{_NUM})(?![\d年月日号元块点时:.%天周岁度小分])"
     rf"\s*(?:个|位)?(?:{_Q}?点?赞)?"
 )
 
+# 集满赞30个 (the number counted with 个: 集满赞，10名顾客… is not a threshold)
+_LIKE_FULL_BEFORE_NUM = re.compile(
+    rf"(?:集|积|攒|凑)(?:满|够|齐){_Q}?赞{_Q}?\s*(?P<n>{_NUM})\s*个(?:{_Q}?点?赞)?"
+)
 # 集赞目标：30个, 需要集赞数：50 (a labelled field)
 _LIKE_LABELLED = re.compile(
     rf"(?:集|积|攒)赞(?:目标|数量|数|个数|要求)\s*:\s*(?P<n>{_NUM})(?![\d年月日号元块点时:.%天周])"
@@ -70,7 +74,7 @@ class _LikeHit:
 
 def _like_hits(t: str) -> list[_LikeHit]:
     hits: list[_LikeHit] = []
-    for rx in (_LIKE_AFTER_NUM, _LIKE_BEFORE_NUM, _LIKE_LABELLED):
+    for rx in (_LIKE_AFTER_NUM, _LIKE_BEFORE_NUM, _LIKE_FULL_BEFORE_NUM, _LIKE_LABELLED):
         for m in rx.finditer(t):
             if _STILL_MISSING_RE.search(t, max(0, m.start() - 4), m.start()):
                 continue

@@ -575,6 +575,7 @@ FOURTH_REF = datetime.date(2024, 4, 20)
         ("她朋友圈有88个赞", None),
         ("记者看到，该帖子已有2000多个赞", None),
         ("点赞数：13841", None),
+        ("她集满赞，10名顾客已在店外排队", None),
     ],
 )
 def test_likes_written_in_english_labelled_or_as_a_count_held(text, likes):
