@@ -1,7 +1,8 @@
 """Every image that enters is read: the lower apps' own model signals (a complaint's evidence,
 a campaign snapshot's image) request a read in the transaction that stores the image, and the
 request is published to the ``ocr`` queue after commit, from a background thread — never from
-the request, and never waiting for the broker (``imaging.tasks.OCR_REQUESTS``)."""
+the request, and never waiting for the broker (``imaging.tasks.OCR_REQUESTS``). Without a broker
+nothing is published: the pending rows wait for ``manage.py images_read_pending``."""
 
 from functools import partial
 
@@ -57,5 +58,9 @@ def _publish(image_text_id: int) -> None:
     if connection.in_atomic_block:
         # Still inside an outer transaction (a test's, around the whole test): another
         # connection could not see the row yet. It stays pending for the sweeper.
+        return
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        # No broker: a read (~0.3–1 s of CPU and ~0.5 GB) never runs in the web process. The
+        # row stays pending until `manage.py images_read_pending` (or an `ocr` worker) reads it.
         return
     OCR_REQUESTS.submit([image_text_id])

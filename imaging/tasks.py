@@ -44,8 +44,9 @@ def sweep_pending() -> int:
 
 
 class OcrRequests(BackgroundPublisher):
-    """Publishes read requests from a background thread of each process. Without a broker
-    (tasks run in-process) the read runs on that one thread, never in the request."""
+    """Publishes read requests from a background thread of each process. Without a broker a
+    web process submits nothing (``imaging.signals``: the rows wait for ``manage.py
+    images_read_pending``); a read that is published anyway without one runs on this thread."""
 
     name = "ocr-publisher"
 
