@@ -38,18 +38,25 @@ def rule_for(key: str, on: datetime.date) -> DeadlineRule:
     return rule
 
 
-def working_days(key: str, on: datetime.date) -> int:
-    """``rule_for(key, on).working_days`` in one plain query (it runs for every submission)."""
+def rule_facts(key: str, on: datetime.date) -> tuple[int, str]:
+    """(working days, legal source) of ``rule_for(key, on)`` in one plain query (they are read
+    for every submission and every receipt page)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT working_days FROM {DeadlineRule._meta.db_table} "  # noqa: S608 (table)
+            f"SELECT working_days, legal_source FROM {DeadlineRule._meta.db_table} "  # noqa: S608
             "WHERE key = %s AND effective_from <= %s ORDER BY effective_from DESC LIMIT 1",
             [key, connection.ops.adapt_datefield_value(on)],
         )
         row = cursor.fetchone()
     if row is None:
-        return rule_for(key, on).working_days  # raises the documented error
-    return row[0]
+        rule = rule_for(key, on)  # raises the documented error
+        return rule.working_days, rule.legal_source
+    return row[0], row[1]
+
+
+def working_days(key: str, on: datetime.date) -> int:
+    """``rule_for(key, on).working_days`` in one plain query."""
+    return rule_facts(key, on)[0]
 
 
 def refusal_grounds(on: datetime.date | None = None):

@@ -127,7 +127,10 @@ def receipt_recall(session, token: str) -> tuple[list[Case], dict[int, str], boo
     entry = session.get(SESSION_RECEIPTS, {}).get(token)
     if not entry:
         return None
-    cases = list(Case.objects.filter(pk__in=entry["cases"]).select_related("linked_case"))
+    # ordered here below, not by the model's default ordering
+    cases = list(
+        Case.objects.filter(pk__in=entry["cases"]).select_related("linked_case").order_by()
+    )
     cases.sort(key=lambda c: entry["cases"].index(c.pk))
     codes: dict[int, str] = {}
     if entry.get("codes"):
@@ -161,24 +164,34 @@ class Stage:
     notes: list[str] = field(default_factory=list)
 
 
-def _source(key: str, on: datetime.date) -> str:
-    try:
-        return rules.rule_for(key, on).legal_source
-    except Exception:  # a missing rule must not break the consumer's page
-        return ""
+class _Rules:
+    """The deadline rules one stage bar reads, each (days and source) in one query."""
 
+    def __init__(self) -> None:
+        self._facts: dict[tuple[str, datetime.date], tuple[int, str] | None] = {}
 
-def _days(key: str, on: datetime.date, default: int) -> int:
-    try:
-        return rules.working_days(key, on)
-    except Exception:
-        return default
+    def _get(self, key: str, on: datetime.date) -> tuple[int, str] | None:
+        if (key, on) not in self._facts:
+            try:
+                self._facts[key, on] = rules.rule_facts(key, on)
+            except Exception:  # a missing rule must not break the consumer's page
+                self._facts[key, on] = None
+        return self._facts[key, on]
+
+    def source(self, key: str, on: datetime.date) -> str:
+        facts = self._get(key, on)
+        return facts[1] if facts else ""
+
+    def days(self, key: str, on: datetime.date, default: int) -> int:
+        facts = self._get(key, on)
+        return facts[0] if facts else default
 
 
 def case_stages(case: Case) -> list[Stage]:
     """The stage bar: 登记 → 受理 → 调解 → 办结 for a 投诉, 登记 → 核查 → 处理决定 → 办结 for a
     举报, each with its limit in plain words, the rule it comes from, and its running deadline."""
     received = timezone.localdate(case.received_at)
+    facts = _Rules()
     status = case.status
     closed = status == S.CLOSED
     stages = [
@@ -190,9 +203,9 @@ def case_stages(case: Case) -> list[Stage]:
         )
     ]
     if case.kind == K.COMPLAINT:
-        accept_days = _days(DeadlineRule.Key.ACCEPTANCE, received, 7)
+        accept_days = facts.days(DeadlineRule.Key.ACCEPTANCE, received, 7)
         started = case.mediation_started_on or received
-        mediation_days = _days(DeadlineRule.Key.MEDIATION, started, 45)
+        mediation_days = facts.days(DeadlineRule.Key.MEDIATION, started, 45)
         accepted = status in (S.ACCEPTED, S.MEDIATING, S.AGREEMENT, S.MEDIATION_ENDED) or (
             closed and case.decided_at and not case.refusal_ground
         )
@@ -206,7 +219,7 @@ def case_stages(case: Case) -> list[Stage]:
                 "complaint and tells you."
             )
             % {"n": accept_days},
-            source=_source(DeadlineRule.Key.ACCEPTANCE, received),
+            source=facts.source(DeadlineRule.Key.ACCEPTANCE, received),
         )
         if status == S.RECEIVED:
             acceptance.due = services.deadline_of(case, "acceptance_due")
@@ -224,7 +237,7 @@ def case_stages(case: Case) -> list[Stage]:
                 "appraisal does not count."
             )
             % {"n": mediation_days},
-            source=_source(DeadlineRule.Key.MEDIATION, started),
+            source=facts.source(DeadlineRule.Key.MEDIATION, started),
         )
         if status in (S.ACCEPTED, S.MEDIATING):
             mediation.state = "current"
@@ -250,9 +263,9 @@ def case_stages(case: Case) -> list[Stage]:
             finished.state = "current"
         stages += [acceptance, mediation, finished]
     else:
-        verify_days = _days(DeadlineRule.Key.VERIFICATION, received, 15)
-        extend_days = _days(DeadlineRule.Key.VERIFICATION_EXTENSION, received, 15)
-        notice_days = _days(DeadlineRule.Key.REPORTER_NOTICE, received, 5)
+        verify_days = facts.days(DeadlineRule.Key.VERIFICATION, received, 15)
+        extend_days = facts.days(DeadlineRule.Key.VERIFICATION_EXTENSION, received, 15)
+        notice_days = facts.days(DeadlineRule.Key.REPORTER_NOTICE, received, 5)
         verification = Stage(
             "verification",
             _("Verification"),
@@ -262,7 +275,7 @@ def case_stages(case: Case) -> list[Stage]:
                 "may extend this once by %(m)s working days."
             )
             % {"n": verify_days, "m": extend_days},
-            source=_source(DeadlineRule.Key.VERIFICATION, received),
+            source=facts.source(DeadlineRule.Key.VERIFICATION, received),
         )
         if status in (S.RECEIVED, S.VERIFYING):
             verification.due = services.deadline_of(case, "verification_due")
@@ -276,7 +289,7 @@ def case_stages(case: Case) -> list[Stage]:
             _("Decision"),
             "upcoming",
             limit=limit,
-            source=_source(DeadlineRule.Key.REPORTER_NOTICE, received)
+            source=facts.source(DeadlineRule.Key.REPORTER_NOTICE, received)
             if not case.anonymous
             else "",
         )
