@@ -314,6 +314,25 @@ def png_copy(base: tuple[bytes, bytes], seed: int) -> bytes:
     return base[0] + text + base[1]
 
 
+def form_body(csrf: str, png: bytes, index: int, rng) -> tuple[bytes, str]:
+    """The multipart body of one complaint through the form, with ``png`` as its evidence."""
+    fields = {
+        "csrfmiddlewaretoken": csrf,
+        "kind": "complaint",
+        "merchant_wechat_id": f"load_shop_{index % 37}",
+        "description": complaint_text(rng),
+        "demand": "退款",
+        "amount_paid": "99.00",
+        "occurred_on": "2026-11-01",
+        "name": "测试用户",
+        "phone": f"139{index:08d}",
+        "address": "广东省广州市天河区测试路1号",
+        "consent": "on",
+        "website": "",
+    }
+    return multipart(fields, [("evidence", "screenshot.png", png, "image/png")])
+
+
 class Browser:
     """One consumer on the form over a keep-alive connection; handles the secure cookies by
     hand (the server sees https through X-Forwarded-Proto, as behind the TLS proxy)."""
@@ -351,21 +370,7 @@ class Browser:
         each submission is one request, as for the bare view."""
         if not getattr(self, "csrf", ""):
             self.csrf = self.token()
-        fields = {
-            "csrfmiddlewaretoken": self.csrf,
-            "kind": "complaint",
-            "merchant_wechat_id": f"load_shop_{index % 37}",
-            "description": complaint_text(rng),
-            "demand": "退款",
-            "amount_paid": "99.00",
-            "occurred_on": "2026-11-01",
-            "name": "测试用户",
-            "phone": f"139{index:08d}",
-            "address": "广东省广州市天河区测试路1号",
-            "consent": "on",
-            "website": "",
-        }
-        body, ctype = multipart(fields, [("evidence", "screenshot.png", png, "image/png")])
+        body, ctype = form_body(self.csrf, png, index, rng)
         response, content = self.request(
             "POST",
             "/complaints/new/",
@@ -507,15 +512,20 @@ PENDING_SQL = (
 )
 
 
-def follow_ups_pending(db: Path | str) -> int:
-    """Follow-ups not completed yet, in the SQLite file ``db`` or the PostgreSQL URL ``db``."""
+def count_in(db: Path | str, sql: str) -> int:
+    """``sql`` (a count) in the SQLite file ``db`` or the PostgreSQL URL ``db``."""
     if isinstance(db, str):
-        out = subprocess.run(["psql", db, "-tAc", PENDING_SQL], capture_output=True, text=True)
+        out = subprocess.run(["psql", db, "-tAc", sql], capture_output=True, text=True)
         return int(out.stdout.strip() or 0)
     import sqlite3
 
     with sqlite3.connect(db, timeout=30) as conn:
-        return conn.execute(PENDING_SQL).fetchone()[0]
+        return conn.execute(sql).fetchone()[0]
+
+
+def follow_ups_pending(db: Path | str) -> int:
+    """Follow-ups not completed yet."""
+    return count_in(db, PENDING_SQL)
 
 
 def pg_reset(url: str, env: dict) -> None:
@@ -527,12 +537,23 @@ def pg_reset(url: str, env: dict) -> None:
                    check=True)  # fmt: skip
 
 
-def celery_worker(env: dict) -> subprocess.Popen:
-    """One worker process of concurrency 1 for the follow-ups (the broker setup)."""
+READS_SQL = "SELECT count(*) FROM imaging_imagetext WHERE state = 'pending'"
+
+
+def reads_pending(db: Path | str) -> int:
+    """OCR reads not done yet (``imaging``)."""
+    return count_in(db, READS_SQL)
+
+
+def celery_worker(env: dict, queues: str = "") -> subprocess.Popen:
+    """One worker process of concurrency 1 for the follow-ups (the broker setup); with
+    ``queues="ocr"`` the image reader, at nice 10 as ``make worker-ocr``."""
+    nice = ["nice", "-n", "10"] if queues else []
     return subprocess.Popen(
-        [PYTHON, "-m", "celery", "-A", "wsmonitor.celery", "worker", "--concurrency", "1",
+        [*nice, PYTHON, "-m", "celery", "-A", "wsmonitor.celery", "worker", "--concurrency", "1",
          "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "-n", f"complaint-load-{os.getpid()}@%h"],
+         *(["--queues", queues] if queues else []),
+         "-n", f"complaint-load-{queues or 'default'}-{os.getpid()}@%h"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True,
     )  # fmt: skip
@@ -622,6 +643,17 @@ def verify_bare(db: Path, media: Path, receipts: dict[str, str]) -> int:
     return bad
 
 
+def ocr_note(args, form: dict) -> str:
+    if not args.ocr:
+        return ""
+    note = f"OCR reads pending after the run {form['reads_pending']}"
+    if "reads_seconds" in form:
+        note += f" (read afterwards by images_read_pending in {form['reads_seconds']:.0f} s)"
+    if "ocr_ms" in form:
+        note += f", ocr worker {form['ocr_ms']:.0f} ms CPU per submission"
+    return note + "; "
+
+
 def compare(args) -> int:
     import shutil
 
@@ -641,6 +673,7 @@ def compare(args) -> int:
         "WEB_CONCURRENCY": str(args.workers),
         "COMPLAINTS_SUBMIT_PER_IP_HOUR": "1000000",
         "COMPLAINTS_SUBMIT_PER_PHONE_DAY": "1000000",
+        "OCR_ENABLED": "1" if args.ocr else "0",
     }
     for name in ("CELERY_BROKER_URL", "CACHE_URL", "DATABASE_URL"):
         common.pop(name, None)  # the newcomer default: no broker, local cache, SQLite
@@ -657,6 +690,8 @@ def compare(args) -> int:
             else ", tasks in-process"
         )
         + (", Redis cache" if args.cache_url else "")
+        + (", OCR on" if args.ocr else ", OCR off")
+        + (" (an ocr worker at nice 10)" if args.broker_url and args.ocr_worker else "")
     )
     common["STATIC_ROOT"] = str(work / "static")  # DEBUG off serves the collected files
     template = work / "template.sqlite3"
@@ -703,6 +738,11 @@ def compare(args) -> int:
         server = gunicorn(["wsmonitor.wsgi", "--config", str(ROOT / "gunicorn.conf.py")], env,
                           port, ROOT)  # fmt: skip
         worker = celery_worker(env) if args.broker_url else None
+        ocr_worker = (
+            celery_worker(env, queues="ocr")
+            if args.broker_url and args.ocr and args.ocr_worker
+            else None
+        )
         try:
             load(port, "form", 10, args.concurrency, base)  # warm
             while worker is not None and follow_ups_pending(db):
@@ -721,10 +761,19 @@ def compare(args) -> int:
                 form["server_all_ms"] += (
                     (server_cpu(worker) - worker_before) * 1000 / max(1, len(form["receipts"]))
                 )
+            if ocr_worker is not None:  # its CPU, during and after the burst
+                form["ocr_ms"] = server_cpu(ocr_worker) * 1000 / max(1, len(form["receipts"]))
         finally:
             stop(server)
-            if worker is not None:
-                stop(worker)
+            for process in (worker, ocr_worker):
+                if process is not None:
+                    stop(process)
+        form["reads_pending"] = reads_pending(db) if args.ocr else 0
+        if args.ocr and args.read_images and not args.broker_url:
+            began = time.perf_counter()
+            subprocess.run([PYTHON, "manage.py", "images_read_pending", "--limit", "1000"],
+                           cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+            form["reads_seconds"] = time.perf_counter() - began
         form_bad = verify_form(env, form["receipts"])
         rows.append((stored, bare, form))
         print(
@@ -738,8 +787,9 @@ def compare(args) -> int:
             f"receipt ({pending} still pending); CPU per submission: server bare "
             f"{bare['server_ms']:.1f} ms, form {form['server_ms']:.1f} ms "
             f"({form['server_all_ms']:.1f} ms with the follow-ups), client bare "
-            f"{bare['client_ms']:.1f} ms, form {form['client_ms']:.1f} ms; load average "
-            f"{os.getloadavg()[0]:.1f}"
+            f"{bare['client_ms']:.1f} ms, form {form['client_ms']:.1f} ms; "
+            + ocr_note(args, form)
+            + f"load average {os.getloadavg()[0]:.1f}"
         )
         for line in (bare["errors"] + form["errors"])[:5]:
             print("  error", line)
@@ -748,6 +798,160 @@ def compare(args) -> int:
         print(f"form with {stored:,} stored against {rows[0][0]:,}: {form['rate'] / first:.2f}")
     shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+# --- One submission, profiled in-process --------------------------------------------------------
+
+
+def profile(args) -> int:
+    """``--profile N``: N form submissions in one process through Django's test client (the
+    full middleware stack, DEBUG off, a fresh migrated database), each part timed in CPU
+    (``time.process_time``) and profiled by cProfile: the POST, the receipt page it redirects
+    to, the follow-up work and the OCR read (both run afterwards on this thread instead of the
+    background threads, so that they are profiled and timed on their own)."""
+    work = Path(tempfile.mkdtemp(prefix="complaint-profile-"))
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "benchmark-only-secret-key-0123456789abcdefghijklmnop",
+        "SALT_KEY": "benchmark-only-salt-key-0123456789",
+        "COMPLAINTS_BLIND_INDEX_KEY": "benchmark-only-blind-index-key-0123456789",
+        "ALLOWED_HOSTS": "testserver",
+        "SECURE_SSL_REDIRECT": "0",
+        "LOG_LEVEL": "WARNING",
+        "COMPLAINTS_SUBMIT_PER_IP_HOUR": "1000000",
+        "COMPLAINTS_SUBMIT_PER_PHONE_DAY": "1000000",
+        "MEDIA_ROOT": str(work / "media"),
+        "STATIC_ROOT": str(work / "static"),
+        "OCR_ENABLED": "1" if args.ocr else "0",
+    }
+    for name in ("CELERY_BROKER_URL", "CACHE_URL", "DATABASE_URL"):
+        env.pop(name, None)
+    pg = args.database_url if (args.database_url or "").startswith("postgres") else None
+    env["DATABASE_URL"] = pg or f"sqlite:///{work / 'profile.sqlite3'}"
+    if args.broker_url:
+        env["CELERY_BROKER_URL"] = args.broker_url
+    if args.cache_url:
+        env["CACHE_URL"] = args.cache_url
+    if pg:
+        pg_reset(pg, env)
+    else:
+        subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env,
+                       check=True)  # fmt: skip
+    subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env,
+                   check=True)  # fmt: skip
+    if args.stored:
+        subprocess.run([PYTHON, __file__, "--preload", str(args.stored)], cwd=ROOT, env=env,
+                       check=True)  # fmt: skip
+    child = [PYTHON, __file__, "--profile-child", str(args.profile)]
+    code = subprocess.run([*child, "--top", str(args.top)], cwd=ROOT, env=env).returncode
+    import shutil
+
+    shutil.rmtree(work, ignore_errors=True)
+    return code
+
+
+def profile_child(n: int, top: int) -> None:
+    import cProfile
+    import io
+    import pstats
+    import random
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wsmonitor.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test import Client
+
+    from complaints.services import followups
+    from imaging import tasks as imaging_tasks
+
+    deferred: dict[str, list] = {"follow-ups": [], "ocr": []}
+    # The background threads' work is collected and run below, on this thread.
+    followups.FOLLOW_UPS.submit = lambda items: deferred["follow-ups"].extend(items)
+    imaging_tasks.OCR_REQUESTS.submit = lambda ids: deferred["ocr"].extend(ids)
+
+    base = png_base(1024 * 1024)
+    rng = random.Random(5)
+    client = Client(enforce_csrf_checks=True, HTTP_X_FORWARDED_PROTO="https")
+    html = client.get("/complaints/new/", secure=True).content
+    csrf = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1).decode()
+    profiles = {part: cProfile.Profile() for part in ("POST", "receipt", "follow-ups", "ocr")}
+    cpu = dict.fromkeys(profiles, 0.0)
+
+    def submit(index: int, measure: bool) -> None:
+        body, ctype = form_body(csrf, png_copy(base, index), index, rng)
+        kwargs = {"content_type": ctype, "secure": True, "HTTP_REFERER":
+                  "https://testserver/complaints/new/"}  # fmt: skip
+
+        def timed(part: str, call):
+            began = time.process_time()
+            if measure:
+                profiles[part].enable()
+            response = call()
+            if measure:
+                profiles[part].disable()
+                cpu[part] += time.process_time() - began
+            return response
+
+        response = timed("POST", lambda: client.generic("POST", "/complaints/new/", body, **kwargs))
+        if response.status_code != 302:
+            raise SystemExit(f"the form answered {response.status_code}")
+        response = timed("receipt", lambda: client.get(response["Location"], secure=True))
+        if b"data-tracking-number" not in response.content:
+            raise SystemExit("no tracking number on the receipt")
+        for part in ("follow-ups", "ocr"):
+            items, deferred[part][:] = list(deferred[part]), []
+            began = time.process_time()
+            if measure:
+                profiles[part].enable()
+            for item in items:
+                if part == "ocr":
+                    imaging_tasks.read_image(item)
+                else:
+                    func, args = item
+                    func(*args)
+            if measure:
+                profiles[part].disable()
+                cpu[part] += time.process_time() - began
+
+    for index in range(3):  # warm: imports, the scanner, the calendar
+        submit(index, measure=False)
+    for index in range(3, 3 + n - 1):
+        submit(index, measure=True)
+    from django.db import connection
+
+    statements: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):  # the last one's statements are listed below
+        submit(3 + n - 1, measure=True)
+    total = sum(cpu.values())
+    print(
+        f"{n} submissions in-process, DEBUG off, {settings.DATABASES['default']['ENGINE']}, "
+        f"broker {'yes' if settings.CELERY_BROKER_URL else 'no (tasks in-process)'}, OCR "
+        f"{'on' if settings.OCR_ENABLED else 'off'}; CPU per submission: "
+        + ", ".join(f"{part} {cpu[part] / n * 1000:.1f} ms" for part in cpu)
+        + f"; all {total / n * 1000:.1f} ms; load average {os.getloadavg()[0]:.1f}"
+    )
+    print(f"statements of the last submission (this thread: POST, receipt, follow-ups, OCR): "
+          f"{len(statements)}")  # fmt: skip
+    for sql in statements:
+        print("  ", sql[:150])
+    for part, prof in profiles.items():
+        if not cpu[part]:
+            continue
+        print(f"\n=== {part}: {cpu[part] / n * 1000:.1f} ms per submission ===")
+        for order in ("cumulative", "tottime"):
+            out = io.StringIO()
+            pstats.Stats(prof, stream=out).sort_stats(order).print_stats(top)
+            print(f"--- by {order}")
+            print("\n".join(line for line in out.getvalue().splitlines()[6:] if line.strip()))
 
 
 def main() -> int:
@@ -768,7 +972,30 @@ def main() -> int:
     parser.add_argument("--png-bytes", type=int, default=1024 * 1024)
     parser.add_argument("--preload", type=int, help=argparse.SUPPRESS)  # child
     parser.add_argument("--verify-receipts", help=argparse.SUPPRESS)  # child
+    parser.add_argument("--profile", type=int, help="N submissions in-process, profiled")
+    parser.add_argument("--stored", type=int, default=0, help="with --profile: cases preloaded")
+    parser.add_argument("--top", type=int, default=30, help="with --profile: lines per part")
+    parser.add_argument(
+        "--ocr",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="OCR of the images on (the default) or off (OCR_ENABLED)",
+    )
+    parser.add_argument(
+        "--ocr-worker",
+        action="store_true",
+        help="with --compare, a broker and OCR on: start an ocr worker too",
+    )
+    parser.add_argument("--read-images", action="store_true",
+                        help="with --compare, no broker and OCR on: run images_read_pending "
+                        "after each figure and time it")  # fmt: skip
+    parser.add_argument("--profile-child", type=int, help=argparse.SUPPRESS)  # child
     args = parser.parse_args()
+    if args.profile_child:
+        profile_child(args.profile_child, args.top)
+        return 0
+    if args.profile:
+        return profile(args)
     if args.preload:
         preload(args.preload)
         return 0
