@@ -106,7 +106,7 @@ def test_the_receipt_says_the_e_mail_was_sent_with_absolute_links(
 ):
     # The follow-up work runs inline here (not on a thread) so the in-memory test database is
     # used by one connection at a time.
-    monkeypatch.setattr(services, "_in_background", lambda func, *args: func(*args))
+    monkeypatch.setattr(services.followups, "_in_background", lambda func, *args: func(*args))
     settings.SITE_URL = "https://ws.example.gov.cn"
     data = complaint_post(form_token=_token(client), email="wang@example.com")
     response = client.post("/complaints/new/", data)

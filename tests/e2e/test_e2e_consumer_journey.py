@@ -58,7 +58,7 @@ def inline_follow_up(monkeypatch):
     from complaints.models import DeadlineRule, RefusalGround
 
     seed(DeadlineRule, RefusalGround)  # a transactional test starts from empty tables
-    monkeypatch.setattr(services, "_in_background", lambda func, *args: func(*args))
+    monkeypatch.setattr(services.followups, "_in_background", lambda func, *args: func(*args))
 
 
 def _check(page, name: str, width: int, report: dict) -> None:

@@ -35,7 +35,7 @@ def desk(_eager, regulator, supervisor, monkeypatch):
     from complaints import services
 
     # The follow-up work after a receipt runs inline here (not on a thread racing SQLite).
-    monkeypatch.setattr(services, "_in_background", lambda func, *args: func(*args))
+    monkeypatch.setattr(services.followups, "_in_background", lambda func, *args: func(*args))
     from complaints.defaults import seed
     from complaints.models import DeadlineRule, RefusalGround
 
