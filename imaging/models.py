@@ -96,6 +96,33 @@ class ImageText(models.Model):
         return bool(self.findings)
 
 
+class TranscriptionCorrection(models.Model):
+    """A regulator's correction of what OCR read from an image, made before 确认转写. Every save
+    is a new row and the OCR text on ``ImageText`` is never changed; 确认转写 confirms the newest
+    correction (or the OCR text when there is none)."""
+
+    image = models.ForeignKey(
+        ImageText, verbose_name="图片", on_delete=models.CASCADE, related_name="corrections"
+    )
+    text = models.TextField("更正后的转写")
+    note = models.CharField("更正说明", max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="更正人",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("更正时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "转写更正"
+        verbose_name_plural = "转写更正"
+        ordering = ["image_id", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"转写更正 {self.pk}"
+
+
 class Identifier(models.Model):
     """A pay code, contact code, link or 微信号 read from an image. A pay code is also a merchant
     account (收款码): ``account`` is that account and ``owner`` the merchant it belongs to; when

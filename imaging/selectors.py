@@ -4,7 +4,7 @@ evidence only for its assignee and supervisors (as the case page shows it)."""
 from django.db.models import Q, QuerySet
 
 from core.roles import region_prefixes, region_q
-from imaging.models import Identifier, ImageText
+from imaging.models import Identifier, ImageText, TranscriptionCorrection
 from merchants.models import Merchant
 from merchants.providers import TimelineItem
 
@@ -25,6 +25,14 @@ def image_texts_visible(*, user) -> QuerySet[ImageText]:
         | ~Q(evidence__case__kind="report")
         | Q(evidence__case__assignee=user)
     )
+
+
+def transcription_current(image_text: ImageText) -> tuple[str, TranscriptionCorrection | None]:
+    """The transcription as it stands: the newest correction's text with that correction, or
+    the OCR text and None."""
+    latest = image_text.corrections.select_related("created_by").order_by("-created_at", "-id")
+    correction = latest.first()
+    return (correction.text if correction else image_text.text), correction
 
 
 def identifiers_of(image_text: ImageText) -> QuerySet[Identifier]:

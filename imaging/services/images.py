@@ -1,5 +1,5 @@
-"""Stored reads of images: requesting one, reading it (in the ``ocr`` queue's worker), the
-regulator's confirmation of a transcription, and the sweeper.
+"""Stored reads of images: requesting one, reading it (in the ``ocr`` queue's worker) and the
+sweeper (the regulator's correction and confirmation of a transcription: ``transcription``).
 
 A request is a pending ``ImageText`` row written in the transaction that stores the image (the
 row is its own outbox, as a pending post is); the read happens later in a worker of the ``ocr``
@@ -17,14 +17,19 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from campaigns.services import TERM_FIELDS, snapshot_correct
-from campaigns.terms import parse_terms
 from complaints.services import case_link_merchant
-from core.audit import audit_log
-from core.errors import InvalidTransition, ValidationFailed
+from core.errors import ValidationFailed
 from imaging.models import Identifier, ImageText
 from imaging.services import identifiers as ids
-from imaging.services.reading import Code, OcrResult, engine_name, ocr, open_image, read_codes
+from imaging.services.reading import (
+    Code,
+    OcrResult,
+    engine_name,
+    ocr,
+    open_image,
+    preview_jpeg,
+    read_codes,
+)
 from lexicon.services import active_scanner
 from merchants.models import Merchant, MerchantAccount
 from merchants.services import (
@@ -179,6 +184,12 @@ def _pixels(row: ImageText) -> Pixels:
     return Pixels(result.text, lines, result.mean_score, result.seconds, codes)
 
 
+def image_preview(image_text: ImageText) -> bytes:
+    """The stored image of a read as a re-encoded JPEG (no EXIF, no location), for the page."""
+    with default_storage.open(image_text.file_name, "rb") as fh:
+        return preview_jpeg(fh.read())
+
+
 def _holder_case(row: ImageText):
     return row.evidence.case if row.evidence_id else None
 
@@ -300,53 +311,4 @@ def _risk_record(row: ImageText) -> None:
             points=float(worst * 2),
             explanation=f"活动截图文字（文字识别）含：{rules}"[:500],
             data={"image_text_id": row.pk, "categories": row.categories},
-        )
-
-
-# --- The regulator's confirmation ----------------------------------------------------------------
-
-
-def transcription_confirm(*, image_text: ImageText, actor, text: str | None = None, ip=None):
-    """A regulator confirms (or corrects, with ``text``) what OCR read. Only then is the text of
-    a campaign snapshot's image parsed for the campaign's terms: the parsed terms are recorded
-    as a regulator's correction of that observation (``campaigns.services.snapshot_correct``),
-    so an image-only observation never counts against the consumer on a machine reading alone.
-    Returns the correction's ``SnapshotResult``, or None for other images."""
-    if image_text.state != ImageText.State.DONE:
-        raise InvalidTransition("图片尚未识别完成，不能确认转写")
-    if image_text.confirmed_at is not None:
-        raise InvalidTransition("转写已于此前确认")
-    confirmed = (image_text.text if text is None else text).strip()
-    if not confirmed:
-        raise ValidationFailed("转写为空，不能确认", fields={"text": ["required"]})
-    with transaction.atomic():
-        updated = ImageText.objects.filter(pk=image_text.pk, confirmed_at__isnull=True).update(
-            confirmed_by=actor, confirmed_at=timezone.now(), confirmed_text=confirmed
-        )
-        if not updated:
-            raise InvalidTransition("转写已于此前确认")
-        image_text.refresh_from_db()
-        audit_log(
-            "imaging.transcription_confirmed",
-            actor=actor,
-            target=image_text,
-            ip=ip,
-            data={
-                "sha256": image_text.sha256,
-                "edited": confirmed != image_text.text.strip(),
-                "snapshot_id": image_text.snapshot_id,
-                "evidence_id": image_text.evidence_id,
-            },
-        )
-        if image_text.snapshot_id is None:
-            return None
-        snapshot = image_text.snapshot
-        parsed = parse_terms(confirmed, reference_date=timezone.localdate(snapshot.captured_at))
-        terms = {k: v for k, v in parsed.to_dict().items() if k in (*TERM_FIELDS, "quantity_limit")}
-        return snapshot_correct(
-            snapshot=snapshot,
-            terms=terms,
-            actor=actor,
-            note=f"截图转写经确认（图片 {image_text.sha256[:12]}）",
-            ip=ip,
         )

@@ -53,6 +53,16 @@ def open_image(data: bytes) -> Image.Image:
     return im
 
 
+def preview_jpeg(data: bytes, max_side: int = 1600) -> bytes:
+    """The picture upright as a JPEG without metadata, longer side at most ``max_side``."""
+    im = open_image(data)
+    if max(im.size) > max_side:
+        im.thumbnail((max_side, max_side))
+    out = io.BytesIO()
+    im.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
 @functools.cache
 def ocr_engine(threads: int = 1):
     """The OCR engine of this process (model load ~1 s; ~0.5 GB resident)."""

@@ -4,6 +4,7 @@ read in-process (the worker test reads them through the real ``ocr`` queue inste
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.campaigns.conftest import make_campaign  # noqa: F401 (fixture)
 from tests.imaging.images import offer_screenshot
 
 
@@ -50,3 +51,28 @@ def complaint(png: bytes | None = None, **overrides):
 def file_case(db):
     """``file_case(png, **form)`` → a submitted complaint with the screenshot as evidence."""
     return complaint
+
+
+NOTICE_LINES = (
+    "转发集赞活动",
+    "集满38个赞",
+    "即可到店免费领取价值58元的保温杯一个",
+    "截止2025年11月9日",
+)
+
+
+@pytest.fixture
+def consumer_snapshot(make_campaign):  # noqa: F811
+    """A consumer's screenshot of a 集赞 notice (``NOTICE_LINES``), stored as a snapshot."""
+    from campaigns.services import ImageInput, snapshot_record
+    from tests.campaigns.conftest import at
+
+    shot = offer_screenshot(lines=NOTICE_LINES, codes=())
+    result = snapshot_record(
+        campaign=make_campaign(),
+        source="consumer",
+        image=ImageInput(content=shot.png, name="jizan.png"),
+        captured_at=at("2025-11-05"),
+        actor_label="consumer",
+    )
+    return result.snapshot

@@ -7,15 +7,14 @@ import pytest
 from django.contrib.admin.sites import site
 from django.test import RequestFactory
 
-from campaigns.services import ImageInput, snapshot_record
 from core.errors import InvalidTransition
 from core.models import AuditEntry
 from imaging.models import Identifier, ImageText
 from imaging.selectors import image_texts_visible, merchants_sharing_codes
-from imaging.services.images import image_read, images_sweep_pending, transcription_confirm
+from imaging.services.images import image_read, images_sweep_pending
+from imaging.services.transcription import transcription_confirm
 from merchants.models import MerchantAccount, RiskComponent
 from merchants.services import merchant_resolve
-from tests.campaigns.conftest import at, make_campaign  # noqa: F401 (fixture)
 from tests.imaging.images import LOOKALIKE_URL, OFFER_LINES, PAY_CODE, offer_screenshot
 
 pytestmark = pytest.mark.django_db
@@ -122,28 +121,6 @@ def test_an_unreadable_file_fails_after_three_attempts(file_case):
 
 
 # --- 集赞 screenshots: terms only after the regulator confirms ---------------------------------
-
-
-NOTICE_LINES = (
-    "转发集赞活动",
-    "集满38个赞",
-    "即可到店免费领取价值58元的保温杯一个",
-    "截止2025年11月9日",
-)
-
-
-@pytest.fixture
-def consumer_snapshot(make_campaign):  # noqa: F811
-    campaign = make_campaign()
-    shot = offer_screenshot(lines=NOTICE_LINES, codes=())
-    result = snapshot_record(
-        campaign=campaign,
-        source="consumer",
-        image=ImageInput(content=shot.png, name="jizan.png"),
-        captured_at=at("2025-11-05"),
-        actor_label="consumer",
-    )
-    return result.snapshot
 
 
 def test_a_consumer_screenshot_is_read_but_not_parsed(consumer_snapshot):
