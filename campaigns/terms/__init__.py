@@ -51,7 +51,8 @@ tier per row (:func:`.structure.table_tiers`).
   就能免费领``, ``奶茶一杯免费喝``, ``…等你拿``) or, when the threshold ends its line, on
   the next line;
   otherwise the value of a line or section labelled as the prize; otherwise the phrase
-  fallbacks (``奖品：…``, a reward verb after a 集赞 word, a heading such as ``授权码获取``, a
+  fallbacks (``奖品：…``, ``奖品分别为：…``, the first prize of a ranking ``一等奖（1名）：…`` /
+  ``第一名：…``, a reward verb after a 集赞 word, a heading such as ``授权码获取``, a
   giving verb without an object referring back to the 《title》 named before it — ``新书《…》，…即有
   机会获赠`` —, a reward named as the subject of its payment — ``补贴最迟24小时内到账``).
   The span loses a giver (``由某某公司提供的``, ``本公司送出的``, ``我们精心准备的``), a
@@ -64,7 +65,8 @@ tier per row (:func:`.structure.table_tiers`).
   一本, 1个月) gives way to a 《title》 or to the gift named in the title (``集赞送草莓``,
   ``按点赞数发放会员``). A chance
   or right to take part (抽奖机会, 参与资格, 抽中的资格) is not a gift; a named one is
-  (免单机会, 会员资格, 兑换码; ``一次免费美甲的机会`` → 一次免费美甲).
+  (免单机会, 会员资格, 兑换码; ``一次免费美甲的机会`` → 一次免费美甲). The winners of a draw
+  (``抽取3位读者，每人送出…``) are not the gift.
 - **tiers**: each distinct threshold with the gift after it (and the conditions in its part of
   the text); kept when at least two thresholds name their own gift, or for a slash list, or
   from a table. A threshold that is merely raised later (one gift, two numbers) is not a tier.

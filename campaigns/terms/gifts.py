@@ -119,7 +119,10 @@ _LABEL_WORDS = {
     "入口",
 }
 _LABELLED_GIFT_RE = re.compile(
-    r"(?:奖品|礼品|礼物|赠品)(?:[二两三四五\d]选[一1]|任选[一1])?(?:是|为|:)\s*(?:\d[.、)]|[①②③])?\s*"
+    r"(?:(?:奖品|礼品|礼物|赠品)(?:[二两三四五\d]选[一1]|任选[一1])?(?:分别)?"
+    # 一等奖（1名）：Kindle一台, 第一名：500元现金 (the first prize of a ranking)
+    r"|(?:[一1]|特|头)等奖(?:\s*\(\s*[\d一二三四五六七八九十]{1,3}\s*名\s*\))?|第[一1]名)"
+    r"(?:是|为|:)\s*(?:\d[.、)]|[①②③])?\s*"
 )
 _HEADING_GIFT_RE = re.compile(
     r"^\s*#*\s*(?P<g>[^\s,;!?。、:()到去来在凭可即就请需]{2,12}?)(?:免费)?(?:相|大放)?"
@@ -200,6 +203,12 @@ _BARE_CHANCE_RE = re.compile(
 _NAMED_CHANCE_RE = re.compile(r"的(?:机会|资格)$")
 
 
+# 抽取3位读者，每人送出…: the winners, not the gift
+_PERSON_RE = re.compile(
+    r"^(?:幸运的?)?(?:读者|小伙伴|同学|朋友|观众|宝妈|家长|顾客|网友|粉丝|用户|幸运儿|参与者|好友)们?$"
+)
+
+
 def _plausible_gift(g: str) -> bool:
     # a book or product title in 《》 may be long: 《Spring Cloud微服务-全栈技术与案例解析介绍》
     longest = 45 if _BOOK_TITLE_RE.fullmatch(g) else 25
@@ -209,6 +218,7 @@ def _plausible_gift(g: str) -> bool:
         and g not in _LABEL_WORDS
         and not _NOT_A_GIFT_RE.search(g)
         and not _BARE_CHANCE_RE.search(g)
+        and not _PERSON_RE.match(g)
     )
 
 

@@ -615,6 +615,12 @@ def test_likes_written_in_english_labelled_or_as_a_count_held(text, likes):
         ("【福利】集赞20个=免费试听2节课", "免费试听2节课"),
         ("集赞满 30 → 送保温杯", "保温杯"),
         ("集满30个赞 送 保温杯", "保温杯"),
+        # the winners of a draw are not the gift; the first prize of a ranking is
+        ("抽取3位读者，每人送出《深度学习》一本", "《深度学习》"),
+        ("随机抽取3位幸运读者，各送出价值99元的课程一门", "课程一门"),
+        ("活动奖品\n一等奖（1名）：Kindle一台\n二等奖（3名）：机械键盘一个", "Kindle一台"),
+        ("奖品设置：\n第一名：500元现金\n第二名：300元现金", "500元现金"),
+        ("按点赞数评出一二三等奖，奖品分别为：电饭煲、电水壶、保温杯", "电饭煲"),
         # not gifts: a bare verb, a chance to draw
         ("集满20个赞免费喝", None),
         ("集满赞数就会自动获取抽中的资格啦", None),
