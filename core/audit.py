@@ -10,7 +10,7 @@ from typing import Any
 from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from core.models import AuditEntry, AuditHead
 
@@ -32,10 +32,10 @@ def audit_log(
     the chain and an entry is never written for work that was rolled back.
     """
     with transaction.atomic():
-        head = AuditHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            head, _created = AuditHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})
-            head = AuditHead.objects.select_for_update().get(pk=1)
+        prev_hash = _head_locked()
+        if prev_hash is None:
+            AuditHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})
+            prev_hash = _head_locked()
         label = actor_label
         if actor is not None and not label:
             label = actor.get_username()
@@ -53,14 +53,33 @@ def audit_log(
             target_repr=str(target)[:200] if target is not None else "",
             ip=ip,
             data=data or {},
-            prev_hash=head.last_hash,
+            prev_hash=prev_hash,
         )
         # JSON round trip so the hash covers exactly what the database will give back.
         entry.data = _json_roundtrip(entry.data)
         entry.hash = entry.compute_hash()
         entry.save()
-        AuditHead.objects.filter(pk=1).update(last_hash=entry.hash)
+        with connection.cursor() as cursor:
+            cursor.execute(_head_sql("UPDATE {} SET {} = %s WHERE id = 1"), [entry.hash])
     return entry
+
+
+def _head_sql(template: str) -> str:
+    quote = connection.ops.quote_name
+    return template.format(quote(AuditHead._meta.db_table), quote("last_hash"))
+
+
+def _head_locked() -> str | None:
+    """The chain head's hash, its row locked until the transaction ends (on SQLite the
+    transaction already holds the database's write lock), in one plain statement: this runs
+    for every audited action, and the ORM's query building cost more than the look-up."""
+    sql = _head_sql("SELECT {1} FROM {0} WHERE id = 1")
+    if connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def ip_pseudonym(ip: str) -> str:
