@@ -32,9 +32,6 @@ from core.storage import discard
 log = logging.getLogger(__name__)
 
 
-# --- The complainant -------------------------------------------------------------------------
-
-
 def case_find_by_code(*, tracking_number: str, access_code: str) -> Case:
     """The case behind a tracking number and its access code; NotFound for either mistake
     (the answer never says which part was wrong)."""

@@ -11,9 +11,6 @@ from complaints.services.common import K, S, _user
 from core.audit import audit_log
 from core.workdays import Calendar, Deadline, working_days_between
 
-# --- Deadlines -------------------------------------------------------------------------------
-
-
 DEADLINE_FIELDS = ("acceptance_due", "mediation_due", "verification_due", "notice_due")
 
 

@@ -42,9 +42,6 @@ from core.storage import discard
 log = logging.getLogger(__name__)
 
 
-# --- Intake ----------------------------------------------------------------------------------
-
-
 def validate_submission(data: dict) -> dict[str, list[str]]:
     """Rule checks shared by the web form and the API: field name → messages."""
     errors: dict[str, list[str]] = {}

@@ -11,8 +11,6 @@ from core.errors import (
     Forbidden,
 )
 
-# --- Personal data ---------------------------------------------------------------------------
-
 
 def case_pii_reveal(*, case: Case, actor, reason: str = "", ip=None) -> dict:
     """The complainant's full personal data, for an explicit "show" — always audited.

@@ -10,8 +10,6 @@ from complaints.services.common import (
     S,
     _user,
 )
-
-# --- Workflow --------------------------------------------------------------------------------
 from core.audit import audit_log
 from core.documents import document_issue, issuing_office
 from core.errors import (

@@ -26,8 +26,6 @@ from core.errors import (
 )
 from core.workdays import Calendar, deadline_after
 
-# --- Workflow --------------------------------------------------------------------------------
-
 
 def _transition(
     case: Case,
