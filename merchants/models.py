@@ -427,6 +427,65 @@ class NearDuplicate(models.Model):
         return f"{self.post_id}~{self.other_id} ({self.kind})"
 
 
+class NearDuplicateDay(models.Model):
+    """Per merchant and local capture day: how many of its posts have at least one stored
+    ``NearDuplicate`` of each kind. Written with the matches (``merchants.near_duplicate_risk``),
+    in their transaction; the 刷屏 component sums the last 30 days of these rows instead of
+    reading the matches. Also the row a writer of a post's matches locks."""
+
+    merchant = models.ForeignKey(
+        Merchant,
+        verbose_name=_("merchant"),
+        on_delete=models.CASCADE,
+        related_name="+",  # not moved by a merge: the merge rebuilds the kept merchant's rows
+        db_index=False,  # near_dup_day_unique starts with merchant_id
+    )
+    day = models.DateField(_("capture day"))
+    text_posts = models.PositiveIntegerField("文字近似的帖子", default=0)
+    image_posts = models.PositiveIntegerField("同一商品图片的帖子", default=0)
+
+    class Meta:
+        verbose_name = "近似内容日计数"
+        verbose_name_plural = "近似内容日计数"
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "day"], name="near_dup_day_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merchant_id} {self.day}: {self.text_posts}/{self.image_posts}"
+
+
+class NearDuplicatePair(models.Model):
+    """Per merchant, local capture day of its posts and other merchant: how many stored
+    ``NearDuplicate`` rows lead from the one to the other. The 刷屏 component counts the other
+    merchants of the last 30 days from these rows."""
+
+    merchant = models.ForeignKey(
+        Merchant,
+        verbose_name=_("merchant"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # near_dup_pair_unique starts with merchant_id
+    )
+    day = models.DateField(_("capture day"))
+    other = models.ForeignKey(
+        Merchant, verbose_name="另一商家", on_delete=models.CASCADE, related_name="+"
+    )
+    matches = models.PositiveIntegerField("近似内容条数", default=0)
+
+    class Meta:
+        verbose_name = "近似内容商家对"
+        verbose_name_plural = "近似内容商家对"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "day", "other"], name="near_dup_pair_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merchant_id}~{self.other_id} {self.day}: {self.matches}"
+
+
 # --- Regulator workspace ------------------------------------------------------------------------
 
 

@@ -14,8 +14,10 @@ several accounts.
   statement per scan chunk), the same trigram measure in Python on SQLite. Rows older than the
   window are deleted, so the search costs the same whatever the history.
 
-Matches are stored both ways in ``NearDuplicate``; the merchant page lists them as clusters (per
-other merchant) and the risk's 刷屏 component counts the other accounts (``near_duplicate_parts``).
+Matches are stored both ways in ``NearDuplicate``, only while both posts are current and of two
+merchants; the merchant page lists them as clusters (per other merchant) and the risk's 刷屏
+component counts the other accounts from aggregates kept with them
+(``merchants.near_duplicate_risk``).
 """
 
 from __future__ import annotations
@@ -23,21 +25,19 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Count, F, Max, Q
-from django.utils import timezone
+from django.db.models import Count, Max, Q
 from PIL import Image, ImageOps
 
 from core.bulk import bulk_insert
 from merchants.checks import trigram_locale_problem
 from merchants.models import Merchant, NearDuplicate, Post, PostImage, PostText
+from merchants.near_duplicate_risk import WINDOW_DAYS, near_duplicates_write
 from merchants.selectors import merchants_visible
 from scanning.normalize import Normalizer
 
-WINDOW_DAYS = 30
 TEXT_MIN_SIMILARITY = 0.4  # pg_trgm: precision 0.997, recall 0.949 on the evaluation set
 TEXT_MIN_CHARS = 12  # shorter texts (好评, 已发货) say nothing about who wrote them
 TEXT_MAX_CHARS = 2000
@@ -111,21 +111,20 @@ def similarity(a: str, b: str) -> float:
 def posts_index(rows: Iterable[tuple], now: datetime.datetime) -> set[int]:
     """Index the texts of posts scanned for the first time and record their near-identical
     posts of other merchants. ``rows``: ``(id, text, merchant, captured_at, scanned_at, …,
-    is_current)`` as the scan reads them. Returns the other merchants involved (their risk
-    changes too). Runs in the scan's transaction."""
+    is_current)`` as the scan reads them. Returns the merchants whose matches changed (their
+    risk changes too). Runs in the scan's transaction."""
     since = now - datetime.timedelta(days=WINDOW_DAYS)
     rows = list(rows)
-    # a new revision ends the matches of the revisions it replaces: their merchants' risk changes
+    # a new revision ends the matches of the revisions it replaces: they are deleted, and
+    # their merchants' risk changes
     replaced = Q()
     for r in rows:
         if r[4] is None and r[7] > 1:
-            replaced |= Q(post__source=r[5], post__external_id=r[6], post__revision__lt=r[7])
-    touched = set()
+            replaced |= Q(source=r[5], external_id=r[6], revision__lt=r[7], is_current=False)
+    gone: list[int] = []
     if replaced:
-        touched = set(
-            NearDuplicate.objects.filter(replaced).values_list("other__merchant_id", flat=True)
-        )
-        PostText.objects.filter(replaced).delete()
+        gone = list(Post.objects.filter(replaced).values_list("pk", flat=True))
+        PostText.objects.filter(post_id__in=gone).delete()
     new = []
     for r in rows:
         if r[4] is not None or not r[-1] or r[3] < since:
@@ -133,20 +132,22 @@ def posts_index(rows: Iterable[tuple], now: datetime.datetime) -> set[int]:
         text = normalize_text(r[1])
         if len(text.replace(" ", "")) >= TEXT_MIN_CHARS:
             new.append((r[0], r[2], r[3], text))  # post, merchant, captured at, text
-    if not new or (connection.vendor == "postgresql" and not _trigrams_usable()):
-        return touched
-    PostText.objects.filter(captured_at__lt=since).delete()
-    bulk_insert(
-        PostText,
-        ("post_id", "merchant_id", "captured_at", "text"),
-        new,
-        update_conflicts=(("post_id",), ("merchant_id", "captured_at", "text")),
+    matches: list[tuple[int, int, float]] = []
+    if new and (connection.vendor != "postgresql" or _trigrams_usable()):
+        PostText.objects.filter(captured_at__lt=since).delete()
+        bulk_insert(
+            PostText,
+            ("post_id", "merchant_id", "captured_at", "text"),
+            new,
+            update_conflicts=(("post_id",), ("merchant_id", "captured_at", "text")),
+        )
+        if connection.vendor == "postgresql":
+            matches = _text_matches_pg(new, since)
+        else:
+            matches = _text_matches_py(new, since)
+    return near_duplicates_write(
+        _both_ways(matches, NearDuplicate.Kind.TEXT), remove_posts=gone, now=now
     )
-    if connection.vendor == "postgresql":
-        matches = _text_matches_pg(new, since)
-    else:
-        matches = _text_matches_py(new, since)
-    return touched | record_matches(matches, NearDuplicate.Kind.TEXT, now)
 
 
 _TRIGRAMS_USABLE: dict[str, bool] = {}
@@ -212,24 +213,19 @@ def _text_matches_py(new: list[tuple], since) -> list[tuple[int, int, float]]:
     return out
 
 
-def record_matches(matches: Iterable[tuple[int, int, float]], kind: str, now) -> set[int]:
-    rows = {}
+def _both_ways(matches: Iterable[tuple[int, int, float]], kind: str) -> dict[tuple, float]:
+    rows: dict[tuple, float] = {}
     for a, b, sim in matches:
         sim = round(float(sim), 4)
-        rows[(a, b)] = max(sim, rows.get((a, b), 0.0))
-        rows[(b, a)] = max(sim, rows.get((b, a), 0.0))
-    if not rows:
-        return set()
-    bulk_insert(
-        NearDuplicate,
-        ("post_id", "other_id", "similarity"),
-        [(a, b, sim) for (a, b), sim in sorted(rows.items())],
-        constants={"kind": kind, "found_at": now},
-        update_conflicts=(("post_id", "other_id", "kind"), ("similarity",)),
-    )
-    return set(
-        Post.objects.filter(pk__in={b for _, b in rows}).values_list("merchant_id", flat=True)
-    )
+        for key in ((a, b, kind), (b, a, kind)):
+            rows[key] = max(sim, rows.get(key, 0.0))
+    return rows
+
+
+def record_matches(matches: Iterable[tuple[int, int, float]], kind: str, now) -> set[int]:
+    """Store ``(post, other post, similarity)`` matches of one kind both ways, with the risk
+    aggregates (``merchants.near_duplicate_risk``). Returns the merchants involved."""
+    return near_duplicates_write(_both_ways(matches, kind), now=now)
 
 
 # --- images ---------------------------------------------------------------------------------
@@ -324,49 +320,3 @@ def near_duplicate_clusters(
             ) or ""
         c["example"] = example[:80]
     return clusters
-
-
-def near_duplicate_parts(ids: list[int], today: datetime.date) -> list[tuple]:
-    """The 刷屏 component of near-identical content: for each merchant, the other merchants
-    whose posts share a text or a product photo with its posts captured in the last
-    ``WINDOW_DAYS`` days. Reads only those posts' matches (the window, not the history)."""
-    tz = timezone.get_current_timezone()
-    since = datetime.datetime.combine(
-        today - datetime.timedelta(days=WINDOW_DAYS), datetime.time.min, tzinfo=tz
-    )
-    rows = (
-        NearDuplicate.objects.filter(
-            post__merchant_id__in=ids,
-            post__captured_at__gte=since,
-            post__is_current=True,
-            other__is_current=True,
-        )
-        .exclude(other__merchant_id=F("post__merchant_id"))
-        .values_list("post__merchant_id", "other__merchant_id", "kind", "post_id")
-    )
-    others: dict[int, set[int]] = defaultdict(set)
-    posts: dict[int, dict[str, set[int]]] = defaultdict(lambda: {"text": set(), "image": set()})
-    for merchant_id, other, kind, post_id in rows:
-        others[merchant_id].add(other)
-        posts[merchant_id][kind].add(post_id)
-    parts = []
-    for merchant_id in sorted(others):
-        k = len(others[merchant_id])
-        n_text = len(posts[merchant_id]["text"])
-        n_image = len(posts[merchant_id]["image"])
-        what = "、".join(
-            x
-            for x in (
-                f"文字近似的帖子 {n_text} 条" if n_text else "",
-                f"同一商品图片的帖子 {n_image} 条" if n_image else "",
-            )
-            if x
-        )
-        points = min(10.0, 1.0 + 2.0 * k)
-        explanation = (
-            f"刷屏：与另外{k}个账号发布了近似相同的内容（近 {WINDOW_DAYS} 天{what}），"
-            f"计 {points:.1f} 分"
-        )
-        data = {"accounts": k, "text_posts": n_text, "image_posts": n_image}
-        parts.append((merchant_id, "flood", "near_duplicate", points, explanation, data))
-    return parts

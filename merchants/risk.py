@@ -7,25 +7,29 @@ Own components (recomputed here):
   capped per category at ``RISK_CATEGORY_CAP`` so one noisy category cannot drown the rest;
 * ``flood`` — more than ``RISK_FLOOD_POSTS_PER_DAY`` posts on one day of the last 30 days (刷屏);
   key ``near_duplicate``: posts of the last 30 days near-identical to other merchants' (text or
-  product photo, ``merchants.near_duplicates``), by the number of other accounts;
+  product photo, ``merchants.near_duplicate_risk``), by the number of other accounts;
 * ``identity`` — no USCC and no exemption self-declaration (电子商务法 第十条、第十五条).
 
-The recompute does not read findings or posts. It reads two aggregates that the writes keep up
-to date (``merchants.models.RiskTally``, ``RiskDay``):
+The recompute does not read findings, posts or matches. It reads aggregates that the writes keep
+up to date (``merchants.models.RiskTally``, ``RiskDay``, and for near-identical content
+``NearDuplicateDay`` and ``NearDuplicatePair``):
 
 * a scan adds to each ``RiskTally`` (merchant, category) what it changed — findings it added or
   retired, with their review — decay folded in, in the scan's own transaction;
 * a post scanned for the first time adds one to its merchant's capture day in ``RiskDay``
   (current posts scanned at least once); a revision, or a post replaced before its first scan,
   has its day and the days of the revisions it replaces counted again from the posts;
+* the matches of near-identical posts keep their own two aggregates as they are stored and
+  deleted (``merchants.near_duplicate_risk``);
 * a regulator's review or a merge recomputes that merchant's aggregates from its rows
   (``risk_recompute``); ``manage.py rebuild_risk`` does it for every merchant (after a change of
   ``RISK_HALF_LIFE_DAYS``, for an audit).
 
-So a recompute reads at most one tally per category and 31 day rows per merchant, however long
-its history. It never locks the merchant rows while it works (ingest inserts posts that
-reference them): recomputes of the same merchant take a transaction-level advisory lock on
-PostgreSQL instead, and the scores are written in one statement at the end.
+So a recompute reads at most one tally per category, 31 day rows and the pair rows of 31 days
+per merchant, however long its history. It never locks the merchant rows while it works
+(ingest inserts posts that reference them): recomputes of the same merchant take a
+transaction-level advisory lock on PostgreSQL instead, and the scores are written in one
+statement at the end.
 
 Other apps add theirs with ``merchants.services.risk_component_record`` (accepted complaints,
 campaign breaches). Crossing ``RISK_QUEUE_THRESHOLD`` puts the merchant in the review queue.
@@ -43,8 +47,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from core.bulk import bulk_insert
+from merchants.aggregate_rows import lock_rows, update_rows
 from merchants.models import Finding, Merchant, Post, RiskComponent, RiskDay, RiskTally
-from merchants.near_duplicates import near_duplicate_parts
+from merchants.near_duplicate_risk import near_duplicate_parts, near_duplicates_rebuild
 
 CATEGORY_LABELS = {
     "counterfeit": "假货类",
@@ -298,7 +303,7 @@ def tallies_add(changes: Iterable[tuple], today: datetime.date) -> None:
     if not delta:
         return
     keys = sorted(delta)
-    stored = _lock_rows(
+    stored = lock_rows(
         RiskTally,
         ("merchant_id", "category"),
         keys,
@@ -314,7 +319,7 @@ def tallies_add(changes: Iterable[tuple], today: datetime.date) -> None:
         mass += dmass * math.pow(2.0, (today - ref).days / half_life)
         n, confirmed = n + dn, confirmed + dc
         rows.append((*key, max(n, 0), max(confirmed, 0), mass if n > 0 else 0.0, ref))
-    _update_rows(
+    update_rows(
         RiskTally, ("merchant_id", "category"), ("findings", "confirmed", "mass", "ref_day"), rows
     )
 
@@ -328,7 +333,7 @@ def days_update(add: Mapping[tuple[int, datetime.date], int], recount=()) -> Non
     keys = sorted(set(add) | recount)
     if not keys:
         return
-    stored = _lock_rows(RiskDay, ("merchant_id", "day"), keys, {"posts": 0}, ("posts",))
+    stored = lock_rows(RiskDay, ("merchant_id", "day"), keys, {"posts": 0}, ("posts",))
     counts: dict[tuple, int] = {}
     if recount:
         by_day: dict[datetime.date, set[int]] = defaultdict(set)
@@ -347,7 +352,7 @@ def days_update(add: Mapping[tuple[int, datetime.date], int], recount=()) -> Non
         )
         counts = {(m, d): n for m, d, n in counted}
     rows = [(*k, counts.get(k, 0) if k in recount else stored[k][0] + add.get(k, 0)) for k in keys]
-    _update_rows(RiskDay, ("merchant_id", "day"), ("posts",), rows)
+    update_rows(RiskDay, ("merchant_id", "day"), ("posts",), rows)
 
 
 def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -355,91 +360,6 @@ def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetim
     start = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
     end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
     return start, end
-
-
-def _lock_rows(model, key_fields, keys, defaults: dict, read: tuple) -> dict[tuple, tuple]:
-    """Create the rows of ``keys`` that are missing and lock all of them, in the order given,
-    in one ``INSERT … ON CONFLICT DO UPDATE`` (an update to the same value: it takes the row
-    lock); returns the ``read`` columns of each row as it is now."""
-    quote = connection.ops.quote_name
-    meta = model._meta
-    table = quote(meta.db_table)
-    columns = [*key_fields, *defaults]
-    names = ", ".join(quote(meta.get_field(c).column) for c in columns)
-    first = quote(meta.get_field(read[0]).column)
-    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    target = ", ".join(quote(meta.get_field(c).column) for c in key_fields)
-    returned = ", ".join(quote(meta.get_field(c).column) for c in (*key_fields, *read))
-    found: dict[tuple, tuple] = {}
-    with connection.cursor() as cursor:
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            params = [
-                v
-                for key in chunk
-                for v in (*key, *(_db_value(model, c, x) for c, x in defaults.items()))
-            ]
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * len(chunk))} "  # noqa: S608 - names from the model, values are parameters
-                f"ON CONFLICT ({target}) DO UPDATE SET {first} = {table}.{first} "
-                f"RETURNING {returned}",
-                params,
-            )
-            for values in cursor.fetchall():
-                key = tuple(
-                    _py_value(model, f, v) for f, v in zip(key_fields, values, strict=False)
-                )
-                found[key] = tuple(
-                    _py_value(model, c, v)
-                    for c, v in zip(read, values[len(key_fields) :], strict=True)
-                )
-    return found
-
-
-def _update_rows(model, key_fields, fields, rows) -> None:
-    """Write ``fields`` of the rows named by ``key_fields`` (each row: keys, then fields): one
-    ``UPDATE … FROM (VALUES …)`` on PostgreSQL."""
-    quote = connection.ops.quote_name
-    meta = model._meta
-    table = quote(meta.db_table)
-    if connection.vendor != "postgresql":
-        sets = ", ".join(f"{quote(meta.get_field(f).column)} = %s" for f in fields)
-        where = " AND ".join(f"{quote(meta.get_field(f).column)} = %s" for f in key_fields)
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {table} SET {sets} WHERE {where}",  # noqa: S608 - names from the model, values are parameters
-                [
-                    [
-                        *(_db_value(model, f, v) for f, v in zip(fields, row[len(key_fields) :])),  # noqa: B905
-                        *(_db_value(model, f, v) for f, v in zip(key_fields, row)),  # noqa: B905
-                    ]
-                    for row in rows
-                ],
-            )
-        return
-    names = [*key_fields, *fields]
-    columns = [quote(meta.get_field(f).column) for f in names]
-    row = "(" + ", ".join(f"%s::{meta.get_field(f).db_type(connection)}" for f in names) + ")"
-    sets = ", ".join(f"{c} = v.{c}" for c in columns[len(key_fields) :])
-    where = " AND ".join(f"t.{c} = v.{c}" for c in columns[: len(key_fields)])
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 500):
-            chunk = rows[start : start + 500]
-            cursor.execute(
-                f"UPDATE {table} AS t SET {sets} FROM (VALUES {', '.join([row] * len(chunk))}) "  # noqa: S608 - names from the model, values are parameters
-                f"AS v({', '.join(columns)}) WHERE {where}",
-                [_db_value(model, f, v) for r in chunk for f, v in zip(names, r)],  # noqa: B905
-            )
-
-
-def _db_value(model, field: str, value):
-    return model._meta.get_field(field).get_db_prep_save(value, connection)
-
-
-def _py_value(model, field: str, value):
-    if isinstance(value, str) and model._meta.get_field(field).get_internal_type() == "DateField":
-        return datetime.date.fromisoformat(value)  # SQLite gives dates as text to a raw cursor
-    return value
 
 
 def risk_aggregates_rebuild(
@@ -510,3 +430,4 @@ def _rebuild_batch(ids: list[int]) -> None:
             .values_list("merchant_id", "day", "n")
         )
         bulk_insert(RiskDay, ("merchant_id", "day", "posts"), list(days))
+        near_duplicates_rebuild(ids, gone)
