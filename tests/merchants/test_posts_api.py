@@ -197,7 +197,7 @@ def test_a_database_outage_is_a_503_not_a_500(writer, monkeypatch):
     def refuse(**kwargs):
         raise OperationalError("FATAL: sorry, too many clients already")
 
-    monkeypatch.setattr("merchants.api.posts_ingest", refuse)
+    monkeypatch.setattr("merchants.api.views.posts_ingest", refuse)
     response = writer.post("/api/v1/posts/", post_payload(), format="json")
     assert response.status_code == 503
     assert response.json()["code"] == "unavailable"
