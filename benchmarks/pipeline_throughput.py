@@ -468,6 +468,8 @@ def analyze() -> None:
         for table in (
             "merchants_post", "merchants_finding", "merchants_riskday", "merchants_risktally",
             "merchants_riskcomponent", "merchants_merchant", "merchants_merchantaccount",
+            "merchants_posttext", "merchants_nearduplicate", "merchants_nearduplicateday",
+            "merchants_nearduplicatepair",
         ):  # fmt: skip
             cursor.execute(f"ANALYZE {table}")
 

@@ -385,10 +385,14 @@ class PostText(models.Model):
     )
     captured_at = models.DateTimeField("采集时间", db_index=True)
     text = models.TextField("规范化文字")
+    # the wording without Latin letters and digits, hashed: copies of one text are found
+    # through this index without the trigram search (``merchants.near_duplicates.skeleton``)
+    skeleton = models.BigIntegerField("文字骨架哈希", null=True, blank=True)
 
     class Meta:
         verbose_name = "近似检测文字"
         verbose_name_plural = "近似检测文字"
+        indexes = [models.Index(fields=["skeleton", "captured_at"], name="posttext_skeleton_idx")]
 
     def __str__(self) -> str:
         return f"{self.post_id}: {self.text[:30]}"

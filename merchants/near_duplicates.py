@@ -12,7 +12,11 @@ several accounts.
   compared with the other merchants' texts of the last ``WINDOW_DAYS`` days: pg_trgm
   ``similarity() ≥ TEXT_MIN_SIMILARITY`` through a GIN trigram index on PostgreSQL (one
   statement per scan chunk), the same trigram measure in Python on SQLite. Rows older than the
-  window are deleted, so the search costs the same whatever the history.
+  window are deleted, so the search costs the same whatever the history. Copies of one wording
+  (a flood: the same text with another handle, price or number) are looked up first by the
+  hash of the text without Latin letters and digits (``skeleton``, a b-tree index), at most
+  ``SKELETON_CANDIDATES`` per post; the trigram index, whose cost grows with the copies in the
+  window, is asked only for posts with fewer than ``MATCHES_PER_POST`` matches that way.
 
 Matches are stored both ways in ``NearDuplicate``, only while both posts are current and of two
 merchants; the merchant page lists them as clusters (per other merchant) and the risk's 刷屏
@@ -23,8 +27,10 @@ component counts the other accounts from aggregates kept with them
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 import unicodedata
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.db import connection
@@ -43,9 +49,12 @@ TEXT_MIN_CHARS = 12  # shorter texts (好评, 已发货) say nothing about who w
 TEXT_MAX_CHARS = 2000
 IMAGE_MAX_DISTANCE = 6  # of 64 bits; the closest two different photos in the evaluation: 7
 MATCHES_PER_POST = 20
+SKELETON_CANDIDATES = 200  # copies of one wording compared before the trigram index is asked
+SKELETON_MIN_CHARS = 6
 _MIN_BITS = 4  # a flat image (blank, one colour) hashes to nearly all 0 or all 1 bits
 
 _NON_WORD = re.compile(r"[\W_]+")
+_LATIN_AND_DIGITS = re.compile(r"[0-9a-z ]+")
 _NORMALIZER = Normalizer()
 
 
@@ -89,6 +98,17 @@ def normalize_text(text: str) -> str:
     become one space (pg_trgm and ``trigrams`` then see the same words)."""
     folded = _NORMALIZER.prepare(unicodedata.normalize("NFKC", text))[0]
     return _NON_WORD.sub(" ", folded.lower()).strip()[:TEXT_MAX_CHARS]
+
+
+def skeleton(text: str) -> int | None:
+    """The wording of a normalised text without its Latin letters, digits and spaces (the
+    handle, price and serial number a flood changes from copy to copy), as a signed 64-bit
+    hash; None when too little is left (a text in Latin letters only)."""
+    rest = _LATIN_AND_DIGITS.sub("", text)
+    if len(rest) < SKELETON_MIN_CHARS:
+        return None
+    digest = hashlib.blake2b(rest.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def trigrams(text: str) -> set[str]:
@@ -137,14 +157,18 @@ def posts_index(rows: Iterable[tuple], now: datetime.datetime) -> set[int]:
         PostText.objects.filter(captured_at__lt=since).delete()
         bulk_insert(
             PostText,
-            ("post_id", "merchant_id", "captured_at", "text"),
-            new,
-            update_conflicts=(("post_id",), ("merchant_id", "captured_at", "text")),
+            ("post_id", "merchant_id", "captured_at", "text", "skeleton"),
+            [(*row, skeleton(row[3])) for row in new],
+            update_conflicts=(("post_id",), ("merchant_id", "captured_at", "text", "skeleton")),
         )
-        if connection.vendor == "postgresql":
-            matches = _text_matches_pg(new, since)
-        else:
-            matches = _text_matches_py(new, since)
+        matches = _skeleton_matches(new, since)
+        found = Counter(a for a, _, _ in matches)
+        rest = [row for row in new if found[row[0]] < MATCHES_PER_POST]
+        if rest and connection.vendor == "postgresql":
+            matches += _text_matches_pg(rest, since)
+        elif rest:
+            matches += _text_matches_py(rest, since)
+        matches = _first_matches(matches)
     return near_duplicates_write(
         _both_ways(matches, NearDuplicate.Kind.TEXT), remove_posts=gone, now=now
     )
@@ -162,6 +186,62 @@ def _trigrams_usable() -> bool:
     if usable is None:
         usable = _TRIGRAMS_USABLE[name] = trigram_locale_problem(connection) is None
     return usable
+
+
+def _skeleton_matches(new: list[tuple], since) -> list[tuple[int, int, float]]:
+    """Copies of the same wording first, through the skeleton index: at most
+    ``SKELETON_CANDIDATES`` other merchants' texts per post, each compared with the trigram
+    measure. A flood's copies are found here, so the trigram index (whose cost grows with the
+    copies in the window) is asked only for posts with fewer than ``MATCHES_PER_POST``."""
+    keyed = [(pk, m, text, skeleton(text)) for pk, m, _, text in new]
+    keyed = [row for row in keyed if row[3] is not None]
+    if not keyed:
+        return []
+    if connection.vendor != "postgresql":
+        out = []
+        for pk, merchant_id, text, skel in keyed:
+            candidates = (
+                PostText.objects.filter(skeleton=skel, captured_at__gte=since)
+                .exclude(merchant_id=merchant_id)
+                .exclude(post_id=pk)
+                .values_list("post_id", "text")[:SKELETON_CANDIDATES]
+            )
+            found = [(pk, other, similarity(text, t)) for other, t in candidates]
+            out += [m for m in found if m[2] >= TEXT_MIN_SIMILARITY][:MATCHES_PER_POST]
+        return out
+    values = ", ".join(["(%s::bigint, %s::bigint, %s::text, %s::bigint)"] * len(keyed))
+    params = [x for row in keyed for x in row]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the index, whatever the statistics
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(
+            f"SELECT v.id, m.post_id, m.sim FROM (VALUES {values}) AS v(id, merchant, text, skel) "  # noqa: S608 - table names from the models, values are parameters
+            "CROSS JOIN LATERAL ("
+            "  SELECT c.post_id, similarity(c.text, v.text) AS sim FROM ("
+            "    SELECT t.post_id, t.text"
+            f"    FROM {PostText._meta.db_table} AS t"
+            "    WHERE t.skeleton = v.skel AND t.captured_at >= %s AND t.post_id <> v.id"
+            "      AND t.merchant_id <> v.merchant"
+            "    LIMIT %s"
+            "  ) AS c WHERE similarity(c.text, v.text) >= %s LIMIT %s"
+            ") AS m",
+            [*params, since, SKELETON_CANDIDATES, TEXT_MIN_SIMILARITY, MATCHES_PER_POST],
+        )
+        found = cursor.fetchall()
+        cursor.execute("SET LOCAL enable_seqscan = on")
+        cursor.execute("SET LOCAL jit = on")
+        return found
+
+
+def _first_matches(matches: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """Each post's matches once, the first ``MATCHES_PER_POST`` of them."""
+    seen: dict[int, set[int]] = defaultdict(set)
+    out = []
+    for a, b, sim in matches:
+        if b not in seen[a] and len(seen[a]) < MATCHES_PER_POST:
+            seen[a].add(b)
+            out.append((a, b, sim))
+    return out
 
 
 def _text_matches_pg(new: list[tuple], since) -> list[tuple[int, int, float]]:

@@ -10,9 +10,17 @@ import pytest
 import time_machine
 from PIL import Image, ImageDraw, ImageEnhance, ImageOps
 
+import merchants.near_duplicates
 from core.errors import ValidationFailed
 from merchants.models import Merchant, NearDuplicate, Post, PostImage, PostText, RiskComponent
-from merchants.near_duplicates import hamming, image_hashes, normalize_text, similarity
+from merchants.near_duplicates import (
+    MATCHES_PER_POST,
+    hamming,
+    image_hashes,
+    normalize_text,
+    similarity,
+    skeleton,
+)
 from merchants.post_images import post_image_add
 from merchants.posts import PostInput, posts_ingest
 from merchants.risk import risk_recompute_many
@@ -210,6 +218,40 @@ def test_near_identical_posts_of_four_accounts_feed_the_flood_risk_explained():
     assert near_dup_part(Merchant.objects.get(accounts__handle="tiny_a").pk) is None
     merchant = Merchant.objects.get(pk=posts[0].merchant_id)
     assert merchant.risk_score >= part.points
+
+
+def test_copies_of_one_wording_share_a_skeleton_and_other_texts_do_not():
+    a = normalize_text(BAG.format("aa88", 299))
+    assert skeleton(a) == skeleton(normalize_text(BAG.format("bbbb", 388) + " #17"))
+    assert skeleton(a) != skeleton(normalize_text(OTHER))
+    assert skeleton(a) != skeleton(normalize_text(BAG.replace("微信", "薇信").format("cc", 288)))
+    assert skeleton(normalize_text("Gucci GG Marmont 399 DM me")) is None  # Latin only
+
+
+def test_a_flood_is_matched_through_the_skeleton_without_the_trigram_search(monkeypatch):
+    """Once a wording has more copies than a post keeps matches, a new copy is matched through
+    the skeleton index alone: the trigram search, whose cost grows with the window, is not
+    asked; the risk names the accounts as before."""
+    with time_machine.travel(NOW, tick=False):
+        for i in range(MATCHES_PER_POST + 3):
+            ingest(f"flood_{i}", f"f-{i}", BAG.format(f"f{i}", 200 + i))
+        _scan_all()
+        asked = []
+        for name in ("_text_matches_pg", "_text_matches_py"):
+            real = getattr(merchants.near_duplicates, name)
+            monkeypatch.setattr(
+                merchants.near_duplicates,
+                name,
+                lambda new, since, real=real: asked.append(len(new)) or real(new, since),
+            )
+        late = ingest("flood_late", "f-late", BAG.format("late", 999) + "😀")
+        odd = ingest("odd_one", "f-odd", "【推荐】" + BAG.replace("微信", "薇信").format("o", 1))
+        _scan_all()
+    assert asked == [1]  # only the post of another wording
+    assert NearDuplicate.objects.filter(post=late).count() == MATCHES_PER_POST
+    assert NearDuplicate.objects.filter(post=odd).exists()  # found by the trigram search
+    part = near_dup_part(late.merchant_id)
+    assert part.explanation.startswith(f"刷屏：与另外{MATCHES_PER_POST}个账号")
 
 
 def test_a_revision_that_changes_the_text_ends_the_match_for_both_sellers():
