@@ -911,7 +911,7 @@ def profile_child(n: int, top: int) -> None:
                 if part == "ocr":
                     imaging_tasks.read_image(item)
                 else:
-                    func, args = item
+                    func, args = item[:2]
                     func(*args)
             if measure:
                 profiles[part].disable()

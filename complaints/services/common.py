@@ -53,6 +53,7 @@ class Submitted:
     access_code: str  # shown once, never stored
     mailed: bool = False  # the receipt e-mail went out (set after commit)
     not_stored: list[str] = field(default_factory=list)  # evidence files the disk/db refused
+    follow_up: int | None = None  # its outbox row, published once the evidence is stored
 
 
 def _risk(case: Case, *, key: str, points: float, why: str) -> None:

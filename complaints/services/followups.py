@@ -1,10 +1,15 @@
 """What happens after a submission is stored: merchant linking, category suggestion,
-duplicates, previews — through the outbox, or on one thread of the process without a broker."""
+duplicates, previews — through the outbox, or without a broker on one low-priority thread of
+the process that runs between its requests, never beside them."""
 
 import logging
+import os
+import threading
+import time
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.core.signals import request_finished, request_started
+from django.db import connection
 
 from complaints import duplicates
 from complaints.evidence import make_preview
@@ -16,7 +21,7 @@ from core.errors import (
     ValidationFailed,
 )
 from core.models import OutboxMessage
-from core.outbox import BackgroundPublisher, outbox_enqueue, publish
+from core.outbox import BackgroundPublisher, outbox_request_publish, publish
 from merchants.models import MerchantAccount
 from merchants.services import merchant_resolve
 from scanning import default_scanner
@@ -24,41 +29,86 @@ from scanning import default_scanner
 log = logging.getLogger(__name__)
 
 
-def _after_intake_enqueue(
-    case: Case, *, task: str = "complaints.after_intake", key: str = "intake"
-) -> None:
-    """The follow-up work goes through the outbox, published after commit. Without a broker
-    (tasks run in-process, the newcomer default) it runs on a thread once the transaction has
-    committed, so the receipt never waits for it. A thread that dies leaves the row for
-    ``outbox_sweep``, like an unpublished message."""
-    if not settings.CELERY_TASK_ALWAYS_EAGER:
-        outbox_enqueue(task, kwargs={"case_id": case.pk}, key=f"{key}:{case.pk}")
-        return
+def _after_intake_enqueue(case: Case) -> int:
+    """Record the follow-up work of a new case in the outbox, in the caller's transaction, and
+    return the row's id; intake publishes it (``follow_up_publish``) once the evidence is stored,
+    so the follow-up sees the files and makes their previews in the same run. A process that
+    dies in between leaves the row unpublished for ``outbox_sweep``. The key holds the new
+    case's id, so no earlier row can carry it: no look-up first."""
     message = OutboxMessage.objects.create(
-        task_name=task, payload={"case_id": case.pk}, dedupe_key=f"{key}:{case.pk}"
+        task_name="complaints.after_intake",
+        payload={"case_id": case.pk},
+        dedupe_key=f"intake:{case.pk}",
     )
-    transaction.on_commit(lambda: _in_background(publish, message.pk))
+    return message.pk
+
+
+def follow_up_publish(message_id: int) -> None:
+    """After commit: with a broker the row goes to the process's outbox publisher (never
+    waiting for the broker here); without one its work runs on this process's follow-up thread,
+    after the requests (``_FollowUps``). Either way the receipt never waits for it."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        _in_background(publish, message_id)
+    else:
+        outbox_request_publish(message_id)
+
+
+class _Requests:
+    """The requests this process is answering (``request_started``/``request_finished``), so
+    that the follow-up thread runs in the gaps between them rather than beside them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.in_flight = 0
+        self.last_end = 0.0
+
+    def started(self, **kwargs) -> None:
+        with self._lock:
+            self.in_flight += 1
+
+    def finished(self, **kwargs) -> None:
+        with self._lock:
+            self.in_flight = max(0, self.in_flight - 1)
+            self.last_end = time.monotonic()
+
+    def idle_for(self) -> float:
+        """Seconds since this process last answered a request (0 while it answers one)."""
+        return 0.0 if self.in_flight else time.monotonic() - self.last_end
+
+
+REQUESTS = _Requests()
+request_started.connect(REQUESTS.started, dispatch_uid="complaints-follow-ups-started")
+request_finished.connect(REQUESTS.finished, dispatch_uid="complaints-follow-ups-finished")
 
 
 class _FollowUps(BackgroundPublisher):
     """Without a broker: the follow-up work of this process's submissions, run one after the
     other on one thread of the process (its database connection kept by the request rule), not
-    a new thread and connection per submission. ``submit`` takes ``(func, args)`` pairs; a pair
-    whose call raises or returns False is tried again after a pause (SQLite has one writer at a
-    time, and a request may hold it), ``TRIES`` times at most; then its outbox row is left for
-    ``outbox_sweep``."""
+    a new thread and connection per submission. ``submit`` takes ``(func, args, queued at)``;
+    the thread runs at nice 19 and starts each call only when the process has answered no
+    request for ``IDLE_SECONDS`` (or the call has waited ``LONGEST_WAIT_SECONDS``), so a burst
+    of submissions is answered first and followed up after it. A call that raises or returns
+    False is tried again after a pause (SQLite has one writer at a time, and a request may hold
+    it), ``TRIES`` times at most; then its outbox row is left for ``outbox_sweep``."""
 
     name = "complaint-follow-ups"
     TRIES = 5
+    IDLE_SECONDS = 0.5  # a step starts once the process has answered nothing for this long…
+    LONGEST_WAIT_SECONDS = 60.0  # …or once it has waited this long (a site busy without end)
 
     def __init__(self) -> None:
         super().__init__()
         self._tries: dict[tuple, int] = {}
 
     def publish(self, ids: list) -> list:
+        on_thread = threading.current_thread() is self._thread
+        if on_thread:
+            _lowest_priority()
         left = []
         for item in ids:
-            func, args = item
+            func, args, queued = item
+            if on_thread:
+                self._after_requests(queued)
             try:
                 done = func(*args) is not False
             except Exception:
@@ -72,6 +122,23 @@ class _FollowUps(BackgroundPublisher):
                 left.append(item)
         return left
 
+    def _after_requests(self, queued: float) -> None:
+        """Wait until the process is between requests (or the step has waited its longest)."""
+        while (
+            REQUESTS.idle_for() < self.IDLE_SECONDS
+            and time.monotonic() - queued < self.LONGEST_WAIT_SECONDS
+        ):
+            time.sleep(0.1)
+
+
+def _lowest_priority() -> None:
+    """The follow-up thread gives way to its process's requests: Linux schedules threads on
+    their own, so the thread's nice value goes to 19."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    except (AttributeError, OSError):
+        pass
+
 
 FOLLOW_UPS = _FollowUps()
 
@@ -83,7 +150,7 @@ def _in_background(func, *args) -> None:
     if connection.in_atomic_block:
         func(*args)
         return
-    FOLLOW_UPS.submit([(func, args)])
+    FOLLOW_UPS.submit([(func, args, time.monotonic())])
 
 
 def after_intake(*, case_id: int) -> None:
