@@ -28,7 +28,16 @@ submission: the server's processes (and, with a broker, the Celery worker's), an
 ``--database-url postgres://…/NAME`` serves the form from PostgreSQL instead (the database is
 dropped and created again at each figure), ``--broker-url redis://…/N`` sends the follow-ups to
 one Celery worker the script starts, ``--cache-url redis://…/M`` is the shared cache; the bare
-view stays on SQLite.
+view stays on SQLite. ``--no-ocr`` turns image reading off (``OCR_ENABLED=0``); with it on (the
+default) the script reports the reads still pending after each figure: without a broker the
+web process never reads, ``--read-images`` then runs ``manage.py images_read_pending`` and
+times it; with a broker ``--ocr-worker`` starts an ``ocr`` worker (nice 10) beside the run.
+
+``--profile N`` (with ``--no-ocr``, ``--stored``, ``--database-url``, ``--broker-url``,
+``--cache-url``) files N complaints in one process through Django's test client instead, DEBUG
+off, and prints the CPU of each part per submission (the POST, the receipt page, the follow-up
+work and the OCR read, the last two run on the main thread to be timed on their own), the
+statements of the last submission and cProfile's top ``--top`` lines of each part.
 """
 
 import argparse
