@@ -15,7 +15,7 @@ from merchants.rescan import rescan_pause, rescan_resume, rescan_start, rescan_v
 from merchants.selectors import findings_visible, merchants_visible, posts_visible
 from merchants.services import merchant_update
 from merchants.uscc import normalize_uscc, uscc_problem
-from merchants.workspace_admin import RegionScopedAdmin, WorkspaceMerchantMixin, export_actions
+from merchants.workspace import RegionScopedAdmin, WorkspaceMerchantMixin, export_actions
 
 
 def _uscc_validator(value: str) -> None:
