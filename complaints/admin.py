@@ -519,10 +519,18 @@ class CaseAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("tracking number"), ordering="received_at")
     def tracking_shown(self, case):
-        """The number, and under it when it was received (Beijing time)."""
+        """The number, and under it when it was received (Beijing time) and a channel other
+        than the public form (the WeChat account, the partner API)."""
         received = timezone.localtime(case.received_at).strftime("%Y-%m-%d %H:%M")
-        return format_html("{}<br><small>{} {}</small>", case.tracking_number, _("received"),
-                           received)  # fmt: skip
+        shown = format_html("{}<br><small>{} {}</small>", case.tracking_number, _("received"),
+                            received)  # fmt: skip
+        if case.source != Case.Source.WEB:
+            shown += format_html(
+                '<br><small class="cs-tag" data-source="{}">{}</small>',
+                case.source,
+                case.get_source_display(),
+            )
+        return shown
 
     @admin.display(description=_("jurisdiction region"), ordering="region_code")
     def region_short(self, case):

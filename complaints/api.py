@@ -52,6 +52,12 @@ class CaseStatusSerializer(serializers.Serializer):
         "`evidence_not_stored`); false again once evidence is added or the office marks it dealt "
         "with"
     )
+    source = serializers.ChoiceField(
+        choices=Case.Source.choices,
+        help_text="the channel the case arrived through: `web` (the public form), `api` (a "
+        "partner platform), `wechat` (the WeChat official account). A token reads only the cases "
+        "it filed, so here it is `api`",
+    )
     received_at = serializers.DateTimeField()
     linked_tracking_number = serializers.CharField(allow_null=True)
     messages = serializers.ListField(child=serializers.DictField(), help_text="public messages")
@@ -66,6 +72,7 @@ def case_status(case: Case) -> dict:
         "deadline": services.current_deadline(case),
         "deadline_provisional": _provisional(case),
         "evidence_pending": case.evidence_pending,
+        "source": case.source,
         "received_at": case.received_at,
         "linked_tracking_number": case.linked_case.tracking_number if case.linked_case else None,
         "messages": [

@@ -81,6 +81,7 @@ class Case(models.Model):
     class Source(models.TextChoices):
         WEB = "web", _("Public form")
         API = "api", _("Partner API")
+        WECHAT = "wechat", _("WeChat official account")
 
     class Sla(models.TextChoices):
         NONE = "none", _("No running deadline")

@@ -16,7 +16,7 @@ class WeChatMessageAdmin(admin.ModelAdmin):
     date_hierarchy = "received_at"
     fieldsets = (
         ("消息", {"fields": (
-            "msg_id", "msg_type", "openid", "account", "sent_at", "received_at", "encrypted",
+            "msg_id", "msg_type", "openid_shown", "account", "sent_at", "received_at", "encrypted",
         )}),
         ("内容", {"fields": ("content", "title", "description", "url", "media_id", "pic_url")}),
         ("处理", {"fields": (
@@ -45,6 +45,10 @@ class WeChatMessageAdmin(admin.ModelAdmin):
     def summary(self, message):
         text = message.content or message.title or message.url or message.media_id
         return text[:60] + ("…" if len(text) > 60 else "")
+
+    @admin.display(description="发送者 OpenID")
+    def openid_shown(self, message):
+        return message.openid or "已删除（个人信息已删除）"
 
     @admin.display(description="原始消息（XML，原样保存）")
     def xml_shown(self, message):

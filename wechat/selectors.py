@@ -35,6 +35,8 @@ def conversation_case(*, openid: str, text: str, now: datetime.datetime) -> Case
     sender filed through the account (a number alone gives no one else's case), else the case
     of the sender's last message within ``WECHAT_CONVERSATION_MINUTES`` while still received
     (a burst of forwards is one report)."""
+    if not openid:  # no sender, or erased: no conversation to join
+        return None
     numbers = tracking_numbers_in(text)
     if numbers:
         case = _case_of_openid(openid).filter(tracking_number__in=numbers).distinct().first()
@@ -60,7 +62,7 @@ def conversation_case(*, openid: str, text: str, now: datetime.datetime) -> Case
 def named_case(*, openid: str, text: str) -> Case | None:
     """A case of this sender named in ``text`` (open or closed), for a status question."""
     numbers = tracking_numbers_in(text)
-    if not numbers:
+    if not numbers or not openid:
         return None
     return (
         Case.objects.filter(wechat_messages__openid=openid, tracking_number__in=numbers)

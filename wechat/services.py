@@ -37,6 +37,7 @@ TASK = "wechat.message_process"
 SUPPORTED = {M.Type.TEXT, M.Type.LINK, M.Type.IMAGE}
 MEDIA_DAYS = 3  # WeChat keeps a temporary media file this long
 MEDIA_PAUSES = (0.5, 2.0)  # seconds between the tries of one run; then the outbox retries
+ERASED = "已删除"  # stands for the sender's OpenID in a message's XML once erased
 
 
 def message_receive(*, acct: protocol.Account, xml: str, encrypted: bool):
@@ -178,7 +179,9 @@ def message_file(*, message_id: int) -> WeChatMessage:
                 )  # fmt: skip
         submitted = report_draft_submit(
             draft=ReportDraft(
-                description=_description(message), received_region=message.region_code
+                description=_description(message),
+                received_region=message.region_code,
+                source=Case.Source.WECHAT,
             )
         )
         if message.msg_type == M.Type.IMAGE:
@@ -250,6 +253,21 @@ def _fail(message: WeChatMessage, why: str) -> None:
     M.objects.filter(pk=message.pk).update(
         state=M.State.FAILED, error=why[:2000], processed_at=timezone.now()
     )
+
+
+def case_messages_erase(sender, *, case, **kwargs) -> dict:
+    """The account's part of a case's personal-data erasure (receiver of
+    ``complaints.services.personal.case_pii_erasing``, in its transaction): on every message of
+    the case the sender's OpenID is blanked and replaced by 已删除 in the stored XML, so the
+    conversation can no longer be tied to a WeChat user. What the consumer sent stays, as the
+    case's description and evidence do; the SHA-256 is the one of the message as received."""
+    erased = 0
+    for message in M.objects.select_for_update().filter(case_id=case.pk).exclude(openid=""):
+        M.objects.filter(pk=message.pk).update(
+            openid="", xml=message.xml.replace(message.openid, ERASED)
+        )
+        erased += 1
+    return {"wechat_messages": erased} if erased else {}
 
 
 def answer_for(message: WeChatMessage | None, parsed) -> str:

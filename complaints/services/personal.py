@@ -1,6 +1,7 @@
 """Personal data: revealing it (audited) and erasing it."""
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,9 +45,17 @@ def inside_the_case(*, case: Case, user) -> bool:
     )
 
 
+#: Sent inside ``case_pii_erase``'s transaction, after the case's own fields are erased:
+#: ``case_pii_erasing.send(sender=Case, case=case)``. An app above complaints that keeps
+#: personal data about a case (the WeChat account: the sender's OpenID on its messages) erases
+#: it in its receiver and returns a dict of what it erased, e.g. ``{"wechat_messages": 2}``,
+#: which goes into the audit entry. A receiver's error rolls the whole erasure back.
+case_pii_erasing = Signal()
+
+
 def case_pii_erase(*, case: Case, actor=None, actor_label: str = "", reason: str) -> None:
     """Erase the person and keep the case (status, dates, merchant, category, amounts) for the
-    statistics. PIPL Art 47."""
+    statistics, with what the apps above keep about them (``case_pii_erasing``). PIPL Art 47."""
     with transaction.atomic():
         Case.objects.filter(pk=case.pk).update(
             complainant_name=None,
@@ -57,10 +66,13 @@ def case_pii_erase(*, case: Case, actor=None, actor_label: str = "", reason: str
             phone_index="",
             pii_erased_at=timezone.now(),
         )
+        also: dict = {}
+        for _receiver, erased in case_pii_erasing.send(sender=Case, case=case):
+            also.update(erased or {})
         audit_log(
             "complaint.pii_erased",
             actor=_user(actor),
             actor_label=actor_label or ("" if _user(actor) else "manage.py"),
             target=case,
-            data={"reason": reason},
+            data={"reason": reason, **({"also_erased": also} if also else {})},
         )
