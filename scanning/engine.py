@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 import threading
 from bisect import bisect_right
@@ -182,6 +183,12 @@ class _FindingDraft:
     __slots__ = Finding.__slots__
 
 
+# (get, set) of every slot of a Finding, the original text's included, without __getattr__
+_SLOT_COPY = tuple(
+    (Finding.__dict__[n].__get__, _FindingDraft.__dict__[n].__set__) for n in Finding.__slots__
+)
+
+
 @dataclass(frozen=True, slots=True)
 class ScanResult:
     """Findings of one text. ``findings`` are those whose stance counts (``offer``, ``claim``);
@@ -232,8 +239,11 @@ def _restanced(f: Finding, stance: str, cue: str) -> Finding:
     """``dataclasses.replace(f, stance=stance, cue=cue)`` by plain slot stores (every field set,
     as replace gives; its machinery cost ~6 % of a dense-lexicon scan with the sentence model)."""
     d = _FindingDraft()
-    for name in _FINDING_FIELDS:
-        setattr(d, name, getattr(f, name))
+    for get, put in _SLOT_COPY:
+        try:
+            put(d, get(f))
+        except AttributeError:  # a lazy field not read yet (matched, context): stays lazy
+            pass
     d.stance = stance
     d.cue = cue
     _set(d, "__class__", Finding)
@@ -337,7 +347,6 @@ class Scanner:
 
     def __init__(self, lexicon: Lexicon, model: SentenceModel | None = _SHIPPED_MODEL):  # type: ignore[assignment]
         self.lexicon = lexicon
-        self.fingerprint = lexicon.fingerprint
         glyphs = [(v.variant, v.canonical) for v in lexicon.variants if v.kind == "glyph"]
         self._norm = Normalizer(glyphs)
         nt = self._norm.normalize_term
@@ -494,6 +503,7 @@ class Scanner:
             model = shared_model()
         self.model = model
         self._passages = self._passage_judge(model)
+        self.fingerprint = _fingerprint(lexicon, self._passages)
 
     def with_model(
         self, model: SentenceModel | None, gate: tuple | None = None, detect: tuple | None = None
@@ -503,6 +513,7 @@ class Scanner:
         other = copy.copy(self)
         other.model = model
         other._passages = self._passage_judge(model, gate, detect)
+        other.fingerprint = _fingerprint(self.lexicon, other._passages)
         return other
 
     def _passage_judge(self, model, gate=None, detect=None) -> PassageJudge | None:
@@ -510,7 +521,6 @@ class Scanner:
             return None
         return PassageJudge(
             model,
-            self._normalized,
             gate=gate or _thresholds(model.meta.get("gate"), 0.0),
             detect=detect or _thresholds(model.meta.get("detect"), 1.01),
         )
@@ -555,46 +565,52 @@ class Scanner:
 
     # -- scanning ---------------------------------------------------------------------------
     def scan(self, text: str) -> ScanResult:
-        return self._with_passages(text, self._scan_rules(text))
+        if self._passages is None:
+            return self._scan_rules(text)
+        norm = self._normal_forms(text)
+        if norm is None:
+            return EMPTY_RESULT
+        return self._with_passages(text, self._rules_on(text, *norm), norm)
 
-    def _with_passages(self, text: str, r: ScanResult) -> ScanResult:
-        """The rules' result ``r`` of ``text`` after the sentence model's second look."""
+    def _with_passages(self, text: str, r: ScanResult, norm=None) -> ScanResult:
+        """The rules' result ``r`` of ``text`` after the sentence model's second look; ``norm``:
+        ``_normal_forms(text)`` when the caller has it (the model reads the rules' normalised
+        text, never a second normalisation)."""
         p = self._passages
         if p is None or not text:
             return r
         if not r.findings and not r.suppressed:
             if not p.detecting:
                 return r
-            try:
-                c = self._convert(text)
-            except UnicodeEncodeError:  # lone surrogates
-                c = text
-            if not p.model.may_detect(c):
-                return r
-        return self._second_look(text, r, p)
-
-    def _second_look(self, text: str, r: ScanResult, p: PassageJudge) -> ScanResult:
-        """The sentence model's gate and detection (passages.py) applied to a rule result."""
-        kept, gated, drafts = p.review(text, r.findings, r.suppressed)
-        if not gated and not drafts:
-            return r
-        suppressed = list(r.suppressed)
-        suppressed.extend(_restanced(f, "unlikely", f"模型概率 {q:.2f}") for f, q in gated)
-        cues = list(r.report_cues)
-        cues.extend(f"模型概率 {q:.2f}" for _, q in gated)
-        findings = list(kept)
-        if drafts:
-            t, offsets = self._prepare(text)
-            st = text
-            if offsets is None:
-                st = t
+            if norm is not None and norm[1] is not text:
+                c = norm[1]  # the converted text, aligned with ``text``
             else:
                 try:
                     c = self._convert(text)
-                except UnicodeEncodeError:
+                except UnicodeEncodeError:  # lone surrogates
                     c = text
-                if len(c) == len(text):
-                    st = c
+            if not p.model.may_detect(c):
+                return r
+        if norm is None:
+            norm = self._normal_forms(text)
+        return self._second_look(text, r, p, norm)
+
+    def _second_look(self, text: str, r: ScanResult, p: PassageJudge, norm) -> ScanResult:
+        """The sentence model's gate and detection (passages.py) applied to a rule result."""
+        t, st, offsets = norm
+        kept, gated, drafts = p.review(text, t, offsets, r.findings, r.suppressed)
+        if not gated and not drafts:
+            return r
+        suppressed = list(r.suppressed)
+        cues = list(r.report_cues)
+        for f, q in gated:
+            cue = f"模型概率 {q:.2f}"
+            suppressed.append(_restanced(f, "unlikely", cue))
+            cues.append(cue)
+        findings = list(kept)
+        if drafts:
+            if offsets.__class__ is list:
+                offsets = gap_offsets(offsets, len(text))
             to_original = offsets.to_original if offsets is not None else None
             spans = [(s, e, f"{cat}.model", MODEL_SEVERITY) for cat, s, e, _ in drafts]
             verdicts = self._judge(st, t, to_original, spans)
@@ -631,13 +647,23 @@ class Scanner:
         )
 
     def _scan_rules(self, text: str) -> ScanResult:
+        """The rules' result (no sentence model)."""
+        norm = self._normal_forms(text)
+        if norm is None:
+            return EMPTY_RESULT
+        return self._rules_on(text, *norm)
+
+    def _normal_forms(self, text: str):
+        """(t, st, offsets) of ``text``, or None when there is nothing to scan: ``t`` the
+        normalised text, ``st`` the converted text before noise deletion aligned with ``text``
+        (the stance layer reads quotation marks and punctuation, which noise deletion may
+        remove), ``offsets`` None (unchanged offsets), the kept pieces and deleted gaps
+        (``_denoise_lazy``) or an OffsetMap."""
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
         if not text or self._ac is None:
-            return EMPTY_RESULT
+            return None
         # Normalizer.prepare, with its common case inline: same length, noise gaps only
-        # ``st``: the converted text before noise deletion, aligned with ``text`` (the stance
-        # layer reads quotation marks and punctuation, which noise deletion may remove)
         try:
             t = st = self._convert(text)
         except UnicodeEncodeError:
@@ -664,6 +690,10 @@ class Scanner:
                 else:
                     t = "".join(parts[::2])
                     offsets = parts
+        return t, st, offsets
+
+    def _rules_on(self, text: str, t: str, st: str, offsets) -> ScanResult:
+        """The rules' result of ``text`` from its normal forms (``_normal_forms``)."""
         matches = self._find(t)  # overlapping: (start, end, key id)
         if not matches:
             return EMPTY_RESULT
@@ -1019,6 +1049,16 @@ class Scanner:
             tuple(suppressed),
             tuple(dict.fromkeys(cues)),
         )
+
+
+def _fingerprint(lexicon: Lexicon, passages: PassageJudge | None) -> str:
+    """What identifies a scanner's results, for versions and rescans: the lexicon's content
+    and, when the sentence model is used, the model file's digest and its thresholds (a new
+    model changes results as a lexicon change does). The rules alone: the lexicon's."""
+    if passages is None:
+        return lexicon.fingerprint
+    blob = f"lexicon={lexicon.fingerprint};model={passages.fingerprint}"
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 def _thresholds(value: str | None, default: float) -> tuple[float, ...]:

@@ -22,6 +22,8 @@ explanation names the n-grams that decided it.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
 from operator import itemgetter
@@ -45,6 +47,11 @@ def ngrams(t: str) -> set[str]:
     return out
 
 
+def _lines(data: bytes) -> list[str]:
+    """The lines of a UTF-8 file as text mode reads them (universal newlines)."""
+    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 def _sigmoid(x: float) -> float:
     if x >= 0:
         return 1.0 / (1.0 + math.exp(-x))
@@ -55,7 +62,18 @@ def _sigmoid(x: float) -> float:
 class SentenceModel:
     """Immutable and thread-safe; ``load`` once per process."""
 
-    __slots__ = ("_bias", "_bias_z", "_grams", "_strong", "_weights", "_weights_z", "meta")
+    __slots__ = (
+        "_bias",
+        "_bias_z",
+        "_digest",
+        "_grams",
+        "_strong",
+        "_strong_at",
+        "_weights",
+        "_weights_z",
+        "meta",
+        "strong_ids",
+    )
 
     def __init__(
         self,
@@ -63,6 +81,7 @@ class SentenceModel:
         weights: dict[str, tuple[float, ...]],
         meta: dict[str, str] | None = None,
         strong: float = 1.0,
+        digest: str | None = None,
     ):
         if len(bias) != len(CATEGORIES):
             raise ValueError(f"one bias per category {CATEGORIES}, got {len(bias)}")
@@ -76,10 +95,17 @@ class SentenceModel:
         self._weights_z = [complex(*weights[g]) for g in keys]
         self._bias_z = complex(*self._bias)
         self.meta = dict(meta or {})
+        self._strong_at = strong
+        self._digest = digest
         # n-grams whose weight alone is large: a passage holding none of them cannot reach a
         # detection threshold, so the scanner scores only passages that hold one
-        keys = [g for g, w in weights.items() if max(w) >= strong]
-        self._strong = daachorse.CharwiseDoubleArrayAhoCorasick(keys) if keys else None
+        # (of the features: a key of another size never counts)
+        strong_keys = [g for g in keys if max(weights[g]) >= strong]
+        self._strong = (
+            daachorse.CharwiseDoubleArrayAhoCorasick(strong_keys) if strong_keys else None
+        )
+        # their key indexes in the feature automaton
+        self.strong_ids = frozenset(i for i, g in enumerate(keys) if max(weights[g]) >= strong)
 
     @classmethod
     def load(cls, path: str | Path = MODEL_FILE) -> SentenceModel:
@@ -87,21 +113,40 @@ class SentenceModel:
         value per category), every other line ``n-gram<TAB>weight per category``."""
         meta: dict[str, str] = {}
         weights: dict[str, tuple[float, ...]] = {}
-        with Path(path).open(encoding="utf-8") as fh:
-            for n, line in enumerate(fh, 1):
-                line = line.rstrip("\n")
-                if not line:
-                    continue
-                if line.startswith("#"):
-                    key, _, value = line[1:].partition("\t")
-                    meta[key.strip()] = value
-                    continue
-                gram, *ws = line.split("\t")
-                if len(ws) != len(CATEGORIES):
-                    raise ValueError(f"{path}:{n}: expected {len(CATEGORIES)} weights")
-                weights[gram.replace("\\t", "\t").replace("\\n", "\n")] = tuple(map(float, ws))
+        data = Path(path).read_bytes()
+        for n, line in enumerate(_lines(data), 1):
+            if not line:
+                continue
+            if line.startswith("#"):
+                key, _, value = line[1:].partition("\t")
+                meta[key.strip()] = value
+                continue
+            gram, *ws = line.split("\t")
+            if len(ws) != len(CATEGORIES):
+                raise ValueError(f"{path}:{n}: expected {len(CATEGORIES)} weights")
+            weights[gram.replace("\\t", "\t").replace("\\n", "\n")] = tuple(map(float, ws))
         bias = tuple(float(x) for x in meta.get("bias", "").split(",") if x)
-        return cls(bias, weights, meta, strong=float(meta.get("strong", "1.0")))
+        return cls(
+            bias,
+            weights,
+            meta,
+            strong=float(meta.get("strong", "1.0")),
+            digest=hashlib.sha256(data).hexdigest(),
+        )
+
+    @property
+    def digest(self) -> str:
+        """sha256 of the model: of its file's bytes when loaded from one, else of its bias,
+        strong-n-gram bound and weights (a model built in memory, e.g. by the training
+        script)."""
+        if self._digest is None:
+            blob = json.dumps(
+                [list(self._bias), self._strong_at, sorted(self._weights.items())],
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+            self._digest = hashlib.sha256(blob.encode("utf-8")).hexdigest()
+        return self._digest
 
     def may_detect(self, t: str) -> bool:
         """Does ``t`` hold an n-gram strong enough that a detection is possible?"""
@@ -114,16 +159,22 @@ class SentenceModel:
 
     def probabilities(self, t: str) -> tuple[float, ...]:
         """P(category | passage) for each of CATEGORIES; ``t`` is normalised text."""
-        # the weighted n-grams of t (``ngrams(t) & weights``) by one automaton pass, as key
-        # indexes (a set of ints iterates in the same order in every process, unlike a set of
-        # strings); the two categories' sums at once, as one complex sum, in C
+        return self.probabilities_of(set(map(_THIRD, self.grams(t))))
+
+    def grams(self, t: str) -> list[tuple[int, int, int]]:
+        """The weighted n-grams of ``t`` (``ngrams(t) & weights``, with repeats) by one
+        automaton pass: (start, end, key index), by end, longest first among equal ends."""
+        return self._grams.find_overlapping(t) if self._grams is not None else []
+
+    def probabilities_of(self, present: set[int]) -> tuple[float, ...]:
+        """P(category | passage) from the key indexes of its weighted n-grams (a set of ints
+        iterates in the same order in every process, unlike a set of strings): the two
+        categories' sums at once, as one complex sum, in C."""
         z = self._bias_z
-        if self._grams is not None:
-            present = set(map(_THIRD, self._grams.find_overlapping(t)))
-            if len(present) > 1:
-                z = sum(itemgetter(*present)(self._weights_z), z)
-            elif present:
-                z += self._weights_z[present.pop()]
+        if len(present) > 1:
+            z = sum(itemgetter(*present)(self._weights_z), z)
+        elif present:
+            z += self._weights_z[next(iter(present))]
         return _sigmoid(z.real), _sigmoid(z.imag)
 
     def evidence(self, t: str, category: int, most: int = 3) -> list[str]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
 from itertools import accumulate
@@ -284,6 +284,25 @@ class OffsetMap:
         if self.conv is None:
             return s, e + 1
         return self.conv[s], self._orig_end(e)
+
+    def to_normalized(self, positions: list[int]) -> list[int]:
+        """The normalised index of each original position (ascending; a position inside
+        deleted noise maps to where the deletion happened), e.g. sentence bounds."""
+        conv, del_at, del_cum = self.conv, self.del_at, self.del_cum
+        # where each deletion starts and ends in the converted text
+        starts = [a + (del_cum[k - 1] if k else 0) for k, a in enumerate(del_at)]
+        out = []
+        for p in positions:
+            if conv is not None:
+                p = bisect_left(conv, p)
+            k = bisect_right(starts, p) - 1
+            if k < 0:
+                out.append(p)
+            elif p < starts[k] + del_cum[k] - (del_cum[k - 1] if k else 0):
+                out.append(del_at[k])
+            else:
+                out.append(p - del_cum[k])
+        return out
 
     def _orig(self, i: int) -> int:
         if self.conv is None:

@@ -25,15 +25,19 @@ recorded in the model file (``docs/scanning.md``).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from operator import itemgetter
 
 from .model import CATEGORIES, SentenceModel
+from .normalize import gap_offsets
 
 KEEP_SEVERITY = 5
 MODEL_SEVERITY = 4
 _SENTENCE_RE = re.compile(r"[^。！？!?；;\n\r]+[。！？!?；;\n\r]*|[。！？!?；;\n\r]+")
+_THIRD = itemgetter(2)
 _CATEGORY_INDEX = {c: i for i, c in enumerate(CATEGORIES)}
 LEGAL_BASIS = {
     "counterfeit": "商标法 第五十七条（侵犯注册商标专用权）；产品质量法 第五条、第三十二条"
@@ -49,112 +53,179 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 class PassageJudge:
-    """Built once per scanner. ``normalize(text) -> (normalised, to_original or None)``."""
+    """Built once per scanner."""
 
     def __init__(
         self,
         model: SentenceModel,
-        normalize: Callable[[str], tuple[str, Callable | None]],
         gate: tuple[float, ...],
         detect: tuple[float, ...],
     ):
         self.model = model
-        self._normalize = normalize
         self.gate = gate
         self.detect = detect
         # the categories a detection is possible for (a threshold above 1 switches it off)
         self.detecting = tuple(ci for ci in range(len(CATEGORIES)) if detect[ci] <= 1.0)
+        # what decides this second look's results: the model (its file's digest) and the
+        # thresholds it is used with (``Scanner.fingerprint``)
+        blob = json.dumps(
+            {
+                "model": model.digest,
+                "gate": list(gate),
+                "detect": list(detect),
+                "keep_severity": KEEP_SEVERITY,
+                "model_severity": MODEL_SEVERITY,
+            },
+            sort_keys=True,
+        )
+        self.fingerprint = hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
-    def review(self, text: str, findings, suppressed):
-        """(kept, newly suppressed, detection drafts) for a scanned text. A detection draft is
-        (category, start, end, explanation) in original offsets; the scanner judges its stance."""
-        model = self.model
+    def review(self, text: str, t: str, offsets, findings, suppressed):
+        """(kept, newly suppressed, detection drafts) for a scanned text. ``t`` is the text the
+        rules read (normalised) and ``offsets`` its offsets (None: the same; an OffsetMap, or
+        the kept pieces and deleted gaps of ``normalize._denoise_lazy``): the
+        model reads each sentence as the slice of ``t`` between its bounds. A detection draft is
+        (category, start, end, explanation) in original offsets; the scanner judges its
+        stance."""
         spans = sentences(text)
         if not spans:
             return list(findings), [], []
-        starts = [s for s, _ in spans]
-        normalize = self._normalize
-
-        def sentence_of(pos: int) -> int:
-            return max(0, bisect_right(starts, pos) - 1)
-
-        normalized: dict[tuple[int, int], tuple] = {}  # (start, end) → normalize(text[start:end])
-        scored: dict[tuple[int, int], tuple[float, ...]] = {}  # (start, end) → probabilities
-
-        def norm(a: int, b: int) -> tuple:
-            n = normalized.get((a, b))
-            if n is None:
-                n = normalized[a, b] = normalize(text[a:b])
-            return n
-
-        def scores(a: int, b: int) -> tuple[float, ...]:
-            # a one-sentence text's passage is its sentence, two sentences share their passage
-            p = scored.get((a, b))
-            if p is None:
-                p = scored[a, b] = model.probabilities(norm(a, b)[0])
-            return p
-
-        def alone_of(k: int) -> tuple[float, ...]:
-            return scores(*spans[k])
-
-        def around_of(k: int) -> tuple[float, ...]:
-            a = spans[max(0, k - 1)][0]
-            b = spans[min(len(spans) - 1, k + 1)][1]
-            return scores(a, b)
-
+        if len(spans) == 1:
+            # one sentence: its passage is itself, and its slice is the whole of t
+            starts = None
+            nb = [0, len(t)]
+        else:
+            starts = [s for s, _ in spans]
+            bounds = [*starts, spans[-1][1]]  # the sentences cover the text
+            if offsets.__class__ is list:
+                offsets = gap_offsets(offsets, len(text))
+            nb = bounds if offsets is None else offsets.to_normalized(bounds)
+        last = len(spans) - 1
+        scores = _Scores(self.model, t, nb)
+        gates = self.gate
         kept, gated = [], []
         had: set[tuple[int, int]] = set()  # (sentence, category) holding any finding
         for f in suppressed:
             ci = _CATEGORY_INDEX.get(f.category)
             if ci is not None:
-                had.add((sentence_of(f.start), ci))
+                had.add((0 if starts is None else max(0, bisect_right(starts, f.start) - 1), ci))
         for f in findings:
             ci = _CATEGORY_INDEX.get(f.category)
             if ci is None:
                 kept.append(f)
                 continue
-            k = sentence_of(f.start)
+            k = 0 if starts is None else max(0, bisect_right(starts, f.start) - 1)
             had.add((k, ci))
-            gate = self.gate[ci]
+            gate = gates[ci]
             if f.severity < KEEP_SEVERITY and gate > 0.0:
                 # a neighbour's words never make a sentence's own claim less likely: the
                 # passage is read only when the sentence alone is below the gate
-                q = alone_of(k)[ci]
+                q = scores.alone(k)[ci]
+                if q < gate and last:
+                    q = max(q, scores.around(k)[ci])
                 if q < gate:
-                    q = max(q, around_of(k)[ci])
-                    if q < gate:
-                        gated.append((f, q))
-                        continue
+                    gated.append((f, q))
+                    continue
             kept.append(f)
-        drafts = []
         detecting = self.detecting
+        if not detecting or sum(ci in detecting for _, ci in had) == (last + 1) * len(detecting):
+            return kept, gated, []
+        return kept, gated, self._detect(text, t, offsets, spans, nb, had, scores)
+
+    def _detect(self, text, t, offsets, spans, nb, had, scores) -> list[tuple]:
+        """Detection drafts for the sentences without a finding of a detecting category."""
+        model = self.model
+        detecting = self.detecting
+        drafts = []
         for k, (a, b) in enumerate(spans):
             if all((k, ci) in had for ci in detecting):
                 continue
-            sentence = text[a:b]
-            t, to_original = norm(a, b)
-            if not model.may_detect(t):
+            na, nz = nb[k], nb[k + 1]
+            # a strong n-gram inside the sentence's slice (see SentenceModel.may_detect)
+            if not model.may_detect(t[na:nz]):
                 continue
-            alone = alone_of(k)
+            alone = scores.alone(k)
+            ts = None
             for ci in detecting:
                 cat = CATEGORIES[ci]
                 # the sentence alone: what its neighbours say neither adds nor hides a claim
                 q = alone[ci]
                 if (k, ci) in had or q < self.detect[ci]:
                     continue
-                s, e = model.strongest_span(t, ci)
-                if to_original is not None:
-                    s, e = to_original(s, e)
-                s, e = _trim(sentence, s, e)
+                if ts is None:
+                    ts = t[na:nz]
+                s, e = model.strongest_span(ts, ci)
+                if offsets.__class__ is list:
+                    offsets = gap_offsets(offsets, len(text))
+                if offsets is not None:
+                    s, e = offsets.to_original(na + s, na + e)
+                    s, e = s - a, e - a
+                s, e = _trim(text[a:b], s, e)
                 if s >= e:
                     continue
-                words = "、".join(f"“{g}”" for g in model.evidence(t, ci))
+                words = "、".join(f"“{g}”" for g in model.evidence(ts, ci))
                 explanation = (
                     f"模型判断该句像是{_WHAT[cat]}（概率 {q:.2f}；主要依据 {words}），"
                     "未匹配到具体规则，请人工核实"
                 )
                 drafts.append((cat, a + s, a + e, explanation))
-        return kept, gated, drafts
+        return drafts
+
+
+class _Scores:
+    """The model's probabilities for the sentences of one normalised text ``t`` (``bounds``:
+    where each sentence starts in ``t``, and its end), alone and with their neighbours, each
+    scored once: one automaton pass over a sentence's slice; a passage's n-grams are those of
+    its sentences and the few that cross their boundaries (the model is a sum over the distinct
+    n-grams present, so a passage is not the sum of its sentences' scores)."""
+
+    __slots__ = ("_around", "_bounds", "_model", "_present", "_probs", "_t")
+
+    def __init__(self, model: SentenceModel, t: str, bounds: list[int]):
+        self._model = model
+        self._t = t
+        self._bounds = bounds
+        self._present: dict[int, set[int]] = {}
+        self._probs: dict[int, tuple[float, ...]] = {}
+        self._around: dict[int, tuple[float, ...]] = {}
+
+    def present(self, k: int) -> set[int]:
+        """The key indexes of the weighted n-grams of sentence ``k``."""
+        p = self._present.get(k)
+        if p is None:
+            b = self._bounds
+            t = self._t
+            piece = t if len(b) == 2 else t[b[k] : b[k + 1]]
+            p = self._present[k] = set(map(_THIRD, self._model.grams(piece)))
+        return p
+
+    def alone(self, k: int) -> tuple[float, ...]:
+        p = self._probs.get(k)
+        if p is None:
+            p = self._probs[k] = self._model.probabilities_of(self.present(k))
+        return p
+
+    def around(self, k: int) -> tuple[float, ...]:
+        """Sentence ``k`` with the one before and the one after it."""
+        p = self._around.get(k)
+        if p is None:
+            last = len(self._bounds) - 2
+            lo, hi = max(0, k - 1), min(last, k + 1)
+            if lo == hi:
+                return self.alone(k)
+            present = set(self.present(lo))
+            t, b, grams = self._t, self._bounds, self._model.grams
+            first, end = b[lo], b[hi + 1]
+            for j in range(lo + 1, hi + 1):
+                present |= self.present(j)
+                # the 2- and 3-grams across the boundary at b[j], inside the passage
+                x = b[j]
+                w = max(first, x - 2)
+                for s, e, g in grams(t[w : min(end, x + 2)]):
+                    if s + w < x < e + w:
+                        present.add(g)
+            p = self._around[k] = self._model.probabilities_of(present)
+        return p
 
 
 def _trim(sentence: str, s: int, e: int) -> tuple[int, int]:

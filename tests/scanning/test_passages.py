@@ -127,3 +127,23 @@ def test_the_shipped_model_is_used_and_recorded():
     assert m is not None and MODEL_FILE.exists()
     assert {"trained", "gate", "detect", "bias"} <= set(m.meta)
     assert Scanner.from_lexicon().model is m
+
+
+def test_a_new_model_or_threshold_changes_the_scanner_fingerprint(tmp_path, rules):
+    # the fingerprint identifies a scanner's results for versions and rescans: a new model
+    # file or new thresholds change it as a lexicon change does; the rules alone keep the
+    # lexicon's
+    shipped = Scanner.from_lexicon()
+    assert rules.fingerprint == rules.lexicon.fingerprint
+    assert shipped.fingerprint != rules.fingerprint
+    assert Scanner.from_lexicon().fingerprint == shipped.fingerprint  # stable across builds
+    text = MODEL_FILE.read_text(encoding="utf-8")
+    retrained = tmp_path / "m.tsv"
+    retrained.write_text(text + "仿冒品\t0.5\t0\n", encoding="utf-8")  # one weight more
+    other = SentenceModel.load(retrained)
+    assert other.digest != shared_model().digest
+    assert rules.with_model(other).fingerprint != shipped.fingerprint
+    g, d = shipped._passages.gate, shipped._passages.detect
+    assert rules.with_model(shared_model()).fingerprint == shipped.fingerprint
+    moved = rules.with_model(shared_model(), gate=g, detect=(d[0], 0.99))
+    assert moved.fingerprint != shipped.fingerprint
