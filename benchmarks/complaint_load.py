@@ -537,6 +537,30 @@ def follow_ups_pending(db: Path | str) -> int:
     return count_in(db, PENDING_SQL)
 
 
+def pg_copy_from(url: str, kept: str, env: dict) -> bool:
+    """``--keep-loaded`` on PostgreSQL: the database at ``url`` made again as a copy of the
+    database ``kept`` (its cases loaded earlier); False when there is none yet."""
+    head, name = url.rsplit("/", 1)
+    query = f"SELECT 1 FROM pg_database WHERE datname = '{kept}'"  # noqa: S608 (our own name)
+    found = subprocess.run(["psql", f"{head}/postgres", "-tAc", query], capture_output=True,
+                           text=True).stdout.strip()  # fmt: skip
+    if not found:
+        return False
+    for sql in (f"DROP DATABASE IF EXISTS {name} WITH (FORCE)",
+                f"CREATE DATABASE {name} TEMPLATE {kept}"):  # fmt: skip
+        subprocess.run(["psql", f"{head}/postgres", "-q", "-c", sql], check=True)
+    return True
+
+
+def pg_keep(url: str, kept: str) -> None:
+    """Keep a copy of the loaded database at ``url`` as ``kept`` for the next run."""
+    head, name = url.rsplit("/", 1)
+    sessions = f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"  # noqa: S608
+    for sql in (sessions, f"DROP DATABASE IF EXISTS {kept}",
+                f"CREATE DATABASE {kept} TEMPLATE {name}"):  # fmt: skip
+        subprocess.run(["psql", f"{head}/postgres", "-q", "-c", sql], check=True)
+
+
 def pg_reset(url: str, env: dict) -> None:
     """A fresh, migrated PostgreSQL database at ``url`` (dropped first if it exists)."""
     head, name = url.rsplit("/", 1)
@@ -728,9 +752,21 @@ def compare(args) -> int:
                 "MEDIA_ROOT": str(work / f"m{stored}"),
             }
         began = time.perf_counter()
-        if stored:
+        kept = Path(args.keep_loaded) / f"sqlite-{stored}.sqlite3" if args.keep_loaded else None
+        if stored and pg and args.keep_loaded:
+            kept_db = f"{pg.rsplit('/', 1)[1]}_loaded_{stored}"
+            if not pg_copy_from(pg, kept_db, env):
+                subprocess.run([PYTHON, __file__, "--preload", str(stored)], cwd=ROOT, env=env,
+                               check=True)  # fmt: skip
+                pg_keep(pg, kept_db)
+        elif stored and kept is not None and kept.exists():
+            shutil.copy(kept, db)  # the same cases as a fresh load (the load is seeded)
+        elif stored:
             subprocess.run([PYTHON, __file__, "--preload", str(stored)], cwd=ROOT, env=env,
                            check=True)  # fmt: skip
+            if kept is not None:
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(db, kept)
         loaded = time.perf_counter() - began
         port = free_port()
         bare_db, bare_media = work / f"bare{stored}.sqlite3", work / f"bare{stored}"
@@ -998,6 +1034,9 @@ def main() -> int:
     parser.add_argument("--read-images", action="store_true",
                         help="with --compare, no broker and OCR on: run images_read_pending "
                         "after each figure and time it")  # fmt: skip
+    parser.add_argument("--keep-loaded", help="with --compare: a folder where the databases "
+                        "with cases loaded are kept and reused by later runs (on PostgreSQL "
+                        "copies named <database>_loaded_<N>)")  # fmt: skip
     parser.add_argument("--profile-child", type=int, help=argparse.SUPPRESS)  # child
     args = parser.parse_args()
     if args.profile_child:
