@@ -17,6 +17,7 @@ from core.api.parsers import JSONParser
 from core.api.strict import HttpUrlOrBlankField, StrictSerializer
 from core.audit import client_ip
 from core.errors import NotFound
+from core.regions import is_region_code
 
 ERROR = inline_serializer(
     "ComplaintError",
@@ -257,6 +258,6 @@ def _token_region(token) -> str | None:
     if token is None:
         return None
     for prefix in token.region_prefixes:
-        if len(prefix) == 6 and prefix.isdigit():
+        if is_region_code(prefix):
             return prefix
     return None

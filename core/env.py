@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+from core.regions import is_region_code
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -102,6 +104,17 @@ def env_choice(name: str, default: str, *, choices: tuple[str, ...]) -> str:
     value = raw.strip().upper() if all(c.isupper() for c in choices) else raw.strip()
     if value not in choices:
         raise ImproperlyConfigured(f"{name}={raw!r} must be one of: {', '.join(choices)}")
+    return value
+
+
+def env_region(name: str, default: str) -> str:
+    """A GB/T 2260 region code (six digits, ``core.regions``' one rule); blank means ``default``."""
+    raw = os.environ.get(name)
+    value = default if raw is None or raw.strip() == "" else raw.strip()
+    if not is_region_code(value):
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a GB/T 2260 region code (six digits, e.g. 440106)"
+        )
     return value
 
 

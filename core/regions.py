@@ -1,4 +1,8 @@
-"""GB/T 2260 administrative division codes (行政区划代码): format checks.
+"""GB/T 2260 administrative division codes (行政区划代码): the one home of their rules.
+
+Every place that takes a region code or a region prefix checks it here: settings
+(``COMPLAINTS_INTAKE_REGION``, ``WECHAT_REGION``), API tokens, the rescan scope, serializers,
+admin forms, the staff's regions (``core.roles``).
 
 A code is six digits in three levels: province (11–15, 21–23, 31–37, 41–46, 50–54, 61–65, 71,
 81, 82), prefecture, county. Abolished codes are never reused and USCC region codes do not change
@@ -6,9 +10,17 @@ after issue, so only the structure is validated here, not membership in the curr
 
 >>> is_region_code("440103")
 True
->>> is_region_code("990000")
-False
+>>> is_region_code("990000"), is_region_code("44０１０３")
+(False, False)
+>>> [is_region_prefix(p) for p in ("44", "4401", "440103", "4400", "99", "440")]
+[True, True, True, False, False, False]
+>>> region_code_prefix("440000"), region_code_prefix("440100"), region_code_prefix("440103")
+('44', '4401', '440103')
+>>> region_allows(["4401"], "440103"), region_allows(["4401"], "440203"), region_allows(None, "")
+(True, False, True)
 """
+
+from collections.abc import Iterable
 
 PROVINCES = {
     "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区",
@@ -31,13 +43,52 @@ REGION_CODE_PATTERN = (
 
 
 def is_region_code(code: str) -> bool:
+    """Six ASCII digits of a known province, no county under a missing prefecture."""
     return (
         isinstance(code, str)
         and len(code) == 6
+        and code.isascii()
         and code.isdigit()
         and code[:2] in PROVINCES
         and not (code[2:4] == "00" and code[4:] != "00")
     )
+
+
+# The same rule as a regular expression, for the API schema's filters and the admin's forms.
+REGION_PREFIX_PATTERN = (
+    "^(?:" + "|".join(sorted(PROVINCES)) + ")(?:0000|(?:0[1-9]|[1-9][0-9])(?:[0-9]{2})?)?$"
+)
+
+
+def is_region_prefix(prefix: str) -> bool:
+    """A jurisdiction as a prefix of codes: a province (``44``), a prefecture (``4401``) or a
+    county (``440103``); a six-digit code of a province or prefecture (440000, 440100) is
+    accepted too and matches itself."""
+    if not isinstance(prefix, str) or not prefix.isascii() or not prefix.isdigit():
+        return False
+    if len(prefix) == 2:
+        return prefix in PROVINCES
+    if len(prefix) == 4:
+        return prefix[:2] in PROVINCES and prefix[2:] != "00"
+    return len(prefix) == 6 and is_region_code(prefix)
+
+
+def region_code_prefix(code: str) -> str:
+    """440000 → 44, 440100 → 4401, 440103 → 440103 (GB/T 2260 levels); ValueError for a string
+    that is not a region code."""
+    code = code.strip()
+    if not is_region_code(code):
+        raise ValueError(f"{code!r} is not a 6-digit GB/T 2260 code")
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def region_allows(prefixes: Iterable[str] | None, code: str) -> bool:
+    """Whether ``code`` lies in one of ``prefixes`` (None: unrestricted, every code)."""
+    return prefixes is None or any((code or "").startswith(p) for p in prefixes)
 
 
 def province_name(code: str) -> str:

@@ -11,6 +11,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_noop
 
 from core.models import StaffProfile
+from core.regions import region_allows, region_code_prefix
+
+__all__ = ["region_allows", "region_code_prefix"]  # re-exported: the rules live in core.regions
 
 # The lexicon is national (one lexicon scans every region): supervisors edit it and start
 # rescans; regulators and auditors read it.
@@ -58,18 +61,6 @@ def ensure_roles(**kwargs) -> None:
             ).first()
             if perm is not None:
                 group.permissions.add(perm)
-
-
-def region_code_prefix(code: str) -> str:
-    """440000 → 44, 440100 → 4401, 440103 → 440103 (GB/T 2260 levels)."""
-    code = code.strip()
-    if len(code) != 6 or not code.isdigit():
-        raise ValueError(f"{code!r} is not a 6-digit GB/T 2260 code")
-    if code.endswith("0000"):
-        return code[:2]
-    if code.endswith("00"):
-        return code[:4]
-    return code
 
 
 def user_regions(user) -> list[str]:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import client_ip
 from core.errors import ServiceError
+from core.regions import REGION_CODE_PATTERN
 from core.roles import region_prefixes
 from lexicon.models import LexiconRule, RescanJob
 from merchants.highlight import highlight
@@ -190,7 +191,7 @@ class PostSubmitForm(forms.ModelForm):
     platform = forms.ChoiceField(label=_("platform"), choices=MerchantAccount.Platform.choices)
     handle = forms.CharField(label=_("handle"), max_length=200)
     region_code = forms.RegexField(
-        label=_("region code"), regex=r"^\d{6}$", required=False, max_length=6
+        label=_("region code"), regex=REGION_CODE_PATTERN, required=False, max_length=6
     )
     text = forms.CharField(label=_("text"), widget=forms.Textarea, max_length=MAX_TEXT_CHARS)
     url = forms.URLField(label=_("URL"), required=False, max_length=1000, assume_scheme="https")

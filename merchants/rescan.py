@@ -8,7 +8,7 @@ from django.utils import timezone
 from core.audit import audit_log
 from core.errors import InvalidTransition, ValidationFailed
 from core.outbox import outbox_enqueue
-from core.regions import PROVINCES
+from core.regions import is_region_prefix
 from lexicon.models import LexiconVersion, RescanJob
 from merchants.models import Post
 from merchants.risk import risk_recompute_many
@@ -34,17 +34,9 @@ def rescan_start(
     captured_from=None,
     captured_to=None,
 ) -> RescanJob:
-    if region_prefix and not (
-        region_prefix.isdigit()
-        and len(region_prefix) in (2, 4, 6)
-        and region_prefix[:2] in PROVINCES
-    ):
-        raise ValidationFailed(
-            "region prefix must be 2, 4 or 6 digits of a GB/T 2260 code",
-            fields={"region_prefix": ["invalid"]},
-        )
-    if captured_from and captured_to and captured_from >= captured_to:
-        raise ValidationFailed("the date range is empty", fields={"captured_to": ["before start"]})
+    rescan_validate_scope(
+        region_prefix=region_prefix, captured_from=captured_from, captured_to=captured_to
+    )
     with transaction.atomic():
         job = RescanJob.objects.create(
             lexicon_version=version,
@@ -67,13 +59,9 @@ def rescan_start(
 
 
 def rescan_validate_scope(*, region_prefix: str, captured_from, captured_to) -> None:
-    if region_prefix and not (
-        region_prefix.isdigit()
-        and len(region_prefix) in (2, 4, 6)
-        and region_prefix[:2] in PROVINCES
-    ):
+    if region_prefix and not is_region_prefix(region_prefix):
         raise ValidationFailed(
-            "region prefix must be 2, 4 or 6 digits of a GB/T 2260 code",
+            "region prefix must be a GB/T 2260 province, prefecture or county (44, 4401, 440103)",
             fields={"region_prefix": ["invalid"]},
         )
     if captured_from and captured_to and captured_from >= captured_to:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.audit import audit_log
 from core.errors import ValidationFailed
-from core.regions import is_region_code
+from core.regions import is_region_code, region_allows
 from core.sql import HotSelect
 from merchants.handles import handle_problem, normalize_handle, ocr_handle_variants
 from merchants.models import Merchant, MerchantAccount, RiskComponent
@@ -22,7 +22,7 @@ REGION_REFUSED = "商家所在地区不在本令牌的辖区内"
 def region_within(region_code: str, allowed_prefixes: list[str] | None) -> bool:
     """Whether a merchant in ``region_code`` is inside a caller's regions (``None``: all). A
     region-less merchant is outside every region."""
-    return allowed_prefixes is None or any(region_code.startswith(p) for p in allowed_prefixes)
+    return region_allows(allowed_prefixes, region_code)
 
 
 def _check_within(region_code: str, allowed_prefixes: list[str] | None) -> None:

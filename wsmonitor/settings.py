@@ -17,6 +17,7 @@ from core.env import (
     env_int,
     env_list,
     env_rate,
+    env_region,
     env_secret,
     env_str,
     env_url,
@@ -405,11 +406,7 @@ if not SALT_KEY or not COMPLAINTS_BLIND_INDEX_KEY:
         )
     SALT_KEY = SALT_KEY or "dev-only-salt-do-not-use-in-production"
     COMPLAINTS_BLIND_INDEX_KEY = COMPLAINTS_BLIND_INDEX_KEY or "dev-only-blind-index-key"
-COMPLAINTS_INTAKE_REGION = env_str("COMPLAINTS_INTAKE_REGION", "440100")
-if not (len(COMPLAINTS_INTAKE_REGION) == 6 and COMPLAINTS_INTAKE_REGION.isdigit()):
-    raise ImproperlyConfigured(
-        f"COMPLAINTS_INTAKE_REGION={COMPLAINTS_INTAKE_REGION!r} is not a 6-digit GB/T 2260 code"
-    )
+COMPLAINTS_INTAKE_REGION = env_region("COMPLAINTS_INTAKE_REGION", "440100")
 COMPLAINTS_MAX_FILES = env_int("COMPLAINTS_MAX_FILES", 10, minimum=1)
 COMPLAINTS_MAX_FILE_BYTES = env_int("COMPLAINTS_MAX_FILE_MB", 10, minimum=1) * 1024 * 1024
 # One pixel cap for every image kept (complaint evidence, campaign screenshots: core.images);
@@ -491,9 +488,7 @@ WECHAT_APP_SECRET = env_secret("WECHAT_APP_SECRET", "")
 WECHAT_TOKEN = env_secret("WECHAT_TOKEN", "")
 WECHAT_ENCODING_AES_KEY = env_secret("WECHAT_ENCODING_AES_KEY", "")
 WECHAT_PREVIOUS_ENCODING_AES_KEY = env_secret("WECHAT_PREVIOUS_ENCODING_AES_KEY", "")
-WECHAT_REGION = env_str("WECHAT_REGION", "") or COMPLAINTS_INTAKE_REGION
-if not (len(WECHAT_REGION) == 6 and WECHAT_REGION.isdigit()):
-    raise ImproperlyConfigured(f"WECHAT_REGION={WECHAT_REGION!r} is not a 6-digit GB/T 2260 code")
+WECHAT_REGION = env_region("WECHAT_REGION", COMPLAINTS_INTAKE_REGION)
 WECHAT_MEDIA_CLIENT = env_str("WECHAT_MEDIA_CLIENT", "wechat.media.WeChatApiClient")
 WECHAT_API_BASE = env_str("WECHAT_API_BASE", "https://api.weixin.qq.com").rstrip("/")
 WECHAT_TIMESTAMP_WINDOW_SECONDS = env_int("WECHAT_TIMESTAMP_WINDOW_SECONDS", 300, minimum=30)

@@ -15,14 +15,13 @@ from core.errors import (
     ValidationFailed,
 )
 from core.outbox import outbox_enqueue
+from core.regions import region_allows
 from core.roles import region_prefixes
 
 
 def case_assign(*, case: Case, actor, assignee, ip=None) -> Case:
     prefixes = region_prefixes(assignee)
-    if not assignee.is_staff or (
-        prefixes is not None and not any(case.region_code.startswith(p) for p in prefixes)
-    ):
+    if not assignee.is_staff or not region_allows(prefixes, case.region_code):
         raise ValidationFailed(
             _("The assignee must be staff with jurisdiction over this case."),
             fields={"assignee": [str(assignee)]},

@@ -6,6 +6,7 @@ from core.api.scopes import unknown_scopes
 from core.audit import audit_log
 from core.errors import ValidationFailed
 from core.models import ApiToken
+from core.regions import is_region_prefix
 
 
 def token_create(
@@ -23,8 +24,11 @@ def token_create(
     if not name.strip():
         raise ValidationFailed("a token needs a name", fields={"name": ["required"]})
     for region in regions or []:
-        if not (region.isdigit() and 2 <= len(region) <= 6):
-            raise ValidationFailed(f"region {region!r} is not a GB/T 2260 code prefix")
+        if not is_region_prefix(region):
+            raise ValidationFailed(
+                f"region {region!r} is not a GB/T 2260 code prefix (44, 4401 or 440103)",
+                fields={"regions": [region]},
+            )
     token, key = ApiToken.objects.create_key(
         name=name.strip(), scopes=scopes, regions=",".join(regions or []), expiry_date=expiry
     )

@@ -29,6 +29,7 @@ from core.api.validators import (
     query_text,
 )
 from core.errors import ValidationFailed
+from core.regions import REGION_PREFIX_PATTERN
 from lexicon.services import lexicon_current
 from merchants.api.serializers import (
     FindingOutSerializer,
@@ -239,7 +240,7 @@ class FindingFilterSerializer(StrictSerializer):
     rule = serializers.CharField(required=False, allow_blank=True, max_length=60)  # blank: any
     severity_min = serializers.IntegerField(required=False, min_value=1, max_value=5)
     region = serializers.RegexField(
-        r"^\d{2,6}$", required=False, help_text="GB/T 2260 prefix, e.g. 4401"
+        REGION_PREFIX_PATTERN, required=False, help_text="GB/T 2260 prefix: 44, 4401 or 440103"
     )
     since = serializers.DateTimeField(required=False)
     until = serializers.DateTimeField(required=False)

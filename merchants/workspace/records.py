@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_log, client_ip
 from core.errors import ServiceError
-from core.roles import region_prefixes, region_q
+from core.roles import region_allows, region_prefixes, region_q
 from merchants import actions as svc
 from merchants import dashboard
 from merchants.highlight import highlight
@@ -183,7 +183,7 @@ class ConsumerWarningAdmin(RegionScopedAdmin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         prefixes = region_prefixes(request.user)
         code = form.cleaned_data["region_code"]
-        if prefixes is not None and not any(code.startswith(p) for p in prefixes):
+        if not region_allows(prefixes, code):
             raise PermissionDenied
         if change:
             super().save_model(request, obj, form, change)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("wsmonitor", "merchants", "campaigns", "complaints")
+PACKAGES = ("wsmonitor", "core", "lexicon", "scanning", "merchants", "campaigns", "complaints")
 
 
 def modules_with_examples() -> list[str]:

@@ -36,6 +36,8 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         ({"DEBUG": "1", "API_THROTTLE_RATE": "1200/week"}, "API_THROTTLE_RATE"),
         ({"DEBUG": "1", "API_THROTTLE_RATE": "1200"}, "API_THROTTLE_RATE"),
         ({"DEBUG": "1", "LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+        ({"DEBUG": "1", "WECHAT_REGION": "990000"}, "WECHAT_REGION"),
+        ({"DEBUG": "1", "COMPLAINTS_INTAKE_REGION": "44010"}, "COMPLAINTS_INTAKE_REGION"),
     ],
 )
 def test_it_refuses_junk_configuration_with_one_line(env, variable):
