@@ -11,11 +11,13 @@ from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.errors import ValidationFailed
+from core.images import ImageRefused, image_check, image_max_pixels
 from merchants.models import NearDuplicate, Post, PostImage
 from merchants.near_duplicates import image_hashes, image_matches, informative, record_matches
 from merchants.risk import risk_recompute_many
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
+IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
 
 def post_image_add(*, post: Post, content: bytes, name: str = "") -> PostImage:
@@ -25,6 +27,15 @@ def post_image_add(*, post: Post, content: bytes, name: str = "") -> PostImage:
     label = name or "上传的文件"
     if len(content) > MAX_IMAGE_BYTES:
         raise ValidationFailed(f"图片过大：{label} 超过 {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
+    try:  # the project's one image check and pixel cap (core.images) before anything decodes
+        image_check(io.BytesIO(content), formats=IMAGE_FORMATS)
+    except ImageRefused as refused:
+        if refused.code == "too_many_pixels":
+            raise ValidationFailed(
+                f"图片像素过多：{label} 超过 {image_max_pixels() // 1_000_000} 百万像素",
+                fields={"image": ["too many pixels"]},
+            ) from None
+        raise ValidationFailed(f"无法读取图片：{label} 不是可识别的图片") from None
     try:
         with Image.open(io.BytesIO(content)) as img:
             img.load()

@@ -12,6 +12,9 @@ from campaigns.services import ImageInput, campaign_create
 from complaints.evidence import EvidenceRejected, check_upload
 from core.errors import ValidationFailed
 from core.images import ImageRefused, image_check
+from merchants.models import PostImage
+from merchants.post_images import post_image_add
+from merchants.posts import PostInput, posts_ingest
 
 
 def png(size: tuple[int, int]) -> bytes:
@@ -57,3 +60,24 @@ def test_the_check_names_what_is_wrong():
         with pytest.raises(ImageRefused) as refused:
             image_check(io.BytesIO(content), formats=formats)
         assert refused.value.code == code
+
+
+@pytest.mark.django_db
+def test_a_post_image_is_held_to_the_same_pixel_cap(settings):
+    """Post images had a check of their own with no cap but Pillow's (a 100 MP image was read)."""
+    [result] = posts_ingest(
+        items=[
+            PostInput(
+                source="moments", external_id="img-1", text="图片", platform="wechat_id",
+                handle="img_seller", region_code="440103",
+            )
+        ]
+    )  # fmt: skip
+    settings.IMAGE_MAX_PIXELS = 100
+    with pytest.raises(ValidationFailed) as refused:
+        post_image_add(post=result.post, content=png((20, 20)), name="a.png")
+    assert refused.value.fields == {"image": ["too many pixels"]}
+    assert "图片像素过多" in refused.value.detail
+    assert not PostImage.objects.exists()
+    settings.IMAGE_MAX_PIXELS = 400
+    assert post_image_add(post=result.post, content=png((20, 20)), name="a.png").width == 20
