@@ -22,13 +22,14 @@ import datetime
 import hashlib
 import re
 import struct
-import unicodedata
+from functools import cache
 
 from django.utils import timezone
 
 from complaints import rules
 from complaints.models import Case, CaseTextBand, DeadlineRule, DuplicateSuggestion
 from core.phones import phone_key
+from scanning.normalize import Normalizer
 
 BANDS = 10
 ROWS = 3
@@ -46,9 +47,27 @@ _SEEDS = [
 ]
 
 
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+@cache
+def _normalizer() -> Normalizer:
+    return Normalizer()
+
+
 def normalize_text(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "").lower()
-    return re.sub(r"[\W_]+", "", text)
+    """The text complaints are compared by: the project's one normaliser (the scanner's:
+    traditional → simplified, width, compatibility forms, invisible characters), lower case,
+    without spaces or punctuation. A complaint retyped in traditional characters is the same
+    text (for plain simplified text the result is what NFKC and lower case gave before, so the
+    bands stored earlier still match)."""
+    return _NON_WORD.sub("", _normalizer().normalize(text or "").text.lower())
+
+
+def text_fingerprint(text: str) -> str:
+    """SHA-256 of :func:`normalize_text`: equal for texts that differ only in case, width,
+    traditional characters, spaces and punctuation."""
+    return hashlib.sha256(normalize_text(text).encode()).hexdigest()
 
 
 def shingles(text: str, n: int = 3) -> set[str]:

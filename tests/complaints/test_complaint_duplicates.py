@@ -119,3 +119,19 @@ def test_the_receipt_does_not_wait_for_the_follow_up(monkeypatch):
     assert done.wait(30)
     assert Case.objects.get(pk=case.pk).merchant is not None
     assert CaseTextBand.objects.filter(case=case).count() == duplicates.BANDS
+
+
+def test_a_complaint_retyped_in_traditional_characters_is_the_same_text(submit):
+    """Complaints compared texts by NFKC and lower case only (their own normaliser), so 買/買 and
+    貨/货 made the same complaint look unrelated; they go through the scanner's normaliser now."""
+    first, _ = submit(description=FIRST, phone="13700000011")
+    retyped, _ = submit(
+        description="在朋友圈買的面霜是假貨，商家拒絕退款。",
+        phone="13700000012",
+        merchant_wechat_id="another_shop",
+    )
+    suggestion = DuplicateSuggestion.objects.get(case=retyped)
+    assert suggestion.other_id == first.pk and suggestion.score == 1.0
+    assert duplicates.text_fingerprint(FIRST) == duplicates.text_fingerprint(
+        "在朋友圈買的面霜是假貨,商家拒絕退款"
+    )
