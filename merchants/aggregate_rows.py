@@ -88,3 +88,26 @@ def py_value(model, field: str, value):
     if isinstance(value, str) and model._meta.get_field(field).get_internal_type() == "DateField":
         return datetime.date.fromisoformat(value)  # SQLite gives dates as text to a raw cursor
     return value
+
+
+def add_rows(model, key_fields, field: str, rows) -> None:
+    """Add to ``field`` of the rows named by ``key_fields`` (each row: keys, then a positive
+    amount), creating missing rows: one ``INSERT … ON CONFLICT DO UPDATE`` per 500 rows, in the
+    order given."""
+    quote = connection.ops.quote_name
+    meta = model._meta
+    table = quote(meta.db_table)
+    names = [*key_fields, field]
+    columns = ", ".join(quote(meta.get_field(f).column) for f in names)
+    target = ", ".join(quote(meta.get_field(f).column) for f in key_fields)
+    column = quote(meta.get_field(field).column)
+    row = "(" + ", ".join(["%s"] * len(names)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(chunk))} "  # noqa: S608 - names from the model, values are parameters
+                f"ON CONFLICT ({target}) DO UPDATE SET {column} = {table}.{column} + "
+                f"excluded.{column}",
+                [db_value(model, f, v) for r in chunk for f, v in zip(names, r)],  # noqa: B905
+            )

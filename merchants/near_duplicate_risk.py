@@ -30,7 +30,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from core.bulk import bulk_insert
-from merchants.aggregate_rows import lock_rows, update_rows
+from merchants.aggregate_rows import add_rows, lock_rows, update_rows
 from merchants.models import NearDuplicate, NearDuplicateDay, NearDuplicatePair, Post
 
 WINDOW_DAYS = 30
@@ -164,13 +164,15 @@ def _has_matches(posts: set[int]) -> dict[int, tuple[int, int]]:
 
 
 def _pairs_add(pairs: Mapping[tuple, int]) -> None:
-    pairs = {k: v for k, v in pairs.items() if v}
-    if not pairs:
-        return
-    keys = sorted(pairs)
-    stored = lock_rows(NearDuplicatePair, _PAIR, keys, {"matches": 0}, ("matches",))
-    rows = [(*key, max(0, stored[key][0] + pairs[key])) for key in keys]
-    update_rows(NearDuplicatePair, _PAIR, ("matches",), rows)
+    """Matches added in one statement; those taken away read and written under row locks (a
+    count never goes below 0). The writer holds the day rows of these pairs' posts."""
+    more = sorted((*k, v) for k, v in pairs.items() if v > 0)
+    add_rows(NearDuplicatePair, _PAIR, "matches", more)
+    less = sorted(k for k, v in pairs.items() if v < 0)
+    if less:
+        stored = lock_rows(NearDuplicatePair, _PAIR, less, {"matches": 0}, ("matches",))
+        rows = [(*key, max(0, stored[key][0] + pairs[key])) for key in less]
+        update_rows(NearDuplicatePair, _PAIR, ("matches",), rows)
     # rows left at 0 stay (another writer may hold them); the recompute reads matches > 0
 
 
