@@ -10,7 +10,9 @@ junk, so a typo stops start-up instead of silently picking a default.
 True
 """
 
+import importlib.util
 import os
+import re
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -115,6 +117,29 @@ def env_region(name: str, default: str) -> str:
         raise ImproperlyConfigured(
             f"{name}={value!r} is not a GB/T 2260 region code (six digits, e.g. 440106)"
         )
+    return value
+
+
+_DOTTED = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
+
+
+def env_dotted(name: str, default: str) -> str:
+    """A dotted path to a class or function (``package.module.Name``), or "" when ``default``
+    is "" (off). Junk, or a module that is not installed, stops start-up; the module itself is
+    imported on first use (it may need the apps loaded)."""
+    raw = os.environ.get(name)
+    value = default if raw is None or raw.strip() == "" else raw.strip()
+    if not value:
+        return value
+    if not _DOTTED.match(value):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a dotted path (package.module.Name)")
+    module = value.rpartition(".")[0]
+    try:
+        found = importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise ImproperlyConfigured(f"{name}={value!r}: there is no module {module!r}")
     return value
 
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from core.env import (
     env_bool,
     env_choice,
+    env_dotted,
     env_int,
     env_list,
     env_rate,
@@ -434,11 +435,11 @@ SITE_URL = env_str("SITE_URL", "").rstrip("/") or (
 )
 # A dotted path to ``send(phone, text)`` for SMS (lost access codes); blank: no SMS is sent and
 # the consumer is told so.
-COMPLAINTS_SMS_BACKEND = env_str("COMPLAINTS_SMS_BACKEND", "")
+COMPLAINTS_SMS_BACKEND = env_dotted("COMPLAINTS_SMS_BACKEND", "")
 # Receipts carry the tracking number and the access code: the console and file backends would
 # write them to the server log, so outside DEBUG the default is SMTP and a log-writing backend
 # is a system check error (wsmonitor.E020, core/checks.py).
-EMAIL_BACKEND = env_str(
+EMAIL_BACKEND = env_dotted(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
@@ -489,7 +490,7 @@ WECHAT_TOKEN = env_secret("WECHAT_TOKEN", "")
 WECHAT_ENCODING_AES_KEY = env_secret("WECHAT_ENCODING_AES_KEY", "")
 WECHAT_PREVIOUS_ENCODING_AES_KEY = env_secret("WECHAT_PREVIOUS_ENCODING_AES_KEY", "")
 WECHAT_REGION = env_region("WECHAT_REGION", COMPLAINTS_INTAKE_REGION)
-WECHAT_MEDIA_CLIENT = env_str("WECHAT_MEDIA_CLIENT", "wechat.media.WeChatApiClient")
+WECHAT_MEDIA_CLIENT = env_dotted("WECHAT_MEDIA_CLIENT", "wechat.media.WeChatApiClient")
 WECHAT_API_BASE = env_str("WECHAT_API_BASE", "https://api.weixin.qq.com").rstrip("/")
 WECHAT_TIMESTAMP_WINDOW_SECONDS = env_int("WECHAT_TIMESTAMP_WINDOW_SECONDS", 300, minimum=30)
 WECHAT_LINK_HOURS = env_int("WECHAT_LINK_HOURS", 24, minimum=1)

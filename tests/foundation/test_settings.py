@@ -37,6 +37,12 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         ({"DEBUG": "1", "API_THROTTLE_RATE": "1200"}, "API_THROTTLE_RATE"),
         ({"DEBUG": "1", "LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
         ({"DEBUG": "1", "WECHAT_REGION": "990000"}, "WECHAT_REGION"),
+        ({"DEBUG": "1", "EMAIL_BACKEND": "smtp"}, "EMAIL_BACKEND"),
+        (
+            {"DEBUG": "1", "EMAIL_BACKEND": "django.core.mail.backends.smpt.EmailBackend"},
+            "EMAIL_BACKEND",
+        ),
+        ({"DEBUG": "1", "WECHAT_MEDIA_CLIENT": "wechat.mediaa.Client"}, "WECHAT_MEDIA_CLIENT"),
         ({"DEBUG": "1", "COMPLAINTS_INTAKE_REGION": "44010"}, "COMPLAINTS_INTAKE_REGION"),
     ],
 )
