@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -13,25 +13,20 @@ from complaints.evidence import EvidenceRejected, check_upload
 from complaints.models import Case
 from complaints.pii import normalize_tracking_number
 from core.api.authentication import ApiClient
+from core.api.errors import ErrorSerializer
 from core.api.parsers import JSONParser
+from core.api.schema import ERRORS, not_found
 from core.api.strict import HttpUrlOrBlankField, StrictSerializer
 from core.audit import client_ip
 from core.errors import NotFound
 from core.regions import is_region_code
 
-ERROR = inline_serializer(
-    "ComplaintError",
-    fields={
-        "code": serializers.CharField(),
-        "detail": serializers.CharField(),
-        "fields": serializers.DictField(),
-    },
-)
+# The platform's one error shape (core.api.errors); only the 429 says more here.
 AUTH_ERRORS = {
-    401: OpenApiResponse(ERROR, description="Missing or invalid token"),
-    403: OpenApiResponse(ERROR, description="The token lacks the scope"),
+    401: ERRORS[401],
+    403: ERRORS[403],
     429: OpenApiResponse(
-        ERROR,
+        ErrorSerializer,
         description="Over the token's rate (see `Retry-After`), or on `POST`, the complainant "
         "phone's daily limit (`COMPLAINTS_SUBMIT_PER_PHONE_DAY`, shared with the public form)",
     ),
@@ -167,7 +162,7 @@ class ComplaintsApi(APIView):
         },
         responses={
             201: ComplaintSubmitOutputSerializer(many=True),
-            400: OpenApiResponse(ERROR, description="invalid fields or a refused file"),
+            400: OpenApiResponse(ErrorSerializer, description="invalid fields or a refused file"),
             **AUTH_ERRORS,
         },
         tags=["complaints"],
@@ -241,7 +236,7 @@ class ComplaintStatusApi(APIView):
 
     @extend_schema(
         summary="Status of a complaint or report filed by this token",
-        responses={200: CaseStatusSerializer, **AUTH_ERRORS, 404: OpenApiResponse(ERROR)},
+        responses={200: CaseStatusSerializer, **AUTH_ERRORS, **not_found("No such case")},
         tags=["complaints"],
     )
     def get(self, request, tracking_number: str):
