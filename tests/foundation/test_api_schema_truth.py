@@ -169,3 +169,16 @@ def test_a_format_the_api_does_not_offer_is_a_406_naming_it(client):
     body = response.json()
     assert body["code"] == "not_acceptable" and "format=xml" in body["detail"]
     assert client.get("/api/v1/token/", {"format": "json"}).status_code == 200
+
+
+def test_every_error_answer_declares_the_one_error_component(schema):
+    """The complaints API declared its own copy (ComplaintError) of the platform's error body."""
+    refs = set()
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            for status, response in operation.get("responses", {}).items():
+                if status.startswith(("4", "5")):
+                    for media in response.get("content", {}).values():
+                        refs.add(media["schema"].get("$ref", "inline"))
+    assert refs == {"#/components/schemas/Error"}
+    assert "ComplaintError" not in schema["components"]["schemas"]
