@@ -161,7 +161,7 @@ class ImageTextAdmin(admin.ModelAdmin):
         row = rows.filter(pk=object_id).first() if str(object_id).isdigit() else None
         extra = {
             **(extra_context or {}),
-            "can_transcribe": bool(row and _open(row) and self.has_confirm_permission(request)),
+            "transcribe_label": _transcribe_label(row, self.has_confirm_permission(request)),
         }
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
@@ -272,6 +272,14 @@ class ImageTextAdmin(admin.ModelAdmin):
                 f"已确认 {done} 张图片的转写；活动截图的条款已据此记录为更正。",
                 messages.SUCCESS,
             )
+
+
+def _transcribe_label(row: ImageText | None, allowed: bool) -> str:
+    """The change page's link to the transcription page: to work on it while open, to read
+    the confirmation and the corrections afterwards."""
+    if row is None or not allowed or row.state != ImageText.State.DONE:
+        return ""
+    return "更正并确认转写" if row.confirmed_at is None else "转写与更正记录"
 
 
 def _open(row: ImageText) -> bool:

@@ -26,6 +26,9 @@ class WeChatMessageAdmin(admin.ModelAdmin):
         ("原始消息", {"fields": ("sha256", "xml_shown")}),
     )  # fmt: skip
 
+    class Media:
+        css = {"all": ["wechat/admin.css"]}
+
     def get_queryset(self, request):
         return messages_visible(request.user, super().get_queryset(request))
 
@@ -46,10 +49,10 @@ class WeChatMessageAdmin(admin.ModelAdmin):
         text = message.content or message.title or message.url or message.media_id
         return text[:60] + ("…" if len(text) > 60 else "")
 
-    @admin.display(description="发送者 OpenID")
+    @admin.display(description="发送者微信用户标识")
     def openid_shown(self, message):
         return message.openid or "已删除（个人信息已删除）"
 
     @admin.display(description="原始消息（XML，原样保存）")
     def xml_shown(self, message):
-        return format_html("<pre>{}</pre>", message.xml)
+        return format_html('<pre class="wx-xml">{}</pre>', message.xml)

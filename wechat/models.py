@@ -24,9 +24,9 @@ class WeChatMessage(models.Model):
         MEDIA_PENDING = "media_pending", "图片待下载"
         FAILED = "failed", "处理失败"
 
-    msg_id = models.BigIntegerField("消息编号（MsgId）")
+    msg_id = models.BigIntegerField("微信消息编号")
     account = models.CharField("公众号原始ID", max_length=64)
-    openid = models.CharField("发送者 OpenID", max_length=64)
+    openid = models.CharField("发送者微信用户标识", max_length=64)
     msg_type = models.CharField("消息类型", max_length=10, choices=Type.choices)
     sent_at = models.DateTimeField("发送时间（微信记录）")
     received_at = models.DateTimeField("接收时间", default=timezone.now, db_index=True)
@@ -39,8 +39,8 @@ class WeChatMessage(models.Model):
     title = models.CharField("文章标题", max_length=500, blank=True)
     description = models.TextField("文章摘要", blank=True)
     url = models.TextField("链接", blank=True)
-    media_id = models.CharField("图片 MediaId", max_length=200, blank=True)
-    pic_url = models.TextField("图片地址（PicUrl）", blank=True)
+    media_id = models.CharField("微信图片素材编号", max_length=200, blank=True)
+    pic_url = models.TextField("微信图片地址", blank=True)
 
     state = models.CharField(
         "处理状态", max_length=20, choices=State.choices, default=State.RECEIVED

@@ -154,7 +154,7 @@ def test_saving_then_confirming_through_the_page(misread, client, regulator):
     after = client.get(page(misread)).content.decode()
     assert "不能再更正" in after and 'name="_confirm"' not in after
     change = client.get(f"/admin/imaging/imagetext/{misread.pk}/change/").content.decode()
-    assert page(misread) not in change
+    assert page(misread) in change and "转写与更正记录" in change and "更正并确认转写" not in change
 
 
 def test_the_page_says_what_is_wrong(misread, client, regulator):
