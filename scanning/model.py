@@ -47,11 +47,6 @@ def ngrams(t: str) -> set[str]:
     return out
 
 
-def _lines(data: bytes) -> list[str]:
-    """The lines of a UTF-8 file as text mode reads them (universal newlines)."""
-    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-
-
 def _sigmoid(x: float) -> float:
     if x >= 0:
         return 1.0 / (1.0 + math.exp(-x))
@@ -68,8 +63,6 @@ class SentenceModel:
         "_digest",
         "_grams",
         "_strong",
-        "_strong_at",
-        "_weights",
         "_weights_z",
         "meta",
         "strong_ids",
@@ -83,69 +76,84 @@ class SentenceModel:
         strong: float = 1.0,
         digest: str | None = None,
     ):
+        if digest is None:
+            blob = json.dumps(
+                [list(bias), strong, sorted(weights.items())],
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+            digest = hashlib.sha256(blob.encode("utf-8")).hexdigest()
+        keys = [g for g in weights if g in ngrams(g)]
+        self._setup(bias, keys, [complex(*weights[g]) for g in keys], meta, strong, digest)
+
+    def _setup(self, bias, keys: list[str], pairs: list[complex], meta, strong, digest) -> None:
+        """``keys``: every weighted feature (a key of a size ngrams() yields), ``pairs`` its
+        weights (two categories: a weight pair is one complex number, its real part
+        counterfeit's)."""
         if len(bias) != len(CATEGORIES):
             raise ValueError(f"one bias per category {CATEGORIES}, got {len(bias)}")
         self._bias = tuple(bias)
-        self._weights = weights
-        # every weighted feature (a key of a size ngrams() yields) in one automaton, and its
-        # weights by key index, one list per category: probabilities() runs in C
-        # (two categories: a weight pair is one complex number, its real part counterfeit's)
-        keys = [g for g in weights if g in ngrams(g)]
+        # the features in one automaton and their weights by key index: probabilities() runs
+        # in C. The n-gram strings themselves are not kept (the automaton holds them; a match's
+        # text is the n-gram), which keeps the shipped model to a few MB.
         self._grams = daachorse.CharwiseDoubleArrayAhoCorasick(keys) if keys else None
-        self._weights_z = [complex(*weights[g]) for g in keys]
+        self._weights_z = pairs
         self._bias_z = complex(*self._bias)
         self.meta = dict(meta or {})
-        self._strong_at = strong
         self._digest = digest
         # n-grams whose weight alone is large: a passage holding none of them cannot reach a
         # detection threshold, so the scanner scores only passages that hold one
-        # (of the features: a key of another size never counts)
-        strong_keys = [g for g in keys if max(weights[g]) >= strong]
+        strong_keys = [g for g, z in zip(keys, pairs, strict=True) if max(z.real, z.imag) >= strong]
         self._strong = (
             daachorse.CharwiseDoubleArrayAhoCorasick(strong_keys) if strong_keys else None
         )
-        # their key indexes in the feature automaton
-        self.strong_ids = frozenset(i for i, g in enumerate(keys) if max(weights[g]) >= strong)
 
     @classmethod
     def load(cls, path: str | Path = MODEL_FILE) -> SentenceModel:
         """Read a model file: ``#`` lines are ``key<TAB>value`` metadata (``bias`` holds one
-        value per category), every other line ``n-gram<TAB>weight per category``."""
+        value per category), every other line ``n-gram<TAB>weight per category`` (a later line
+        of the same n-gram replaces an earlier one). Read line by line into the compact form,
+        without a table of every n-gram and its weights."""
         meta: dict[str, str] = {}
-        weights: dict[str, tuple[float, ...]] = {}
-        data = Path(path).read_bytes()
-        for n, line in enumerate(_lines(data), 1):
-            if not line:
-                continue
-            if line.startswith("#"):
-                key, _, value = line[1:].partition("\t")
-                meta[key.strip()] = value
-                continue
-            gram, *ws = line.split("\t")
-            if len(ws) != len(CATEGORIES):
-                raise ValueError(f"{path}:{n}: expected {len(CATEGORIES)} weights")
-            weights[gram.replace("\\t", "\t").replace("\\n", "\n")] = tuple(map(float, ws))
+        at: dict[str, int] = {}  # n-gram → its index in keys
+        keys: list[str] = []
+        pairs: list[complex] = []
+        sha = hashlib.sha256()
+        with Path(path).open("rb") as fh:
+            for n, raw in enumerate(fh, 1):
+                sha.update(raw)
+                line = raw.decode("utf-8").rstrip("\r\n")
+                if not line:
+                    continue
+                if line.startswith("#"):
+                    key, _, value = line[1:].partition("\t")
+                    meta[key.strip()] = value
+                    continue
+                gram, *ws = line.split("\t")
+                if len(ws) != len(CATEGORIES):
+                    raise ValueError(f"{path}:{n}: expected {len(CATEGORIES)} weights")
+                gram = gram.replace("\\t", "\t").replace("\\n", "\n")
+                if gram not in ngrams(gram):
+                    continue  # not a feature: never counts
+                z = complex(float(ws[0]), float(ws[1]))
+                k = at.get(gram)
+                if k is None:
+                    at[gram] = len(keys)
+                    keys.append(gram)
+                    pairs.append(z)
+                else:
+                    pairs[k] = z
         bias = tuple(float(x) for x in meta.get("bias", "").split(",") if x)
-        return cls(
-            bias,
-            weights,
-            meta,
-            strong=float(meta.get("strong", "1.0")),
-            digest=hashlib.sha256(data).hexdigest(),
-        )
+        model = cls.__new__(cls)
+        strong = float(meta.get("strong", "1.0"))
+        model._setup(bias, keys, pairs, meta, strong, sha.hexdigest())
+        return model
 
     @property
     def digest(self) -> str:
         """sha256 of the model: of its file's bytes when loaded from one, else of its bias,
         strong-n-gram bound and weights (a model built in memory, e.g. by the training
         script)."""
-        if self._digest is None:
-            blob = json.dumps(
-                [list(self._bias), self._strong_at, sorted(self._weights.items())],
-                ensure_ascii=False,
-                separators=(",", ":"),
-            )
-            self._digest = hashlib.sha256(blob.encode("utf-8")).hexdigest()
         return self._digest
 
     def may_detect(self, t: str) -> bool:
@@ -179,13 +187,14 @@ class SentenceModel:
 
     def evidence(self, t: str, category: int, most: int = 3) -> list[str]:
         """The n-grams of ``t`` that speak most for ``category`` (longest first among equals)."""
-        get = self._weights.get
-        scored = []
-        for g in ngrams(t):
-            w = get(g)
-            if w is not None and w[category] > 0:
-                scored.append((-w[category], -len(g), g))
-        scored.sort()
+        weights = self._weights_z
+        part = _PART[category]
+        found = {}
+        for s, e, k in self.grams(t):
+            w = part(weights[k])
+            if w > 0:
+                found[t[s:e]] = w
+        scored = sorted((-w, -len(g), g) for g, w in found.items())
         out: list[str] = []
         for _, _, g in scored:
             if not any(g in o for o in out):
@@ -201,15 +210,14 @@ class SentenceModel:
         n = len(t)
         if n == 0:
             return 0, 0
-        get = self._weights.get
+        weights = self._weights_z
+        part = _PART[category]
         per = [0.0] * n
-        for size in (2, 3):
-            for i in range(n - size + 1):
-                w = get(t[i : i + size])
-                if w is not None:
-                    share = w[category] / size
-                    for j in range(i, i + size):
-                        per[j] += share
+        # every occurrence of a weighted n-gram, the 2-grams before the 3-grams, by position
+        for s, e, k in sorted(self.grams(t), key=_size_start):
+            share = part(weights[k]) / (e - s)
+            for j in range(s, e):
+                per[j] += share
         best, best_s, best_e = -math.inf, 0, n
         run, run_s = 0.0, 0
         for i, x in enumerate(per):
@@ -223,6 +231,14 @@ class SentenceModel:
             if run > best:
                 best, best_s, best_e = run, run_s, i + 1
         return best_s, best_e
+
+
+def _size_start(m: tuple[int, int, int]) -> tuple[int, int]:
+    return m[1] - m[0], m[0]
+
+
+# a category's weight from a key's complex weight pair
+_PART = (lambda z: z.real, lambda z: z.imag)
 
 
 _SHARED: SentenceModel | None = None

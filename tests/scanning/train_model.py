@@ -64,7 +64,14 @@ def _fit(texts: list[str], labels: list[set[str]]) -> SentenceModel:
         w = tuple(round(float(c[j]), 4) for c in coefs)
         if max(abs(x) for x in w) >= PRUNE:
             weights[g] = w
-    return SentenceModel(tuple(bias), weights, {"bias": ",".join(map(str, bias))}, STRONG)
+    model = SentenceModel(tuple(bias), weights, {"bias": ",".join(map(str, bias))}, STRONG)
+    model.meta["n-grams"] = str(len(weights))
+    _WEIGHTS.clear()
+    _WEIGHTS[model.digest] = weights  # for write(): the model keeps no n-gram strings
+    return model
+
+
+_WEIGHTS: dict[str, dict[str, tuple[float, ...]]] = {}
 
 
 def _data(scanner: Scanner):
@@ -206,7 +213,7 @@ def write(model: SentenceModel, gates, detects, report: list[str], n: int, n_o: 
         fh.write(f"#strong\t{STRONG}\n")
         for line in report:
             fh.write(f"#cv\t{line}\n")
-        for g, w in sorted(model._weights.items()):
+        for g, w in sorted(_WEIGHTS[model.digest].items()):
             key = g.replace("\t", "\\t").replace("\n", "\\n")
             fh.write(key + "\t" + "\t".join(f"{x:g}" for x in w) + "\n")
 
@@ -215,7 +222,10 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cv-only", action="store_true")
     ap.add_argument("--save-cv", type=Path, help="write the cross-validation counts here (JSON)")
+    ap.add_argument("--data", type=Path, help="a copy of the data folder to read instead")
     args = ap.parse_args(argv)
+    if args.data:
+        corpus.use_data(args.data)
     rules = Scanner.from_lexicon().with_model(None)
     cv = cross_validate(rules)
     if args.save_cv:
@@ -228,7 +238,7 @@ def main(argv=None) -> int:
     items, x, train_o, xo, _ = _data(rules)
     model = _fit(x + xo, [set(it["labels"]) for it in items] + [set()] * len(xo))
     write(model, gates, detects, report, len(items), len(train_o))
-    print(f"wrote {MODEL_FILE} ({len(model._weights)} n-grams)")
+    print(f"wrote {MODEL_FILE} ({model.meta['n-grams']} n-grams)")
     return 0
 
 
