@@ -598,7 +598,7 @@ class Scanner:
     def _second_look(self, text: str, r: ScanResult, p: PassageJudge, norm) -> ScanResult:
         """The sentence model's gate and detection (passages.py) applied to a rule result."""
         t, st, offsets = norm
-        kept, gated, drafts = p.review(text, t, offsets, r.findings, r.suppressed)
+        kept, gated, drafts = p.review(text, t, st, offsets, r.findings, r.suppressed)
         if not gated and not drafts:
             return r
         suppressed = list(r.suppressed)

@@ -3,7 +3,8 @@ each passage no rule matched but that reads like a seller's pitch.
 
 A *passage* is a sentence with its neighbours (the sentence before and the one after): enough
 context to tell a film review from a sales pitch, local enough that a report in one paragraph
-hides nothing in another. Sentences end at 。！？!?；; and line breaks.
+hides nothing in another. The sentences are the stance layer's (``stance.sentence_spans``):
+they end at 。！？!? and line breaks outside quotation marks (；and ， end clauses).
 
 * **Gate.** A counted finding whose sentence the model finds unlikely for its category, alone
   and with its neighbours (the larger of the two probabilities is below the category's ``gate``
@@ -27,16 +28,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from bisect import bisect_right
 from operator import itemgetter
 
 from .model import CATEGORIES, SentenceModel
 from .normalize import gap_offsets
+from .stance import sentence_spans
 
 KEEP_SEVERITY = 5
 MODEL_SEVERITY = 4
-_SENTENCE_RE = re.compile(r"[^。！？!?；;\n\r]+[。！？!?；;\n\r]*|[。！？!?；;\n\r]+")
 _THIRD = itemgetter(2)
 _CATEGORY_INDEX = {c: i for i, c in enumerate(CATEGORIES)}
 LEGAL_BASIS = {
@@ -45,11 +45,6 @@ LEGAL_BASIS = {
     "false_ad": "广告法 第四条（广告不得含有虚假或者引人误解的内容）；第二十八条（虚假广告）",
 }
 _WHAT = {"counterfeit": "售假", "false_ad": "虚假或违法广告"}
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of ``text``, in order, covering it."""
-    return [m.span() for m in _SENTENCE_RE.finditer(text)]
 
 
 class PassageJudge:
@@ -80,14 +75,15 @@ class PassageJudge:
         )
         self.fingerprint = hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
-    def review(self, text: str, t: str, offsets, findings, suppressed):
+    def review(self, text: str, t: str, st: str, offsets, findings, suppressed):
         """(kept, newly suppressed, detection drafts) for a scanned text. ``t`` is the text the
-        rules read (normalised) and ``offsets`` its offsets (None: the same; an OffsetMap, or
-        the kept pieces and deleted gaps of ``normalize._denoise_lazy``): the
-        model reads each sentence as the slice of ``t`` between its bounds. A detection draft is
-        (category, start, end, explanation) in original offsets; the scanner judges its
-        stance."""
-        spans = sentences(text)
+        rules read (normalised), ``st`` the converted text aligned with ``text`` (where the
+        stance layer reads sentences) and ``offsets`` the way from ``t`` back to ``text``
+        (None: the same; an OffsetMap, or the kept pieces and deleted gaps of
+        ``normalize._denoise_lazy``): the model reads each sentence as the slice of ``t``
+        between its bounds. A detection draft is (category, start, end, explanation) in
+        original offsets; the scanner judges its stance."""
+        spans = sentence_spans(st)
         if not spans:
             return list(findings), [], []
         if len(spans) == 1:

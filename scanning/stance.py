@@ -233,6 +233,25 @@ class _Layout:
         return best
 
 
+def sentence_spans(st: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of the converted text ``st``, in order, covering it: the
+    sentences of ``_Layout`` (ended by 。！？!? and line breaks outside quotation marks; ； and ，
+    end clauses), a run of end marks closing one sentence. The sentence model's passages
+    (``passages.py``) are these sentences."""
+    n = len(st)
+    out = []
+    a = 0
+    for b in _Layout(st).sentences[1:-1]:
+        if b >= n:
+            break
+        if st[b] in _SENT_END:
+            continue  # the run of end marks goes on
+        out.append((a, b))
+        a = b
+    out.append((a, n))
+    return out
+
+
 _CLAIM = ("claim", "")
 # cue kinds that can decide a stance by their mere presence in the sentence (beside the
 # finding): the decision order below

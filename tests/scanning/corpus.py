@@ -70,6 +70,15 @@ def load() -> list[dict]:
 ORDINARY = DATA / "ordinary"
 
 
+def use_data(path: str | Path) -> None:
+    """Read the corpus and the ordinary lines from another folder of the same layout (e.g. a
+    copy taken before a round of additions, so that figures before and after a change are on the
+    same texts)."""
+    global DATA, DEVSET, CORPUS, ORDINARY
+    DATA = Path(path)
+    DEVSET, CORPUS, ORDINARY = DATA / "devset.jsonl", DATA / "corpus", DATA / "ordinary"
+
+
 def load_ordinary() -> list[dict]:
     """Ordinary clean Chinese (news paragraphs, reviews; ``data/ordinary/README.md``), one item a
     line, with the same hash split as the corpus."""
@@ -181,7 +190,10 @@ def main(argv=None) -> None:
     ap.add_argument(
         "--ordinary-misses", action="store_true", help="tuning-split ordinary lines flagged"
     )
+    ap.add_argument("--data", type=Path, help="a copy of the data folder to read instead")
     args = ap.parse_args(argv)
+    if args.data:
+        use_data(args.data)
     if args.stats:
         c = Counter(
             (it["split"], "+".join(sorted(it["labels"])), it["source_kind"]) for it in load()
