@@ -1,12 +1,14 @@
 """Verify the snapshot chains: every snapshot's content matches its SHA-256, each links to the
-one before it, numbers run without gaps, the campaign's head names the newest, and stored
-images still have the hash recorded for them."""
+one before it (both through the project's one chain walk, ``core.chain``), numbers run without
+gaps, the campaign's head names the newest, and stored images still have the hash recorded for
+them."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from campaigns.models import GENESIS, Campaign, Snapshot
+from campaigns.models import Campaign, Snapshot
 from campaigns.services import file_sha256
+from core.chain import CONTENT, GENESIS, LINK, chain_walk
 
 
 @dataclass(frozen=True)
@@ -27,19 +29,20 @@ def verify_campaign(campaign: Campaign, *, check_images: bool = True) -> Iterato
     prev = GENESIS
     expected = 1
     last = None
-    for snap in Snapshot.objects.filter(campaign_id=campaign.pk).order_by("sequence", "id"):
+    snapshots = Snapshot.objects.filter(campaign_id=campaign.pk).order_by("sequence", "id")
+    for snap, problems in chain_walk(snapshots):
         if snap.sequence != expected:
             yield ChainBreak(
                 campaign.pk, snap.pk, snap.sequence, f"expected number {expected} (a gap or repeat)"
             )
-        if snap.prev_hash != prev:
+        if LINK in problems:
             yield ChainBreak(
                 campaign.pk,
                 snap.pk,
                 snap.sequence,
                 "previous-hash link broken (a snapshot was removed or reordered)",
             )
-        if snap.compute_hash() != snap.content_sha256:
+        if CONTENT in problems:
             yield ChainBreak(
                 campaign.pk,
                 snap.pk,

@@ -9,9 +9,6 @@ Term changes and breaches are derived from the snapshots (``campaigns.services``
 recomputed; the snapshots themselves never change.
 """
 
-import datetime
-import hashlib
-import json
 import secrets
 
 from django.conf import settings
@@ -19,7 +16,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-GENESIS = "0" * 64
+from core.chain import GENESIS, HashChained, utc_stamp
+
+__all__ = ["GENESIS"]  # re-exported: the chain's start is core.chain's
 
 
 def new_public_id() -> str:
@@ -98,7 +97,7 @@ class SnapshotQuerySet(models.QuerySet):
         raise PermissionError("campaign snapshots are append-only")
 
 
-class Snapshot(models.Model):
+class Snapshot(HashChained, models.Model):
     """One observation of a campaign's terms, or a regulator's correction of one."""
 
     class Source(models.TextChoices):
@@ -175,15 +174,15 @@ class Snapshot(models.Model):
         """The id under which the snapshot's text went through the scanning pipeline."""
         return f"campaign-{self.campaign_id}-snapshot-{self.sequence}"
 
-    def canonical(self) -> bytes:
-        """The bytes the hash covers: everything observed, who observed it, and the link."""
-        body = {
+    HASH_FIELD = "content_sha256"
+
+    def chain_body(self) -> dict:
+        """What the hash covers: everything observed, who observed it, and the link."""
+        return {
             "campaign_id": self.campaign_id,
             "sequence": self.sequence,
             "source": self.source,
-            "captured_at": self.captured_at.astimezone(datetime.UTC).isoformat(
-                timespec="microseconds"
-            ),
+            "captured_at": utc_stamp(self.captured_at),
             "captured_by_id": self.captured_by_id,
             "captured_by_label": self.captured_by_label,
             "observed_deleted": self.observed_deleted,
@@ -195,10 +194,6 @@ class Snapshot(models.Model):
             "image_sha256": self.image_sha256,
             "prev_hash": self.prev_hash,
         }
-        return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-
-    def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical()).hexdigest()
 
 
 class TermChange(models.Model):

@@ -1,14 +1,12 @@
 """Cross-cutting models: the audit log, integrator API tokens and the task outbox."""
 
-import datetime
-import hashlib
-import json
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
+
+from core.chain import HashChained, utc_stamp
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -19,7 +17,7 @@ class AuditEntryQuerySet(models.QuerySet):
         raise PermissionError("audit entries are append-only")
 
 
-class AuditEntry(models.Model):
+class AuditEntry(HashChained, models.Model):
     """One thing somebody did, chained to the entry before it by SHA-256.
 
     Written only through ``core.audit.audit_log``; never updated or deleted by the app
@@ -66,12 +64,10 @@ class AuditEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionError("audit entries are append-only")
 
-    def canonical(self) -> bytes:
-        """The bytes the hash covers: every field but the hash itself, in a fixed form."""
-        body = {
-            "created_at": self.created_at.astimezone(datetime.UTC).isoformat(
-                timespec="microseconds"
-            ),
+    def chain_body(self) -> dict:
+        """What the hash covers: every field but the hash itself, in a fixed form."""
+        return {
+            "created_at": utc_stamp(self.created_at),
             "actor_id": self.actor_id,
             "actor_label": self.actor_label,
             "action": self.action,
@@ -82,10 +78,6 @@ class AuditEntry(models.Model):
             "data": self.data,
             "prev_hash": self.prev_hash,
         }
-        return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-
-    def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical()).hexdigest()
 
 
 class AuditHead(models.Model):
