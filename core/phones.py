@@ -17,10 +17,13 @@ only, so a loose key still compares equal to itself.
 (True, True, False)
 >>> mask_phone("+86 138 1234 5678")
 '138****5678'
+>>> mask_phones_in("加vx 138 1234 5678 或打电话(010)1234-5678，价格13800元")
+'加vx 138****5678 或打电话010****5678，价格13800元'
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -68,3 +71,24 @@ def mask_phone(raw: str | None) -> str:
     if len(digits) >= 11:
         return digits[:3] + "****" + digits[-4:]
     return "*" * max(1, len(digits) - 2) + digits[-2:]
+
+
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def mask_phones_in(text: str | None) -> str:
+    """``text`` with every valid phone number in it masked by :func:`mask_phone`, however it is
+    written (``+86 138 0013 8000``, ``0086-138…``, full-width digits, a landline with its area
+    code). A number glued to Latin letters (``vx13800138000``) is found too: libphonenumber's
+    matcher skips those, so letters are read as spaces for the search."""
+    text = text or ""
+    if sum(ch.isdigit() for ch in text) < 7:
+        return text
+    spaced = _LATIN.sub(" ", text)  # same length: the matches' offsets are the text's
+    out, last = [], 0
+    for match in phonenumbers.PhoneNumberMatcher(spaced, _REGION):
+        out.append(text[last : match.start])
+        out.append(mask_phone(match.raw_string))
+        last = match.end
+    out.append(text[last:])
+    return "".join(out)

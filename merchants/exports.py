@@ -6,8 +6,6 @@ guessed id outside them yields nothing), writes the file to private storage with
 masks personal data (phone numbers, payee names) unless the job says otherwise.
 """
 
-import re
-
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -17,18 +15,18 @@ from core.audit import audit_log
 from core.errors import Forbidden, ValidationFailed
 from core.export_writer import csv_bytes, xlsx_bytes
 from core.outbox import outbox_enqueue
-from core.phones import mask_phone
+from core.phones import mask_phone, mask_phones_in
 from core.roles import region_prefixes, region_q
 from merchants import selectors
 from merchants.models import EnforcementAction, ExportJob, MerchantAccount
 
 CHUNK = 500
-_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 
 
 def mask_text(value: str) -> str:
-    """138****1234 for every mainland mobile number in ``value``."""
-    return _PHONE.sub(r"\1****\2", value or "")
+    """138****1234 for every phone number in ``value`` (``core.phones``: +86, spaces, dashes and
+    landlines too, which the mobile-only pattern used here before let through)."""
+    return mask_phones_in(value)
 
 
 def mask_name(value: str) -> str:

@@ -5,6 +5,7 @@ import pytest
 from complaints.pii import mask_phone, phone_blind_index
 from complaints.services import validate_submission
 from core.phones import is_valid_phone, phone_key
+from merchants.exports import mask_text
 from merchants.services import merchant_resolve
 
 SAME_MOBILE = ["13800138000", "+86 138-0013-8000", "0086 138 0013 8000", "8613800138000",
@@ -47,3 +48,20 @@ def test_the_complaint_form_says_what_a_valid_number_looks_like():
     with translation.override("zh-hans"):
         errors = validate_submission({"kind": "report", "phone": "12345", "description": "x"})
     assert "11位手机号码" in errors["phone"][0]
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("加微信或打电话13912345678", "加微信或打电话139****5678"),
+        ("微信同号 139 1234 5678 咨询", "微信同号 139****5678 咨询"),
+        ("热线+86 139-1234-5678", "热线139****5678"),
+        ("加vx13912345678", "加vx139****5678"),
+        ("座机(010)1234-5678", "座机010****5678"),
+        ("价格13800元，订单号1391234567890", "价格13800元，订单号1391234567890"),
+    ],
+)
+def test_exports_mask_a_phone_number_in_text_however_it_is_written(text, masked):
+    """The exports masked only eleven digits in a row (their own pattern), so a number written
+    with spaces, dashes or +86 reached the regulator's spreadsheet unmasked."""
+    assert mask_text(text) == masked
