@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ServiceError
 from lexicon.models import LexiconRule, LexiconVersion
-from lexicon.services import lexicon_publish, rule_save, rule_validate
+from lexicon.services import rule_save, rule_validate, rules_change
 
 
 class LexiconRuleForm(forms.ModelForm):
@@ -44,31 +44,24 @@ class LexiconRuleAdmin(admin.ModelAdmin):
         self._published(request, version)
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        self._publish(request, f"deleted rule {obj}")
+        self._change(request, LexiconRule.objects.filter(pk=obj.pk), delete=True)
 
     def delete_queryset(self, request, queryset):
-        count = queryset.count()
-        super().delete_queryset(request, queryset)
-        self._publish(request, f"deleted {count} rules")
+        self._change(request, queryset, delete=True)
 
     @admin.action(description=_("Disable selected rules (creates a new lexicon version)"))
     def disable_rules(self, request, queryset):
-        count = queryset.update(enabled=False)
-        self._publish(request, f"disabled {count} rules")
+        self._change(request, queryset, enabled=False)
 
     @admin.action(description=_("Enable selected rules (creates a new lexicon version)"))
     def enable_rules(self, request, queryset):
-        count = queryset.update(enabled=True)
-        self._publish(request, f"enabled {count} rules")
+        self._change(request, queryset, enabled=True)
 
-    def _publish(self, request, note: str) -> None:
+    def _change(self, request, queryset, **change) -> None:
         try:
-            version = lexicon_publish(actor=request.user, note=note)
-        except Exception as exc:  # the row is saved; the version can be published later
-            self.message_user(
-                request, _("The lexicon could not be published: %s") % exc, messages.ERROR
-            )
+            version, _count = rules_change(rules=queryset, actor=request.user, **change)
+        except ServiceError as exc:  # nothing was changed: the lexicon still publishes
+            self.message_user(request, exc.detail, messages.ERROR)
             return
         self._published(request, version)
 

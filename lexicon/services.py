@@ -119,6 +119,26 @@ def rule_save(*, row: LexiconRule, actor, note: str = "") -> LexiconVersion:
         raise ValidationFailed(message, fields={"term": [str(exc)]}) from None
 
 
+def rules_change(*, rules, actor, enabled: bool | None = None, delete: bool = False):
+    """Enable, disable or delete the rule rows ``rules`` (a queryset) and publish the lexicon
+    with the change, in one transaction: when the engine cannot build the result (a row stored
+    before rules were checked, enabled now), ``ValidationFailed`` names the reason and nothing
+    changes. Returns the active version and the number of rows changed."""
+    try:
+        with transaction.atomic():
+            if delete:
+                count = rules.count()
+                rules.delete()
+                note = f"deleted {count} rules"
+            else:
+                count = rules.update(enabled=enabled)
+                note = f"{'enabled' if enabled else 'disabled'} {count} rules"
+            return lexicon_publish(actor=actor, note=note), count
+    except LexiconError as exc:
+        message = _("The scanning engine cannot use this rule: %(reason)s") % {"reason": exc}
+        raise ValidationFailed(message, fields={"term": [str(exc)]}) from None
+
+
 # --- versions ---------------------------------------------------------------------------------
 
 

@@ -223,3 +223,27 @@ def test_the_lexicon_api_returns_the_active_version(token_client):
     body = response.json()
     assert body["version"] == 1
     assert any(r["term"] == "高仿" for r in body["rules"])
+
+
+def test_enabling_a_rule_the_engine_cannot_build_changes_nothing(admin_client):
+    """A row stored disabled before rules were checked used to be enabled by the admin action
+    and then break the publish of that and every later change; now the action is refused whole."""
+    broken = LexiconRule.objects.create(
+        term="a.b", category="false_ad", rule_id="false_ad.absolute", severity=2, mode="pattern",
+        enabled=False,
+    )  # fmt: skip
+    response = admin_client.post(
+        "/admin/lexicon/lexiconrule/",
+        {"action": "enable_rules", "_selected_action": [broken.pk]},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+        follow=True,
+    )
+    assert "扫描引擎无法使用这条规则" in response.content.decode()
+    broken.refresh_from_db()
+    assert broken.enabled is False
+    assert LexiconVersion.objects.count() == 1
+    good = LexiconRule(
+        term="绝绝子好物", category="false_ad", rule_id="false_ad.absolute", severity=2,
+        mode="substring",
+    )  # fmt: skip
+    assert rule_save(row=good, actor=None).number == 2  # the lexicon still publishes
