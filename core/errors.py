@@ -2,6 +2,13 @@
 response, a form error or a command message; none of them is ever a 500."""
 
 
+def error_body(code: str, detail, fields: dict | None = None) -> dict:
+    """The one error body every API answer carries: ``{"code", "detail", "fields"}`` (declared
+    for the schema by ``core.api.errors.ErrorSerializer``). ``gunicorn.conf.py`` writes the
+    same three keys for the errors gunicorn answers itself, before Django is loaded."""
+    return {"code": code, "detail": str(detail), "fields": fields or {}}
+
+
 class ServiceError(Exception):
     """Base class. ``code`` is machine-readable, ``detail`` human-readable (Chinese first)."""
 

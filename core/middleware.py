@@ -13,14 +13,14 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.errors import error_body
+
 
 def too_large_response(request, limit_bytes: int | None = None) -> HttpResponse:
     limit_mb = (limit_bytes or settings.MAX_REQUEST_BYTES) // (1024 * 1024)
     detail = _("The request is too large (limit %(mb)s MB).") % {"mb": limit_mb}
     if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"code": "request_too_large", "detail": detail, "fields": {}}, status=413
-        )
+        return JsonResponse(error_body("request_too_large", detail), status=413)
     html = render_to_string("wsmonitor/error.html", {"title": _("Too large"), "detail": detail})
     return HttpResponse(html, status=413)
 

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from core.errors import error_body
+
 
 @require_safe
 def home(request):
@@ -89,15 +91,13 @@ def _broker_status() -> str:
 
 def error_404(request, exception=None):
     if _is_api(request):
-        body = {"code": "not_found", "detail": _("Not found."), "fields": {}}
-        return JsonResponse(body, status=404)
+        return JsonResponse(error_body("not_found", _("Not found.")), status=404)
     return render(request, "404.html", status=404)
 
 
 def error_500(request):
     if _is_api(request):
-        body = {"code": "server_error", "detail": _("A server error occurred."), "fields": {}}
-        return JsonResponse(body, status=500)
+        return JsonResponse(error_body("server_error", _("A server error occurred.")), status=500)
     return render(request, "500.html", status=500)
 
 

@@ -12,7 +12,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import ServiceError
+from core.errors import ServiceError, error_body
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -26,36 +26,27 @@ class ErrorSerializer(serializers.Serializer):
 def exception_handler(exc, context):
     if isinstance(exc, RequestDataTooBig):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        detail = _("The request body is too large (limit %(mb)s MB); split the batch.")
         return Response(
-            {
-                "code": "request_too_large",
-                "detail": _("The request body is too large (limit %(mb)s MB); split the batch.")
-                % {"mb": limit},
-                "fields": {},
-            },
+            error_body("request_too_large", detail % {"mb": limit}),
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     if isinstance(exc, ServiceError):
-        return Response(
-            {"code": exc.code, "detail": exc.detail, "fields": exc.fields}, status=exc.status
-        )
+        return Response(error_body(exc.code, exc.detail, exc.fields), status=exc.status)
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {}
         detail = "; ".join(exc.messages)
         exc = exceptions.ValidationError(detail)
         response = Response(
-            {"code": "invalid", "detail": detail, "fields": fields},
-            status=status.HTTP_400_BAD_REQUEST,
+            error_body("invalid", detail, fields), status=status.HTTP_400_BAD_REQUEST
         )
         return response
     if isinstance(exc, DatabaseOperationalError | DatabaseInterfaceError):
         # The database refused or dropped the connection: a temporary outage, not a bug.
         return Response(
-            {
-                "code": "unavailable",
-                "detail": _("The service is temporarily unavailable; please retry shortly."),
-                "fields": {},
-            },
+            error_body(
+                "unavailable", _("The service is temporarily unavailable; please retry shortly.")
+            ),
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": "5"},
         )
@@ -69,17 +60,13 @@ def exception_handler(exc, context):
         return None  # a real bug: let Django log it and answer 500
     if isinstance(exc, exceptions.ValidationError):
         fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        body = {
-            "code": "invalid",
-            "detail": _("The request has invalid fields."),
-            "fields": _flatten_codes(fields),
-        }
+        body = error_body("invalid", _("The request has invalid fields."), _flatten_codes(fields))
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         if isinstance(code, (list, dict)):
             code = "error"
-        body = {"code": code, "detail": str(detail), "fields": {}}
+        body = error_body(code, detail)
     response.data = body
     return response
 

@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 from core.api.authentication import ApiClient
 from core.api.errors import ErrorSerializer
 from core.api.schema import ERRORS
+from core.errors import error_body
 
 
 class TokenInfoApi(APIView):
@@ -33,12 +34,7 @@ class TokenInfoApi(APIView):
     def get(self, request):
         if not isinstance(request.user, ApiClient):
             return Response(
-                {
-                    "code": "not_a_token",
-                    "detail": "Signed in with a session, not a token.",
-                    "fields": {},
-                },
-                status=400,
+                error_body("not_a_token", "Signed in with a session, not a token."), status=400
             )
         token = request.user.token
         data = {
