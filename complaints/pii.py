@@ -7,9 +7,10 @@ import unicodedata
 
 from django.conf import settings
 
+from core.masking import mask_name
 from core.phones import mask_phone, phone_key
 
-__all__ = ["mask_phone"]  # re-exported: complaints code masks phones through this module
+__all__ = ["mask_name", "mask_phone"]  # re-exported: complaints code masks through this module
 
 # Crockford's base32 without I, L, O, U: nothing to misread on a phone screen.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -23,14 +24,6 @@ def phone_blind_index(phone: str) -> str:
         return ""
     key = settings.COMPLAINTS_BLIND_INDEX_KEY.encode()
     return hmac.new(key, b"phone:" + digits.encode(), hashlib.sha256).hexdigest()
-
-
-def mask_name(name: str | None) -> str:
-    """张三 → 张*, 欧阳娜娜 → 欧***, John Smith → J*********."""
-    name = (name or "").strip()
-    if not name:
-        return ""
-    return name[0] + "*" * max(1, len(name) - 1)
 
 
 def mask_address(address: str | None) -> str:

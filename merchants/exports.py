@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit_log
 from core.errors import Forbidden, ValidationFailed
 from core.export_writer import csv_bytes, xlsx_bytes
+from core.masking import mask_name
 from core.outbox import outbox_enqueue
 from core.phones import mask_phone, mask_phones_in
 from core.roles import region_prefixes, region_q
@@ -27,11 +28,6 @@ def mask_text(value: str) -> str:
     """138****1234 for every phone number in ``value`` (``core.phones``: +86, spaces, dashes and
     landlines too, which the mobile-only pattern used here before let through)."""
     return mask_phones_in(value)
-
-
-def mask_name(value: str) -> str:
-    value = value or ""
-    return value[:1] + "*" * max(1, len(value) - 1) if value else ""
 
 
 def _account_label(account: MerchantAccount, masked: bool) -> str:

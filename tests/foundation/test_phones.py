@@ -2,9 +2,10 @@
 
 import pytest
 
-from complaints.pii import mask_phone, phone_blind_index
+from complaints.pii import mask_name, mask_phone, phone_blind_index
 from complaints.services import validate_submission
 from core.phones import is_valid_phone, phone_key
+from merchants.exports import mask_name as export_mask_name
 from merchants.exports import mask_text
 from merchants.services import merchant_resolve
 
@@ -65,3 +66,8 @@ def test_exports_mask_a_phone_number_in_text_however_it_is_written(text, masked)
     """The exports masked only eleven digits in a row (their own pattern), so a number written
     with spaces, dashes or +86 reached the regulator's spreadsheet unmasked."""
     assert mask_text(text) == masked
+
+
+def test_a_payee_name_is_masked_as_complaints_mask_a_name():
+    """The exports had a mask_name of their own that kept the spaces (' 张三 ' → ' ***')."""
+    assert export_mask_name(" 张三 ") == mask_name(" 张三 ") == "张*"
