@@ -591,6 +591,10 @@ class Scanner:
                     c = text
             if not p.model.may_detect(c):
                 return r
+            if norm is None:
+                norm = self._normal_forms(text)
+            if not p.may_detect(norm[0]):
+                return r
         if norm is None:
             norm = self._normal_forms(text)
         return self._second_look(text, r, p, norm)

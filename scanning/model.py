@@ -62,6 +62,8 @@ class SentenceModel:
         "_bias_z",
         "_digest",
         "_grams",
+        "_positive",
+        "_positive_z",
         "_strong",
         "_weights_z",
         "meta",
@@ -104,6 +106,14 @@ class SentenceModel:
         # n-grams whose weight alone is large: a passage holding none of them cannot reach a
         # detection threshold, so the scanner scores only passages that hold one
         strong_keys = [g for g, z in zip(keys, pairs, strict=True) if max(z.real, z.imag) >= strong]
+        # the n-grams with a positive weight in a category, and those weights (the negative
+        # ones as 0): the sum over a text's distinct ones bounds every sentence's score from
+        # above (``max_probabilities``)
+        positive = [(g, z) for g, z in zip(keys, pairs, strict=True) if z.real > 0 or z.imag > 0]
+        self._positive = (
+            daachorse.CharwiseDoubleArrayAhoCorasick([g for g, _ in positive]) if positive else None
+        )
+        self._positive_z = [complex(max(z.real, 0.0), max(z.imag, 0.0)) for _, z in positive]
         self._strong = (
             daachorse.CharwiseDoubleArrayAhoCorasick(strong_keys) if strong_keys else None
         )
@@ -202,6 +212,16 @@ class SentenceModel:
             if len(out) == most:
                 break
         return out
+
+    def max_probabilities(self, t: str) -> tuple[float, ...]:
+        """For each category, a bound no passage inside ``t`` (normalised) reaches: the
+        probability of the bias plus every positive weight of ``t``'s distinct n-grams."""
+        z = self._bias_z
+        if self._positive is not None:
+            present = set(map(_THIRD, self._positive.find_overlapping(t)))
+            if present:
+                z = sum(map(self._positive_z.__getitem__, present), z)
+        return _sigmoid(z.real), _sigmoid(z.imag)
 
     def strongest_span(self, t: str, category: int, limit: int = 24) -> tuple[int, int]:
         """The run of ``t`` (at most ``limit`` characters) whose characters carry the most

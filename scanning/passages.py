@@ -75,6 +75,13 @@ class PassageJudge:
         )
         self.fingerprint = hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
+    def may_detect(self, t: str) -> bool:
+        """Can a sentence of the normalised text ``t`` reach a detection threshold? (No when
+        even all of ``t``'s positive evidence together stays below it: a text with no finding
+        then needs no review.)"""
+        bound = self.model.max_probabilities(t)
+        return any(bound[ci] >= self.detect[ci] - 1e-9 for ci in self.detecting)  # rounding
+
     def review(self, text: str, t: str, st: str, offsets, findings, suppressed):
         """(kept, newly suppressed, detection drafts) for a scanned text. ``t`` is the text the
         rules read (normalised), ``st`` the converted text aligned with ``text`` (where the
