@@ -30,6 +30,7 @@ def evidence_stored(sender, instance, created, raw=False, **kwargs) -> None:
         sha256=instance.sha256,
         evidence=instance,
         region_code=instance.case.region_code,
+        new_holder=True,
     )
     publish_after_commit(row.pk)
 
@@ -45,6 +46,7 @@ def snapshot_stored(sender, instance, created, raw=False, **kwargs) -> None:
         sha256=instance.image_sha256,
         snapshot=instance,
         region_code=instance.campaign.merchant.region_code,
+        new_holder=True,
     )
     publish_after_commit(row.pk)
 

@@ -33,6 +33,17 @@ def test_evidence_gets_a_pending_read_and_no_text_before_the_worker(file_case):
     assert row.text == ""
 
 
+def test_the_read_request_costs_the_submission_one_statement(file_case):
+    """OCR is asynchronous: what it adds to intake is the pending row, one INSERT."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        file_case()
+    imaging = [q["sql"] for q in queries.captured_queries if "imaging_" in q["sql"]]
+    assert len(imaging) == 1 and imaging[0].startswith("INSERT")
+
+
 def test_a_disabled_reader_requests_nothing(file_case, settings):
     settings.OCR_ENABLED = False
     file_case()
