@@ -2,10 +2,7 @@
 (``case_file`` then ``case_attach``), so nothing typed is lost when a file cannot be kept."""
 
 import datetime
-import hashlib
 import logging
-import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -17,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from complaints.duplicates import text_fingerprint
 from complaints.evidence import CheckedFile, EvidenceRejected
 from complaints.evidence_store import (
     evidence_store_each,
@@ -308,16 +306,6 @@ def _is_flood(fingerprint: str, now) -> bool:
         )
         recent = cursor.fetchone()[0]
     return recent + 1 >= settings.COMPLAINTS_FLOOD_THRESHOLD
-
-
-def text_fingerprint(text: str) -> str:
-    """SHA-256 of the text with case, width, spaces and punctuation removed."""
-    return hashlib.sha256(_normalize_text(text).encode()).hexdigest()
-
-
-def _normalize_text(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "").lower()
-    return re.sub(r"[\W_]+", "", text)
 
 
 def _mail_receipt(email: str, results: list[Submitted]) -> None:
