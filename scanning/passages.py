@@ -133,6 +133,8 @@ class PassageJudge:
         detecting = self.detecting
         if not detecting or sum(ci in detecting for _, ci in had) == (last + 1) * len(detecting):
             return kept, gated, []
+        if not self.may_detect(t):  # no sentence of t can reach a detection threshold
+            return kept, gated, []
         return kept, gated, self._detect(text, t, offsets, spans, nb, had, scores)
 
     def _detect(self, text, t, offsets, spans, nb, had, scores) -> list[tuple]:
