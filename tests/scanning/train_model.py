@@ -100,26 +100,34 @@ def _folds(items):
 
 
 class _Memo:
-    """A fold's model with its probabilities remembered per passage: the threshold grid reads
-    the same passages again and again."""
+    """A fold's model with its automaton passes remembered per text: the threshold grid reads
+    the same sentences again and again."""
 
     def __init__(self, model: SentenceModel):
         self._model = model
-        self._seen: dict[str, tuple[float, ...]] = {}
+        self._grams: dict[str, list] = {}
+        self._bounds: dict[str, tuple[float, ...]] = {}
 
-    def probabilities(self, t: str) -> tuple[float, ...]:
-        p = self._seen.get(t)
-        if p is None:
-            p = self._seen[t] = self._model.probabilities(t)
-        return p
+    def grams(self, t: str) -> list:
+        g = self._grams.get(t)
+        if g is None:
+            g = self._grams[t] = self._model.grams(t)
+        return g
+
+    def max_probabilities(self, t: str) -> tuple[float, ...]:
+        b = self._bounds.get(t)
+        if b is None:
+            b = self._bounds[t] = self._model.max_probabilities(t)
+        return b
 
     def __getattr__(self, name):
         return getattr(self._model, name)
 
 
-def _categories(sc: Scanner, text: str, rule_result) -> set[str]:
-    """``sc.scan(text).categories`` from the rules' result computed once per fold."""
-    return set(sc._with_passages(text, rule_result).categories)
+def _categories(sc: Scanner, text: str, rule_result, norm) -> set[str]:
+    """``sc.scan(text).categories`` from the rules' result and the normal forms of the text,
+    computed once."""
+    return set(sc._with_passages(text, rule_result, norm).categories)
 
 
 def cross_validate(rules: Scanner):
@@ -128,16 +136,21 @@ def cross_validate(rules: Scanner):
     labels = [set(it["labels"]) for it in items]
     base = [rules.scan(it["text"]) for it in items]
     base_o = [rules.scan(it["text"]) for it in held_o]
+    norm = [rules._normal_forms(it["text"]) for it in items]
+    norm_o = [rules._normal_forms(it["text"]) for it in held_o]
     out: dict = {}
     for scheme, tr, te in _folds(items):
         fitted = _fit([x[i] for i in tr] + xo, [labels[i] for i in tr] + [set()] * len(xo))
         model = _Memo(fitted)
         for g, d in product(GATES, DETECTS):
             sc = rules.with_model(model, gate=(g, g), detect=(d, d))  # type: ignore[arg-type]
-            preds = [_categories(sc, items[i]["text"], base[i]) for i in te]
+            preds = [_categories(sc, items[i]["text"], base[i], norm[i]) for i in te]
             # held-out ordinary lines: once per combination, in the first scheme's folds
             ordinary = (
-                [_categories(sc, it["text"], r) for it, r in zip(held_o, base_o, strict=True)]
+                [
+                    _categories(sc, it["text"], r, n)
+                    for it, r, n in zip(held_o, base_o, norm_o, strict=True)
+                ]
                 if scheme == "stratified"
                 else []
             )
