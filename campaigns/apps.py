@@ -8,27 +8,26 @@ class CampaignsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from campaigns.selectors import merchant_public_facts, merchant_timeline
-        from core.roles import EXTRA_ROLE_PERMISSIONS
-        from merchants.providers import public_providers, timeline_providers
+        from campaigns import selectors
+        from core.signals import answer, role_permissions
+        from merchants import signals
 
-        if merchant_timeline not in timeline_providers:
-            timeline_providers.append(merchant_timeline)
-        if merchant_public_facts not in public_providers:
-            public_providers.append(merchant_public_facts)
-        from campaigns.selectors import dashboard_campaigns
-        from merchants.dashboard import dashboard_providers
+        # The merchant page, the public merchant check and the dashboard show campaigns.
+        answer(signals.timeline_items, selectors.merchant_timeline, uid="campaigns.timeline")
+        answer(signals.public_facts, selectors.merchant_public_facts, uid="campaigns.public")
+        answer(
+            signals.dashboard_campaigns, selectors.dashboard_campaigns, uid="campaigns.dashboard"
+        )
+        answer(role_permissions, _role_permissions, uid="campaigns.roles")
 
-        if dashboard_campaigns not in dashboard_providers["campaigns"]:
-            dashboard_providers["campaigns"].append(dashboard_campaigns)
-        read = [
-            "campaigns.view_campaign",
-            "campaigns.view_snapshot",
-            "campaigns.view_termchange",
-            "campaigns.view_breach",
-            "campaigns.view_redemptionreport",
-        ]
-        work = [*read, "campaigns.change_campaign", "campaigns.add_snapshot"]
-        EXTRA_ROLE_PERMISSIONS.setdefault("Regulator", []).extend(work)
-        EXTRA_ROLE_PERMISSIONS.setdefault("Supervisor", []).extend(work)
-        EXTRA_ROLE_PERMISSIONS.setdefault("Auditor", []).extend(read)
+
+def _role_permissions() -> dict[str, list[str]]:
+    read = [
+        "campaigns.view_campaign",
+        "campaigns.view_snapshot",
+        "campaigns.view_termchange",
+        "campaigns.view_breach",
+        "campaigns.view_redemptionreport",
+    ]
+    work = [*read, "campaigns.change_campaign", "campaigns.add_snapshot"]
+    return {"Regulator": work, "Supervisor": work, "Auditor": read}

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from campaigns.models import Breach, Campaign, RedemptionReport, Snapshot, TermChange
 from campaigns.terms import CampaignTerms
 from core.roles import region_prefixes, region_q
-from merchants.providers import TimelineItem
 from merchants.services import merchant_find
+from merchants.signals import TimelineItem
 
 Outcome = RedemptionReport.Outcome
 

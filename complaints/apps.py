@@ -19,39 +19,40 @@ class ComplaintsConfig(AppConfig):
 
         # A regulator opens a 举报 from a 集赞 breach: campaigns asks, complaints takes it.
         report_requested.connect(open_breach_report, dispatch_uid="complaints-breach-report")
-        from complaints.selectors import merchant_public_facts, merchant_timeline
-        from core.roles import EXTRA_ROLE_PERMISSIONS
-        from merchants.providers import public_providers, timeline_providers
+        from complaints import selectors
+        from core.signals import answer, role_permissions
+        from merchants import signals
 
-        if merchant_timeline not in timeline_providers:
-            timeline_providers.append(merchant_timeline)
-        if merchant_public_facts not in public_providers:
-            public_providers.append(merchant_public_facts)
-        from complaints.selectors import dashboard_complaints
-        from merchants.dashboard import dashboard_providers
-
-        if dashboard_complaints not in dashboard_providers["complaints"]:
-            dashboard_providers["complaints"].append(dashboard_complaints)
-        handle = [
-            "complaints.view_case",
-            "complaints.handle_case",
-            "complaints.show_personal_data",
-            "complaints.view_evidence",
-            "complaints.view_duplicatesuggestion",
-            "complaints.view_deadlinerule",
-            "complaints.view_refusalground",
-            "complaints.view_office",
-        ]
-        EXTRA_ROLE_PERMISSIONS.setdefault("Regulator", []).extend(handle)
-        EXTRA_ROLE_PERMISSIONS.setdefault("Supervisor", []).extend(
-            [
-                *handle,
-                "complaints.change_deadlinerule",
-                "complaints.add_deadlinerule",
-                "complaints.change_refusalground",
-                "complaints.add_refusalground",
-                "complaints.change_office",
-                "complaints.add_office",
-            ]
+        # The merchant page, the public merchant check and the dashboard show complaints.
+        answer(signals.timeline_items, selectors.merchant_timeline, uid="complaints.timeline")
+        answer(signals.public_facts, selectors.merchant_public_facts, uid="complaints.public")
+        answer(
+            signals.dashboard_complaints, selectors.dashboard_complaints, uid="complaints.dashboard"
         )
-        EXTRA_ROLE_PERMISSIONS.setdefault("Auditor", []).append("complaints.view_case")
+        answer(role_permissions, _role_permissions, uid="complaints.roles")
+
+
+def _role_permissions() -> dict[str, list[str]]:
+    handle = [
+        "complaints.view_case",
+        "complaints.handle_case",
+        "complaints.show_personal_data",
+        "complaints.view_evidence",
+        "complaints.view_duplicatesuggestion",
+        "complaints.view_deadlinerule",
+        "complaints.view_refusalground",
+        "complaints.view_office",
+    ]
+    return {
+        "Regulator": handle,
+        "Supervisor": [
+            *handle,
+            "complaints.change_deadlinerule",
+            "complaints.add_deadlinerule",
+            "complaints.change_refusalground",
+            "complaints.add_refusalground",
+            "complaints.change_office",
+            "complaints.add_office",
+        ],
+        "Auditor": ["complaints.view_case"],
+    }

@@ -12,7 +12,7 @@ from django.utils import timezone
 from campaigns.services import campaign_create, snapshot_record
 from complaints import services
 from complaints.models import Case
-from core import demo_registry
+from core.signals import answer, demo_data
 from merchants import actions
 from merchants.services import merchant_resolve
 
@@ -142,4 +142,4 @@ def _warning(regulator):
     )  # fmt: skip
 
 
-demo_registry.loaders.append(load)
+answer(demo_data, load, uid="complaints.demo")

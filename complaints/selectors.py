@@ -9,7 +9,7 @@ from complaints.models import Case, CaseEvent, DuplicateSuggestion, Evidence
 from complaints.pii import mask_address, mask_id_number, mask_name, mask_phone
 from core.errors import NotFound
 from core.roles import region_prefixes, region_q
-from merchants.providers import TimelineItem
+from merchants.signals import TimelineItem
 
 
 def case_list(*, user) -> QuerySet[Case]:

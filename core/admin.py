@@ -1,5 +1,3 @@
-from collections.abc import Callable
-
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -12,18 +10,13 @@ from core.api.tokens import token_audit_admin_save
 from core.models import ApiToken, AuditEntry, OutboxMessage, StaffProfile
 from core.regions import is_region_code, region_label
 from core.roles import user_regions
+from core.signals import gathered, my_work_sections
 
 admin.site.site_header = _("wsmonitor · WeChat-commerce monitoring")
 admin.site.site_title = _("wsmonitor")
 admin.site.index_title = _("Regulator workspace")
 admin.site.index_template = "wsmonitor/admin/index.html"  # + the reminder and "my work"
 
-# --- the regulator's home: "my work" -------------------------------------------------------------
-#
-# Extension point: apps above the core append ``fn(request) -> list[dict]`` from their
-# ``AppConfig.ready()``; each dict is a section ``{"key", "title", "rows": [{"label", "url",
-# "note", "late"}], "empty": str, "action": optional {"url", "label", "field", "value"}}``.
-my_work_providers: list[Callable] = []
 
 # Third-party apps' names as a Chinese office reads them (their own are English or absent).
 APP_NAMES = {
@@ -37,9 +30,7 @@ _get_app_list = admin.site.get_app_list
 
 
 def _my_work_index(request, extra_context=None):
-    sections = []
-    for provider in my_work_providers:
-        sections.extend(provider(request) or [])
+    sections = gathered(my_work_sections, request=request)  # core.signals
     return _index(request, {**(extra_context or {}), "my_work": sections})
 
 

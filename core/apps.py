@@ -16,21 +16,25 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from core import checks  # noqa: F401  (registers the production checks)
-        from core.roles import EXTRA_ROLE_PERMISSIONS
+        from core.signals import answer, role_permissions
         from wsmonitor import celery  # noqa: F401
 
         post_migrate.connect(_roles_after_migrate, dispatch_uid="wsmonitor.ensure_roles")
         _calendar_cache_follows_changes()
 
-        # Supervisors enter each year's official holiday schedule (admin "Holiday schedules").
-        EXTRA_ROLE_PERMISSIONS.setdefault("Regulator", []).append("wsmonitor.view_holidayschedule")
-        EXTRA_ROLE_PERMISSIONS.setdefault("Supervisor", []).extend(
-            [
-                "wsmonitor.view_holidayschedule",
-                "wsmonitor.add_holidayschedule",
-                "wsmonitor.change_holidayschedule",
-            ]
-        )
+        answer(role_permissions, _holiday_permissions, uid="core.roles")
+
+
+def _holiday_permissions() -> dict[str, list[str]]:
+    """Supervisors enter each year's official holiday schedule (admin "Holiday schedules")."""
+    return {
+        "Regulator": ["wsmonitor.view_holidayschedule"],
+        "Supervisor": [
+            "wsmonitor.view_holidayschedule",
+            "wsmonitor.add_holidayschedule",
+            "wsmonitor.change_holidayschedule",
+        ],
+    }
 
 
 def _calendar_cache_follows_changes() -> None:

@@ -1,12 +1,13 @@
-"""Demo data for ``make run``. Each app may add a ``demo.py`` with ``load(report)``; they are
-discovered like admin modules, so this core module names no app."""
+"""Demo data for ``make run``. Each app may add a ``demo.py`` whose ``load(report)`` answers
+``core.signals.demo_data``; they are discovered like admin modules, so this core module names no
+app."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils.module_loading import autodiscover_modules
 
-from core import demo_registry
 from core.roles import ensure_roles, set_user_regions
+from core.signals import demo_data, gathered
 
 DEMO_PASSWORD = "wsmonitor-demo"  # noqa: S105 - demo only; load_demo refuses without DEBUG
 DEMO_USERS = [
@@ -38,8 +39,7 @@ def load_demo() -> list[str]:
                       f"{', ' + regions if regions else ''})")  # fmt: skip
     autodiscover_modules("demo")
 
-    for loader in demo_registry.loaders:
-        loader(report)
+    gathered(demo_data, robust=False, report=report)  # each app's demo.py answers
     report.append("")
     report.append("演示账号 Demo logins (http://127.0.0.1:8000/admin/):")
     for username, _role, _regions, shown in DEMO_USERS:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 
 from core.models import StaffProfile
 from core.regions import region_allows, region_code_prefix
+from core.signals import role_permissions
 
 __all__ = ["region_allows", "region_code_prefix"]  # re-exported: the rules live in core.regions
 
@@ -43,17 +44,25 @@ ROLE_LABELS = {
     "Auditor": gettext_noop("Auditor"),
 }
 
-# Apps add their permissions here (from AppConfig.ready) so the core names no app.
-EXTRA_ROLE_PERMISSIONS: dict[str, list[str]] = {name: [] for name in ROLES}
+
+def _app_permissions() -> dict[str, list[str]]:
+    """The permissions the apps give each role, answering ``core.signals.role_permissions``
+    (so the core names no app); an answer that raises stops the caller."""
+    granted: dict[str, list[str]] = {}
+    for _receiver, answer in role_permissions.send(sender=None):
+        for role, perms in (answer or {}).items():
+            granted.setdefault(role, []).extend(perms)
+    return granted
 
 
 def ensure_roles(**kwargs) -> None:
     """Create the roles and give them their permissions; idempotent. Runs after every
     ``migrate`` (post_migrate, connected in ``WsmonitorConfig.ready``), so a fresh production
     database has working roles without the demo loader (security review M12)."""
+    granted = _app_permissions()
     for name, perms in ROLES.items():
         group, _created = Group.objects.get_or_create(name=name)
-        wanted = [*perms, *EXTRA_ROLE_PERMISSIONS.get(name, [])]
+        wanted = [*perms, *granted.get(name, [])]
         for dotted in wanted:
             app_label, codename = dotted.split(".", 1)
             perm = Permission.objects.filter(

@@ -9,16 +9,16 @@ class ImagingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from core.roles import EXTRA_ROLE_PERMISSIONS
+        from core.signals import answer, role_permissions
         from imaging import signals
         from imaging.selectors import merchant_timeline
-        from merchants.providers import timeline_providers
+        from merchants.signals import timeline_items
 
         signals.connect()
-        if merchant_timeline not in timeline_providers:
-            timeline_providers.append(merchant_timeline)
-        for role in ("Regulator", "Supervisor"):
-            EXTRA_ROLE_PERMISSIONS.setdefault(role, []).extend(
-                [*_READ, "imaging.confirm_transcription"]
-            )
-        EXTRA_ROLE_PERMISSIONS.setdefault("Auditor", []).extend(_READ)
+        answer(timeline_items, merchant_timeline, uid="imaging.timeline")
+        answer(role_permissions, _role_permissions, uid="imaging.roles")
+
+
+def _role_permissions() -> dict[str, list[str]]:
+    work = [*_READ, "imaging.confirm_transcription"]
+    return {"Regulator": work, "Supervisor": work, "Auditor": _READ}

@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from core.roles import region_prefixes, region_q
 from imaging.models import Identifier, ImageText, TranscriptionCorrection
 from merchants.models import Merchant
-from merchants.providers import TimelineItem
+from merchants.signals import TimelineItem
 
 
 def image_texts_visible(*, user) -> QuerySet[ImageText]:

@@ -29,16 +29,16 @@ class MerchantsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from core.roles import EXTRA_ROLE_PERMISSIONS
+        from core.signals import answer, role_permissions
         from merchants import checks  # noqa: F401 - registers the pg_trgm locale check
 
-        EXTRA_ROLE_PERMISSIONS.setdefault("Regulator", []).extend(_WORK)
-        EXTRA_ROLE_PERMISSIONS.setdefault("Supervisor", []).extend(
-            [
-                *_WORK,
-                "merchants.publish_consumerwarning",
-                "merchants.decide_exceptionproposal",
-                "merchants.change_exceptionproposal",
-            ]
-        )
-        EXTRA_ROLE_PERMISSIONS.setdefault("Auditor", []).extend(_READ)
+        answer(role_permissions, _role_permissions, uid="merchants.roles")
+
+
+def _role_permissions() -> dict[str, list[str]]:
+    supervise = [
+        "merchants.publish_consumerwarning",
+        "merchants.decide_exceptionproposal",
+        "merchants.change_exceptionproposal",
+    ]
+    return {"Regulator": _WORK, "Supervisor": [*_WORK, *supervise], "Auditor": _READ}

@@ -1,26 +1,24 @@
 """The regulator dashboard: charts (server-rendered SVG, no JavaScript) each with its table and
 a CSV download, limited to the viewer's regions.
 
-Extension point ``dashboard_providers`` — the apps above ``merchants`` fill it from their
-``AppConfig.ready()`` (``merchants`` never imports them). Each key names a chart; each value is a
-list of callables ``fn(prefixes, since) -> list[dict]`` where ``prefixes`` are the viewer's region
-prefixes (``None`` = all, ``[]`` = none; apply them with ``core.roles.region_q``) and
-``since`` is the first day (a ``date``) the dashboard covers:
+The apps above ``merchants`` answer two signals of ``merchants.signals`` from their
+``AppConfig.ready()`` (``merchants`` never imports them), each with ``prefixes`` (the viewer's
+region prefixes: ``None`` = all, ``[]`` = none; apply them with ``core.roles.region_q``) and
+``since`` (the first day, a ``date``, the dashboard covers):
 
-* ``"complaints"`` — rows ``{"period": "YYYY-MM-DD" (Monday of the week), "received": int,
+* ``dashboard_complaints`` — rows ``{"period": "YYYY-MM-DD" (Monday of the week), "received": int,
   "accepted": int, "overdue": int}``: complaints received, accepted and past their acceptance
   deadline, per week;
-* ``"campaigns"`` — rows ``{"region": "440103", "promised": int, "honoured": int,
+* ``dashboard_campaigns`` — rows ``{"region": "440103", "promised": int, "honoured": int,
   "not_honoured": int}``: 集赞换礼 campaigns whose promise came due, how many were honoured as
   announced and how many were not, per region; the rest have no outcome yet ("undecided", never
   counted as not honoured).
 
-Rows from several providers of one key are summed. A chart with no provider says "no data
+Rows from several answers to one signal are summed. A chart no app answers says "no data
 source" instead of showing zeros.
 """
 
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -33,10 +31,10 @@ from django.utils.translation import gettext as _
 
 from core.export_writer import csv_text
 from core.regions import region_label, region_name
+from core.signals import gathered
 from merchants.risk import CATEGORY_LABELS
 from merchants.selectors import findings_visible, merchants_visible
-
-dashboard_providers: dict[str, list[Callable]] = {"complaints": [], "campaigns": []}
+from merchants.signals import dashboard_campaigns, dashboard_complaints
 
 PALETTE = ["#1f6feb", "#d1242f", "#9a6700", "#1a7f37", "#8250df", "#57606a"]
 
@@ -108,40 +106,38 @@ def _findings_chart(prefixes, since: date) -> dict:
 
 def _complaints_chart(prefixes, since: date) -> dict:
     title = _("Complaints received, accepted and overdue per week")
-    providers = dashboard_providers.get("complaints", [])
+    answered = dashboard_complaints.has_listeners()
     weeks = _weeks(since)
     keys = ("received", "accepted", "overdue")
     labels = (_("received"), _("accepted"), _("overdue"))
     totals: dict[str, dict[str, int]] = {w: dict.fromkeys(keys, 0) for w in weeks}
-    for provider in providers:
-        for row in provider(prefixes, since) or []:
-            period = str(row.get("period", ""))
-            if period in totals:
-                for k in keys:
-                    totals[period][k] += int(row.get(k, 0) or 0)
+    for row in gathered(dashboard_complaints, prefixes=prefixes, since=since):
+        period = str(row.get("period", ""))
+        if period in totals:
+            for k in keys:
+                totals[period][k] += int(row.get(k, 0) or 0)
     series = [(label, [totals[w][k] for w in weeks]) for k, label in zip(keys, labels, strict=True)]
     return {
         "key": "complaints",
         "title": title,
         "columns": [_("Week"), *labels],
-        "rows": [[w, *[totals[w][k] for k in keys]] for w in weeks] if providers else [],
-        "svg": bar_chart(weeks, series, title=title, stacked=False) if providers else "",
-        "missing_source": not providers,
+        "rows": [[w, *[totals[w][k] for k in keys]] for w in weeks] if answered else [],
+        "svg": bar_chart(weeks, series, title=title, stacked=False) if answered else "",
+        "missing_source": not answered,
     }
 
 
 def _campaigns_chart(prefixes, since: date) -> dict:
     title = _("Campaign honour rate per region")
-    providers = dashboard_providers.get("campaigns", [])
+    answered = dashboard_campaigns.has_listeners()
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for provider in providers:
-        for row in provider(prefixes, since) or []:
-            region = str(row.get("region", ""))
-            promised = int(row.get("promised", 0) or 0)
-            honoured = int(row.get("honoured", 0) or 0)
-            totals[region][0] += promised
-            totals[region][1] += honoured
-            totals[region][2] += int(row.get("not_honoured", promised - honoured) or 0)
+    for row in gathered(dashboard_campaigns, prefixes=prefixes, since=since):
+        region = str(row.get("region", ""))
+        promised = int(row.get("promised", 0) or 0)
+        honoured = int(row.get("honoured", 0) or 0)
+        totals[region][0] += promised
+        totals[region][1] += honoured
+        totals[region][2] += int(row.get("not_honoured", promised - honoured) or 0)
     regions = sorted(totals)
     rows = []
     for r in regions:
@@ -175,9 +171,9 @@ def _campaigns_chart(prefixes, since: date) -> dict:
         ],
         "rows": rows,
         "svg": bar_chart([region_name(r) or r for r in regions], series, title=title)
-        if providers and regions
+        if answered and regions
         else "",
-        "missing_source": not providers,
+        "missing_source": not answered,
     }
 
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from core.roles import region_q
+from core.signals import gathered
 from merchants.highlight import highlight
 from merchants.models import (
     ConsumerWarning,
@@ -14,7 +15,7 @@ from merchants.models import (
     Post,
     RiskComponent,
 )
-from merchants.providers import public_providers, timeline_providers
+from merchants.signals import public_facts, timeline_items
 from merchants.uscc import uscc_problem
 
 
@@ -150,19 +151,18 @@ def merchant_timeline(merchant: Merchant, user) -> list[dict]:
                 "badges": (action.actor.get_username(),),
             }
         )
-    for provider in timeline_providers:
-        for item in provider(merchant, user) or []:
-            entries.append(
-                {
-                    "when": item.when,
-                    "kind": item.kind,
-                    "title": item.title,
-                    "body": item.body,
-                    "findings": [],
-                    "url": item.url,
-                    "badges": tuple(item.badges),
-                }
-            )
+    for item in gathered(timeline_items, merchant=merchant, user=user):
+        entries.append(
+            {
+                "when": item.when,
+                "kind": item.kind,
+                "title": item.title,
+                "body": item.body,
+                "findings": [],
+                "url": item.url,
+                "badges": tuple(item.badges),
+            }
+        )
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries
 
@@ -171,9 +171,7 @@ def public_merchant_facts(merchant: Merchant) -> dict:
     """What a consumer may see about a merchant: registration, published warnings, and the
     public facts provider apps add. Never risk scores or unconfirmed findings."""
 
-    facts: list[dict] = []
-    for provider in public_providers:
-        facts.extend(provider(merchant) or [])
+    facts: list[dict] = gathered(public_facts, merchant=merchant)
     return {
         "merchant": merchant,
         "registration": merchant.get_registration_display(),

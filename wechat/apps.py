@@ -9,12 +9,13 @@ class WechatConfig(AppConfig):
     def ready(self):
         from complaints.models import Case
         from complaints.services.personal import case_pii_erasing
-        from core.roles import EXTRA_ROLE_PERMISSIONS
+        from core.signals import answer, role_permissions
         from wechat.services import case_messages_erase
 
         case_pii_erasing.connect(case_messages_erase, sender=Case, dispatch_uid="wechat-pii")
 
-        for role in ("Regulator", "Supervisor"):
-            perms = EXTRA_ROLE_PERMISSIONS.setdefault(role, [])
-            if "wechat.view_wechatmessage" not in perms:
-                perms.append("wechat.view_wechatmessage")
+        answer(role_permissions, _role_permissions, uid="wechat.roles")
+
+
+def _role_permissions() -> dict[str, list[str]]:
+    return {role: ["wechat.view_wechatmessage"] for role in ("Regulator", "Supervisor")}

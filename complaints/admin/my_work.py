@@ -7,7 +7,7 @@ from complaints import selectors, services
 from complaints.admin.steps import S
 from complaints.exports import deadline_text
 from complaints.models import Case
-from core.admin import my_work_providers
+from core.signals import answer, my_work_sections
 
 
 def my_work_cases(request) -> list[dict]:
@@ -62,9 +62,4 @@ def my_work_cases(request) -> list[dict]:
     return sections
 
 
-def _register_my_work() -> None:
-    if my_work_cases not in my_work_providers:
-        my_work_providers.append(my_work_cases)
-
-
-_register_my_work()
+answer(my_work_sections, my_work_cases, uid="complaints.my_work")

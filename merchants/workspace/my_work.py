@@ -4,8 +4,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import my_work_providers
 from core.roles import region_prefixes, region_q
+from core.signals import answer, my_work_sections
 from merchants.models import (
     MerchantClaim,
 )
@@ -58,9 +58,4 @@ def my_work_merchants(request) -> list[dict]:
     return sections
 
 
-def _register_my_work() -> None:
-    if my_work_merchants not in my_work_providers:
-        my_work_providers.insert(0, my_work_merchants)
-
-
-_register_my_work()
+answer(my_work_sections, my_work_merchants, uid="merchants.my_work")

@@ -7,7 +7,9 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from campaigns.selectors import dashboard_campaigns
-from merchants.dashboard import dashboard_providers, dashboard_since
+from core.signals import gathered
+from merchants import signals
+from merchants.dashboard import dashboard_since
 from merchants.services import merchant_resolve
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +27,10 @@ def _campaign(merchant, status, days_ago):
 
 
 def test_the_campaigns_app_feeds_the_dashboard():
-    assert dashboard_campaigns in dashboard_providers["campaigns"]
+    since = dashboard_since()
+    answered = gathered(signals.dashboard_campaigns, prefixes=None, since=since)
+    assert signals.dashboard_campaigns.has_listeners()
+    assert answered == dashboard_campaigns(None, since)
 
 
 def test_honoured_and_promised_per_region():

@@ -1,4 +1,4 @@
-"""Campaigns and breaches on the merchant page (providers), and a property of the chain."""
+"""Campaigns and breaches on the merchant page (answers to merchants.signals), and the chain."""
 
 import datetime
 import itertools
@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from campaigns.chain import verify_campaign
 from campaigns.models import Breach
 from campaigns.services import campaign_create, snapshot_record
-from merchants.providers import public_providers, timeline_providers
+from core.signals import gathered
+from merchants.signals import public_facts, timeline_items
 from tests.campaigns.conftest import at, notice
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +20,10 @@ pytestmark = pytest.mark.django_db
 def _items(merchant, user):
     from campaigns.selectors import merchant_timeline
 
-    assert merchant_timeline in timeline_providers
-    return merchant_timeline(merchant, user)
+    items = merchant_timeline(merchant, user)
+    answered = gathered(timeline_items, merchant=merchant, user=user)
+    assert all(item in answered for item in items)  # what the merchant page gathers
+    return items
 
 
 def test_the_merchant_timeline_shows_campaigns_and_breaches(make_campaign, regulator, outsider):
@@ -38,9 +41,10 @@ def test_the_merchant_timeline_shows_campaigns_and_breaches(make_campaign, regul
 def test_public_facts_are_counts_only(make_campaign):
     from campaigns.selectors import merchant_public_facts
 
-    assert merchant_public_facts in public_providers
     campaign = make_campaign()
     snapshot_record(campaign=campaign, observed_deleted=True, captured_at=at("2025-11-02"))
+    facts = merchant_public_facts(campaign.merchant)
+    assert all(f in gathered(public_facts, merchant=campaign.merchant) for f in facts)
     assert merchant_public_facts(campaign.merchant) == [
         {"label": "集赞活动记录", "value": 1},
         {"label": "作出不利于消费者变更或提前删除的活动", "value": 1},

@@ -4,13 +4,18 @@ import pytest
 
 from complaints.models import Case
 from complaints.selectors import dashboard_complaints
-from merchants.dashboard import dashboard_providers, dashboard_since
+from core.signals import gathered
+from merchants import signals
+from merchants.dashboard import dashboard_since
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_complaints_app_feeds_the_dashboard():
-    assert dashboard_complaints in dashboard_providers["complaints"]
+def test_the_complaints_app_feeds_the_dashboard(submit):
+    submit()
+    since = dashboard_since()
+    answered = gathered(signals.dashboard_complaints, prefixes=None, since=since)
+    assert answered == dashboard_complaints(None, since) and answered
 
 
 def test_weekly_received_accepted_and_overdue_counts_respect_regions(submit):

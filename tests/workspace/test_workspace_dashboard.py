@@ -40,8 +40,10 @@ def test_it_downloads_each_chart_as_csv(world, regulator):
 
 @pytest.fixture
 def no_providers(monkeypatch):
-    monkeypatch.setitem(dashboard.dashboard_providers, "complaints", [])
-    monkeypatch.setitem(dashboard.dashboard_providers, "campaigns", [])
+    from merchants import signals
+
+    monkeypatch.setattr(signals.dashboard_complaints, "receivers", [])
+    monkeypatch.setattr(signals.dashboard_campaigns, "receivers", [])
 
 
 def test_a_chart_without_a_provider_says_no_data_source(world, regulator, no_providers):
@@ -62,7 +64,10 @@ def test_a_registered_provider_fills_its_chart_with_the_viewers_regions(
         seen.append(prefixes)
         return [{"period": since.isoformat(), "received": 5, "accepted": 3, "overdue": 1}]
 
-    dashboard.dashboard_providers["complaints"].append(complaints)
+    from core.signals import answer
+    from merchants.signals import dashboard_complaints
+
+    answer(dashboard_complaints, complaints, uid="test.complaints")
     body = login(regulator).get("/admin/merchants/dashboard/").content.decode()
 
     assert seen == [["4401"]]
@@ -99,10 +104,14 @@ def test_undecided_campaigns_are_not_counted_as_not_honoured(db):
     def provider(prefixes, since):
         return [{"region": "440103", "promised": 3, "honoured": 1, "not_honoured": 1}]
 
-    saved = dashboard.dashboard_providers["campaigns"]
-    dashboard.dashboard_providers["campaigns"] = [provider]
+    from core.signals import answer
+    from merchants.signals import dashboard_campaigns
+
+    saved = dashboard_campaigns.receivers
+    dashboard_campaigns.receivers = []
     try:
+        answer(dashboard_campaigns, provider, uid="test.campaigns")
         chart = dashboard.dashboard_chart(None, "campaigns")
     finally:
-        dashboard.dashboard_providers["campaigns"] = saved
+        dashboard_campaigns.receivers = saved
     assert chart["rows"] == [["广州市荔湾区（440103）", 3, 1, 1, 1, "50%"]]

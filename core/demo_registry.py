@@ -1,3 +1,0 @@
-"""Apps register demo loaders here from their ``demo.py`` (``loaders.append(load)``)."""
-
-loaders: list = []
