@@ -9,10 +9,18 @@ from PIL import Image
 
 
 @pytest.fixture(autouse=True)
-def _complaints_defaults(request, settings):
+def _complaints_defaults(request, settings, monkeypatch):
     """Tasks run inline after commit (even when CI sets a broker), and the seeded rules exist
     even after a transactional test flushed the tables."""
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    from complaints.services import followups
+
+    # Each test gets its own follow-up thread: an earlier test's follow-ups, failing on the
+    # tables its end flushed, would hold the shared one in its retry pause (up to 30 s). And a
+    # streamed response an earlier test never read sends no request_finished (gunicorn always
+    # does), which would leave the process "answering a request" for the follow-ups.
+    monkeypatch.setattr(followups, "FOLLOW_UPS", followups._FollowUps())
+    followups.REQUESTS.in_flight = 0
     if request.node.get_closest_marker("django_db") or "db" in request.fixturenames:
         request.getfixturevalue("db")  # transactional when the marker says so
         from complaints.defaults import seed
