@@ -179,10 +179,42 @@ _DOT_BEFORE_RE = re.compile(rf"(?P<date>{_DATE_DOT})\s*(?:之前|前(?!往|去|�
 _ANY_DATE_RE = re.compile(rf"(?P<date>{_one_date_re(True)}{_TIME_AFTER_DATE})")
 
 
+# 5月1日起，为期7天 / 4月28日开始，活动持续一周: a start date and a length give the last day
+_START_SPAN_RE = re.compile(
+    rf"(?P<date>{_one_date_re(False)})\s*(?:起|开始)\s*,?\s*(?:活动)?(?:为期|持续|历时|共)(?!了)"
+    rf"\s*(?P<n>{_NUM})\s*(?:个)?\s*(?P<u>天|日|周|星期|月)"
+)
+
+
+def _add_span(start: datetime.date, n: int, unit: str) -> datetime.date | None:
+    """The last day of a period of ``n`` units that starts on ``start`` (inclusive)."""
+    if unit in ("天", "日"):
+        return start + datetime.timedelta(days=n - 1)
+    if unit in ("周", "星期"):
+        return start + datetime.timedelta(days=7 * n - 1)
+    months = start.month - 1 + n
+    nxt = _safe_date(start.year + months // 12, months % 12 + 1, 1)
+    if nxt is None or start.day != 1:
+        day = _safe_date(start.year + months // 12, months % 12 + 1, start.day)
+        return day - datetime.timedelta(days=1) if day else None
+    return nxt - datetime.timedelta(days=1)
+
+
 def _find_deadline(t: str, ref: datetime.date | None) -> _Deadline | None:
     cands: list[_Deadline] = []
+    # 0. a start date and a length
+    for m in _START_SPAN_RE.finditer(t):
+        ymd = _date_from_groups(m.groupdict(), ref)
+        n = cn_int(m.group("n"))
+        if ymd is None or not n or n > 366:
+            continue
+        start_date = _resolve(ymd, ref)
+        end_date = _add_span(start_date, n, m.group("u")) if start_date else None
+        cands.append(_Deadline(m.start("date"), m.end(), end_date, 1))
     # 1. ranges (periods)
     for m in _RANGE_RE.finditer(t):
+        if any(c.start <= m.start() < c.end for c in cands):
+            continue
         gd = m.groupdict()
         if gd.get("m3"):
             y = int(gd["y3"]) if gd.get("y3") else None

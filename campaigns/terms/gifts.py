@@ -74,6 +74,8 @@ _GIFT_TRAIL_RE = re.compile(r"(?:的活动|活动|哦|啦|呢|吧|哟|噢|呀|�
 _GIFT_LEAD_RE = re.compile(
     r"^(?:价值|市场价)(?:不菲|上千元|上百元|上万元|数百元|数千元|几百元|几千元|近千元|千元|百元|万元)的"
     r"|^\s*:\s*(?=..)"
+    # 领取奖品：精美台历一本 — the label after the verb is not part of the gift
+    r"|^(?:奖品|礼品|奖励|礼物|赠品)\s*:\s*(?=..)"
     r"|^(?:了|您|你|大家|价值\s*(?=[^\d]))+|^[一1](?:个|份)(?=..)|^(?:前往|去往|飞往).{1,14}的"
 )
 _GIFT_GIVER_RE = re.compile(
@@ -82,6 +84,12 @@ _GIFT_GIVER_RE = re.compile(
 # 她心仪已久的“柠檬水杯”: a quoted name after a modifier is the gift
 _QUOTED_NAME_RE = re.compile(r"^.{0,14}?的\s*[“\"'‘](?P<q>[^”\"'’]{1,20})[”\"'’]?$")
 _BOOK_TITLE_RE = re.compile(r"《[^《》]{1,40}》")
+# 《小王子》精装版一本, 《活着》签名版一本, 《三体》全集一套: an edition belongs to the title, and
+# so does the count after it (a bare count after the title does not: 送《小王子》一本 → 《小王子》)
+_TITLE_SUFFIX_RE = re.compile(
+    r"\s*(?:(?:精装|平装|签名|珍藏|典藏|纪念|限量|亲签|作者签名|套装|全新)版?|[上下全]册|全集|套装|系列)+"
+    r"\s*(?:[\d一二两三四五六七八九十]{1,3}\s*[本套册份])?"
+)
 _BARE_QUANTITY_RE = re.compile(
     r"^[一二两三四五六七八九十半\d]{1,3}\s*(?:[本份个张套件盒瓶只台支罐袋箱斤]|个月|天|周|年)$"
 )
@@ -184,7 +192,8 @@ def _clean_gift(t: str, start: int, end: int) -> tuple[int, int, Decimal | None]
     else:
         m = _BOOK_TITLE_RE.search(seg)
         if m and (m.start() <= 8 or not _is_cjk(seg[0])):
-            start, end = start + m.start(), start + m.end()
+            suffix = _TITLE_SUFFIX_RE.match(seg, m.end())
+            start, end = start + m.start(), start + (suffix.end() if suffix else m.end())
     while start < end and t[start] in " “”\"'‘’「」":
         start += 1
     while end > start and t[end - 1] in " “”\"'‘’「」":
@@ -212,13 +221,18 @@ _PERSON_RE = re.compile(
 def _plausible_gift(g: str) -> bool:
     # a book or product title in 《》 may be long: 《Spring Cloud微服务-全栈技术与案例解析介绍》
     longest = 45 if _BOOK_TITLE_RE.fullmatch(g) else 25
+    bare = g.strip(" :,;!?。")  # 即送： — the verb and its colon name no gift
     return (
         1 <= len(g) <= longest
+        and bool(bare)
+        and bare not in _UNNAMED_GIFTS
         and g not in _UNNAMED_GIFTS
         and g not in _LABEL_WORDS
         and not _NOT_A_GIFT_RE.search(g)
         and not _BARE_CHANCE_RE.search(g)
         and not _PERSON_RE.match(g)
+        and not _CONNECTOR_RE.fullmatch(bare)  # 即可领取: 即可 is not the gift before its verb
+        and not _VERB_RE.fullmatch(bare)  # 即可兑换: the verb alone names no gift
     )
 
 
@@ -312,21 +326,54 @@ def _gift_after_likes(t: str, hit: _LikeHit) -> tuple[int, int, Decimal | None] 
             if s < e and _plausible_gift(t[s:e]):
                 return s, e, v
         pos = end + 1
-    # 集满50个赞 ⏎ 送…！: the gift on the line after the threshold
-    line_end = t.find("\n", hit.end)
-    if line_end != -1 and not t[hit.end : line_end].strip(" ,!。:"):
+    return _gift_on_a_later_line(t, hit.end)
+
+
+_LIST_MARK_RE = re.compile(r"\s*(?:\d{1,2}\s*[.、)]|\(\d{1,2}\)|[①②③④⑤⑥⑦⑧⑨⑩]|[-*•·])\s*")
+_LEAD_VERB_RE = re.compile(r"(?:即可|就可以|就可|可以|可|即|就|均可|便可)?(?:" + _VERB + ")")
+# 即可领取 / 赠送 / 就送！ alone: a giving verb whose object is on the next line
+_VERB_ONLY_RE = re.compile(
+    r"(?:[,!。:\s]|即可|就可以|就可|可以|可|即|就|均可|便可|免费|直接|到店|马上|立即)*"
+    r"(?:" + _VERB + r")(?:取)?[,!。:\s]*"
+)
+
+
+def _gift_on_a_later_line(t: str, pos: int) -> tuple[int, int, Decimal | None] | None:
+    """集满50个赞 ⏎ 送…！, 集赞满20个 ⏎ 即可领取 ⏎ 精美水杯一个: the gift on a later line.
+
+    The threshold's line must end there, or end in a giving verb without an object; a line
+    holding only such a verb is stepped over; the first other line names the gift — after its
+    own verb, or as a whole when a verb was seen (it is the verb's object).
+    """
+    line_end = t.find("\n", pos)
+    if line_end == -1:
+        return None
+    rest = t[pos:line_end]
+    verb_seen = bool(rest.strip(" ,!。:")) and bool(_VERB_ONLY_RE.fullmatch(rest))
+    if rest.strip(" ,!。:") and not verb_seen:
+        return None
+    for _ in range(2):
         nxt = line_end + 1
         while nxt < len(t) and t[nxt] in " \n":
             nxt += 1
-        nxt_end = t.find("\n", nxt)
-        nxt_end = len(t) if nxt_end == -1 else nxt_end
-        m = _VERB_RE.match(t, nxt) or re.compile(
-            r"(?:即可|就可以|就可|可|即|就)?(?:" + _VERB + ")"
-        ).match(t, nxt)
+        if nxt >= len(t):
+            return None
+        line_end = t.find("\n", nxt)
+        line_end = len(t) if line_end == -1 else line_end
+        if _VERB_ONLY_RE.fullmatch(t, nxt, line_end):
+            verb_seen = True
+            continue
+        mark = _LIST_MARK_RE.match(t, nxt, line_end)  # 即送： ⏎ 1. 精美帆布袋一个
+        if mark and verb_seen:
+            nxt = mark.end()
+        m = _LEAD_VERB_RE.match(t, nxt)
         if m:
             found = _gift_after_verb(t, m.end())
-            if found and found[1] <= nxt_end:
-                return found
+            return found if found and found[1] <= line_end else None
+        if not verb_seen:
+            return None
+        s, e, v = _clean_gift(t, nxt, min(_clause_end(t, nxt), line_end))
+        return (s, e, v) if s < e and _plausible_gift(t[s:e]) else None
     return None
 
 

@@ -22,7 +22,8 @@ a notice marked ``uncertain`` is scored like the others and counted in the repor
 
 Parser work may look at tuning-split misses only. ``python -m tests.campaigns.notices`` prints
 per-field accuracy for both splits; ``--misses`` lists the tuning split's misses and never a
-frozen notice.
+frozen notice; ``--tuning-only`` scores the tuning split alone, so a tuning round can watch its
+figures without computing a frozen one.
 
 Scoring (a field counts as correct when):
 
@@ -190,23 +191,32 @@ def figures(rows: list[dict], preds: dict[str, CampaignTerms]) -> dict[str, floa
     return {f: (ok / n if n else 1.0) for f, (ok, n, _bad) in score(rows, preds).items()}
 
 
-def report_lines(rows: list[dict] | None = None) -> list[str]:
+def report_lines(
+    rows: list[dict] | None = None, parts: tuple[str, ...] = ("tuning", "FROZEN", "never tuned")
+) -> list[str]:
+    """The report table; ``parts`` picks the columns (``("tuning",)`` scores no frozen notice)."""
     rows = load() if rows is None else rows
     preds = {r["id"]: predict(r) for r in rows}
     kinds = Counter((r["split"], r["source_kind"]) for r in rows)
     frozen = [r for r in rows if r["split"] == "frozen"]
+    share = (
+        f"frozen {len(frozen)} = {len(frozen) / len(rows):.0%} of all "
+        f"(hash < {FROZEN_SHARE}; target ≥ {FROZEN_MIN_SHARE:.0%})"
+        if "FROZEN" in parts
+        else "tuning split only, no frozen notice scored"
+    )
     lines = [
         f"{len(rows)} labelled notices ({sum(bool(r.get('uncertain')) for r in rows)} marked "
-        f"uncertain); frozen {len(frozen)} = {len(frozen) / len(rows):.0%} of all "
-        f"(hash < {FROZEN_SHARE}; target ≥ {FROZEN_MIN_SHARE:.0%})",
+        f"uncertain); {share}",
         "by split and source kind: "
         + ", ".join(f"{s}/{k}={n}" for (s, k), n in sorted(kinds.items())),
     ]
-    parts = {
+    columns = {
         "tuning": [r for r in rows if r["split"] == "tuning"],
         "FROZEN": frozen,
         "never tuned": [r for r in frozen if never_tuned(r)],
     }
+    parts = {name: columns[name] for name in parts}
     scored = {name: score(part, preds) for name, part in parts.items()}
     head = "".join(f"{name + ' (' + str(len(part)) + ')':>20}" for name, part in parts.items())
     lines.append(f"  {'field':<11}{head}")
@@ -216,20 +226,31 @@ def report_lines(rows: list[dict] | None = None) -> list[str]:
             ok, n, _bad = scored[name][field]
             cells += f"{(f'{ok}/{n} = {ok / n:.1%}' if n else '—'):>20}"
         lines.append(f"  {field:<11}{cells}")
-    lines.append(
-        "  (never tuned = frozen notices no tuning round has looked at; the other frozen ones "
-        "were in the second round's tuning split)"
-    )
+    if "never tuned" in parts:
+        lines.append(
+            "  (never tuned = frozen notices no tuning round has looked at; the other frozen ones "
+            "were in the second round's tuning split)"
+        )
     return lines
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--misses", action="store_true", help="list the tuning split's misses")
+    ap.add_argument(
+        "--tuning-only",
+        action="store_true",
+        help="print the tuning split's figures only (no frozen figure is computed)",
+    )
     args = ap.parse_args(argv)
     rows = load()
-    for line in report_lines(rows):
-        print(line)
+    if args.tuning_only:
+        tuning = [r for r in rows if r["split"] == "tuning"]
+        for line in report_lines(tuning, parts=("tuning",)):
+            print(line)
+    else:
+        for line in report_lines(rows):
+            print(line)
     if args.misses:
         tuning = [r for r in rows if r["split"] == "tuning"]
         preds = {r["id"]: predict(r) for r in tuning}
