@@ -296,6 +296,24 @@ def _anchors_of(pattern: str) -> tuple[str, ...]:
     return (best,)
 
 
+# a contrast after a denial takes the claim back up: 不是喝的也不是洗头，而是针对偏头痛
+_CONTRAST = ("而是", "就是", "只是", "但是", "却")
+
+
+def _negated_before(t: str, ms: int) -> bool:
+    """Does a negation stand within NEGATION_WINDOW characters before ``ms`` with no contrast
+    word (而是, 但是 …) between it and ``ms``?"""
+    lo = ms - NEGATION_WINDOW if ms > NEGATION_WINDOW else 0
+    m = _NEGATION_RE.search(t, lo, ms)
+    if m is None:
+        return False
+    last = m.start()
+    while (m := _NEGATION_RE.search(t, last + 1, ms)) is not None:
+        last = m.start()
+    gap = t[last + 1 : ms]
+    return not any(c in gap for c in _CONTRAST)
+
+
 def _is_alnum_ascii(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
@@ -874,9 +892,7 @@ class Scanner:
             for m in pat.finditer(t, lo, min(n, e + 40)):
                 ms, me = m.span()
                 if ms < e and me > s and me > ms:
-                    if rule.category == "false_ad" and _NEGATION_RE.search(
-                        t, max(0, ms - NEGATION_WINDOW), ms
-                    ):
+                    if rule.category == "false_ad" and _negated_before(t, ms):
                         continue
                     if in_allow is not None and in_allow(ms, me):
                         continue

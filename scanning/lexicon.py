@@ -12,7 +12,7 @@ import hashlib
 import io
 import json
 import re
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -171,6 +171,71 @@ _FILE_NAMES = {
 }
 
 
+# --- word families of the claim patterns --------------------------------------------------------
+
+SLOTS_FILE = "slots.tsv"
+# ``{@disease}`` in a pattern rule stands for the alternation of the slot's words
+_SLOT_RE = re.compile(r"\{@([a-z_]+)\}")
+
+
+def read_slots(path: Path) -> dict[str, tuple[str, ...]]:
+    """``slots.tsv`` (``slot, words, source``): the word families that pattern rules combine
+    (claim verbs, disease names, guarantee words …). A slot may list another slot's name as a
+    word (``{@disease}``): its words are included."""
+    if not path.exists():
+        return {}
+    raw: dict[str, list[str]] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        lines = [ln for ln in fh if ln.strip() and not ln.startswith("#")]
+    reader = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
+    header = [h.strip() for h in next(reader, [])]
+    if header[:2] != ["slot", "words"]:
+        raise LexiconError(f"{path.name}: header must start with slot, words")
+    for lineno, row in enumerate(reader, start=2):
+        if len(row) < 2 or not _SLOT_RE.fullmatch("{@" + row[0].strip() + "}"):
+            raise LexiconError(f"{path.name}:{lineno}: a slot name of a-z and _ and its words")
+        words = [w.strip() for w in row[1].split("|") if w.strip()]
+        raw.setdefault(row[0].strip(), []).extend(words)
+
+    def words_of(name: str, seen: tuple[str, ...] = ()) -> list[str]:
+        if name not in raw:
+            raise LexiconError(f"{path.name}: unknown slot {name!r}")
+        if name in seen:
+            raise LexiconError(f"{path.name}: slot {name!r} includes itself")
+        out: list[str] = []
+        for w in raw[name]:
+            m = _SLOT_RE.fullmatch(w)
+            out.extend(words_of(m.group(1), (*seen, name)) if m else [w])
+        return out
+
+    # longest first, so that an alternation prefers 高血压 to 血压
+    return {
+        name: tuple(sorted(dict.fromkeys(words_of(name)), key=lambda w: (-len(w), w)))
+        for name in raw
+    }
+
+
+def expand_slots(rule: Rule, slots: dict[str, tuple[str, ...]]) -> Rule:
+    """A pattern rule with ``{@slot}`` placeholders, each replaced by the alternation of the
+    slot's words (escaped; the anchor comment gets the same words, unescaped)."""
+    if rule.mode != "pattern" or "{@" not in rule.term:
+        return rule
+
+    def sub(m: re.Match, escape: bool) -> str:
+        words = slots.get(m.group(1))
+        if words is None:
+            raise LexiconError(f"{rule.term[:40]}: unknown slot {m.group(1)!r}")
+        return "|".join(map(re.escape, words)) if escape else "|".join(words)
+
+    term = re.sub(
+        r"\(\?#anchor=[^)]*\)",
+        lambda c: _SLOT_RE.sub(lambda m: sub(m, False), c.group(0)),
+        rule.term,
+    )
+    term = _SLOT_RE.sub(lambda m: sub(m, True), term)
+    return replace(rule, term=term)
+
+
 def _parse_cell(cls: type, name: str, raw: str):
     typ = {f.name: f.type for f in fields(cls)}[name]
     raw = raw.strip()
@@ -259,6 +324,9 @@ class Lexicon:
             key: _read_tsv(base / _FILE_NAMES[key], cls_, cols)
             for key, (cls_, cols) in _FILES.items()
         }
+        slots = read_slots(base / SLOTS_FILE)
+        if slots:
+            data["rules"] = tuple(expand_slots(r, slots) for r in data["rules"])
         return cls(**data)
 
     def dump(self, path: str | Path) -> None:

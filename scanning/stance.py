@@ -56,6 +56,7 @@ KINDS = (
     "warning",
     "complaint",
     "negation",
+    "impossible",
     "anaphor",
     "code",
 )
@@ -384,7 +385,7 @@ class StanceJudge:
         k, ss, se = layout.sentence(s)
         cs, ce = layout.clause(s)
         first: dict[str, str] = {}
-        neg = None
+        neg = imp = None
         commerce = commerce_clause = None
         codes = None
         anaphor = None
@@ -399,6 +400,18 @@ class StanceJudge:
                 if a >= cs and b <= s and s - b <= (0 if word == "非" else NEGATION_GAP):
                     if not (word == "非" and t[a : a + 2] in ("非常", "非凡", "是非")):
                         neg = neg or word
+                continue
+            if kind == "impossible":
+                # 尚未有一种能够完全治愈…, 无法根治: the clause denies the effect (advertising
+                # rules only: 无法分辨真假 is a seller's boast about a fake)
+                if (
+                    imp is None
+                    and a >= cs
+                    and b <= s
+                    and rule_id.startswith("false_ad.")
+                    and not any(c in t[b:s] for c in _CONTRAST)
+                ):
+                    imp = word
                 continue
             if kind == "commerce":
                 commerce = commerce or word
@@ -446,6 +459,8 @@ class StanceJudge:
             return "mention", "|"
         if neg is not None:
             return "negated", neg
+        if imp is not None:
+            return "negated", imp
         if rule_id == "false_ad.absolute" and _ORDINAL_RE.match(t, s):
             return "ordinary", "序数词"
         if codes is not None and len(codes) >= 2:
@@ -504,6 +519,8 @@ class StanceJudge:
         return None
 
 
+# a contrast after a denial takes the claim back up (不是药，而是能根治…)
+_CONTRAST = ("而是", "但是", "却", "只要", "就能")
 _MENTION_MARKS = frozenset(_OPEN + _CLOSE + '"|')
 # cue kinds that cannot suppress a finding on their own (an anaphor needs a report cue in the
 # previous sentence; commerce and opinion words only matter to anchored rules)
