@@ -23,7 +23,9 @@ dropped. Spans are cut from the original through the offset map.
 
 **Structure first** (:mod:`.structure`): the notice is split into lines; markdown headings,
 bracketed or starred titles, numbered chapters and ``label：`` lines open sections; ``label：value``
-lines and table rows (``| 奖品 | 保温杯一个 |``) are labelled fields; list markers are set aside.
+lines and table rows (``| 奖品 | 保温杯一个 |``) are labelled fields; a header row above a
+separator (``| 奖品 | 数量 |`` ⏎ ``|---|---|``) that names a field labels the cells of its column
+in the rows below (``| 蓝牙耳机 | 10 |`` → 奖品: 蓝牙耳机); list markers are set aside.
 Labels are classified: 活动时间/投票时间/截止/开奖… → deadline, 奖品/礼品/奖励… → gift,
 领取方式/领取地点/地址/提交方式… → place (领取时间, 营业时间, 审核周期 are not deadlines).
 
@@ -46,21 +48,27 @@ tier per row (:func:`.structure.table_tiers`).
   a lottery 抽到/抽N名, the right to buy cheaply 半价购买… / ``8.8元抢购…`` (labelled as written),
   money off or back 抵扣/返现, 抽/拿/兑 right after 赞 as in ``集赞抽iPhone``, a free experience
   ``免费吃大餐`` / ``免费参加夏令营`` / ``免单一次``) that follows the lowest threshold — in
-  the same sentence, after a colon, = or an arrow (``30个赞：雨伞一把``, ``集赞20个=免费试听2节课``,
-  also with poster spacing ``集满30个赞 送 保温杯``), before its verb (``价值168元的自助餐券
-  就能免费领``, ``奶茶一杯免费喝``, ``…等你拿``) or, when the threshold ends its line, on
-  the next line;
+  the same sentence, after a colon, =, an arrow or a dash (``30个赞：雨伞一把``,
+  ``集赞20个=免费试听2节课``, ``30赞——精美书签一套``, also with poster spacing
+  ``集满30个赞 送 保温杯``), before its verb (``价值168元的自助餐券就能免费领``,
+  ``奶茶一杯免费喝``, ``…等你拿``) or, when the threshold ends its line or ends it with a
+  giving verb that has no object (``点赞满50即可领取`` ⏎ ``价值99元的…``, ``集满10个赞`` ⏎
+  ``赠送`` ⏎ ``精美钥匙扣一个``, ``即送：`` ⏎ ``1. 精美帆布袋一个``), on a later line (a line
+  holding only the verb is stepped over, a list marker set aside);
   otherwise the value of a line or section labelled as the prize; otherwise the phrase
   fallbacks (``奖品：…``, ``奖品分别为：…``, the first prize of a ranking ``一等奖（1名）：…`` /
   ``第一名：…``, a reward verb after a 集赞 word, a heading such as ``授权码获取``, a
   giving verb without an object referring back to the 《title》 named before it — ``新书《…》，…即有
   机会获赠`` —, a reward named as the subject of its payment — ``补贴最迟24小时内到账``).
-  The span loses a giver (``由某某公司提供的``, ``本公司送出的``, ``我们精心准备的``), a
-  leading value phrase
+  The span loses a giver (``由某某公司提供的`` — after 由 up to 30 characters —,
+  ``本公司送出的``, ``我们精心准备的``, ``由本店特别定制的``), a label after the verb
+  (``领取奖品：精美台历一本``), a leading value phrase
   (``价值168元的``, ``价值上千元的``), contents before 的 (``含A、B的礼品包`` → 礼品包) and
   trailing particles; a list closed by 等… is one gift (``电饭锅、钥匙扣等礼品``); a counted quoted
   name is the gift (``送出3本“极客周历”``); a quoted name after a modifier
-  (``她心仪已久的“柠檬水杯”``) and a title in 《》 (up to 43 characters) are kept whole.
+  (``她心仪已久的“柠檬水杯”``) and a title in 《》 (up to 43 characters) are kept whole, with an
+  edition and its count (``《小王子》精装版一本``; a bare count is not kept: ``《小王子》``).
+  A connector, a verb or a colon alone (``即可``, ``兑换``, ``送：``) names no gift.
   A bare quantity (半斤,
   一本, 1个月) gives way to a 《title》 or to the gift named in the title (``集赞送草莓``,
   ``按点赞数发放会员``). A chance
@@ -73,7 +81,9 @@ tier per row (:func:`.structure.table_tiers`).
 - **gift_value**: ``价值/面值/市场价(值)/原价 N 元`` in front of the gift, right after it, or in a
   sentence or line naming the gift again; ``N元的<gift>``; the face value of a card or coupon
   named by it (``18元该超市贵宾卡一张``, ``50元优惠券``).
-- **deadline**: first the value of a line labelled as a time (``活动时间：…``; the activity's
+- **deadline**: a start date with a length (``5月1日起，为期7天`` → 5月7日, ``4月28日开始，
+  活动持续一周``, ``…起为期一个月``; counted inclusively) ends the period; first the value of a line
+  labelled as a time (``活动时间：…``; the activity's
   period before a draw time; when a later line gives a later participation step, 登记时间 after
   参与时间, that step's end; 兑奖期限 and other redemption windows are not deadlines), then a
   date after a deadline keyword, a dotted range after a time keyword (``活动日期4.20-4.30``), a
@@ -97,7 +107,9 @@ tier per row (:func:`.structure.table_tiers`).
   前往X / 发送至X / 截图给X /
   通过X发送 / 添加我的微信 / 加微信 x / 私信小编 / 联系客服 / 在公众号回复 / 查看您的微信钱包 /
   活动地址/领取地点 …, a
-  place name keeping its floor or number (``万达广场3楼星巴克``, ``解放路128号本店``); else a shop,
+  place name keeping its floor or number (``万达广场3楼星巴克``, ``解放路128号本店``), also where
+  the screenshot is shown (``到万达广场B1层星巴克门店出示截图``); a WeChat id ends where the
+  Chinese text starts (``添加客服微信x领取`` → 客服微信x); else a shop,
   hotel or counter the participant goes to (``到该超市服务台``), or the merchant running the
   activity (``参加了X家私城的集赞活动``). A report's account of the consumer's errand
   (``到商家处领取时，却被告知…``) is not the notice's place.

@@ -97,22 +97,65 @@ def _strip(t: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+def _cells(t: str, s: int, e: int) -> list[tuple[int, int]]:
+    """The cells of a table row [s, e) as stripped ranges of ``t``."""
+    out: list[tuple[int, int]] = []
+    a = s + 1 if t.startswith("|", s) else s
+    while a <= e:
+        bar = t.find("|", a, e)
+        b = e if bar == -1 else bar
+        if bar != -1 or a < e:
+            out.append(_strip(t, a, b))
+        if bar == -1:
+            break
+        a = bar + 1
+    return out
+
+
+def _is_table_row(body: str) -> bool:
+    return body.count("|") >= 1 and (
+        "|" in body[:2] or " | " in body or bool(re.search(r"\S\|\S", body))
+    )
+
+
 def lines_of(t: str) -> list[Line]:
-    """The lines of normalised text ``t`` with their kind, label and section."""
+    """The lines of normalised text ``t`` with their kind, label and section.
+
+    A table row directly above a separator row (``| 奖品 | 数量 |`` ⏎ ``| --- | --- |``) is a
+    header, not a field: when one of its cells names a field (奖品, 领取地点, 活动时间…), each
+    row below it gives that column's cell as a row labelled with the header
+    (``| 蓝牙耳机 | 10 |`` → 奖品: 蓝牙耳机); otherwise the rows keep the first cell as the label.
+    """
     out: list[Line] = []
     section: str | None = None
+    raws = t.split("\n")
+    header: list[str] | None = None  # the classified header of the table being read
     pos = 0
-    for raw in t.split("\n"):
+    for i, raw in enumerate(raws):
         s, e = _strip(t, pos, pos + len(raw))
         pos += len(raw) + 1
         if s == e:
+            header = None
             out.append(Line(s, e, "blank", s, section=section))
             continue
         body = t[s:e]
-        if body.count("|") >= 1 and (
-            "|" in body[:2] or " | " in body or re.search(r"\S\|\S", body)
-        ):
+        if not _is_table_row(body):
+            header = None
+        if _is_table_row(body):
             if _SEPARATOR_ROW_RE.match(body):
+                continue
+            nxt = raws[i + 1].strip() if i + 1 < len(raws) else ""
+            if _SEPARATOR_ROW_RE.match(nxt):  # a header row
+                names = [t[a:b] for a, b in _cells(t, s, e)]
+                header = names if any(field_of(n) for n in names) else None
+                if header is not None:
+                    out.append(Line(s, e, "text", s, section=section))
+                    continue
+            elif header is not None:
+                cells = _cells(t, s, e)
+                for name, (a, b) in zip(header, cells, strict=False):
+                    if field_of(name) and b > a:
+                        out.append(Line(s, e, "row", a, label=name, section=section))
                 continue
             cells = [c for c in body.strip("|").split("|")]
             label = cells[0].strip() if cells else ""

@@ -684,6 +684,14 @@ def test_deadline_wordings_of_the_fourth_round(text, deadline_text, deadline):
         ("集满88个赞，即可获得《小王子》精装版一本", "《小王子》精装版一本"),
         ("凡集满88个赞的朋友均可获赠由某某书店提供的新书《活着》签名版一本", "《活着》签名版一本"),
         ("集赞满20个，送《小王子》一本", "《小王子》"),
+        # a giver after 由 may be long; a gift never starts with 的
+        (
+            "集满30个赞，即可获得由中国建设银行某某分行与某某科技有限公司联合提供的精美礼品一份",
+            "精美礼品一份",
+        ),
+        ("集赞满50个赠送由本店特别定制的周年纪念杯一个", "周年纪念杯一个"),
+        # a table whose header names the prize column: the cell below it is the gift
+        ("| 奖品 | 数量 |\n| --- | --- |\n| 蓝牙耳机 | 10 |\n集满50个赞即可参与", "蓝牙耳机"),
         # a verb, a connector or a colon alone names no gift
         ("活动截止时间为5月10日24:00，集满30个赞即可兑换", None),
         ("集满30个赞即可领取", None),
@@ -739,6 +747,21 @@ def test_place_wordings_of_the_fifth_round(text, place):
 def test_deadline_wordings_of_the_fifth_round(text, deadline_text, deadline):
     t = parse_terms(text, reference_date=FOURTH_REF)
     assert (t.deadline_text, t.deadline) == (deadline_text, deadline)
+
+
+def test_tiers_written_with_a_dash_keep_every_tier():
+    t = parse_terms("朋友圈集赞送福利啦\n30赞——精美书签一套\n60赞——帆布袋一个\n100赞——保温杯一个")
+    assert [(x.likes, x.gift) for x in t.tiers] == [
+        (30, "精美书签一套"),
+        (60, "帆布袋一个"),
+        (100, "保温杯一个"),
+    ]
+    assert (t.likes, t.gift) == (30, "精美书签一套")
+
+
+def test_a_key_value_table_keeps_its_first_cell_as_the_label():
+    t = parse_terms("| 项目 | 规则 |\n| --- | --- |\n| 奖品 | 定制雨伞 |\n| 集赞 | 满30个赞 |")
+    assert (t.likes, t.gift) == (30, "定制雨伞")
 
 
 def test_a_start_and_a_length_without_a_capture_date_keep_the_text_only():
