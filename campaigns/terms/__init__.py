@@ -109,7 +109,8 @@ tier per row (:func:`.structure.table_tiers`).
   活动地址/领取地点 …, a
   place name keeping its floor or number (``万达广场3楼星巴克``, ``解放路128号本店``), also where
   the screenshot is shown (``到万达广场B1层星巴克门店出示截图``); a WeChat id ends where the
-  Chinese text starts (``添加客服微信x领取`` → 客服微信x); else a shop,
+  Chinese text starts (``添加客服微信x领取`` → 客服微信x), a connector before the verb is not part
+  of the place (``至門市櫃檯即可兌換`` → 門市櫃檯), and 私訊 (folded to 私讯) is 私信; else a shop,
   hotel or counter the participant goes to (``到该超市服务台``), or the merchant running the
   activity (``参加了X家私城的集赞活动``). A report's account of the consumer's errand
   (``到商家处领取时，却被告知…``) is not the notice's place.

@@ -77,7 +77,7 @@ _GIFT_LEAD_RE = re.compile(
     # 领取奖品：精美台历一本 — the label after the verb is not part of the gift
     r"|^(?:奖品|礼品|奖励|礼物|赠品)\s*:\s*(?=..)"
     r"|^的(?=..)"  # 提供的精美礼品: a gift never starts with 的
-    r"|^(?:了|您|你|大家|价值\s*(?=[^\d]))+|^[一1](?:个|份)(?=..)|^(?:前往|去往|飞往).{1,14}的"
+    r"|^(?:了|您|你|大家|价值\s*(?=[^\d]))+|^[一1](?:个(?!月|星期|小时)|份)(?=..)|^(?:前往|去往|飞往).{1,14}的"
 )
 _GIFT_GIVER_RE = re.compile(
     # 我们精心准备的新年礼物; 由某某银行与某某公司联合提供的…: a giver named after 由 may be long;

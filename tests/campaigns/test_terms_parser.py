@@ -692,6 +692,8 @@ def test_deadline_wordings_of_the_fourth_round(text, deadline_text, deadline):
         ("集赞满50个赠送由本店特别定制的周年纪念杯一个", "周年纪念杯一个"),
         # a table whose header names the prize column: the cell below it is the gift
         ("| 奖品 | 数量 |\n| --- | --- |\n| 蓝牙耳机 | 10 |\n集满50个赞即可参与", "蓝牙耳机"),
+        # 一个 before a duration is part of the gift (一份 in front is not)
+        ("某健身房发布消息称，集满88个赞可免费获得一个月健身卡", "一个月健身卡"),
         # a verb, a connector or a colon alone names no gift
         ("活动截止时间为5月10日24:00，集满30个赞即可兑换", None),
         ("集满30个赞即可领取", None),
@@ -714,6 +716,9 @@ def test_gift_wordings_of_the_fifth_round(text, gift):
             "万达广场B1层星巴克门店",
         ),
         ("集满30个赞，凭截图到XX酒店大堂前台领取自助晚餐券一张", "XX酒店大堂前台"),
+        # a connector before the verb is not part of the place; 私訊 folds to 私讯
+        ("分享貼文並集滿50個讚，憑畫面至門市櫃檯即可兌換飲料一杯", "門市櫃檯"),
+        ("分享此貼文並累積30個讚\n截圖私訊小編\n即可獲得精美小禮物乙份", "私訊小編"),
     ],
 )
 def test_place_wordings_of_the_fifth_round(text, place):
@@ -739,6 +744,7 @@ def test_place_wordings_of_the_fifth_round(text, place):
             "2024年5月1日起为期一个月",
             datetime.date(2024, 5, 31),
         ),
+        ("集齊100個Like即送現金券一張，優惠期至6月30日。", "6月30日", datetime.date(2024, 6, 30)),
         # a start alone is not a deadline; a report's past duration does not count
         ("5月1日起，集满20个赞送水果拼盘一份", None, None),
         ("5月1日起，活动持续了3天，集满20个赞送水果", None, None),
