@@ -180,6 +180,20 @@ def prices_near(t: str, s: int, e: int):
             yield m.start(), m.end(), price, unit or ""
 
 
+# what is priced is not the branded good itself: its packaging, a sample or a gift bag (SK2空瓶
+# 70元一个, LV纸袋 50元)
+_NOT_GOODS_RE = re.compile(
+    r"空瓶|空盒|空罐|包装盒|外包装|盒子|小样|试用装|中样|手提袋|纸袋|购物袋|礼品袋|防尘袋|说明书|发票|小票|贴纸|鞋盒"
+)
+
+
+def not_the_goods(t: str, s: int, e: int, ps: int, pe: int) -> bool:
+    """Does a packaging or sample word stand between the brand [s, e) and its price [ps, pe)
+    (or right after the brand)? Then the price is not the price of the branded good."""
+    lo, hi = (e, ps) if e <= ps else (pe, s)
+    return _NOT_GOODS_RE.search(t, lo, max(hi, min(len(t), e + 4))) is not None
+
+
 def floor_for(brand, unit: str, price: float) -> float:
     """The brand's floor for a price quoted per ``unit``: per 包 when the brand's floor is per 条
     (a cigarette price without a unit is per 包 when it is under 30 % of the floor per 条), per

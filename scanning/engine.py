@@ -20,6 +20,7 @@ from .claims import (
     brand_price_explanation,
     floor_for,
     legal_basis_for,
+    not_the_goods,
     prices_near,
     product_category,
 )
@@ -928,7 +929,7 @@ class Scanner:
                 continue
             brand = self._brands[bi]
             for ps, pe, price, unit in prices_near(t, s, e):
-                if price < floor_for(brand, unit, price):
+                if price < floor_for(brand, unit, price) and not not_the_goods(t, s, e, ps, pe):
                     span = (min(s, ps), max(e, pe))
                     if span not in seen:
                         seen.add(span)

@@ -57,6 +57,7 @@ KINDS = (
     "complaint",
     "negation",
     "impossible",
+    "third",
     "anaphor",
     "code",
 )
@@ -357,6 +358,8 @@ class StanceJudge:
             return None
         if _may_have_price(st) and _PRICE_RE.search(st) is not None:
             return None  # a price is an offer cue of its own sentence: judge in full
+        if ("?" in st or "？" in st) and any(r.startswith("counterfeit.") for _, _, r, _ in spans):
+            return None
         anchored = [_needs_layout(r, sev) for _, _, r, sev in spans]
         if any(anchored) and _QUOTE_OR_PAREN_RE.search(st):
             return None
@@ -450,10 +453,26 @@ class StanceJudge:
             return "report", first["report"]
         if "fake" in first:
             return "report", first["fake"]
+        if "third" in first and rule_id.startswith("counterfeit."):
+            # 他们只卖300元: a narrator telling what third parties sell (a seller pitches in the
+            # first person)
+            return "report", first["third"]
         quote = layout.quote(s, e) if layout.quotes else None
         if quote is not None and (quote[1] - quote[0]) - (e - s) <= 2:
             before = t[max(0, quote[0] - 3) : quote[0] - 1]
             if _LIST_AFTER_RE.match(t, quote[1] + 1) or before.endswith(_EXAMPLE_BEFORE):
+                return "mention", t[quote[0] - 1 : quote[1] + 1]
+        if (
+            quote is not None
+            and rule_id.startswith("counterfeit.")
+            and (quote[1] - quote[0]) - (e - s) <= 2
+        ):
+            # “真标”“高端”“1:1”: quoted trade words side by side are named, not used (quoted
+            # ad claims side by side are the ad's own words, and count)
+            if (
+                t[quote[1] : quote[1] + 2][-1:] in _OPEN
+                or t[max(0, quote[0] - 2) : quote[0] - 1] in _CLOSE_SET
+            ):
                 return "mention", t[quote[0] - 1 : quote[1] + 1]
         if (s > 0 and t[s - 1] == "|") or (e < len(t) and t[e] == "|"):
             return "mention", "|"
@@ -487,6 +506,14 @@ class StanceJudge:
                     return "report", f"{anaphor}（承上句：{frame}）"
         if offer is not None:
             return "offer", offer
+        q = _SENT_RE.search(t, e, se + 1) if rule_id.startswith("counterfeit.") else None
+        if (
+            q is not None
+            and t[q.start()] in "?？"
+            and _QUESTION_RE.search(t, cs, q.start()) is not None
+        ):
+            # 这是高仿掘金？ 哪弄的高仿？ asking about a fake, not offering one
+            return "ordinary", "疑问句"
         if rule_id in _ANCHORED_RULES:
             term = t[s:e]
             for m in _COMMERCIAL_MORPHEMES:
@@ -519,6 +546,9 @@ class StanceJudge:
         return None
 
 
+_CLOSE_SET = frozenset(_CLOSE + '"')
+# a question that asks about a thing (这是…？ 哪弄的…？ …吗？), not a seller's rhetorical one
+_QUESTION_RE = re.compile(r"这是|那是|是不是|是否|哪|吗|么|谁|难道|真的")
 # a contrast after a denial takes the claim back up (不是药，而是能根治…)
 _CONTRAST = ("而是", "但是", "却", "只要", "就能")
 _MENTION_MARKS = frozenset(_OPEN + _CLOSE + '"|')
