@@ -22,7 +22,8 @@ separators survive; markdown ``*``, pinyin glosses (``個(gè)``) and spaces nex
 dropped. Spans are cut from the original through the offset map.
 
 **Structure first** (:mod:`.structure`): the notice is split into lines; markdown headings,
-bracketed or starred titles, numbered chapters and ``label：`` lines open sections; ``label：value``
+bracketed or starred titles, numbered chapters, ``label：`` lines and a plain line that is only a
+section title (``奖品展示``, ``活动时间``, ``参与方式``) open sections; ``label：value``
 lines and table rows (``| 奖品 | 保温杯一个 |``) are labelled fields; a header row above a
 separator (``| 奖品 | 数量 |`` ⏎ ``|---|---|``) that names a field labels the cells of its column
 in the rows below (``| 蓝牙耳机 | 10 |`` → 奖品: 蓝牙耳机); list markers are set aside.
@@ -50,14 +51,15 @@ tier per row (:func:`.structure.table_tiers`).
   ``免费吃大餐`` / ``免费参加夏令营`` / ``免单一次``) that follows the lowest threshold — in
   the same sentence, after a colon, =, an arrow or a dash (``30个赞：雨伞一把``,
   ``集赞20个=免费试听2节课``, ``30赞——精美书签一套``, also with poster spacing
-  ``集满30个赞 送 保温杯``), before its verb (``价值168元的自助餐券就能免费领``,
+  ``集满30个赞 送 保温杯``), as the next clause when it is a counted noun phrase
+  (``集赞30个，小礼品一份``), before its verb (``价值168元的自助餐券就能免费领``,
   ``奶茶一杯免费喝``, ``…等你拿``) or, when the threshold ends its line or ends it with a
   giving verb that has no object (``点赞满50即可领取`` ⏎ ``价值99元的…``, ``集满10个赞`` ⏎
   ``赠送`` ⏎ ``精美钥匙扣一个``, ``即送：`` ⏎ ``1. 精美帆布袋一个``), on a later line (a line
   holding only the verb is stepped over, a list marker set aside);
   otherwise the value of a line or section labelled as the prize; otherwise the phrase
   fallbacks (``奖品：…``, ``奖品分别为：…``, the first prize of a ranking ``一等奖（1名）：…`` /
-  ``第一名：…``, a reward verb after a 集赞 word, a heading such as ``授权码获取``, a
+  ``一等奖 1名 价值299元的蓝牙音箱`` / ``第一名：…``, the count of winners never being the gift, a reward verb after a 集赞 word, a heading such as ``授权码获取``, a
   giving verb without an object referring back to the 《title》 named before it — ``新书《…》，…即有
   机会获赠`` —, a reward named as the subject of its payment — ``补贴最迟24小时内到账``).
   The span loses a giver (``由某某公司提供的`` — after 由 up to 30 characters —,

@@ -135,6 +135,8 @@ _LABELLED_GIFT_RE = re.compile(
     # 一等奖（1名）：Kindle一台, 第一名：500元现金 (the first prize of a ranking)
     r"|(?:[一1]|特|头)等奖(?:\s*\(\s*[\d一二三四五六七八九十]{1,3}\s*名\s*\))?|第[一1]名)"
     r"(?:是|为|:)\s*(?:\d[.、)]|[①②③])?\s*"
+    # 一等奖 1名 价值299元的蓝牙音箱: the first prize and its count, then the prize (no colon)
+    r"|(?:[一1]|特|头)等奖\s*\(?\s*[\d一二三四五六七八九十]{1,3}\s*(?:名|位|人)\s*\)?\s+"
 )
 _HEADING_GIFT_RE = re.compile(
     r"^\s*#*\s*(?P<g>[^\s,;!?。、:()到去来在凭可即就请需]{2,12}?)(?:免费)?(?:相|大放)?"
@@ -222,6 +224,9 @@ _PERSON_RE = re.compile(
 )
 
 
+_HEADCOUNT_RE = re.compile(r"^[\d一二三四五六七八九十]{1,3}\s*(?:名|位|人)$")
+
+
 def _plausible_gift(g: str) -> bool:
     # a book or product title in 《》 may be long: 《Spring Cloud微服务-全栈技术与案例解析介绍》
     longest = 45 if _BOOK_TITLE_RE.fullmatch(g) else 25
@@ -235,6 +240,7 @@ def _plausible_gift(g: str) -> bool:
         and not _NOT_A_GIFT_RE.search(g)
         and not _BARE_CHANCE_RE.search(g)
         and not _PERSON_RE.match(g)
+        and not _HEADCOUNT_RE.match(bare)  # 一等奖 1名: the number of winners
         and not _CONNECTOR_RE.fullmatch(bare)  # 即可领取: 即可 is not the gift before its verb
         and not _VERB_RE.fullmatch(bare)  # 即可兑换: the verb alone names no gift
     )
@@ -324,6 +330,11 @@ def _gift_after_likes(t: str, hit: _LikeHit) -> tuple[int, int, Decimal | None] 
             s, e, v = _clean_gift(t, pos + m.end(), end)
             if s < e and _plausible_gift(t[s:e]):
                 return s, e, v
+        m = _COUNTED_CLAUSE_RE.match(clause)
+        if m and n_clause == 1:  # 集赞30个，小礼品一份；…: the next clause is a counted gift
+            s, e, v = _clean_gift(t, pos, end)
+            if s < e and _plausible_gift(t[s:e]):
+                return s, e, v
         m = _TOPICAL_GIFT_RE.match(clause)
         if m and n_clause < 2:
             s, e, v = _clean_gift(t, pos + m.start("g"), pos + m.end("g"))
@@ -333,6 +344,11 @@ def _gift_after_likes(t: str, hit: _LikeHit) -> tuple[int, int, Decimal | None] 
     return _gift_on_a_later_line(t, hit.end)
 
 
+# 小礼品一份, 精美台灯一个: a short noun phrase ending in its count (no verb)
+_COUNTED_CLAUSE_RE = re.compile(
+    r"^[^\d\s,;!?。:]{2,12}?[一二两三四五六七八九十\d]{1,3}\s*"
+    r"[个份张套件盒瓶只台支罐袋箱斤把副本杯束桶包块条双听]$"
+)
 _LIST_MARK_RE = re.compile(r"\s*(?:\d{1,2}\s*[.、)]|\(\d{1,2}\)|[①②③④⑤⑥⑦⑧⑨⑩]|[-*•·])\s*")
 _LEAD_VERB_RE = re.compile(r"(?:即可|就可以|就可|可以|可|即|就|均可|便可)?(?:" + _VERB + ")")
 # 即可领取 / 赠送 / 就送！ alone: a giving verb whose object is on the next line

@@ -90,6 +90,11 @@ def _deadline(t: str, lines: list[Line], ref: datetime.date | None) -> D._Deadli
 
 
 def _gift_from_range(t: str, lo: int, hi: int) -> Span | None:
+    m = G._LABELLED_GIFT_RE.match(t, lo, hi)  # 一等奖 1名 价值299元的蓝牙音箱
+    if m:
+        found = G._gift_after_verb(t, m.end())
+        if found and found[1] <= hi:
+            return found
     found = G._gift_in_range(t, lo, hi)
     if found:
         return found

@@ -45,6 +45,9 @@ _BRACKET_HEADING_RE = re.compile(
 )
 _FIELD_RE = re.compile(r"^(?P<label>[^\s:,;。!?|]{1,10}?)\s*(?:[:：]|\|)\s*(?P<value>.*)$")
 _SEPARATOR_ROW_RE = re.compile(r"^\s*\|?\s*:?-{2,}")
+# a plain line that is only a section title: 奖品展示, 活动时间, 参与方式, 奖项设置
+_BARE_HEADING_RE = re.compile(r"^(?:活动|本次|本期)?[\u4e00-\u9fff]{2,6}$")
+_SECTION_WORD_RE = re.compile(r"(?:规则|方式|说明|须知|流程|办法|设置|展示|内容|介绍)$")
 
 _DEADLINE_LABEL_RE = re.compile(
     r"(?:活动|投票|参与|集赞|参加|报名|登录|征集|评选)?(?:时间|日期|期间|期限)|截止|截至|有效期|开奖|抽奖时间"
@@ -195,6 +198,10 @@ def lines_of(t: str) -> list[Line]:
                 )
             else:
                 out.append(Line(s, e, "item", vs, section=section))
+            continue
+        if _BARE_HEADING_RE.match(body) and (field_of(body) or _SECTION_WORD_RE.search(body)):
+            section = body.strip()  # 奖品展示, 活动时间, 参与方式: a plain section title
+            out.append(Line(s, e, "heading", e, label=section, section=section))
             continue
         fm = _FIELD_RE.match(body)
         if fm and len(fm.group("label")) <= 10:

@@ -692,6 +692,10 @@ def test_deadline_wordings_of_the_fourth_round(text, deadline_text, deadline):
         ("集赞满50个赠送由本店特别定制的周年纪念杯一个", "周年纪念杯一个"),
         # a table whose header names the prize column: the cell below it is the gift
         ("| 奖品 | 数量 |\n| --- | --- |\n| 蓝牙耳机 | 10 |\n集满50个赞即可参与", "蓝牙耳机"),
+        # a plain line that is only a section title labels the line below it
+        ("奖品展示\n小米充电宝一个\n（以上奖品仅限点赞前10名）", "小米充电宝一个"),
+        # the first prize and its count without a colon; the count of winners is not a gift
+        ("奖项设置\n一等奖 1名 价值299元的蓝牙音箱\n二等奖 3名 价值99元的保温杯", "蓝牙音箱"),
         # 一个 before a duration is part of the gift (一份 in front is not)
         ("某健身房发布消息称，集满88个赞可免费获得一个月健身卡", "一个月健身卡"),
         # a verb, a connector or a colon alone names no gift
@@ -763,6 +767,22 @@ def test_tiers_written_with_a_dash_keep_every_tier():
         (100, "保温杯一个"),
     ]
     assert (t.likes, t.gift) == (30, "精美书签一套")
+
+
+def test_a_counted_clause_after_the_threshold_is_its_gift():
+    t = parse_terms("集赞30个，小礼品一份；集赞60个，精美台灯一个")
+    assert [(x.likes, x.gift) for x in t.tiers] == [(30, "小礼品一份"), (60, "精美台灯一个")]
+    # a clause that is an instruction is not a gift
+    assert parse_terms("集满30个赞，截图发给客服").gift is None
+
+
+def test_a_plain_section_title_is_a_heading_only_when_it_names_a_section():
+    t = parse_terms(
+        "活动时间\n即日起至5月15日\n集满28个赞送精美礼品一份", reference_date=FOURTH_REF
+    )
+    assert (t.deadline_text, t.gift) == ("即日起至5月15日", "精美礼品一份")
+    # an ordinary short line is not a section title
+    assert parse_terms("快来参加吧\n集满28个赞送帆布袋一个").gift == "帆布袋一个"
 
 
 def test_a_key_value_table_keeps_its_first_cell_as_the_label():
