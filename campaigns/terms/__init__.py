@@ -59,8 +59,9 @@ tier per row (:func:`.structure.table_tiers`).
   holding only the verb is stepped over, a list marker set aside);
   otherwise the value of a line or section labelled as the prize; otherwise the phrase
   fallbacks (``奖品：…``, ``奖品分别为：…``, the first prize of a ranking ``一等奖（1名）：…`` /
-  ``一等奖 1名 价值299元的蓝牙音箱`` / ``第一名：…``, the count of winners never being the gift, a reward verb after a 集赞 word, a heading such as ``授权码获取``, a
-  giving verb without an object referring back to the 《title》 named before it — ``新书《…》，…即有
+  ``一等奖 1名 价值299元的蓝牙音箱`` / ``第一名：…``, the count of winners never being the gift,
+  a reward verb after a 集赞 word, a heading such as ``授权码获取``, a giving verb
+  without an object referring back to the 《title》 named before it — ``新书《…》，…即有
   机会获赠`` —, a reward named as the subject of its payment — ``补贴最迟24小时内到账``).
   The span loses a giver (``由某某公司提供的`` — after 由 up to 30 characters —,
   ``本公司送出的``, ``我们精心准备的``, ``由本店特别定制的``), a label after the verb
@@ -94,8 +95,9 @@ tier per row (:func:`.structure.table_tiers`).
   a lunar day or festival (``农历八月十五``, ``正月十五``,
   ``截止到端午节``; :mod:`.festivals`, converted with ``lunar_python``), or a relative window
   (:mod:`.relative`: ``当日24点前``, ``仅限今天``, ``明天12点前``, ``本周日``, ``本周末``,
-  ``截止周日``, ``截止至月底``, ``活动为期一周``, ``活动仅限3天``, ``即日起一个月内``); festivals
-  include 五一, 六一, 国庆 and 双十一/双十二. Vague windows that bound the
+  ``截止周日``, ``截止至月底``, ``至2024年5月底``, ``活动为期一周``, ``活动仅限3天``,
+  ``活动仅剩最后三天``, ``即日起一个月内``); a draw time gives way to the activity's own
+  period; festivals include 五一, 六一, 国庆 and 双十一/双十二. Vague windows that bound the
   collecting or the activity (``活动期间内``, ``下单后3天内``, ``规定时间内``, ``五一期间有效``,
   ``在活动当日发送``) are kept as ``deadline_text`` with no date; a redemption window
   (``在活动时间内到店领取``) is not a deadline. Dates in narrative (``4月底，记者…``,

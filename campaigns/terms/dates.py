@@ -272,7 +272,9 @@ def _find_deadline(t: str, ref: datetime.date | None) -> _Deadline | None:
         tail = re.match(r"\s*(?:之前|前(?!往|去|来|后)|止|为止|截止)", t[e:])
         if tail:
             e += tail.end()
-        cands.append(_Deadline(s, e, _resolve(ymd, ref), 0))
+        # a draw or announcement time gives way to the activity's own period in the same text
+        draw = kw.startswith(("开奖", "抽奖"))
+        cands.append(_Deadline(s, e, _resolve(ymd, ref), 2 if draw else 0))
     # 3. date followed by 前 / 截止 / 结束
     for m in _DATE_BEFORE_RE.finditer(t):
         if any(c.start <= m.start("date") < c.end for c in cands):

@@ -1,10 +1,11 @@
 """Relative deadline windows, dated from the reference date when there is one.
 
 ``当日24点前``, ``仅限今天`` (the reference day); ``明天中午12点前`` (the next day);
-``即日起一个月内``, ``活动有效期一年``, ``活动为期一周``, ``活动持续3天`` (counted from the
-reference date); ``本周日``, ``这周六前``, ``本周六、周日``, ``本周末``, ``截止周日晚8点`` (that
-day of the reference week; a bare weekday after 截止 is the next one); ``截止至月底``,
-``本月底前``, ``4月底前`` (the last day of that month, when the phrase bounds the activity);
+``即日起一个月内``, ``活动有效期一年``, ``活动为期一周``, ``活动持续3天``, ``活动仅剩最后三天``
+(counted from the reference date); ``本周日``, ``这周六前``, ``本周六、周日``, ``本周末``,
+``截止周日晚8点`` (that day of the reference week; a bare weekday after 截止 is the next
+one); ``截止至月底``, ``本月底前``, ``4月底前``, ``至2024年5月底`` (the last day of that
+month, when the phrase bounds the activity; with a written year no reference date is needed);
 ``分享开始48小时内有效`` (counted from each share: text only).
 """
 
@@ -32,7 +33,8 @@ _UNTIL = r"\s*(?:之前|前|截止|止|为止|结束|有效)?"
 def _month_end_re(group: str) -> str:
     """本月底 / 4月底 / 月底, the month in group ``group`` when written."""
     return (
-        rf"(?:(?:本|这个|当)月|(?P<{group}>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月"
+        rf"(?:(?:本|这个|当)月|(?:(?P<{group}y>(?:19|20)\d{{2}})\s*年\s*)?"
+        rf"(?P<{group}>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月"
         r"|(?<![\d年月])月)(?:底|末)"
     )
 
@@ -77,6 +79,13 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             rf"(?:活动(?:为期|持续|历时)(?!了)|(?:活动)?(?:仅限|只限|限时))"
             rf"\s*(?P<n>{_NUM})\s*(?:个)?\s*(?P<u>年|月|天|日|周|星期)"
+        ),
+    ),
+    # 活动仅剩最后三天 / 只剩2天
+    (
+        "span",
+        re.compile(
+            rf"(?:活动)?(?:仅剩|只剩|还剩)(?:最后)?\s*(?P<n>{_NUM})\s*(?:个)?\s*(?P<u>天|日)"
         ),
     ),
     # 分享开始48小时内有效
@@ -135,6 +144,11 @@ def _month_end(year: int, month: int) -> datetime.date:
 
 
 def _date(kind: str, m: re.Match[str], ref: datetime.date | None) -> datetime.date | None:
+    if kind == "monthend" and (m.group("mm1y") or m.group("mm2y")):
+        # 至2024年5月底: the year is written, no reference date needed
+        month = cn_int(m.group("mm1") or m.group("mm2") or "")
+        year = int(m.group("mm1y") or m.group("mm2y"))
+        return _month_end(year, month) if month and 1 <= month <= 12 else None
     if ref is None or kind == "share":
         return None  # a share-relative window is counted from each participant's share
     if kind == "today":

@@ -749,6 +749,19 @@ def test_place_wordings_of_the_fifth_round(text, place):
             datetime.date(2024, 5, 31),
         ),
         ("集齊100個Like即送現金券一張，優惠期至6月30日。", "6月30日", datetime.date(2024, 6, 30)),
+        # a month's end with its year written needs no capture date
+        (
+            "集满20个赞送饮料，活动时间为即日起至2024年5月底",
+            "至2024年5月底",
+            datetime.date(2024, 5, 31),
+        ),
+        ("集满20个赞送饮料，活动仅剩最后三天", "活动仅剩最后三天", datetime.date(2024, 4, 23)),
+        # the activity's period wins over a draw time stated before it in the same line
+        (
+            "集满20个赞送饮料，开奖时间：5月25日，活动时间：5月10日-5月20日",
+            "5月10日-5月20日",
+            datetime.date(2024, 5, 20),
+        ),
         # a start alone is not a deadline; a report's past duration does not count
         ("5月1日起，集满20个赞送水果拼盘一份", None, None),
         ("5月1日起，活动持续了3天，集满20个赞送水果", None, None),
@@ -788,6 +801,16 @@ def test_a_plain_section_title_is_a_heading_only_when_it_names_a_section():
 def test_a_key_value_table_keeps_its_first_cell_as_the_label():
     t = parse_terms("| 项目 | 规则 |\n| --- | --- |\n| 奖品 | 定制雨伞 |\n| 集赞 | 满30个赞 |")
     assert (t.likes, t.gift) == (30, "定制雨伞")
+
+
+def test_a_draw_time_alone_is_still_the_deadline():
+    t = parse_terms("集满20个赞即可参与抽奖，开奖时间：5月25日", reference_date=FOURTH_REF)
+    assert (t.deadline_text, t.deadline) == ("5月25日", datetime.date(2024, 5, 25))
+
+
+def test_a_month_end_with_its_year_is_dated_without_a_capture_date():
+    t = parse_terms("集满20个赞送饮料，截止至2024年5月底")
+    assert t.deadline == datetime.date(2024, 5, 31)
 
 
 def test_a_start_and_a_length_without_a_capture_date_keep_the_text_only():
