@@ -32,6 +32,11 @@ view stays on SQLite. ``--no-ocr`` turns image reading off (``OCR_ENABLED=0``); 
 default) the script reports the reads still pending after each figure: without a broker the
 web process never reads, ``--read-images`` then runs ``manage.py images_read_pending`` and
 times it; with a broker ``--ocr-worker`` starts an ``ocr`` worker (nice 10) beside the run.
+``--ocr-both`` measures the form twice at each figure, OCR off and then on, each on a fresh
+database and server against the same bare view, and prints the ratios of on to off;
+``--evidence screenshot`` attaches the generated screenshot of a counterfeit offer with two QR
+codes (``tests/imaging/images.py``, Debian's fonts-wqy-zenhei) instead of noise, so each read
+is a real one (each copy differs by a PNG text chunk, so no read is reused).
 
 ``--profile N`` (with ``--no-ocr``, ``--stored``, ``--database-url``, ``--broker-url``,
 ``--cache-url``) files N complaints in one process through Django's test client instead, DEBUG
@@ -459,20 +464,23 @@ def load(port: int, kind: str, count: int, concurrency: int, base) -> dict:
 
 
 def gunicorn(args: list[str], env: dict, port: int, cwd: Path) -> subprocess.Popen:
+    log = tempfile.TemporaryFile()
     server = subprocess.Popen(
         [str(Path(PYTHON).with_name("gunicorn")), *args, "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning"],
-        cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,
+        cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
     )  # fmt: skip
-    for _ in range(300):
+    deadline = time.monotonic() + 120  # a loaded machine starts slowly
+    while time.monotonic() < deadline and server.poll() is None:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).read()
             return server
         except (urllib.error.URLError, ConnectionError, OSError):
-            time.sleep(0.1)
-    server.terminate()
-    sys.exit("the server did not start")
+            time.sleep(0.2)
+    if server.poll() is None:
+        stop(server)
+    log.seek(0)
+    sys.exit("the server did not start:\n" + log.read().decode(errors="replace")[-3000:])
 
 
 def server_cpu(server: subprocess.Popen) -> float:
@@ -676,22 +684,118 @@ def verify_bare(db: Path, media: Path, receipts: dict[str, str]) -> int:
     return bad
 
 
-def ocr_note(args, form: dict) -> str:
-    if not args.ocr:
+def ocr_note(form: dict) -> str:
+    if not form["ocr"]:
         return ""
     note = f"OCR reads pending after the run {form['reads_pending']}"
     if "reads_seconds" in form:
-        note += f" (read afterwards by images_read_pending in {form['reads_seconds']:.0f} s)"
+        note += f" (after images_read_pending, which took {form['reads_seconds']:.0f} s)"
     if "ocr_ms" in form:
         note += f", ocr worker {form['ocr_ms']:.0f} ms CPU per submission"
     return note + "; "
+
+
+def evidence_base(args) -> tuple[bytes, bytes]:
+    """The evidence every submission carries, split before IEND so each copy can be made
+    distinct: noise of ``--png-bytes``, or with ``--evidence screenshot`` the generated
+    screenshot of a counterfeit offer with two QR codes (Zen Hei text, as the OCR tests)."""
+    if args.evidence == "noise":
+        return png_base(args.png_bytes)
+    sys.path.insert(0, str(ROOT))
+    from tests.imaging.images import offer_screenshot
+
+    png = offer_screenshot().png
+    return png[:-12], png[-12:]  # the IEND chunk is always the last 12 bytes
+
+
+def prepare(args, common: dict, work: Path, template: Path, stored: int, tag: str):
+    """A fresh database with ``stored`` cases (loaded, or copied from ``--keep-loaded``):
+    returns the database (a path or a URL), its environment and the seconds it took."""
+    import shutil
+
+    pg = args.database_url if (args.database_url or "").startswith("postgres") else None
+    media = str(work / f"m{stored}{tag}")
+    if pg:
+        db = pg
+        env = {**common, "DATABASE_URL": pg, "MEDIA_ROOT": media}
+        pg_reset(pg, env)
+    else:
+        db = work / f"wsm{stored}{tag}.sqlite3"
+        shutil.copy(template, db)
+        env = {**common, "DATABASE_URL": f"sqlite:///{db}", "MEDIA_ROOT": media}
+    began = time.perf_counter()
+    kept = Path(args.keep_loaded) / f"sqlite-{stored}.sqlite3" if args.keep_loaded else None
+    if stored and pg and args.keep_loaded:
+        kept_db = f"{pg.rsplit('/', 1)[1]}_loaded_{stored}"
+        if not pg_copy_from(pg, kept_db, env):
+            subprocess.run([PYTHON, __file__, "--preload", str(stored)], cwd=ROOT, env=env,
+                           check=True)  # fmt: skip
+            pg_keep(pg, kept_db)
+    elif stored and kept is not None and kept.exists():
+        shutil.copy(kept, db)  # the same cases as a fresh load (the load is seeded)
+    elif stored:
+        subprocess.run([PYTHON, __file__, "--preload", str(stored)], cwd=ROOT, env=env,
+                       check=True)  # fmt: skip
+        if kept is not None:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(db, kept)
+    return db, env, time.perf_counter() - began
+
+
+def form_figure(args, env: dict, db, base, ocr: bool) -> dict:
+    """The form under load on a fresh server (and its workers), then the follow-ups awaited,
+    the OCR reads counted (and with ``--read-images`` read) and every receipt verified."""
+    env = {**env, "OCR_ENABLED": "1" if ocr else "0"}
+    port = free_port()
+    server = gunicorn(["wsmonitor.wsgi", "--config", str(ROOT / "gunicorn.conf.py")], env,
+                      port, ROOT)  # fmt: skip
+    worker = celery_worker(env) if args.broker_url else None
+    ocr_worker = (
+        celery_worker(env, queues="ocr") if args.broker_url and ocr and args.ocr_worker else None
+    )
+    try:
+        load(port, "form", 10, args.concurrency, base)  # warm
+        while worker is not None and follow_ups_pending(db):
+            time.sleep(0.2)  # the warm-up's follow-ups are not counted
+        worker_before = server_cpu(worker) if worker is not None else 0.0
+        form = measured(server, port, "form", args, base)
+        deadline = time.monotonic() + 600
+        while follow_ups_pending(db) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        form["lag"] = time.time() - form["finished"]
+        form["pending"] = follow_ups_pending(db)
+        form["server_all_ms"] = form["server_ms"] + (
+            server_cpu(server) - form["server_cpu_end"]
+        ) * 1000 / max(1, len(form["receipts"]))
+        if worker is not None:  # the follow-ups ran in the worker
+            form["server_all_ms"] += (
+                (server_cpu(worker) - worker_before) * 1000 / max(1, len(form["receipts"]))
+            )
+        if ocr_worker is not None:  # its CPU, during and after the burst
+            form["ocr_ms"] = server_cpu(ocr_worker) * 1000 / max(1, len(form["receipts"]))
+    finally:
+        stop(server)
+        for process in (worker, ocr_worker):
+            if process is not None:
+                stop(process)
+    form["ocr"] = ocr
+    form["reads_pending"] = reads_pending(db) if ocr else 0
+    if ocr and args.read_images and not args.broker_url:
+        began = time.perf_counter()
+        subprocess.run([PYTHON, "manage.py", "images_read_pending", "--limit", "1000"],
+                       cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+        form["reads_seconds"] = time.perf_counter() - began
+        form["reads_pending"] = reads_pending(db)
+    form["bad"] = verify_form(env, form["receipts"])
+    return form
 
 
 def compare(args) -> int:
     import shutil
 
     levels = [int(x) for x in args.compare.split(",")]
-    base = png_base(args.png_bytes)
+    sides = (False, True) if args.ocr_both else (args.ocr,)
+    base = evidence_base(args)
     size = len(png_copy(base, 0))
     work = Path(tempfile.mkdtemp(prefix="complaint-compare-"))
     common = {
@@ -706,7 +810,6 @@ def compare(args) -> int:
         "WEB_CONCURRENCY": str(args.workers),
         "COMPLAINTS_SUBMIT_PER_IP_HOUR": "1000000",
         "COMPLAINTS_SUBMIT_PER_PHONE_DAY": "1000000",
-        "OCR_ENABLED": "1" if args.ocr else "0",
     }
     for name in ("CELERY_BROKER_URL", "CACHE_URL", "DATABASE_URL"):
         common.pop(name, None)  # the newcomer default: no broker, local cache, SQLite
@@ -715,6 +818,7 @@ def compare(args) -> int:
         common["CELERY_BROKER_URL"] = args.broker_url
     if args.cache_url:
         common["CACHE_URL"] = args.cache_url
+    ocr_said = {(False,): ", OCR off", (True,): ", OCR on"}.get(sides, ", OCR off then on")
     setup = (
         ("PostgreSQL" if pg else "SQLite")
         + (
@@ -723,7 +827,7 @@ def compare(args) -> int:
             else ", tasks in-process"
         )
         + (", Redis cache" if args.cache_url else "")
-        + (", OCR on" if args.ocr else ", OCR off")
+        + ocr_said
         + (" (an ocr worker at nice 10)" if args.broker_url and args.ocr_worker else "")
     )
     common["STATIC_ROOT"] = str(work / "static")  # DEBUG off serves the collected files
@@ -731,43 +835,15 @@ def compare(args) -> int:
     env = {**common, "DATABASE_URL": f"sqlite:///{template}", "MEDIA_ROOT": str(work / "m0")}
     for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
         subprocess.run([PYTHON, "manage.py", *command, "-v0"], cwd=ROOT, env=env, check=True)
+    evidence = "a screenshot of a counterfeit offer" if args.evidence == "screenshot" else "a PNG"
     print(
         f"complaint form against a bare Django view: {args.count} submissions, "
-        f"{args.concurrency} clients, PNG of {size:,} bytes, gunicorn {args.workers} sync "
+        f"{args.concurrency} clients, {evidence} of {size:,} bytes, gunicorn {args.workers} sync "
         f"workers, {setup}; the bare view on SQLite; {os.cpu_count()} cores, load average "
         f"{os.getloadavg()[0]:.1f} at the start (the machine is shared)"
     )
     rows = []
     for stored in levels:
-        if pg:
-            db = pg
-            env = {**common, "DATABASE_URL": pg, "MEDIA_ROOT": str(work / f"m{stored}")}
-            pg_reset(pg, env)
-        else:
-            db = work / f"wsm{stored}.sqlite3"
-            shutil.copy(template, db)
-            env = {
-                **common,
-                "DATABASE_URL": f"sqlite:///{db}",
-                "MEDIA_ROOT": str(work / f"m{stored}"),
-            }
-        began = time.perf_counter()
-        kept = Path(args.keep_loaded) / f"sqlite-{stored}.sqlite3" if args.keep_loaded else None
-        if stored and pg and args.keep_loaded:
-            kept_db = f"{pg.rsplit('/', 1)[1]}_loaded_{stored}"
-            if not pg_copy_from(pg, kept_db, env):
-                subprocess.run([PYTHON, __file__, "--preload", str(stored)], cwd=ROOT, env=env,
-                               check=True)  # fmt: skip
-                pg_keep(pg, kept_db)
-        elif stored and kept is not None and kept.exists():
-            shutil.copy(kept, db)  # the same cases as a fresh load (the load is seeded)
-        elif stored:
-            subprocess.run([PYTHON, __file__, "--preload", str(stored)], cwd=ROOT, env=env,
-                           check=True)  # fmt: skip
-            if kept is not None:
-                kept.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy(db, kept)
-        loaded = time.perf_counter() - began
         port = free_port()
         bare_db, bare_media = work / f"bare{stored}.sqlite3", work / f"bare{stored}"
         bare_env = {**common, "BARE_DB": str(bare_db), "BARE_MEDIA": str(bare_media)}
@@ -779,68 +855,48 @@ def compare(args) -> int:
         finally:
             stop(server)
         bare_bad = verify_bare(bare_db, bare_media, bare["receipts"])
-        port = free_port()
-        server = gunicorn(["wsmonitor.wsgi", "--config", str(ROOT / "gunicorn.conf.py")], env,
-                          port, ROOT)  # fmt: skip
-        worker = celery_worker(env) if args.broker_url else None
-        ocr_worker = (
-            celery_worker(env, queues="ocr")
-            if args.broker_url and args.ocr and args.ocr_worker
-            else None
-        )
-        try:
-            load(port, "form", 10, args.concurrency, base)  # warm
-            while worker is not None and follow_ups_pending(db):
-                time.sleep(0.2)  # the warm-up's follow-ups are not counted
-            worker_before = server_cpu(worker) if worker is not None else 0.0
-            form = measured(server, port, "form", args, base)
-            deadline = time.monotonic() + 600
-            while follow_ups_pending(db) and time.monotonic() < deadline:
-                time.sleep(0.2)
-            lag = time.time() - form["finished"]
-            pending = follow_ups_pending(db)
-            form["server_all_ms"] = form["server_ms"] + (
-                server_cpu(server) - form["server_cpu_end"]
-            ) * 1000 / max(1, len(form["receipts"]))
-            if worker is not None:  # the follow-ups ran in the worker
-                form["server_all_ms"] += (
-                    (server_cpu(worker) - worker_before) * 1000 / max(1, len(form["receipts"]))
-                )
-            if ocr_worker is not None:  # its CPU, during and after the burst
-                form["ocr_ms"] = server_cpu(ocr_worker) * 1000 / max(1, len(form["receipts"]))
-        finally:
-            stop(server)
-            for process in (worker, ocr_worker):
-                if process is not None:
-                    stop(process)
-        form["reads_pending"] = reads_pending(db) if args.ocr else 0
-        if args.ocr and args.read_images and not args.broker_url:
-            began = time.perf_counter()
-            subprocess.run([PYTHON, "manage.py", "images_read_pending", "--limit", "1000"],
-                           cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
-            form["reads_seconds"] = time.perf_counter() - began
-        form_bad = verify_form(env, form["receipts"])
-        rows.append((stored, bare, form))
         print(
-            f"{stored:,} cases stored (loaded in {loaded:.0f} s): bare {bare['rate']:.1f}/s "
-            f"(p50 {bare['p50']:.0f} ms, p95 {bare['p95']:.0f} ms, accepted "
-            f"{len(bare['receipts'])}, errors {len(bare['errors'])}, not byte-identical "
-            f"{bare_bad}); form {form['rate']:.1f}/s (p50 {form['p50']:.0f} ms, p95 "
-            f"{form['p95']:.0f} ms, accepted {len(form['receipts'])}, errors "
-            f"{len(form['errors'])}, not byte-identical {form_bad}); form / bare "
-            f"{form['rate'] / bare['rate']:.2f}; follow-ups done {lag:.1f} s after the last "
-            f"receipt ({pending} still pending); CPU per submission: server bare "
-            f"{bare['server_ms']:.1f} ms, form {form['server_ms']:.1f} ms "
-            f"({form['server_all_ms']:.1f} ms with the follow-ups), client bare "
-            f"{bare['client_ms']:.1f} ms, form {form['client_ms']:.1f} ms; "
-            + ocr_note(args, form)
-            + f"load average {os.getloadavg()[0]:.1f}"
+            f"{stored:,} cases stored: bare {bare['rate']:.1f}/s (p50 {bare['p50']:.0f} ms, "
+            f"p95 {bare['p95']:.0f} ms, accepted {len(bare['receipts'])}, errors "
+            f"{len(bare['errors'])}, not byte-identical {bare_bad}); CPU per submission: "
+            f"server {bare['server_ms']:.1f} ms, client {bare['client_ms']:.1f} ms"
         )
-        for line in (bare["errors"] + form["errors"])[:5]:
-            print("  error", line)
-    first = rows[0][2]["rate"] or float("nan")
-    for stored, _bare, form in rows[1:]:
-        print(f"form with {stored:,} stored against {rows[0][0]:,}: {form['rate'] / first:.2f}")
+        for ocr in sides:
+            db, env, loaded = prepare(args, common, work, template, stored, "on" if ocr else "")
+            form = form_figure(args, env, db, base, ocr)
+            rows.append((stored, bare, form))
+            print(
+                f"  form, OCR {'on' if ocr else 'off'} ({stored:,} cases loaded in {loaded:.0f} "
+                f"s): {form['rate']:.1f}/s (p50 {form['p50']:.0f} ms, p95 {form['p95']:.0f} ms, "
+                f"accepted {len(form['receipts'])}, errors {len(form['errors'])}, not "
+                f"byte-identical {form['bad']}); form / bare {form['rate'] / bare['rate']:.2f}; "
+                f"follow-ups done {form['lag']:.1f} s after the last receipt ({form['pending']} "
+                f"still pending); CPU per submission: server {form['server_ms']:.1f} ms "
+                f"({form['server_all_ms']:.1f} ms with the follow-ups), client "
+                f"{form['client_ms']:.1f} ms; "
+                + ocr_note(form)
+                + f"load average {os.getloadavg()[0]:.1f}"
+            )
+            for line in (bare["errors"] + form["errors"])[:5]:
+                print("  error", line)
+    for ocr in sides:
+        mine = [(stored, form) for stored, _bare, form in rows if form["ocr"] == ocr]
+        first = mine[0][1]["rate"] or float("nan")
+        for stored, form in mine[1:]:
+            print(
+                f"form (OCR {'on' if ocr else 'off'}) with {stored:,} stored against "
+                f"{mine[0][0]:,}: {form['rate'] / first:.2f}"
+            )
+    if len(sides) == 2:
+        for stored, _bare, form in rows:
+            if form["ocr"]:
+                off = next(f for s, _b, f in rows if s == stored and not f["ocr"])
+                print(
+                    f"OCR on against off with {stored:,} stored: throughput "
+                    f"{form['rate'] / off['rate']:.2f}, p50 {form['p50'] / off['p50']:.2f}, "
+                    f"p95 {form['p95'] / off['p95']:.2f}, server CPU per submission "
+                    f"{form['server_ms'] - off['server_ms']:+.1f} ms"
+                )
     shutil.rmtree(work, ignore_errors=True)
     return 0
 
@@ -1031,6 +1087,12 @@ def main() -> int:
         action="store_true",
         help="with --compare, a broker and OCR on: start an ocr worker too",
     )
+    parser.add_argument("--ocr-both", action="store_true",
+                        help="with --compare: the form with OCR off and then on at each "
+                        "figure, against the same bare view")  # fmt: skip
+    parser.add_argument("--evidence", choices=("noise", "screenshot"), default="noise",
+                        help="with --compare: a PNG of --png-bytes noise (the default) or the "
+                        "generated screenshot of a counterfeit offer with QR codes")  # fmt: skip
     parser.add_argument("--read-images", action="store_true",
                         help="with --compare, no broker and OCR on: run images_read_pending "
                         "after each figure and time it")  # fmt: skip
