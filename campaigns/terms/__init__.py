@@ -38,7 +38,8 @@ tier per row (:func:`.structure.table_tiers`).
 
 - **likes**: ``N个赞`` / ``N赞`` / ``N个“赞”`` / ``N个好友评论或者点赞`` / ``N位好友‘点赞’`` and
   ``集赞N个`` / ``集赞满N`` / ``点赞数达到N`` / ``积【攒】，满N个``, ``集满N个`` when the sentence
-  speaks of 赞, slash lists ``30/60/100 及以上赞``, a list continued with ``…，满28个送…``;
+  speaks of 赞, slash lists ``30/60/100 及以上赞``, a list continued with ``…，满28个送…`` (or,
+  once begun with 赞, ``…；满50可领10元券``; ``满200送100`` is money off);
   Arabic, Chinese, 大写 (``伍拾``) and 廿/卅 numerals; ``N个Like``, ``N个以上点赞``, ``集满赞N个``,
   ``赞数满N``, a labelled field (``集赞目标：30个``, ``集赞数：50``). A per-like reward
   (``点一个赞送1现金券``, ``每获得1个赞奖励1元``) is 1. Several thresholds → the lowest.

@@ -47,6 +47,13 @@ _LIKE_COUNT_ONLY = re.compile(
     rf"\s*(?P<n>{_NUM})\s*个"
     r"(?![赞人位元块次天张份件名条月年号日小分%])"
 )
+# 点赞满20可领取5元券；满50可领10元券: a further threshold written without 个, right before its
+# reward verb (满100减20 and 满50元送 are prices, not thresholds)
+_LIKE_CONT_BARE = re.compile(
+    rf"(?:(?<=[,;、\s])|^)满\s*(?P<n>{_NUM})"
+    r"(?=\s*(?:即可|就可以|就可|便可|可以|可|即|就|便)?\s*(?:送|领|获|得|换|兑|赠|奖))"
+)
+_MONEY_OFF_RE = re.compile(r"\s*(?:送|减|返)\s*\d+(?:\.\d+)?\s*元?(?=[,;。!?\s]|$)")
 # 集满 30/60/100 及以上赞 (tiers written with slashes)
 _LIKE_SLASH = re.compile(
     r"(?P<ns>\d{1,5}(?:\s*/\s*\d{1,5})+)\s*(?:个)?\s*(?:及以上|以上)?\s*(?:个)?\s*点?赞"
@@ -99,9 +106,13 @@ def _like_hits(t: str) -> list[_LikeHit]:
                 if not _REWARD_AFTER_RE.match(rest):
                     continue  # 她朋友圈有88个赞: a count already held, not a threshold
             hits.append(_LikeHit(n, m.start(), m.end()))
-    for m in _LIKE_COUNT_ONLY.finditer(t):
+    for m in (*_LIKE_COUNT_ONLY.finditer(t), *_LIKE_CONT_BARE.finditer(t)):
         s0 = max(t.rfind(c, 0, m.start()) for c in "。!?\n")
         e0 = _sentence_end(t, m.end())
+        if m.re is _LIKE_CONT_BARE and (
+            not re.search(r"[赞攒]", t[s0 + 1 : m.start()]) or _MONEY_OFF_RE.match(t, m.end())
+        ):
+            continue  # only a list begun with 赞 continues; 满200送100 is money off
         if "赞" in t[s0 + 1 : e0] or "攒" in t[s0 + 1 : e0]:
             n = cn_int(m.group("n"))
             if n and 0 < n <= 100000:

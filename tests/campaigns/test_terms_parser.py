@@ -696,6 +696,8 @@ def test_deadline_wordings_of_the_fourth_round(text, deadline_text, deadline):
         ("奖品展示\n小米充电宝一个\n（以上奖品仅限点赞前10名）", "小米充电宝一个"),
         # the first prize and its count without a colon; the count of winners is not a gift
         ("奖项设置\n一等奖 1名 价值299元的蓝牙音箱\n二等奖 3名 价值99元的保温杯", "蓝牙音箱"),
+        # 免费拿到: the verb is 拿到, not 拿
+        ("求赞！满30个赞就能免费拿到一箱苹果", "一箱苹果"),
         # 一个 before a duration is part of the gift (一份 in front is not)
         ("某健身房发布消息称，集满88个赞可免费获得一个月健身卡", "一个月健身卡"),
         # a verb, a connector or a colon alone names no gift
@@ -780,6 +782,18 @@ def test_tiers_written_with_a_dash_keep_every_tier():
         (100, "保温杯一个"),
     ]
     assert (t.likes, t.gift) == (30, "精美书签一套")
+
+
+def test_a_list_begun_with_likes_continues_with_bare_thresholds():
+    t = parse_terms("点赞满20可领取5元无门槛券；满50可领10元券；满100可领20元券")
+    assert [(x.likes, x.gift) for x in t.tiers] == [
+        (20, "5元无门槛券"),
+        (50, "10元券"),
+        (100, "20元券"),
+    ]
+    # money off is not a threshold, nor is 满N without a list begun with 赞
+    assert parse_terms("集满30个赞送饮料，满200送100").tiers == ()
+    assert parse_terms("满50可领10元券").likes is None
 
 
 def test_a_counted_clause_after_the_threshold_is_its_gift():
