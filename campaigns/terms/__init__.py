@@ -72,7 +72,9 @@ tier per row (:func:`.structure.table_tiers`).
   name is the gift (``送出3本“极客周历”``); a quoted name after a modifier
   (``她心仪已久的“柠檬水杯”``) and a title in 《》 (up to 43 characters) are kept whole, with an
   edition and its count (``《小王子》精装版一本``; a bare count is not kept: ``《小王子》``).
-  A connector, a verb or a colon alone (``即可``, ``兑换``, ``送：``) names no gift.
+  A connector, a verb or a colon alone (``即可``, ``兑换``, ``送：``) names no gift, nor does an
+  errand before a verb (``集满了50个赞后到店领取``); the post that announced the gift is cut
+  off (``集赞换电影票的消息`` → 电影票).
   A bare quantity (半斤,
   一本, 1个月) gives way to a 《title》 or to the gift named in the title (``集赞送草莓``,
   ``按点赞数发放会员``). A chance

@@ -696,6 +696,10 @@ def test_deadline_wordings_of_the_fourth_round(text, deadline_text, deadline):
         ("奖品展示\n小米充电宝一个\n（以上奖品仅限点赞前10名）", "小米充电宝一个"),
         # the first prize and its count without a colon; the count of winners is not a gift
         ("奖项设置\n一等奖 1名 价值299元的蓝牙音箱\n二等奖 3名 价值99元的保温杯", "蓝牙音箱"),
+        # a report's errand after the threshold is not a gift; the gift named with 集赞送 is
+        ("市民张女士参加了一家蛋糕店“集赞送蛋糕”的活动，集满了50个赞后到店领取", "蛋糕"),
+        # the post that announced the gift is not part of it
+        ("他看到朋友圈里一则集赞换电影票的消息，按要求集够了30个赞。", "电影票"),
         # 免费拿到: the verb is 拿到, not 拿
         ("求赞！满30个赞就能免费拿到一箱苹果", "一箱苹果"),
         # 一个 before a duration is part of the gift (一份 in front is not)
