@@ -358,8 +358,8 @@ class StanceJudge:
             return None
         if _may_have_price(st) and _PRICE_RE.search(st) is not None:
             return None  # a price is an offer cue of its own sentence: judge in full
-        if ("?" in st or "？" in st) and any(r.startswith("counterfeit.") for _, _, r, _ in spans):
-            return None
+        if "?" in st or "？" in st:
+            return None  # a question may ask about or doubt the claim: judge in full
         anchored = [_needs_layout(r, sev) for _, _, r, sev in spans]
         if any(anchored) and _QUOTE_OR_PAREN_RE.search(st):
             return None
@@ -506,14 +506,17 @@ class StanceJudge:
                     return "report", f"{anaphor}（承上句：{frame}）"
         if offer is not None:
             return "offer", offer
-        q = _SENT_RE.search(t, e, se + 1) if rule_id.startswith("counterfeit.") else None
-        if (
-            q is not None
-            and t[q.start()] in "?？"
-            and _QUESTION_RE.search(t, cs, q.start()) is not None
-        ):
-            # 这是高仿掘金？ 哪弄的高仿？ asking about a fake, not offering one
-            return "ordinary", "疑问句"
+        q = _SENT_RE.search(t, e, se + 1)
+        if q is not None and t[q.start()] in "?？":
+            if rule_id.startswith("counterfeit."):
+                if _QUESTION_RE.search(t, cs, q.start()) is not None:
+                    # 这是高仿掘金？ 哪弄的高仿？ asking about a fake, not offering one
+                    return "ordinary", "疑问句"
+            else:
+                m = _DOUBT_RE.search(t, cs, q.start())
+                if m is not None and not (s < m.end() and m.start() < e):
+                    # 泡脚就能降血糖？ a headline doubting the claim, not making it
+                    return "ordinary", f"质疑句（{m.group(0)}）"
         if rule_id in _ANCHORED_RULES:
             term = t[s:e]
             for m in _COMMERCIAL_MORPHEMES:
@@ -549,6 +552,8 @@ class StanceJudge:
 _CLOSE_SET = frozenset(_CLOSE + '"')
 # a question that asks about a thing (这是…？ 哪弄的…？ …吗？), not a seller's rhetorical one
 _QUESTION_RE = re.compile(r"这是|那是|是不是|是否|哪|吗|么|谁|难道|真的")
+# a question that doubts a claim (泡脚就能降血糖？ 真能根治吗？)
+_DOUBT_RE = re.compile(r"就能|真能|真的能|竟能|竟然|难道|能否|靠谱|可信|真的吗|是真的|真有")
 # a contrast after a denial takes the claim back up (不是药，而是能根治…)
 _CONTRAST = ("而是", "但是", "却", "只要", "就能")
 _MENTION_MARKS = frozenset(_OPEN + _CLOSE + '"|')
