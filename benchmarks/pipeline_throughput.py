@@ -246,7 +246,7 @@ def truncate() -> None:
         cursor.execute(
             "TRUNCATE merchants_finding, merchants_post, merchants_riskcomponent, "
             "merchants_risktally, merchants_riskday, merchants_merchantaccount, "
-            "merchants_merchant RESTART IDENTITY CASCADE"
+            "merchants_nearduplicate, merchants_merchant RESTART IDENTITY CASCADE"
         )
 
 

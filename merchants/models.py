@@ -400,21 +400,32 @@ class PostText(models.Model):
 
 class NearDuplicate(models.Model):
     """Two posts of different merchants with near-identical text or the same product photo.
-    Stored in both directions (``post`` → ``other``)."""
+    Stored once, the smaller post id first (``post`` < ``other``); ``NearDuplicateEnd`` reads
+    each match from both of its posts."""
 
     class Kind(models.TextChoices):
         TEXT = "text", "文字近似"
         IMAGE = "image", "同一商品图片"
 
+    # Not checked by the database: a flood writes ~20 matches a post, and the two foreign-key
+    # checks of each row cost twice its insert (at the commit, with a share lock on both
+    # posts). Matches are written only for posts just read; deleting a post through the ORM
+    # deletes its matches (``on_delete``), and posts are not deleted otherwise.
     post = models.ForeignKey(
         Post,
         verbose_name="帖子",
         on_delete=models.CASCADE,
         related_name="near_duplicates",
         db_index=False,  # near_dup_unique starts with post_id
+        db_constraint=False,
     )
     other = models.ForeignKey(
-        Post, verbose_name="近似帖子", on_delete=models.CASCADE, related_name="+"
+        Post,
+        verbose_name="近似帖子",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # near_dup_other_idx starts with other_id
+        db_constraint=False,
     )
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
     similarity = models.FloatField("相似度")
@@ -424,8 +435,39 @@ class NearDuplicate(models.Model):
         verbose_name = "近似内容"
         verbose_name_plural = "近似内容"
         constraints = [
-            models.UniqueConstraint(fields=["post", "other", "kind"], name="near_dup_unique")
+            # kind before other: "has this post a match of this kind" stops at the first entry
+            models.UniqueConstraint(fields=["post", "kind", "other"], name="near_dup_unique"),
+            models.CheckConstraint(
+                condition=models.Q(post__lt=models.F("other")), name="near_dup_once"
+            ),
         ]
+        indexes = [models.Index(fields=["other", "kind"], name="near_dup_other_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}~{self.other_id} ({self.kind})"
+
+
+class NearDuplicateEnd(models.Model):
+    """Each ``NearDuplicate`` seen from each of its two posts: a view of the stored row and of
+    the row with ``post`` and ``other`` swapped (``id`` is the match's, twice). Read only; the
+    merchant page, the rebuild and the tests read matches through it."""
+
+    id = models.BigIntegerField(primary_key=True)
+    post = models.ForeignKey(
+        Post, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    other = models.ForeignKey(
+        Post, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=NearDuplicate.Kind.choices)
+    similarity = models.FloatField()
+    found_at = models.DateTimeField()
+
+    class Meta:
+        managed = False
+        db_table = "merchants_nearduplicateend"
+        verbose_name = "近似内容（双向）"
+        verbose_name_plural = "近似内容（双向）"
 
     def __str__(self) -> str:
         return f"{self.post_id}~{self.other_id} ({self.kind})"

@@ -1,20 +1,25 @@
 """The 刷屏 risk of near-identical content, from aggregates kept with the matches.
 
 ``NearDuplicate`` holds only matches that count: both posts current and of different merchants
-when the match is found. A new revision's first scan deletes the matches of the revisions it
-replaces (they would never count again), and a rebuild deletes those that stopped counting (a
-merge made both posts one merchant's). So the component — for each merchant, its posts captured
-in the last ``WINDOW_DAYS`` days with a near-identical text or the same product photo as another
-merchant's, and how many other merchants — is a sum over the stored matches, kept in two
-aggregates written in the same transaction as the matches:
+when the match is found. Each match is one row, the smaller post id first, and counts for both
+of its posts (``NearDuplicateEnd`` reads it from either). A new revision's first scan deletes
+the matches of the revisions it replaces (they would never count again), and a rebuild deletes
+those that stopped counting (a merge made both posts one merchant's). So the component — for
+each merchant, its posts captured in the last ``WINDOW_DAYS`` days with a near-identical text
+or the same product photo as another merchant's, and how many other merchants — is a sum over
+the stored matches, kept in two aggregates written in the same transaction as the matches:
 
 * ``NearDuplicateDay`` (merchant, capture day): how many of its posts have at least one text
   match and at least one image match;
-* ``NearDuplicatePair`` (merchant, capture day, other merchant): how many matches lead there.
+* ``NearDuplicatePair`` (merchant, capture day, other merchant): how many matches lead there
+  (a match counts once from each of its two posts).
 
 A writer locks the day rows of both ends of every match it adds or deletes (in key order, in
 one statement: two writers never deadlock), then asks each of those posts whether it has a
-match of each kind before and after the change; the difference goes into the day rows. The
+match of each kind before the change; after it, when nothing was deleted, a post has a match
+of a kind if it had one before or one was added (asked again otherwise). The difference goes
+into the day rows. On PostgreSQL the new matches are one ``INSERT … ON CONFLICT DO NOTHING
+RETURNING`` over arrays, which says which were new, and the pair rows one upsert. The
 recompute reads at most 31 day rows and the pair rows of 31 days per merchant, however long
 its history and however many posts it published in the window.
 """
@@ -25,13 +30,20 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from core.bulk import bulk_insert
-from merchants.aggregate_rows import add_rows, lock_rows, update_rows
-from merchants.models import NearDuplicate, NearDuplicateDay, NearDuplicatePair, Post
+from merchants.aggregate_rows import add_rows, lock_rows, pg_array, update_rows
+from merchants.models import (
+    NearDuplicate,
+    NearDuplicateDay,
+    NearDuplicateEnd,
+    NearDuplicatePair,
+    Post,
+)
 
 WINDOW_DAYS = 30
 KINDS = (NearDuplicate.Kind.TEXT.value, NearDuplicate.Kind.IMAGE.value)
@@ -49,11 +61,16 @@ def near_duplicates_write(
     remove_posts: Iterable[int] = (),
     now: datetime.datetime,
 ) -> set[int]:
-    """Store the matches ``add`` ((post, other post, kind) → similarity; give both directions)
-    and delete every match of ``remove_posts``, keeping the aggregates. A match whose posts are
-    not both current or belong to one merchant is not stored. Returns the merchants whose
-    aggregates changed."""
+    """Store the matches ``add`` ((post, other post, kind) → similarity, either way round: a
+    match is one row, the smaller post id first) and delete every match of ``remove_posts``,
+    keeping the aggregates. A match whose posts are not both current or belong to one merchant
+    is not stored. Returns the merchants whose aggregates changed."""
     remove_posts = set(remove_posts)
+    once: dict[tuple[int, int, str], float] = {}
+    for (a, b, kind), sim in add.items():
+        key = (min(a, b), max(a, b), kind)
+        once[key] = max(sim, once.get(key, 0.0))
+    add = once
     gone = []
     if remove_posts:
         gone = list(
@@ -102,6 +119,49 @@ def _new_keys(add: Mapping[tuple, float]) -> set[tuple]:
     return set(add) - stored
 
 
+def _store(add: Mapping[tuple, float], now) -> set[tuple]:
+    """Insert the matches ``add`` ((smaller post, larger post, kind) → similarity); one stored
+    already gets the new similarity. Returns the keys that were new. Under the day locks of
+    both posts of each match (no other writer adds or deletes them meanwhile)."""
+    if not add:
+        return set()
+    rows = sorted(add.items())
+    if connection.vendor != "postgresql":
+        fresh = _new_keys(add)
+        bulk_insert(
+            NearDuplicate,
+            ("post_id", "other_id", "kind", "similarity"),
+            [(a, b, kind, sim) for (a, b, kind), sim in rows],
+            constants={"found_at": now},
+            update_conflicts=(("post_id", "other_id", "kind"), ("similarity",)),
+        )
+        return fresh
+    table = NearDuplicate._meta.db_table
+    arrays = [pg_array(column) for column in zip(*((*key, sim) for key, sim in rows), strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (post_id, other_id, kind, similarity, found_at) "  # noqa: S608 - table name from the model, values are parameters
+            "SELECT v.a, v.b, v.k, v.s, %s FROM unnest(%s::bigint[], %s::bigint[], %s::varchar[], "
+            "%s::double precision[]) AS v(a, b, k, s) "
+            "ON CONFLICT (post_id, other_id, kind) DO NOTHING RETURNING post_id, other_id, kind",
+            [now, *arrays],
+        )
+        fresh = set(cursor.fetchall())
+        if len(fresh) < len(rows):  # found again: the similarity of now
+            again = [(key, sim) for key, sim in rows if key not in fresh]
+            arrays = [
+                pg_array(column)
+                for column in zip(*((*key, sim) for key, sim in again), strict=True)
+            ]
+            cursor.execute(
+                f"UPDATE {table} AS t SET similarity = v.s FROM unnest(%s::bigint[], "  # noqa: S608 - table name from the model, values are parameters
+                "%s::bigint[], %s::varchar[], %s::double precision[]) AS v(a, b, k, s) "
+                "WHERE t.post_id = v.a AND t.other_id = v.b AND t.kind = v.k",
+                arrays,
+            )
+    return fresh
+
+
 def _apply(gone, add, info, now) -> set[int]:
     touched = {x for _, a, b, _ in gone for x in (a, b)} | {x for a, b, _ in add for x in (a, b)}
     touched &= set(info)
@@ -118,19 +178,17 @@ def _apply(gone, add, info, now) -> set[int]:
             )
         )
         gone = [row for row in gone if row[0] in still]
-    fresh = _new_keys(add)
     before = _has_matches(touched)
     if gone:
         NearDuplicate.objects.filter(pk__in=[row[0] for row in gone]).delete()
-    if add:
-        bulk_insert(
-            NearDuplicate,
-            ("post_id", "other_id", "kind", "similarity"),
-            [(a, b, kind, sim) for (a, b, kind), sim in sorted(add.items())],
-            constants={"found_at": now},
-            update_conflicts=(("post_id", "other_id", "kind"), ("similarity",)),
-        )
-    after = _has_matches(touched)
+    fresh = _store(add, now)
+    if gone:
+        after = _has_matches(touched)
+    else:  # only additions: a post has a match of a kind if it had one or one was added
+        after = {p: list(flags) for p, flags in before.items()}
+        for a, b, kind in fresh:
+            for p in (a, b):
+                after.setdefault(p, [0, 0])[KINDS.index(kind)] = 1
     delta: Counter = Counter()
     for p in touched:
         for i in range(len(KINDS)):
@@ -140,27 +198,34 @@ def _apply(gone, add, info, now) -> set[int]:
         counts = [max(0, n + delta[(*key, i)]) for i, n in enumerate(stored[key])]
         rows.append((*key, *counts))
     update_rows(NearDuplicateDay, _DAY, _KIND_FIELDS, rows)
+    # a match leads from each of its posts to the other's merchant
     pairs: Counter = Counter()
     for _, a, b, _ in gone:
         if a in info and b in info:
             pairs[(info[a][0], info[a][1], info[b][0])] -= 1
+            pairs[(info[b][0], info[b][1], info[a][0])] -= 1
     for a, b, _ in fresh:
         pairs[(info[a][0], info[a][1], info[b][0])] += 1
+        pairs[(info[b][0], info[b][1], info[a][0])] += 1
     _pairs_add(pairs)
     return {info[p][0] for p in touched}
 
 
 def _has_matches(posts: set[int]) -> dict[int, tuple[int, int]]:
     """post → (1 if it has a stored text match, 1 if an image match); posts with none left out.
-    Each an index probe that stops at the first match, however many a post has."""
+    Index probes at either end that stop at the first match, however many a post has: scalar
+    subqueries with ``LIMIT 1`` (PostgreSQL would run an ``EXISTS`` as one hashed pass over
+    every match of the kind, a cost that grows with the window's matches)."""
     if not posts:
         return {}
-    flags = {
-        f"has_{kind}": Exists(NearDuplicate.objects.filter(post_id=OuterRef("pk"), kind=kind))
-        for kind in KINDS
-    }
-    rows = Post.objects.filter(pk__in=posts).annotate(**flags).values_list("pk", *flags)
-    return {pk: (int(t), int(i)) for pk, t, i in rows if t or i}
+
+    def first(end: str, kind: str):
+        matches = NearDuplicate.objects.filter(**{f"{end}_id": OuterRef("pk")}, kind=kind)
+        return Subquery(matches.order_by().values("kind")[:1])
+
+    flags = {f"has_{kind}": Coalesce(first("post", kind), first("other", kind)) for kind in KINDS}
+    rows = Post.objects.filter(pk__in=posts).order_by().annotate(**flags).values_list("pk", *flags)
+    return {pk: (int(t is not None), int(i is not None)) for pk, t, i in rows if t or i}
 
 
 def _pairs_add(pairs: Mapping[tuple, int]) -> None:
@@ -225,7 +290,7 @@ def near_duplicates_rebuild(ids: list[int], gone: list[int]) -> None:
     NearDuplicatePair.objects.filter(Q(merchant_id__in=gone) | Q(other_id__in=gone)).delete()
     days: dict[tuple, list[int]] = {}
     for merchant_id, day, kind, n in (
-        NearDuplicate.objects.filter(post__merchant_id__in=ids)
+        NearDuplicateEnd.objects.filter(post__merchant_id__in=ids)
         .annotate(day=TruncDate("post__captured_at"))
         .values("post__merchant_id", "day", "kind")
         .annotate(n=Count("post_id", distinct=True))
@@ -244,7 +309,7 @@ def near_duplicates_rebuild(ids: list[int], gone: list[int]) -> None:
         Q(other__merchant_id__in=ids) & ~Q(post__merchant_id__in=ids),
     ):
         pairs += list(
-            NearDuplicate.objects.filter(where)
+            NearDuplicateEnd.objects.filter(where)
             .annotate(day=TruncDate("post__captured_at"))
             .values("post__merchant_id", "day", "other__merchant_id")
             .annotate(n=Count("id"))

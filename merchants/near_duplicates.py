@@ -18,9 +18,10 @@ several accounts.
   ``SKELETON_CANDIDATES`` per post; the trigram index, whose cost grows with the copies in the
   window, is asked only for posts with fewer than ``MATCHES_PER_POST`` matches that way.
 
-Matches are stored both ways in ``NearDuplicate``, only while both posts are current and of two
-merchants; the merchant page lists them as clusters (per other merchant) and the risk's 刷屏
-component counts the other accounts from aggregates kept with them
+Matches are stored in ``NearDuplicate``, once each (the smaller post id first; the view
+``NearDuplicateEnd`` reads a match from both of its posts), only while both posts are current
+and of two merchants; the merchant page lists them as clusters (per other merchant) and the
+risk's 刷屏 component counts the other accounts from aggregates kept with them
 (``merchants.near_duplicate_risk``).
 """
 
@@ -39,7 +40,7 @@ from PIL import Image, ImageOps
 
 from core.bulk import bulk_insert
 from merchants.checks import trigram_locale_problem
-from merchants.models import Merchant, NearDuplicate, Post, PostImage, PostText
+from merchants.models import Merchant, NearDuplicate, NearDuplicateEnd, Post, PostImage, PostText
 from merchants.near_duplicate_risk import WINDOW_DAYS, near_duplicates_write
 from merchants.selectors import merchants_visible
 from scanning.normalize import Normalizer
@@ -170,7 +171,7 @@ def posts_index(rows: Iterable[tuple], now: datetime.datetime) -> set[int]:
             matches += _text_matches_py(rest, since)
         matches = _first_matches(matches)
     return near_duplicates_write(
-        _both_ways(matches, NearDuplicate.Kind.TEXT), remove_posts=gone, now=now
+        _keyed(matches, NearDuplicate.Kind.TEXT), remove_posts=gone, now=now
     )
 
 
@@ -293,19 +294,16 @@ def _text_matches_py(new: list[tuple], since) -> list[tuple[int, int, float]]:
     return out
 
 
-def _both_ways(matches: Iterable[tuple[int, int, float]], kind: str) -> dict[tuple, float]:
-    rows: dict[tuple, float] = {}
-    for a, b, sim in matches:
-        sim = round(float(sim), 4)
-        for key in ((a, b, kind), (b, a, kind)):
-            rows[key] = max(sim, rows.get(key, 0.0))
-    return rows
+def _keyed(matches: Iterable[tuple[int, int, float]], kind: str) -> dict[tuple, float]:
+    """(post, other post, kind) → similarity, rounded (``near_duplicates_write`` keeps one row
+    per match, the best similarity of either way round)."""
+    return {(a, b, kind): round(float(sim), 4) for a, b, sim in matches}
 
 
 def record_matches(matches: Iterable[tuple[int, int, float]], kind: str, now) -> set[int]:
-    """Store ``(post, other post, similarity)`` matches of one kind both ways, with the risk
-    aggregates (``merchants.near_duplicate_risk``). Returns the merchants involved."""
-    return near_duplicates_write(_both_ways(matches, kind), now=now)
+    """Store ``(post, other post, similarity)`` matches of one kind, with the risk aggregates
+    (``merchants.near_duplicate_risk``). Returns the merchants involved."""
+    return near_duplicates_write(_keyed(matches, kind), now=now)
 
 
 # --- images ---------------------------------------------------------------------------------
@@ -360,7 +358,7 @@ def near_duplicate_clusters(
     and (for merchants the viewer's regions cover; ``prefixes`` as ``region_prefixes``) the name
     and an example of the other text."""
     pairs = (
-        NearDuplicate.objects.filter(
+        NearDuplicateEnd.objects.filter(
             post__merchant_id=merchant.pk, post__is_current=True, other__is_current=True
         )
         .exclude(other__merchant_id=merchant.pk)
@@ -389,7 +387,7 @@ def near_duplicate_clusters(
         example = ""
         if c["visible"]:
             example = (
-                NearDuplicate.objects.filter(
+                NearDuplicateEnd.objects.filter(
                     post__merchant_id=merchant.pk,
                     other__merchant_id=c["merchant_id"],
                     kind=NearDuplicate.Kind.TEXT,

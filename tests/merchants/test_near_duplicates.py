@@ -12,7 +12,15 @@ from PIL import Image, ImageDraw, ImageEnhance, ImageOps
 
 import merchants.near_duplicates
 from core.errors import ValidationFailed
-from merchants.models import Merchant, NearDuplicate, Post, PostImage, PostText, RiskComponent
+from merchants.models import (
+    Merchant,
+    NearDuplicate,
+    NearDuplicateEnd,
+    Post,
+    PostImage,
+    PostText,
+    RiskComponent,
+)
 from merchants.near_duplicates import (
     MATCHES_PER_POST,
     hamming,
@@ -128,7 +136,7 @@ def test_one_product_photo_reused_by_three_sellers_links_them(
         post_image_add(post=posts[3], content=jpeg(photo(8)), name="d.jpg")  # another product
     first = posts[0].merchant
     linked = set(
-        NearDuplicate.objects.filter(post=posts[0], kind="image").values_list(
+        NearDuplicateEnd.objects.filter(post=posts[0], kind="image").values_list(
             "other__merchant_id", flat=True
         )
     )
@@ -161,7 +169,7 @@ def test_an_exact_photo_matches_across_all_history_and_near_ones_within_the_wind
 
     def others(post):
         return set(
-            NearDuplicate.objects.filter(post=post).values_list("other__merchant_id", flat=True)
+            NearDuplicateEnd.objects.filter(post=post).values_list("other__merchant_id", flat=True)
         )
 
     assert old.merchant_id in others(same)  # the same hash: found however old
@@ -248,8 +256,8 @@ def test_a_flood_is_matched_through_the_skeleton_without_the_trigram_search(monk
         odd = ingest("odd_one", "f-odd", "【推荐】" + BAG.replace("微信", "薇信").format("o", 1))
         _scan_all()
     assert asked == [1]  # only the post of another wording
-    assert NearDuplicate.objects.filter(post=late).count() == MATCHES_PER_POST
-    assert NearDuplicate.objects.filter(post=odd).exists()  # found by the trigram search
+    assert NearDuplicateEnd.objects.filter(post=late).count() == MATCHES_PER_POST
+    assert NearDuplicateEnd.objects.filter(post=odd).exists()  # found by the trigram search
     part = near_dup_part(late.merchant_id)
     assert part.explanation.startswith(f"刷屏：与另外{MATCHES_PER_POST}个账号")
 

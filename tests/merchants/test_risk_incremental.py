@@ -29,8 +29,8 @@ from lexicon.services import lexicon_active_version, lexicon_publish
 from merchants.models import (
     Finding,
     Merchant,
-    NearDuplicate,
     NearDuplicateDay,
+    NearDuplicateEnd,
     NearDuplicatePair,
     Post,
     RiskComponent,
@@ -125,7 +125,7 @@ def _near_duplicates_from_matches(ids) -> list[tuple]:
         tzinfo=timezone.get_current_timezone(),
     )
     rows = (
-        NearDuplicate.objects.filter(
+        NearDuplicateEnd.objects.filter(
             post__merchant_id__in=ids,
             post__captured_at__gte=since,
             post__is_current=True,
