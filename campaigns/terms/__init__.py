@@ -59,11 +59,13 @@ tier per row (:func:`.structure.table_tiers`).
   ``赠送`` ⏎ ``精美钥匙扣一个``, ``即送：`` ⏎ ``1. 精美帆布袋一个``), on a later line (a line
   holding only the verb is stepped over, a list marker set aside);
   otherwise the value of a line or section labelled as the prize; otherwise the phrase
-  fallbacks (``奖品：…``, ``奖品分别为：…``, the first prize of a ranking ``一等奖（1名）：…`` /
-  ``一等奖 1名 价值299元的蓝牙音箱`` / ``第一名：…``, the count of winners never being the gift,
-  a reward verb after a 集赞 word, a heading such as ``授权码获取``, a giving verb
-  without an object referring back to the 《title》 named before it — ``新书《…》，…即有
-  机会获赠`` —, a reward named as the subject of its payment — ``补贴最迟24小时内到账``).
+  fallbacks (``奖品：…``, ``奖品分别为：…``, a title naming the gift before a strong verb
+  (``iPhone15等你拿``, ``🎁集赞有礼🎁 精美台历免费领``), the first prize of a ranking
+  ``一等奖（1名）：…`` / ``一等奖 1名 价值299元的蓝牙音箱`` / ``第一名：…``, the count of
+  winners never being the gift, a reward verb after a 集赞 word, a heading such as
+  ``授权码获取``, a giving verb without an object referring back to the 《title》 named
+  before it — ``新书《…》，…即有机会获赠`` —, a reward named as the subject of its
+  payment — ``补贴最迟24小时内到账``).
   The span loses a giver (``由某某公司提供的`` — after 由 up to 30 characters —,
   ``本公司送出的``, ``我们精心准备的``, ``由本店特别定制的``), a label after the verb
   (``领取奖品：精美台历一本``), a leading value phrase

@@ -52,6 +52,11 @@ _TOPICAL_GIFT_RE = re.compile(
     r"(?:免费|直接|马上|立即)?(?:等你来?(?:拿|领)|相送|带回家|抱回家|领走|拿走|带走|领|送|拿|喝|吃|发|享)"
     r"(?:取)?\s*(?:啦|了|哦|呢|吧|!)*$"
 )
+# iPhone15等你拿, 精美台历免费领: a title naming the gift before a strong verb
+_TITLE_TOPICAL_RE = re.compile(
+    r"^\s*[【\[]?(?P<g>[^\s,;!?。:【】\[\]]{2,16}?)"
+    r"(?:等你来?(?:拿|领|抢)|免费(?:领取?|送|拿)|大放送|免费相送)\s*[!】\]]*\s*$"
+)
 _CLAUSE_END_RE = re.compile(r"[,;!?。、\n\r\t()\[\]]|\.(?!\d)| (?![\dA-Za-z])")
 _VALUE_KW = r"(?:市场价值|市场价|总价值|价值约|价值|面值|原价|市价)"
 _VALUE_RE = re.compile(rf"{_VALUE_KW}\s*约?\s*(?P<v>\d+(?:\.\d+)?)\s*(?:元|块|rmb|RMB)")
@@ -203,8 +208,8 @@ def _clean_gift(t: str, start: int, end: int) -> tuple[int, int, Decimal | None]
         if m and (m.start() <= 8 or not _is_cjk(seg[0])):
             suffix = _TITLE_SUFFIX_RE.match(seg, m.end())
             start, end = start + m.start(), start + (suffix.end() if suffix else m.end())
-    while start < end and t[start] in " “”\"'‘’「」":
-        start += 1
+    while start < end and t[start] in " “”\"'‘’「」】]〗":
+        start += 1  # 【免费领】网红保温杯: the bracket closing the verb
     while end > start and t[end - 1] in " “”\"'‘’「」":
         end -= 1
     return start, end, value
@@ -417,8 +422,9 @@ def _find_gift(t: str, hits: list[_LikeHit]) -> tuple[int, int, Decimal | None] 
         if found:
             return found
     pos = 0
-    for clause in re.split(r"[,;!?。、\n]", t):
-        m = _HEADING_GIFT_RE.match(clause)
+    # (a space parts a poster's title: 🎁集赞有礼🎁 精美台历免费领)
+    for clause in re.split(r"[,;!?。、\n ]", t):
+        m = _HEADING_GIFT_RE.match(clause) or _TITLE_TOPICAL_RE.match(clause)
         if m:
             s, e, v = _clean_gift(t, pos + m.start("g"), pos + m.end("g"))
             if s < e and _plausible_gift(t[s:e]):

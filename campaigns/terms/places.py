@@ -83,12 +83,18 @@ _NARRATIVE_ERRAND_RE = re.compile(
 )
 
 
+_PLACE_TAIL_RE = re.compile(r"(?:即可|就可以|就可|便可)[^\u4e00-\u9fff]*$")
+
+
 def _find_place(t: str) -> tuple[int, int] | None:
     for rx in _PLACE_PATTERNS:
         for m in rx.finditer(t):
             s, e = m.start("p"), m.end("p")
             while e > s and t[e - 1] in "后 ":
                 e -= 1
+            tail = _PLACE_TAIL_RE.search(t, s, e)  # 发送至后台即可: the connector is not the place
+            if tail and tail.start() > s:
+                e = tail.start()
             if e - s < 1 or _NOT_A_PLACE_RE.search(t[s:e]):
                 continue
             if _NARRATIVE_ERRAND_RE.match(t, m.end()):

@@ -700,6 +700,10 @@ def test_deadline_wordings_of_the_fourth_round(text, deadline_text, deadline):
         ("市民张女士参加了一家蛋糕店“集赞送蛋糕”的活动，集满了50个赞后到店领取", "蛋糕"),
         # the post that announced the gift is not part of it
         ("他看到朋友圈里一则集赞换电影票的消息，按要求集够了30个赞。", "电影票"),
+        # a title names the gift before a strong verb; the bracket closing the verb is set aside
+        ("【免费领】网红保温杯等你来拿！\n活动规则：转发此文至朋友圈，集满38个赞", "网红保温杯"),
+        ("🎁集赞有礼🎁 精美台历免费领\n集满30个赞即可", "精美台历"),
+        ("送！送！送！iPhone15等你拿\n点赞数最高的前1名获得", "iPhone15"),
         # 免费拿到: the verb is 拿到, not 拿
         ("求赞！满30个赞就能免费拿到一箱苹果", "一箱苹果"),
         # 一个 before a duration is part of the gift (一份 in front is not)
@@ -726,6 +730,7 @@ def test_gift_wordings_of_the_fifth_round(text, gift):
             "万达广场B1层星巴克门店",
         ),
         ("集满30个赞，凭截图到XX酒店大堂前台领取自助晚餐券一张", "XX酒店大堂前台"),
+        ("转发此文至朋友圈，集满38个赞，截图发送至后台即可", "后台"),
         # a connector before the verb is not part of the place; 私訊 folds to 私讯
         ("分享貼文並集滿50個讚，憑畫面至門市櫃檯即可兌換飲料一杯", "門市櫃檯"),
         ("分享此貼文並累積30個讚\n截圖私訊小編\n即可獲得精美小禮物乙份", "私訊小編"),
