@@ -11,7 +11,15 @@ from campaigns.terms import gifts as G
 from campaigns.terms import likes as L
 from campaigns.terms import places as PL
 from campaigns.terms.model import CampaignTerms, Tier
-from campaigns.terms.structure import DEADLINE, GIFT, PLACE, Line, lines_of, table_tiers
+from campaigns.terms.structure import (
+    DEADLINE,
+    GIFT,
+    PLACE,
+    Line,
+    field_of,
+    lines_of,
+    table_tiers,
+)
 from campaigns.terms.text import Norm, normalize
 
 __all__ = ["parse_terms"]
@@ -40,20 +48,27 @@ def _value_end(t: str, line: Line) -> int:
 
 
 def _labelled(t: str, lines: list[Line], field: str) -> list[tuple[int, int]]:
-    """Value ranges of the lines that state ``field``: a field/row/item with that label, or the
-    lines under a heading with that label (the first of them when it is a list)."""
-    out: list[tuple[int, int]] = []
+    """Value ranges of the lines that state ``field``: a field/row/item with that label, then the
+    lines under a heading with that label (the first of them when it is a list). A line under
+    such a heading that carries a label of its own (``活动对象：所有会员`` under ``【集赞领礼品】``)
+    speaks of something else."""
+    own: list[tuple[int, int]] = []
+    under: list[tuple[int, int]] = []
     for i, line in enumerate(lines):
         if line.kind == "heading" and line.field == field:
             for nxt in lines[i + 1 : i + 4]:
                 if nxt.kind in ("heading", "blank") and nxt is not lines[i + 1]:
                     break
+                if nxt.kind in ("field", "row") and nxt.label and field_of(nxt.label) != field:
+                    continue
                 if nxt.kind != "blank" and nxt.kind != "heading":
-                    out.append((nxt.value_start, _value_end(t, nxt)))
+                    under.append((nxt.value_start, _value_end(t, nxt)))
                     break
+        elif line.kind in ("field", "row", "item") and line.label and field_of(line.label) == field:
+            own.append((line.value_start, _value_end(t, line)))
         elif line.kind in ("field", "row", "item") and line.label and line.field == field:
-            out.append((line.value_start, _value_end(t, line)))
-    return out
+            under.append((line.value_start, _value_end(t, line)))
+    return own + under
 
 
 def _deadline(t: str, lines: list[Line], ref: datetime.date | None) -> D._Deadline | None:

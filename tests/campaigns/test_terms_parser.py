@@ -821,6 +821,17 @@ def test_a_plain_section_title_is_a_heading_only_when_it_names_a_section():
     assert parse_terms("快来参加吧\n集满28个赞送帆布袋一个").gift == "帆布袋一个"
 
 
+def test_a_line_labelled_as_the_prize_wins_over_a_section_named_for_it():
+    text = (
+        "【集赞领礼品】\n活动对象：所有会员\n参与方式：分享海报至朋友圈\n集赞要求：30个\n"
+        "奖品内容：定制帆布包1个\n领取时间：每周六上午9:00-11:00\n领取地点：社区服务中心"
+    )
+    t = parse_terms(text)
+    assert (t.likes, t.gift, t.place) == (30, "定制帆布包1个", "社区服务中心")
+    # a prize section's own lines still name the prize
+    assert parse_terms("奖品\n一等奖：Kindle一台\n二等奖：保温杯").gift == "Kindle一台"
+
+
 def test_a_key_value_table_keeps_its_first_cell_as_the_label():
     t = parse_terms("| 项目 | 规则 |\n| --- | --- |\n| 奖品 | 定制雨伞 |\n| 集赞 | 满30个赞 |")
     assert (t.likes, t.gift) == (30, "定制雨伞")
