@@ -4,6 +4,10 @@ and one row, nothing else (no middleware, no form, no audit).
     BARE_DB=/tmp/bare.sqlite3 BARE_MEDIA=/tmp/bare-media \\
         gunicorn --workers 2 --chdir benchmarks bare_intake:application
 
+``BARE_DB`` is a SQLite file, or a ``postgres://`` URL to store the row in PostgreSQL (the peer
+of the form served from PostgreSQL; connections kept open as ``DB_CONN_MAX_AGE`` says, 0 by
+default as for the form).
+
 ``POST /submit/`` with a multipart ``evidence`` file and a ``description`` answers
 ``<p data-tracking-number>ID</p>``; ``GET /healthz`` answers ``ok``.
 """
@@ -12,15 +16,24 @@ import hashlib
 import os
 import sqlite3
 
+import dj_database_url
 import django
 from django.conf import settings
+
+POSTGRES = os.environ["BARE_DB"].startswith("postgres")
+if POSTGRES:
+    DATABASE = dj_database_url.parse(
+        os.environ["BARE_DB"], conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0"))
+    )
+else:
+    DATABASE = {"ENGINE": "django.db.backends.sqlite3", "NAME": os.environ["BARE_DB"]}
 
 settings.configure(
     DEBUG=False,
     SECRET_KEY="bare-intake-benchmark-only",  # noqa: S106
     ALLOWED_HOSTS=["127.0.0.1"],
     ROOT_URLCONF=__name__,
-    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.environ["BARE_DB"]}},
+    DATABASES={"default": DATABASE},
     INSTALLED_APPS=[],
     MIDDLEWARE=[],
     MEDIA_ROOT=os.environ["BARE_MEDIA"],
@@ -36,11 +49,24 @@ from django.http import HttpResponse  # noqa: E402
 from django.urls import path  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-with sqlite3.connect(os.environ["BARE_DB"]) as db:
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS ticket (id INTEGER PRIMARY KEY, description TEXT, "
-        "file TEXT, sha256 TEXT, created TEXT)"
-    )
+if POSTGRES:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS ticket (id SERIAL PRIMARY KEY, description TEXT, "
+            "file TEXT, sha256 TEXT, created TIMESTAMPTZ)"
+        )
+    connection.close()
+else:
+    with sqlite3.connect(os.environ["BARE_DB"]) as db:
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS ticket (id INTEGER PRIMARY KEY, description TEXT, "
+            "file TEXT, sha256 TEXT, created TEXT)"
+        )
+
+
+INSERT = "INSERT INTO ticket (description, file, sha256, created) VALUES (%s, %s, %s, %s)"
+if POSTGRES:
+    INSERT = INSERT + " RETURNING id"
 
 
 def submit(request):
@@ -52,10 +78,10 @@ def submit(request):
     name = default_storage.save("bare/evidence", upload)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO ticket (description, file, sha256, created) VALUES (%s, %s, %s, %s)",
+            INSERT,
             [request.POST.get("description", ""), name, digest.hexdigest(), timezone.now()],
         )
-        pk = cursor.lastrowid
+        pk = cursor.fetchone()[0] if POSTGRES else cursor.lastrowid
     return HttpResponse(f"<p data-tracking-number>{pk}</p>")
 
 

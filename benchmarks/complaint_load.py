@@ -28,15 +28,18 @@ submission: the server's processes (and, with a broker, the Celery worker's), an
 ``--database-url postgres://…/NAME`` serves the form from PostgreSQL instead (the database is
 dropped and created again at each figure), ``--broker-url redis://…/N`` sends the follow-ups to
 one Celery worker the script starts, ``--cache-url redis://…/M`` is the shared cache; the bare
-view stays on SQLite. ``--no-ocr`` turns image reading off (``OCR_ENABLED=0``); with it on (the
-default) the script reports the reads still pending after each figure: without a broker the
-web process never reads, ``--read-images`` then runs ``manage.py images_read_pending`` and
-times it; with a broker ``--ocr-worker`` starts an ``ocr`` worker (nice 10) beside the run.
-``--ocr-both`` measures the form twice at each figure, OCR off and then on, each on a fresh
-database and server against the same bare view, and prints the ratios of on to off;
-``--evidence screenshot`` attaches the generated screenshot of a counterfeit offer with two QR
-codes (``tests/imaging/images.py``, Debian's fonts-wqy-zenhei) instead of noise, so each read
-is a real one (each copy differs by a PNG text chunk, so no read is reused).
+view is measured on SQLite and, in that setup, on PostgreSQL too (its own ``<name>_bare``
+database); the servers and the worker keep their connections (``--conn-max-age``, 60 s, as
+``docs/configuration.md`` advises under gunicorn). ``--no-ocr`` turns image reading off
+(``OCR_ENABLED=0``); with it on (the default) the script reports the reads still pending after
+each figure: without a broker the web process never reads, ``--read-images`` then runs
+``manage.py images_read_pending`` and times it; with a broker ``--ocr-worker`` starts an
+``ocr`` worker (nice 10) beside the run. ``--ocr-both`` measures the form twice at each figure,
+OCR off and then on, each on a fresh database and server against the same bare view, and prints
+the ratios of on to off; ``--evidence screenshot`` attaches the generated screenshot of a
+counterfeit offer with two QR codes (``tests/imaging/images.py``, Debian's fonts-wqy-zenhei)
+instead of noise, so each read is a real one (each copy differs by a PNG text chunk, so no read
+is reused).
 
 ``--profile N`` (with ``--no-ocr``, ``--stored``, ``--database-url``, ``--broker-url``,
 ``--cache-url``) files N complaints in one process through Django's test client instead, DEBUG
@@ -671,11 +674,16 @@ def verify_receipts(path: str) -> None:
     print(bad)
 
 
-def verify_bare(db: Path, media: Path, receipts: dict[str, str]) -> int:
+def verify_bare(db: Path | str, media: Path, receipts: dict[str, str]) -> int:
     import sqlite3
 
-    with sqlite3.connect(db) as conn:
-        rows = dict(conn.execute("SELECT id, file FROM ticket").fetchall())
+    if isinstance(db, str):  # PostgreSQL
+        out = subprocess.run(["psql", db, "-tAF", "\t", "-c", "SELECT id, file FROM ticket"],
+                             capture_output=True, text=True, check=True)  # fmt: skip
+        rows = {int(i): f for i, f in (line.split("\t") for line in out.stdout.split("\n") if line)}
+    else:
+        with sqlite3.connect(db) as conn:
+            rows = dict(conn.execute("SELECT id, file FROM ticket").fetchall())
     bad = 0
     for number, digest in receipts.items():
         name = rows.get(int(number))
@@ -790,6 +798,38 @@ def form_figure(args, env: dict, db, base, ocr: bool) -> dict:
     return form
 
 
+def bare_figure(args, common: dict, work: Path, base, stored: int, database: str) -> dict:
+    """The bare view under the same load, its row in a SQLite file or, given a PostgreSQL URL,
+    in a database of its own beside the form's (``<name>_bare``, created afresh)."""
+    if database == "sqlite":
+        bare_db: Path | str = work / f"bare{stored}.sqlite3"
+    else:
+        head, name = database.rsplit("/", 1)
+        bare_db = f"{head}/{name}_bare"
+        for sql in (f"DROP DATABASE IF EXISTS {name}_bare WITH (FORCE)",
+                    f"CREATE DATABASE {name}_bare"):  # fmt: skip
+            subprocess.run(["psql", f"{head}/postgres", "-q", "-c", sql], check=True)
+    bare_media = work / f"bare{stored}{'' if database == 'sqlite' else 'pg'}"
+    bare_env = {**common, "BARE_DB": str(bare_db), "BARE_MEDIA": str(bare_media)}
+    port = free_port()
+    server = gunicorn(["bare_intake:application", "--workers", str(args.workers)], bare_env,
+                      port, ROOT / "benchmarks")  # fmt: skip
+    try:
+        load(port, "bare", 20, args.concurrency, base)  # warm
+        bare = measured(server, port, "bare", args, base)
+    finally:
+        stop(server)
+    bad = verify_bare(bare_db, bare_media, bare["receipts"])
+    where = "SQLite" if database == "sqlite" else "PostgreSQL"
+    print(
+        f"{stored:,} cases stored: bare on {where} {bare['rate']:.1f}/s (p50 {bare['p50']:.0f} "
+        f"ms, p95 {bare['p95']:.0f} ms, accepted {len(bare['receipts'])}, errors "
+        f"{len(bare['errors'])}, not byte-identical {bad}); CPU per submission: server "
+        f"{bare['server_ms']:.1f} ms, client {bare['client_ms']:.1f} ms"
+    )
+    return bare
+
+
 def compare(args) -> int:
     import shutil
 
@@ -814,13 +854,15 @@ def compare(args) -> int:
     for name in ("CELERY_BROKER_URL", "CACHE_URL", "DATABASE_URL"):
         common.pop(name, None)  # the newcomer default: no broker, local cache, SQLite
     pg = args.database_url if (args.database_url or "").startswith("postgres") else None
+    if pg:  # as docs/configuration.md says for gunicorn and workers (0: a connection a request)
+        common["DB_CONN_MAX_AGE"] = str(args.conn_max_age)
     if args.broker_url:
         common["CELERY_BROKER_URL"] = args.broker_url
     if args.cache_url:
         common["CACHE_URL"] = args.cache_url
     ocr_said = {(False,): ", OCR off", (True,): ", OCR on"}.get(sides, ", OCR off then on")
     setup = (
-        ("PostgreSQL" if pg else "SQLite")
+        (f"PostgreSQL (DB_CONN_MAX_AGE={args.conn_max_age})" if pg else "SQLite")
         + (
             ", Redis broker (one Celery worker for the follow-ups)"
             if args.broker_url
@@ -839,28 +881,14 @@ def compare(args) -> int:
     print(
         f"complaint form against a bare Django view: {args.count} submissions, "
         f"{args.concurrency} clients, {evidence} of {size:,} bytes, gunicorn {args.workers} sync "
-        f"workers, {setup}; the bare view on SQLite; {os.cpu_count()} cores, load average "
+        f"workers, {setup}; the bare view on SQLite{' and on PostgreSQL' if pg else ''}; "
+        f"{os.cpu_count()} cores, load average "
         f"{os.getloadavg()[0]:.1f} at the start (the machine is shared)"
     )
     rows = []
     for stored in levels:
-        port = free_port()
-        bare_db, bare_media = work / f"bare{stored}.sqlite3", work / f"bare{stored}"
-        bare_env = {**common, "BARE_DB": str(bare_db), "BARE_MEDIA": str(bare_media)}
-        server = gunicorn(["bare_intake:application", "--workers", str(args.workers)], bare_env,
-                          port, ROOT / "benchmarks")  # fmt: skip
-        try:
-            load(port, "bare", 20, args.concurrency, base)  # warm
-            bare = measured(server, port, "bare", args, base)
-        finally:
-            stop(server)
-        bare_bad = verify_bare(bare_db, bare_media, bare["receipts"])
-        print(
-            f"{stored:,} cases stored: bare {bare['rate']:.1f}/s (p50 {bare['p50']:.0f} ms, "
-            f"p95 {bare['p95']:.0f} ms, accepted {len(bare['receipts'])}, errors "
-            f"{len(bare['errors'])}, not byte-identical {bare_bad}); CPU per submission: "
-            f"server {bare['server_ms']:.1f} ms, client {bare['client_ms']:.1f} ms"
-        )
+        bare = bare_figure(args, common, work, base, stored, "sqlite")
+        bare_pg = bare_figure(args, common, work, base, stored, pg) if pg else None
         for ocr in sides:
             db, env, loaded = prepare(args, common, work, template, stored, "on" if ocr else "")
             form = form_figure(args, env, db, base, ocr)
@@ -869,7 +897,13 @@ def compare(args) -> int:
                 f"  form, OCR {'on' if ocr else 'off'} ({stored:,} cases loaded in {loaded:.0f} "
                 f"s): {form['rate']:.1f}/s (p50 {form['p50']:.0f} ms, p95 {form['p95']:.0f} ms, "
                 f"accepted {len(form['receipts'])}, errors {len(form['errors'])}, not "
-                f"byte-identical {form['bad']}); form / bare {form['rate'] / bare['rate']:.2f}; "
+                f"byte-identical {form['bad']}); form / bare {form['rate'] / bare['rate']:.2f}"
+                + (
+                    f", / bare on PostgreSQL {form['rate'] / bare_pg['rate']:.2f}"
+                    if bare_pg
+                    else ""
+                )
+                + "; "
                 f"follow-ups done {form['lag']:.1f} s after the last receipt ({form['pending']} "
                 f"still pending); CPU per submission: server {form['server_ms']:.1f} ms "
                 f"({form['server_all_ms']:.1f} ms with the follow-ups), client "
@@ -1070,6 +1104,9 @@ def main() -> int:
     parser.add_argument("--broker-url", help="with --compare: a Redis broker for the form's "
                         "follow-ups, served by one Celery worker the script starts")  # fmt: skip
     parser.add_argument("--cache-url", help="with --compare: the form's shared cache (Redis)")
+    parser.add_argument("--conn-max-age", type=int, default=60,
+                        help="with --compare on PostgreSQL: DB_CONN_MAX_AGE of the servers "
+                        "and the worker (60, as docs/configuration.md advises)")  # fmt: skip
     parser.add_argument("--png-bytes", type=int, default=1024 * 1024)
     parser.add_argument("--preload", type=int, help=argparse.SUPPRESS)  # child
     parser.add_argument("--verify-receipts", help=argparse.SUPPRESS)  # child
