@@ -104,6 +104,7 @@ tier per row (:func:`.structure.table_tiers`).
   ``活动仅剩最后三天``, ``即日起一个月内``); a draw time gives way to the activity's own
   period; festivals include 五一, 六一, 国庆 and 双十一/双十二. Vague windows that bound the
   collecting or the activity (``活动期间内``, ``下单后3天内``, ``规定时间内``, ``五一期间有效``,
+  a period named without a date after a time label: ``活动时间：开业当天``,
   ``在活动当日发送``) are kept as ``deadline_text`` with no date; a redemption window
   (``在活动时间内到店领取``) is not a deadline. Dates in narrative (``4月底，记者…``,
   ``春节期间，…``, ``活动持续了3天``) are not deadlines. ``deadline``

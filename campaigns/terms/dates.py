@@ -63,6 +63,11 @@ _VAGUE_PATTERNS = (
         r"(?:五一|十一|国庆|春节|元旦|端午|中秋|清明|暑假|寒假|圣诞)节?(?:期间|假期|小长假|黄金周)(?:内)?"
         r"(?=\s*(?:有效|截止|结束|内|之内))"
     ),
+    # 活动时间：开业当天 — a period named without a date after a time keyword (the value is kept)
+    re.compile(
+        r"(?:活动时间|活动日期|活动期间|活动期限)\s*(?:为|是|:)?\s*"
+        r"(?P<v>[^\d\s,;。!?\n:]{1,10}?(?:当天|当日|期间(?:内)?))(?=[,;。!?\n]|$)"
+    ),
     # 在活动当日发送到…: the proof is due on the activity's day (not a redemption window; 活动当天,
     # as the setting of a report, is not a deadline)
     re.compile(r"(?:在)?活动当[日天](?:之内|内)?(?=\s*(?:发送|提交|上传|完成|集|参与|有效|截止))"),
@@ -304,7 +309,8 @@ def _find_deadline(t: str, ref: datetime.date | None) -> _Deadline | None:
     if not cands:
         for rx in _VAGUE_PATTERNS:
             for m in rx.finditer(t):
-                cands.append(_Deadline(m.start(), m.end(), None, 4))
+                g = "v" if "v" in rx.groupindex else 0
+                cands.append(_Deadline(m.start(g), m.end(g), None, 4))
     if not cands:
         return None
     return min(cands, key=lambda c: (c.priority, c.start))

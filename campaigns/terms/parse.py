@@ -101,7 +101,18 @@ def _deadline(t: str, lines: list[Line], ref: datetime.date | None) -> D._Deadli
         dl = D._find_deadline_in(t, line.value_start, _value_end(t, line), ref)
         if dl is not None:
             return dl
+    # 活动时间：开业当天 — a labelled period with no date is kept as text
+    for line in labelled:
+        s, e = line.value_start, _value_end(t, line)
+        while e > s and t[e - 1] in " ,;。!":
+            e -= 1
+        if 2 <= e - s <= 16 and _VAGUE_PERIOD_RE.search(t, s, e) and not re.search(r"\d", t[s:e]):
+            return D._Deadline(s, e, None, 4)
     return None
+
+
+# a period named without a date: 开业当天, 活动期间, 周年庆期间内
+_VAGUE_PERIOD_RE = re.compile(r"当[天日]|期间|之内|内$|结束前|截止前|为止")
 
 
 def _gift_from_range(t: str, lo: int, hi: int) -> Span | None:

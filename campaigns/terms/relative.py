@@ -1,10 +1,11 @@
 """Relative deadline windows, dated from the reference date when there is one.
 
 ``当日24点前``, ``仅限今天`` (the reference day); ``明天中午12点前`` (the next day);
-``即日起一个月内``, ``活动有效期一年``, ``活动为期一周``, ``活动持续3天``, ``活动仅剩最后三天``
+``即日起一个月内``, ``活动有效期一年``, ``活动为期一周``, ``活动持续3天``, ``活动仅剩最后三天``,
+``活动时间为一个月``
 (counted from the reference date); ``本周日``, ``这周六前``, ``本周六、周日``, ``本周末``,
-``截止周日晚8点`` (that day of the reference week; a bare weekday after 截止 is the next
-one); ``截止至月底``, ``本月底前``, ``4月底前``, ``至2024年5月底`` (the last day of that
+``截止周日晚8点``, ``限本周内`` (that day of the reference week; a bare weekday after 截止
+is the next one); ``截止至月底``, ``本月底前``, ``4月底前``, ``至2024年5月底`` (the last day of that
 month, when the phrase bounds the activity; with a written year no reference date is needed);
 ``分享开始48小时内有效`` (counted from each share: text only).
 """
@@ -22,6 +23,7 @@ from campaigns.terms.text import cn_int
 __all__ = ["Relative", "find_relative"]
 
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 6}
+_WEEKDAYS["内"] = 6  # 限本周内: to the end of the week
 _WD = r"[一二三四五六日天末]"
 _CLOCK = (
     r"(?:\s*(?:上午|中午|下午|晚上|晚|早上|凌晨)?\s*(?:\d{1,2}|[一二三四五六七八九十两]{1,3})"
@@ -80,6 +82,19 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"(?:活动(?:为期|持续|历时)(?!了)|(?:活动)?(?:仅限|只限|限时))"
             rf"\s*(?P<n>{_NUM})\s*(?:个)?\s*(?P<u>年|月|天|日|周|星期)"
         ),
+    ),
+    # 活动时间为一个月 (the activity's length, counted from the reference date)
+    (
+        "span",
+        re.compile(
+            rf"活动(?:时间|时长)\s*(?:为|是|:)?\s*(?P<n>{_NUM})\s*(?:个)?\s*(?P<u>月|天|周|星期)"
+            r"(?![\d日号])"
+        ),
+    ),
+    # 限本周内 / 本周内有效
+    (
+        "weekday",
+        re.compile(r"(?:限|仅限|只限)?\s*(?P<wk>本|这)(?:周|星期)(?P<wd>内)(?:有效)?"),
     ),
     # 活动仅剩最后三天 / 只剩2天
     (

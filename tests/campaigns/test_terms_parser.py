@@ -773,6 +773,12 @@ def test_place_wordings_of_the_fifth_round(text, place):
             "5月10日-5月20日",
             datetime.date(2024, 5, 20),
         ),
+        ("集满20个赞送奶茶，限本周内", "限本周内", datetime.date(2024, 4, 21)),
+        ("集满20个赞送奶茶，活动时间为一个月", "活动时间为一个月", datetime.date(2024, 5, 20)),
+        # a period named without a date is kept as text
+        ("集满20个赞送奶茶，活动时间：开业当天", "开业当天", None),
+        ("活动时间：周年庆期间\n集满20个赞送奶茶", "周年庆期间", None),
+        ("集满20个赞送奶茶，活动时间另行通知", None, None),
         # a start alone is not a deadline; a report's past duration does not count
         ("5月1日起，集满20个赞送水果拼盘一份", None, None),
         ("5月1日起，活动持续了3天，集满20个赞送水果", None, None),
