@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
@@ -34,7 +35,7 @@ class TokenInfoApi(APIView):
     def get(self, request):
         if not isinstance(request.user, ApiClient):
             return Response(
-                error_body("not_a_token", "Signed in with a session, not a token."), status=400
+                error_body("not_a_token", _("Signed in with a session, not a token.")), status=400
             )
         token = request.user.token
         data = {

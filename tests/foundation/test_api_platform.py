@@ -97,3 +97,12 @@ def test_the_api_docs_load_no_external_assets(client):
     html = response.content.decode()
     assert "swagger" in html.lower()
     assert "cdn." not in html and "unpkg" not in html and "jsdelivr" not in html
+
+
+def test_a_session_instead_of_a_token_is_told_so_in_chinese(api_client, django_user_model):
+    user = django_user_model.objects.create_user("session-user", password="x-very-long-pass")
+    api_client.force_login(user)
+    response = api_client.get("/api/v1/token/")
+    assert response.status_code == 400
+    assert response.json()["code"] == "not_a_token"
+    assert response.json()["detail"] == "当前以网页登录会话访问，未使用接口令牌。"
