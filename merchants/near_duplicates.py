@@ -218,13 +218,15 @@ def _skeleton_matches(new: list[tuple], since) -> list[tuple[int, int, float]]:
         cursor.execute(
             f"SELECT v.id, m.post_id, m.sim FROM (VALUES {values}) AS v(id, merchant, text, skel) "  # noqa: S608 - table names from the models, values are parameters
             "CROSS JOIN LATERAL ("
-            "  SELECT c.post_id, similarity(c.text, v.text) AS sim FROM ("
-            "    SELECT t.post_id, t.text"
-            f"    FROM {PostText._meta.db_table} AS t"
-            "    WHERE t.skeleton = v.skel AND t.captured_at >= %s AND t.post_id <> v.id"
-            "      AND t.merchant_id <> v.merchant"
-            "    LIMIT %s"
-            "  ) AS c WHERE similarity(c.text, v.text) >= %s LIMIT %s"
+            "  SELECT s.post_id, s.sim FROM ("
+            "    SELECT c.post_id, similarity(c.text, v.text) AS sim FROM ("
+            "      SELECT t.post_id, t.text"
+            f"      FROM {PostText._meta.db_table} AS t"
+            "      WHERE t.skeleton = v.skel AND t.captured_at >= %s AND t.post_id <> v.id"
+            "        AND t.merchant_id <> v.merchant"
+            "      LIMIT %s"
+            "    ) AS c OFFSET 0"  # not flattened: the similarity is computed once a candidate
+            "  ) AS s WHERE s.sim >= %s LIMIT %s"
             ") AS m",
             [*params, since, SKELETON_CANDIDATES, TEXT_MIN_SIMILARITY, MATCHES_PER_POST],
         )
