@@ -814,8 +814,16 @@ def test_a_list_begun_with_likes_continues_with_bare_thresholds():
 def test_a_counted_clause_after_the_threshold_is_its_gift():
     t = parse_terms("集赞30个，小礼品一份；集赞60个，精美台灯一个")
     assert [(x.likes, x.gift) for x in t.tiers] == [(30, "小礼品一份"), (60, "精美台灯一个")]
-    # a clause that is an instruction is not a gift
-    assert parse_terms("集满30个赞，截图发给客服").gift is None
+    # a clause that is an instruction, a quota or a purchase is not a gift
+    for text in (
+        "集满30个赞，截图发给客服",
+        "集满30个赞，限量100份",
+        "集满30个赞，仅剩20份",
+        "集满30个赞，共计200份",
+        "集满30个赞，每人限领1份",
+        "集满30个赞，另购饮料一杯",
+    ):
+        assert parse_terms(text).gift is None, text
 
 
 def test_a_plain_section_title_is_a_heading_only_when_it_names_a_section():
