@@ -353,13 +353,25 @@ class StanceJudge:
                     if 0 <= s - b <= NEGATION_GAP:
                         return None
                 continue
+            if kind == "impossible":
+                # it can only deny an advertising claim after it
+                if any(r.startswith("false_ad.") and b <= s for s, _e, r, _sev in spans):
+                    return None
+                continue
+            if kind == "third":
+                if any(r.startswith("counterfeit.") for _s, _e, r, _sev in spans):
+                    return None
+                continue
             return None
         if speech and _SPEECH_RE.search(st):
             return None
         if _may_have_price(st) and _PRICE_RE.search(st) is not None:
             return None  # a price is an offer cue of its own sentence: judge in full
         if "?" in st or "？" in st:
-            return None  # a question may ask about or doubt the claim: judge in full
+            for _s, e, _r, _sev in spans:
+                m = _SENT_RE.search(st, e)
+                if m is not None and st[m.start()] in "?？":
+                    return None  # the clause asks about or doubts the claim: judge in full
         anchored = [_needs_layout(r, sev) for _, _, r, sev in spans]
         if any(anchored) and _QUOTE_OR_PAREN_RE.search(st):
             return None
