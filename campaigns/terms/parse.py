@@ -116,7 +116,8 @@ _VAGUE_PERIOD_RE = re.compile(r"当[天日]|期间|之内|内$|结束前|截止�
 
 
 def _gift_from_range(t: str, lo: int, hi: int) -> Span | None:
-    m = G._LABELLED_GIFT_RE.match(t, lo, hi)  # 一等奖 1名 价值299元的蓝牙音箱
+    # 一等奖 1名 价值299元的蓝牙音箱, ① 一等奖（1名）：Switch游戏机 (① folds to 1)
+    m = G._LABELLED_GIFT_RE.search(t, lo, hi)
     if m:
         found = G._gift_after_verb(t, m.end())
         if found and found[1] <= hi:

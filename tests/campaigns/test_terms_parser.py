@@ -696,6 +696,7 @@ def test_deadline_wordings_of_the_fourth_round(text, deadline_text, deadline):
         ("奖品展示\n小米充电宝一个\n（以上奖品仅限点赞前10名）", "小米充电宝一个"),
         # the first prize and its count without a colon; the count of winners is not a gift
         ("奖项设置\n一等奖 1名 价值299元的蓝牙音箱\n二等奖 3名 价值99元的保温杯", "蓝牙音箱"),
+        ("活动奖品\n① 一等奖（1名）：Switch游戏机\n② 二等奖（2名）：AirPods", "Switch游戏机"),
         # a report's errand after the threshold is not a gift; the gift named with 集赞送 is
         ("市民张女士参加了一家蛋糕店“集赞送蛋糕”的活动，集满了50个赞后到店领取", "蛋糕"),
         # the post that announced the gift is not part of it
