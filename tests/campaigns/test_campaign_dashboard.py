@@ -27,10 +27,12 @@ def _campaign(merchant, status, days_ago):
 
 
 def test_the_campaigns_app_feeds_the_dashboard():
+    shop = merchant_resolve(platform="wechat_id", handle="gz-shop", region_code="440103")
+    _campaign(shop, Campaign.Status.HONOURED, 3)
     since = dashboard_since()
     answered = gathered(signals.dashboard_campaigns, prefixes=None, since=since)
-    assert signals.dashboard_campaigns.has_listeners()
     assert answered == dashboard_campaigns(None, since)
+    assert answered == [{"region": "440103", "promised": 1, "honoured": 1, "not_honoured": 0}]
 
 
 def test_honoured_and_promised_per_region():
