@@ -72,7 +72,7 @@ _GIFT_CUT_RE = re.compile(
     # 集赞送礼活动开始啦: the activity, not the gift
     r"|(?:的)?活动(?=开始|进行|火热|来了|来啦|期间|时间|规则|结束|中|正在)"
     # 集赞换电影票的消息: the post that announced it, not the gift
-    r"|的(?:消息|信息|帖子|广告|推文|海报|宣传|活动)"
+    r"|的(?:消息|信息|帖子|广告|推文|海报|宣传|活动)(?=\s*$)"
 )
 # 8.8元抢购价值68元的蛋糕: the right to buy cheaply, labelled as written
 _PRICE_OFFER_RE = re.compile(
@@ -423,15 +423,16 @@ def _find_gift(t: str, hits: list[_LikeHit]) -> tuple[int, int, Decimal | None] 
         found = _gift_in_range(t, m.end(), _sentence_end(t, m.end()))
         if found:
             return found
-    pos = 0
-    # (a space parts a poster's title: 🎁集赞有礼🎁 精美台历免费领)
-    for clause in re.split(r"[,;!?。、\n ]", t):
-        m = _HEADING_GIFT_RE.match(clause) or _TITLE_TOPICAL_RE.match(clause)
-        if m:
-            s, e, v = _clean_gift(t, pos + m.start("g"), pos + m.end("g"))
-            if s < e and _plausible_gift(t[s:e]):
-                return s, e, v
-        pos += len(clause) + 1
+    # (a space parts a poster's title, for the strong verbs only: 🎁集赞有礼🎁 精美台历免费领)
+    for split, rx in ((r"[,;!?。、\n]", _HEADING_GIFT_RE), (r"[,;!?。、\n ]", _TITLE_TOPICAL_RE)):
+        pos = 0
+        for clause in re.split(split, t):
+            m = rx.match(clause)
+            if m:
+                s, e, v = _clean_gift(t, pos + m.start("g"), pos + m.end("g"))
+                if s < e and _plausible_gift(t[s:e]):
+                    return s, e, v
+            pos += len(clause) + 1
     return (
         _gift_in_range(t, 0, len(t), _STRONG_VERB_RE) or _gift_named_before(t) or _gift_credited(t)
     )
