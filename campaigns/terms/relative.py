@@ -202,11 +202,24 @@ def _date(kind: str, m: re.Match[str], ref: datetime.date | None) -> datetime.da
     return day
 
 
+_STAT_AFTER_RE = re.compile(
+    r"[^。!?\n]{0,16}?(?:累计|共计|共|全国|全省|全市|已有|收到|查处|实现|同比|达到)"
+)
+
+
+def _STATISTIC(t: str, m: re.Match[str]) -> bool:
+    """截至2025年5月底，全国…查处…: a dated statistic in a report (截至, or a tally after it)."""
+    at_kw = t.startswith("截至", m.start()) or t.startswith("截至", max(0, m.start() - 1))
+    return at_kw or bool(_STAT_AFTER_RE.match(t, m.end()))
+
+
 def find_relative(t: str, ref: datetime.date | None) -> list[Relative]:
     """Every relative window in the normalised text ``t`` (overlaps left to the caller)."""
     out: list[Relative] = []
     for kind, rx in _PATTERNS:
         for m in rx.finditer(t):
+            if kind == "monthend" and (m.group("mm1y") or m.group("mm2y")) and _STATISTIC(t, m):
+                continue  # 截至2023年1月底，累计收到…: a report's statistic, not a deadline
             e = m.end()
             while e > m.start() and t[e - 1] in " ,":
                 e -= 1

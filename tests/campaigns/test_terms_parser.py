@@ -860,6 +860,12 @@ def test_a_draw_time_alone_is_still_the_deadline():
 def test_a_month_end_with_its_year_is_dated_without_a_capture_date():
     t = parse_terms("集满20个赞送饮料，截止至2024年5月底")
     assert t.deadline == datetime.date(2024, 5, 31)
+    # a report's dated statistic is not a deadline
+    for text in (
+        "截至2023年1月底，黑猫投诉平台累计收到消费者有效投诉超1246万件",
+        "截至2025年5月底，全国市场监管部门共查处违法广告案件14315件",
+    ):
+        assert parse_terms(text).deadline_text is None, text
 
 
 def test_a_start_and_a_length_without_a_capture_date_keep_the_text_only():
