@@ -188,6 +188,8 @@ _ANY_DATE_RE = re.compile(rf"(?P<date>{_one_date_re(True)}{_TIME_AFTER_DATE})")
 _START_SPAN_RE = re.compile(
     rf"(?P<date>{_one_date_re(False)})\s*(?:起|开始)\s*,?\s*(?:活动)?(?:为期|持续|历时|共)(?!了)"
     rf"\s*(?P<n>{_NUM})\s*(?:个)?\s*(?P<u>天|日|周|星期|月)"
+    # (not a regulator's campaign in a report: 4月1日起为期一个月的专项整治)
+    r"(?!\s*的?\s*(?:专项|整治|集中|行动|检查|执法|培训|调查|排查))"
 )
 
 

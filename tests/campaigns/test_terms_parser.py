@@ -783,6 +783,7 @@ def test_place_wordings_of_the_fifth_round(text, place):
         # a start alone is not a deadline; a report's past duration does not count
         ("5月1日起，集满20个赞送水果拼盘一份", None, None),
         ("5月1日起，活动持续了3天，集满20个赞送水果", None, None),
+        ("市场监管局4月1日起为期一个月的专项整治查处了集满20个赞不兑现的商家", None, None),
     ],
 )
 def test_deadline_wordings_of_the_fifth_round(text, deadline_text, deadline):
