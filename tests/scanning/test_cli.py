@@ -1,4 +1,5 @@
-"""``python -m scanning`` as a subprocess."""
+"""``python -m scanning`` (and ``python -m wsmonitor.scanning``, the contract's name) as a
+subprocess."""
 
 import json
 import subprocess
@@ -8,9 +9,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(stdin: str, *args: str):
+def run(stdin: str, *args: str, module: str = "scanning"):
     return subprocess.run(
-        [sys.executable, "-m", "scanning", *args],
+        [sys.executable, "-m", module, *args],
         input=stdin.encode("utf-8"),
         capture_output=True,
         cwd=ROOT,
@@ -123,3 +124,13 @@ def test_cli_exit_zero_when_all_lines_ok_and_custom_lexicon(tmp_path):
 def test_cli_missing_lexicon_exits_2(tmp_path):
     proc = run("", "--lexicon", str(tmp_path / "nope"))
     assert proc.returncode == 2
+
+
+def test_the_contracts_module_name_runs_the_same_command_line():
+    lines = [json.dumps({"id": "a", "text": "高仿LV包包，加微信私聊"}, ensure_ascii=False), "{bad"]
+    stdin = "\n".join(lines) + "\n"
+    ours, contract = run(stdin), run(stdin, module="wsmonitor.scanning")
+    assert contract.returncode == ours.returncode == 1
+    assert contract.stdout == ours.stdout
+    out = [json.loads(x) for x in contract.stdout.decode().splitlines()]
+    assert out[0]["categories"] == ["counterfeit"] and out[1]["error"]["code"] == "invalid_json"
