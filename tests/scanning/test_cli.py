@@ -134,3 +134,12 @@ def test_the_contracts_module_name_runs_the_same_command_line():
     assert contract.stdout == ours.stdout
     out = [json.loads(x) for x in contract.stdout.decode().splitlines()]
     assert out[0]["categories"] == ["counterfeit"] and out[1]["error"]["code"] == "invalid_json"
+
+
+def test_the_contracts_import_path_is_the_engine():
+    import scanning
+    from wsmonitor.scanning import Scanner
+
+    assert Scanner is scanning.Scanner
+    result = Scanner.from_lexicon(path=None).scan("高*仿LV包包，全网最低价")
+    assert result.categories == ("counterfeit", "false_ad")
