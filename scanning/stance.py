@@ -58,6 +58,7 @@ KINDS = (
     "negation",
     "impossible",
     "third",
+    "disparage",
     "anaphor",
     "code",
 )
@@ -358,7 +359,7 @@ class StanceJudge:
                 if any(r.startswith("false_ad.") and b <= s for s, _e, r, _sev in spans):
                     return None
                 continue
-            if kind == "third":
+            if kind == "third" or kind == "disparage":
                 if any(r.startswith("counterfeit.") for _s, _e, r, _sev in spans):
                     return None
                 continue
@@ -405,7 +406,7 @@ class StanceJudge:
         codes = None
         anaphor = None
         offer_in_clause = False
-        warning = None
+        warning = disparage = None
         parens = layout.parens
         # the cues inside the sentence: those that end in it (bisected), less any starting before
         for a, b, kind, word in cues[bisect_right(ends, ss) : bisect_right(ends, se)]:
@@ -449,6 +450,10 @@ class StanceJudge:
             if kind == "warning":
                 if warning is None and a >= cs and b <= ce:
                     warning = word
+                continue
+            if kind == "disparage":
+                if disparage is None and a >= cs and b <= ce:
+                    disparage = word
                 continue
             if (kind == "offer" or kind == "price") and a >= cs and b <= ce:
                 offer_in_clause = True
@@ -510,6 +515,9 @@ class StanceJudge:
                     offer_in_clause = offer_in_clause or (m.start() >= cs and m.end() <= ce)
         if warning is not None and not offer_in_clause:
             return "warning", warning
+        if disparage is not None and not offer_in_clause and rule_id.startswith("counterfeit."):
+            # a仿品做不到, a货…劣质皮料: the clause runs the fake down; no seller does
+            return "report", disparage
         if offer is None and k > 0 and anaphor is not None:
             opening = t[ss : ss + 3].lstrip(' “「"')
             if opening.startswith(anaphor):
