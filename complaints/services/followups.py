@@ -89,7 +89,8 @@ class _FollowUps(BackgroundPublisher):
     request for ``IDLE_SECONDS`` (or the call has waited ``LONGEST_WAIT_SECONDS``), so a burst
     of submissions is answered first and followed up after it. A call that raises or returns
     False is tried again after a pause (SQLite has one writer at a time, and a request may hold
-    it), ``TRIES`` times at most; then its outbox row is left for ``outbox_sweep``."""
+    it), ``TRIES`` times at most; then its outbox row is left for ``outbox_sweep``. The pause is
+    that call's own (a timer submits it again): the calls queued behind it run meanwhile."""
 
     name = "complaint-follow-ups"
     TRIES = 5
@@ -117,10 +118,21 @@ class _FollowUps(BackgroundPublisher):
             tries = 0 if done else self._tries.get(item, 0) + 1
             if done or tries >= self.TRIES:
                 self._tries.pop(item, None)
-            else:
+            elif on_thread:
+                self._tries[item] = tries
+                self._again_later(item, tries)
+            else:  # a flush from another thread (exit): the thread tries it again
                 self._tries[item] = tries
                 left.append(item)
         return left
+
+    def _again_later(self, item: tuple, tries: int) -> None:
+        """Submit ``item`` again after its pause (1, 2, 4… s, at most ``RETRY_MAX``), so that
+        one failing call does not hold up the follow-ups of the other submissions."""
+        pause = min(self.RETRY_FIRST * 2 ** (tries - 1), self.RETRY_MAX)
+        timer = threading.Timer(pause, self.submit, args=([item],))
+        timer.daemon = True
+        timer.start()
 
     def _after_requests(self, queued: float) -> None:
         """Wait until the process is between requests (or the step has waited its longest)."""

@@ -71,3 +71,21 @@ def test_one_follow_up_per_case_makes_the_previews_after_the_files_are_stored(qu
     messages = OutboxMessage.objects.filter(payload__case_id=case.pk)
     assert list(messages.values_list("task_name", flat=True)) == ["complaints.after_intake"]
     assert wait_for(lambda: messages.get().completed_at is not None, 5)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_follow_up_does_not_hold_up_the_next_submissions(quick, monkeypatch):
+    monkeypatch.setattr(followups._FollowUps, "RETRY_FIRST", 8.0)  # its pause before a retry
+    calls: list[str] = []
+
+    def failing() -> bool:
+        calls.append("failing")
+        return False  # e.g. the database was locked: tried again after its own pause
+
+    followups.FOLLOW_UPS.submit([(failing, (), time.monotonic())])
+    assert wait_for(lambda: calls, 10)
+    started = time.monotonic()
+    case = services.case_submit(data=DATA, files=[])[0].case
+    assert wait_for(lambda: Case.objects.get(pk=case.pk).merchant_id is not None, 15)
+    assert time.monotonic() - started < 5  # not behind the failing call's pause
+    assert wait_for(lambda: calls.count("failing") >= 2, 15)  # and that one is tried again
