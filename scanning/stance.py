@@ -422,7 +422,7 @@ class StanceJudge:
                 # rules only: 无法分辨真假 is a seller's boast about a fake)
                 if (
                     imp is None
-                    and a >= cs
+                    and a >= (layout.clause(s - 1)[0] if s > 0 and t[s - 1] in _OPEN else cs)
                     and b <= s
                     and rule_id.startswith("false_ad.")
                     and not any(c in t[b:s] for c in _CONTRAST)
