@@ -6,7 +6,8 @@ disease-treatment claims in any other ad), 第十八条 (health food) and the �
 (第三十七条, 第四十三条: no medical-effect claims for cosmetics) name different products. An
 efficacy finding cites the article of the product the text is about, detected from category
 words anywhere in the text (a category is a property of the text, not a stance: it never hides
-a finding). No category word: 第十七条, which covers every ad that is not for a drug or device.
+a finding). No category word: the rule's own legal basis (第十七条 for a disease claim, which
+covers every ad that is not for a drug or device; 第十六条（一）/第十八条（一） for a guarantee).
 
 **Brand + price** (``counterfeit.brand_price``): a brand from ``brands.tsv`` with a price within
 30 characters below the brand's floor. The floor is taken from a public reference price where
@@ -132,11 +133,13 @@ def legal_basis_for(rule_id: str, category: str, default: str) -> tuple[str, str
     """(legal basis, explanation) of a finding of ``rule_id`` in a text about ``category``."""
     if rule_id in CATEGORY_RULES and category in _BY_NAME:
         return _BY_NAME[category]
-    if rule_id in CATEGORY_RULES:
+    if rule_id in CATEGORY_RULES and not default:
         return (
             "广告法 第十七条（除医疗、药品、医疗器械广告外，禁止涉及疾病治疗功能、使用医疗用语）",
             "",
         )
+    # no category word: the rule's own article (第十七条 for a disease claim, 第十六条（一）/
+    # 第十八条（一） for a guarantee of effect or safety, …)
     return default, ""
 
 
