@@ -27,23 +27,24 @@ submission: the server's processes (and, with a broker, the Celery worker's), an
 
 ``--database-url postgres://…/NAME`` serves the form from PostgreSQL instead (the database is
 dropped and created again at each figure), ``--broker-url redis://…/N`` sends the follow-ups to
-one Celery worker the script starts, ``--cache-url redis://…/M`` is the shared cache; the bare
-view is measured on SQLite and, in that setup, on PostgreSQL too (its own ``<name>_bare``
-database); the servers and the worker keep their connections (``--conn-max-age``, 60 s, as
-``docs/configuration.md`` advises under gunicorn). ``--no-ocr`` turns image reading off
-(``OCR_ENABLED=0``); with it on (the default) the script reports the reads still pending after
-each figure: without a broker the web process never reads, ``--read-images`` then runs
-``manage.py images_read_pending`` and times it; with a broker ``--ocr-worker`` starts an
-``ocr`` worker (nice 10) beside the run. ``--ocr-both`` measures the form twice at each figure,
-OCR off and then on, each on a fresh database and server against the same bare view, and prints
-the ratios of on to off; ``--evidence screenshot`` attaches the generated screenshot of a
-counterfeit offer with two QR codes (``tests/imaging/images.py``, Debian's fonts-wqy-zenhei)
-instead of noise, so each read is a real one (each copy differs by a PNG text chunk, so no read
-is reused).
+one Celery worker the script starts (at ``--worker-nice``, 10: on the web's own cores intake
+comes first, as the in-process follow-up thread does at nice 19), ``--cache-url redis://…/M``
+is the shared cache; the bare view is measured on SQLite and, in that setup, on PostgreSQL too
+(its own ``<name>_bare`` database); the servers and the worker keep their connections
+(``--conn-max-age``, 60 s, as ``docs/configuration.md`` advises under gunicorn). ``--no-ocr``
+turns image reading off (``OCR_ENABLED=0``); with it on (the default) the script reports the
+reads still pending after each figure: without a broker the web process never reads,
+``--read-images`` then runs ``manage.py images_read_pending`` and times it; with a broker
+``--ocr-worker`` starts an ``ocr`` worker (nice 10) beside the run. ``--ocr-both`` measures the
+form twice at each figure, OCR off and then on, each on a fresh database and server against the
+same bare view, and prints the ratios of on to off; ``--evidence screenshot`` attaches the
+generated screenshot of a counterfeit offer with two QR codes (``tests/imaging/images.py``,
+Debian's fonts-wqy-zenhei) instead of noise, so each read is a real one (each copy differs by a
+PNG text chunk, so no read is reused).
 
 ``--profile N`` (with ``--no-ocr``, ``--stored``, ``--database-url``, ``--broker-url``,
 ``--cache-url``) files N complaints in one process through Django's test client instead, DEBUG
-off, and prints the CPU of each part per submission (the POST, the receipt page, the follow-up
+off, and prints the CPU of each part per submission (the POST with its receipt, the follow-up
 work and the OCR read, the last two run on the main thread to be timed on their own), the
 statements of the last submission and cProfile's top ``--top`` lines of each part.
 """
@@ -589,10 +590,11 @@ def reads_pending(db: Path | str) -> int:
     return count_in(db, READS_SQL)
 
 
-def celery_worker(env: dict, queues: str = "") -> subprocess.Popen:
-    """One worker process of concurrency 1 for the follow-ups (the broker setup); with
-    ``queues="ocr"`` the image reader, at nice 10 as ``make worker-ocr``."""
-    nice = ["nice", "-n", "10"] if queues else []
+def celery_worker(env: dict, queues: str = "", nice_level: int = 0) -> subprocess.Popen:
+    """One worker process of concurrency 1 for the follow-ups (the broker setup) at
+    ``nice_level``; with ``queues="ocr"`` the image reader, at nice 10 as ``make worker-ocr``."""
+    level = 10 if queues else nice_level
+    nice = ["nice", "-n", str(level)] if level else []
     return subprocess.Popen(
         [*nice, PYTHON, "-m", "celery", "-A", "wsmonitor.celery", "worker", "--concurrency", "1",
          "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat",
@@ -757,7 +759,7 @@ def form_figure(args, env: dict, db, base, ocr: bool) -> dict:
     port = free_port()
     server = gunicorn(["wsmonitor.wsgi", "--config", str(ROOT / "gunicorn.conf.py")], env,
                       port, ROOT)  # fmt: skip
-    worker = celery_worker(env) if args.broker_url else None
+    worker = celery_worker(env, nice_level=args.worker_nice) if args.broker_url else None
     ocr_worker = (
         celery_worker(env, queues="ocr") if args.broker_url and ocr and args.ocr_worker else None
     )
@@ -864,7 +866,7 @@ def compare(args) -> int:
     setup = (
         (f"PostgreSQL (DB_CONN_MAX_AGE={args.conn_max_age})" if pg else "SQLite")
         + (
-            ", Redis broker (one Celery worker for the follow-ups)"
+            f", Redis broker (one Celery worker for the follow-ups, nice {args.worker_nice})"
             if args.broker_url
             else ", tasks in-process"
         )
@@ -941,9 +943,10 @@ def compare(args) -> int:
 def profile(args) -> int:
     """``--profile N``: N form submissions in one process through Django's test client (the
     full middleware stack, DEBUG off, a fresh migrated database), each part timed in CPU
-    (``time.process_time``) and profiled by cProfile: the POST, the receipt page it redirects
-    to, the follow-up work and the OCR read (both run afterwards on this thread instead of the
-    background threads, so that they are profiled and timed on their own)."""
+    (``time.process_time``) and profiled by cProfile: the POST (whose answer is the receipt; a
+    redirect to it would be timed as "receipt"), the follow-up work and the OCR read (both run
+    afterwards on this thread instead of the background threads, so that they are profiled
+    and timed on their own)."""
     work = Path(tempfile.mkdtemp(prefix="complaint-profile-"))
     env = {
         **os.environ,
@@ -1032,9 +1035,10 @@ def profile_child(n: int, top: int) -> None:
             return response
 
         response = timed("POST", lambda: client.generic("POST", "/complaints/new/", body, **kwargs))
-        if response.status_code != 302:
+        if response.status_code == 302:  # a receipt behind a redirect
+            response = timed("receipt", lambda: client.get(response["Location"], secure=True))
+        elif response.status_code != 200:
             raise SystemExit(f"the form answered {response.status_code}")
-        response = timed("receipt", lambda: client.get(response["Location"], secure=True))
         if b"data-tracking-number" not in response.content:
             raise SystemExit("no tracking number on the receipt")
         for part in ("follow-ups", "ocr"):
@@ -1107,6 +1111,14 @@ def main() -> int:
     parser.add_argument("--conn-max-age", type=int, default=60,
                         help="with --compare on PostgreSQL: DB_CONN_MAX_AGE of the servers "
                         "and the worker (60, as docs/configuration.md advises)")  # fmt: skip
+    parser.add_argument(
+        "--worker-nice",
+        type=int,
+        default=10,
+        choices=range(20),
+        help="with --broker-url: the follow-up worker's nice level (10: on the "
+        "web's cores intake comes first, as the in-process thread at nice 19)",
+    )
     parser.add_argument("--png-bytes", type=int, default=1024 * 1024)
     parser.add_argument("--preload", type=int, help=argparse.SUPPRESS)  # child
     parser.add_argument("--verify-receipts", help=argparse.SUPPRESS)  # child

@@ -67,7 +67,7 @@ def complaint_new(request):
         return _new_page(request, ComplaintForm())
     token = request.POST.get("form_token") or ""
     if not tracking.valid_form_token(token):
-        token = tracking.new_form_token()  # an old page without a token: still post/redirect/get
+        token = tracking.new_form_token()  # an old page without a token: still one receipt address
     elif SubmissionToken.objects.filter(token=token).exists():
         # A refresh, a back-button resubmit or a second tap: the receipt of the first one.
         return _receipt_again(request, token)
@@ -124,7 +124,17 @@ def complaint_new(request):
                 ip=client_ip(request),
             )
             tracking.receipt_remember(request.session, token, results)
-            return redirect("complaints:receipt", token=token)
+            # The receipt is the answer (one round trip on a phone's network, not two); it is
+            # also at its own address (Content-Location, and the page's address once shown),
+            # and sending the form again shows this receipt, never a second case.
+            return _receipt_page(
+                request,
+                token,
+                cases=[r.case for r in results],
+                codes={r.case.pk: r.access_code for r in results},
+                mailed=any(r.mailed for r in results),
+                missing={r.case.pk: r.not_stored for r in results if r.not_stored},
+            )
     return _new_page(request, form, status=400, staged=form.staged_tokens())
 
 
@@ -163,14 +173,18 @@ def _keep_and_refuse(request, form):
 
 @never_cache
 def receipt(request, token: str):
-    """The receipt behind the redirect. The access codes are readable here for a short while
-    after the submission, from this browser's session only (encrypted there), never from the
-    URL; then only their hash is left."""
+    """The receipt at its own address (the form's answer says it is here). The access codes are
+    readable here for a short while after the submission, from this browser's session only
+    (encrypted there), never from the URL; then only their hash is left."""
     recalled = tracking.receipt_recall(request.session, token)
     if recalled is None:
         return render(request, "complaints/already_sent.html", status=404)
     cases, codes, mailed = recalled
     missing = tracking.receipt_not_stored(request.session, token)
+    return _receipt_page(request, token, cases=cases, codes=codes, mailed=mailed, missing=missing)
+
+
+def _receipt_page(request, token: str, *, cases, codes, mailed: bool, missing):
     items = [
         {
             "case": case,
@@ -185,7 +199,8 @@ def receipt(request, token: str):
         for case in cases
     ]
     email = next((c.complainant_email for c in cases if c.complainant_email), "")
-    return render(
+    address = reverse("complaints:receipt", kwargs={"token": token})
+    response = render(
         request,
         "complaints/receipt.html",
         {
@@ -194,8 +209,11 @@ def receipt(request, token: str):
             "email_masked": _mask_email(email),
             "codes_shown": bool(codes),
             "code_minutes": tracking.RECEIPT_CODE_SECONDS // 60,
+            "receipt_url": address,
         },
     )
+    response["Content-Location"] = address
+    return response
 
 
 def _mask_email(email: str) -> str:

@@ -28,9 +28,12 @@ def audit_log(
     """Append one entry, e.g. ``audit_log("complaint.accepted", actor=user, target=case)``.
 
     Runs in (or opens) a transaction and locks the chain head, so concurrent writers never fork
-    the chain and an entry is never written for work that was rolled back.
+    the chain and an entry is never written for work that was rolled back. Inside the caller's
+    transaction it takes no savepoint of its own: an entry that cannot be written fails the
+    caller's transaction with it, so the audited work is never kept without its entry (and
+    each entry costs two statements fewer).
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         prev_hash = _head_locked()
         if prev_hash is None:
             AuditHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})

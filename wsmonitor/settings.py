@@ -159,6 +159,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"  # where a login with an unsafe ``next`` lands
+# Django's database sessions, loaded and written back with one plain statement each.
+SESSION_ENGINE = "core.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 # The age above is an idle timeout: IdleSessionMiddleware pushes it back when a request comes
 # more than SESSION_REFRESH_SECONDS after the last push (a session that changed is saved anyway).

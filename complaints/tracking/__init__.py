@@ -1,5 +1,6 @@
-"""The consumer's side of a case after intake: the receipt behind a redirect, what happens next
-(stages, limits, the handling office), replies, withdrawal and a lost access code.
+"""The consumer's side of a case after intake: the receipt (the form's answer, and a page of
+its own), what happens next (stages, limits, the handling office), replies, withdrawal and a
+lost access code.
 
 Writes here follow the rules of ``complaints.services``: one transaction, a ``CaseEvent``, an
 audit entry. ``services`` keeps intake and the regulator's workflow. Modules: ``receipt``

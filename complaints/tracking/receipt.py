@@ -1,5 +1,6 @@
-"""The one-time form token (a refresh or a double tap files once) and the receipt behind the
-redirect, with the access code kept encrypted in the session for a short while."""
+"""The one-time form token (a refresh or a double tap files once) and the receipt (the form's
+answer, and a page of its own), with the access code kept encrypted in the session for a
+short while."""
 
 import base64
 import datetime

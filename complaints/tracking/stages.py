@@ -4,6 +4,7 @@ handling office."""
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -30,6 +31,15 @@ class _Rules:
 
     def __init__(self) -> None:
         self._facts: dict[tuple[str, datetime.date], tuple[int, str] | None] = {}
+
+    def read(self, keys, on: datetime.date) -> None:
+        """Read the rules of ``keys`` in force on ``on`` at once (one query for the bar)."""
+        try:
+            found = rules.rules_facts(keys, on)
+        except Exception:  # a missing table or rule must not break the consumer's page
+            return
+        for key in keys:
+            self._facts[key, on] = found.get(key)
 
     def _get(self, key: str, on: datetime.date) -> tuple[int, str] | None:
         if (key, on) not in self._facts:
@@ -64,8 +74,13 @@ def case_stages(case: Case) -> list[Stage]:
         )
     ]
     if case.kind == K.COMPLAINT:
-        accept_days = facts.days(DeadlineRule.Key.ACCEPTANCE, received, 7)
         started = case.mediation_started_on or received
+        facts.read(
+            [DeadlineRule.Key.ACCEPTANCE]
+            + ([DeadlineRule.Key.MEDIATION] if started == received else []),
+            received,
+        )
+        accept_days = facts.days(DeadlineRule.Key.ACCEPTANCE, received, 7)
         mediation_days = facts.days(DeadlineRule.Key.MEDIATION, started, 45)
         accepted = status in (S.ACCEPTED, S.MEDIATING, S.AGREEMENT, S.MEDIATION_ENDED) or (
             closed and case.decided_at and not case.refusal_ground
@@ -124,6 +139,14 @@ def case_stages(case: Case) -> list[Stage]:
             finished.state = "current"
         stages += [acceptance, mediation, finished]
     else:
+        facts.read(
+            [
+                DeadlineRule.Key.VERIFICATION,
+                DeadlineRule.Key.VERIFICATION_EXTENSION,
+                DeadlineRule.Key.REPORTER_NOTICE,
+            ],
+            received,
+        )
         verify_days = facts.days(DeadlineRule.Key.VERIFICATION, received, 15)
         extend_days = facts.days(DeadlineRule.Key.VERIFICATION_EXTENSION, received, 15)
         notice_days = facts.days(DeadlineRule.Key.REPORTER_NOTICE, received, 5)
@@ -178,8 +201,18 @@ def office_for(region_code: str) -> Office | None:
     if len(code) != 6:
         return None
     candidates = [code, code[:4] + "00", code[:2] + "0000"]
+    # One plain statement (it runs for every receipt and case page), read into Office rows.
+    columns = ("id", "region_code", "name", "phone", "address", "hours", "active")
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {Office._meta.db_table} "  # noqa: S608 (names)
+        "WHERE region_code IN (%s, %s, %s) AND active = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*candidates, True])
+        rows = cursor.fetchall()
     offices = {
-        o.region_code: o for o in Office.objects.filter(region_code__in=candidates, active=True)
+        row[1]: Office.from_db(connection.alias, columns, (*row[:-1], bool(row[-1])))
+        for row in rows
     }
     for candidate in candidates:
         if candidate in offices:

@@ -38,7 +38,8 @@ def test_it_stores_the_complaint_with_evidence_before_anything_else(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/complaints/new/", data)
 
-    assert response.status_code == 302  # post/redirect/get: the receipt is a page of its own
+    # The receipt is the answer, and a page of its own at the address the answer names.
+    assert response.status_code == 200 and "data-tracking-number" in response.content.decode()
     case = Case.objects.get()
     assert case.kind == "complaint" and case.status == "received"
     assert case.complainant_phone == "13812345678"
@@ -51,7 +52,7 @@ def test_it_stores_the_complaint_with_evidence_before_anything_else(
     assert case.acceptance_due is not None
     # After commit: merchant linked, category suggested, receipt mailed with the access code.
     assert case.events.filter(public=True).count() == 1
-    page = client.get(response["Location"])
+    page = client.get(response["Content-Location"])
     receipt = page.content.decode()
     code = re.search(r"data-access-code>([^<]+)<", receipt).group(1)
     assert len(mailoutbox) == 1 and code in mailoutbox[0].body
@@ -61,7 +62,7 @@ def test_it_stores_the_complaint_with_evidence_before_anything_else(
     # The code is shown to this browser only, never in the URL, and is stored nowhere in clear
     # (the session holds it encrypted for a few minutes).
     assert "no-store" in page["Cache-Control"]
-    assert code not in response["Location"]
+    assert code not in response["Content-Location"]
     assert code not in str(dict(client.session))
     assert client.get(f"/complaints/track/{case.tracking_number}/").status_code == 200
 
@@ -107,7 +108,7 @@ def test_an_invalid_field_comes_back_with_every_other_field_filled(client):
     # The good file was kept; the corrected form carries it without a second upload.
     token = re.search(r'name="staged" value="([^"]+)"', html).group(1)
     fixed = complaint_post(staged=token)
-    assert client.post("/complaints/new/", fixed).status_code == 302
+    assert client.post("/complaints/new/", fixed).status_code == 200
     assert Evidence.objects.get().sha256 == hashlib.sha256(png_bytes()).hexdigest()
 
 
@@ -118,7 +119,7 @@ def test_a_complaint_without_address_is_refused_but_a_report_may_be_anonymous(cl
     report = complaint_post(
         kind="report", name="", phone="", address="", consent="", anonymous="on"
     )
-    assert client.post("/complaints/new/", report).status_code == 302
+    assert client.post("/complaints/new/", report).status_code == 200
     case = Case.objects.get()
     assert case.kind == "report" and case.anonymous and case.complainant_name is None
 
@@ -183,13 +184,13 @@ def test_a_mixed_submission_becomes_two_linked_cases(client):
     response = client.post(
         "/complaints/new/", complaint_post(kind="both", evidence=[upload("a.png", png_bytes())])
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
     complaint = Case.objects.get(kind="complaint")
     report = Case.objects.get(kind="report")
     assert complaint.linked_case == report and report.linked_case == complaint
     assert complaint.evidence.count() == 1 and report.evidence.count() == 1
     assert complaint.acceptance_due and report.verification_due
-    receipt = client.get(response["Location"]).content.decode()
+    receipt = client.get(response["Content-Location"]).content.decode()
     assert complaint.tracking_number in receipt and report.tracking_number in receipt
 
 
@@ -204,7 +205,7 @@ def test_the_per_ip_limit_answers_a_friendly_429_that_keeps_the_text(client, set
     settings.COMPLAINTS_SUBMIT_PER_IP_HOUR = 2
     for i in range(2):
         sent = client.post("/complaints/new/", complaint_post(phone=f"1380013800{i}"))
-        assert sent.status_code == 302
+        assert sent.status_code == 200
     response = client.post("/complaints/new/", complaint_post(description="第三次提交的内容"))
     assert response.status_code == 429
     assert "第三次提交的内容" in response.content.decode()
@@ -214,7 +215,7 @@ def test_the_per_ip_limit_answers_a_friendly_429_that_keeps_the_text(client, set
 
 def test_the_per_phone_limit_counts_the_same_phone_in_any_format(client, settings):
     settings.COMPLAINTS_SUBMIT_PER_PHONE_DAY = 1
-    assert client.post("/complaints/new/", complaint_post()).status_code == 302
+    assert client.post("/complaints/new/", complaint_post()).status_code == 200
     again = client.post(
         "/complaints/new/", complaint_post(phone="+86 138-1234-5678"), REMOTE_ADDR="10.0.0.9"
     )
@@ -248,5 +249,5 @@ def test_with_the_cache_unreachable_the_complaint_is_still_stored(client, settin
         }
     }
     response = client.post("/complaints/new/", complaint_post(description="缓存不可用时的投诉"))
-    assert response.status_code == 302
+    assert response.status_code == 200
     assert Case.objects.filter(description="缓存不可用时的投诉").exists()

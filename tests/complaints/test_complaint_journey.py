@@ -45,8 +45,8 @@ def test_a_refresh_or_a_second_tap_shows_the_same_receipt_and_files_one_case(cli
     token = _token(client)
     data = complaint_post(form_token=token, evidence=[SimpleUploadedFile("a.png", png_bytes())])
     first = client.post("/complaints/new/", data)
-    assert first.status_code == 302
-    receipt_url = first["Location"]
+    assert first.status_code == 200
+    receipt_url = first["Content-Location"]
     page = client.get(receipt_url).content.decode()
     case = Case.objects.get()
     code = re.search(r"data-access-code>([^<]+)<", page).group(1)
@@ -65,7 +65,7 @@ def test_a_refresh_or_a_second_tap_shows_the_same_receipt_and_files_one_case(cli
 
 def test_the_same_form_from_another_browser_files_nothing_and_shows_no_receipt(client):
     token = _token(client)
-    assert client.post("/complaints/new/", complaint_post(form_token=token)).status_code == 302
+    assert client.post("/complaints/new/", complaint_post(form_token=token)).status_code == 200
     other = Client()
     response = other.post("/complaints/new/", complaint_post(form_token=token))
     assert response.status_code == 409
@@ -77,9 +77,9 @@ def test_the_same_form_from_another_browser_files_nothing_and_shows_no_receipt(c
 def test_the_access_code_disappears_from_the_receipt_after_a_while(client, time_machine):
     time_machine.move_to(datetime.datetime(2026, 12, 2, 10, 0, tzinfo=SHANGHAI), tick=False)
     response = client.post("/complaints/new/", complaint_post(form_token=_token(client)))
-    assert "data-access-code" in client.get(response["Location"]).content.decode()
+    assert "data-access-code" in client.get(response["Content-Location"]).content.decode()
     time_machine.move_to(datetime.datetime(2026, 12, 2, 10, 16, tzinfo=SHANGHAI), tick=False)
-    page = client.get(response["Location"]).content.decode()
+    page = client.get(response["Content-Location"]).content.decode()
     assert "data-access-code" not in page and "data-tracking-number" in page
     assert "/complaints/track/lost-code/" in page
 
@@ -87,7 +87,7 @@ def test_the_access_code_disappears_from_the_receipt_after_a_while(client, time_
 def test_the_receipt_says_what_happens_next_by_when_and_who(client, office, time_machine):
     time_machine.move_to(datetime.datetime(2026, 12, 2, 10, 0, tzinfo=SHANGHAI), tick=False)
     response = client.post("/complaints/new/", complaint_post(form_token=_token(client)))
-    page = client.get(response["Location"]).content.decode()
+    page = client.get(response["Content-Location"]).content.decode()
     case = Case.objects.get()
     for stage in ("登记", "受理", "调解", "办结"):
         assert f"<strong>{stage}</strong>" in page
@@ -110,7 +110,7 @@ def test_the_receipt_says_the_e_mail_was_sent_with_absolute_links(
     settings.SITE_URL = "https://ws.example.gov.cn"
     data = complaint_post(form_token=_token(client), email="wang@example.com")
     response = client.post("/complaints/new/", data)
-    page = client.get(response["Location"]).content.decode()
+    page = client.get(response["Content-Location"]).content.decode()
     case = Case.objects.get()
     assert "data-mailed" in page and "w***@example.com" in page
     body = mailoutbox[0].body
@@ -337,7 +337,7 @@ def test_a_double_tap_that_overlaps_the_first_request_files_one_case(client, mon
 
     monkeypatch.setattr(views, "SubmissionToken", NotYetCommitted)
     second = client.post("/complaints/new/", complaint_post(form_token=token))
-    assert second.status_code == 302 and second["Location"] == first["Location"]
+    assert second.status_code == 302 and second["Location"] == first["Content-Location"]
     assert Case.objects.count() == 1
 
 
