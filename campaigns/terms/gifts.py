@@ -57,11 +57,17 @@ _TITLE_TOPICAL_RE = re.compile(
     r"^\s*[【\[]?(?P<g>[^\s,;!?。:【】\[\]]{2,16}?)"
     r"(?:等你来?(?:拿|领|抢)|免费(?:领取?|送|拿)|大放送|免费相送)\s*[!】\]]*\s*$"
 )
-_CLAUSE_END_RE = re.compile(r"[,;!?。、\n\r\t()\[\]]|\.(?!\d)| (?![\dA-Za-z])")
+# (an option letter's dot does not end the clause: 送：A. 雨伞一把 B. 水杯一个)
+_CLAUSE_END_RE = re.compile(
+    r"[,;!?。、\n\r\t()\[\]]|(?<![:\s][A-Da-d])\.(?!\d)"
+    r"|(?<![:\s][A-Da-d]\.) (?![\dA-Za-z])| (?=[A-Da-d]\.)"
+)
 _VALUE_KW = r"(?:市场价值|市场价|总价值|价值约|价值|面值|原价|市价)"
 _VALUE_RE = re.compile(rf"{_VALUE_KW}\s*约?\s*(?P<v>\d+(?:\.\d+)?)\s*(?:元|块|rmb|RMB)")
 _LEAD_VALUE_RE = re.compile(
-    rf"^.{{0,6}}?{_VALUE_KW}\s*约?\s*(?P<v>\d+(?:\.\d+)?)\s*(?:元|块)(?:钱)?(?:的)?"
+    # 价值100元、50元、30元的购物卡: the values of the ranks, one gift (the first value is kept)
+    rf"^.{{0,6}}?{_VALUE_KW}\s*约?\s*(?P<v>\d+(?:\.\d+)?)\s*(?:元|块)(?:钱)?"
+    r"(?:\s*[、/和及]\s*\d+(?:\.\d+)?\s*(?:元|块))*(?:的)?"
     r"|^(?P<v2>\d+(?:\.\d+)?)\s*元的"
 )
 _FACE_VALUE_RE = re.compile(
@@ -84,6 +90,8 @@ _GIFT_LEAD_RE = re.compile(
     r"|^\s*:\s*(?=..)"
     # 领取奖品：精美台历一本 — the label after the verb is not part of the gift
     r"|^(?:奖品|礼品|奖励|礼物|赠品)\s*:\s*(?=..)"
+    # 送：A. 雨伞一把 B. …: an option letter in front is not part of the gift
+    r"|^\s*:?\s*[A-Da-d]\s*[.、)]\s*(?=..)"
     r"|^的(?=..)"  # 提供的精美礼品: a gift never starts with 的
     r"|^(?:了|您|你|大家|价值\s*(?=[^\d]))+|^[一1](?:个(?!月|星期|小时)|份)(?=..)|^(?:前往|去往|飞往).{1,14}的"
 )
@@ -116,7 +124,8 @@ _CONTENTS_LEAD_RE = re.compile(r"^(?:含有?|包含|包括|内含).{1,40}?的(?=
 _LIST_TAIL_RE = re.compile(r"(?:、[^,;!?。\n、]{1,12}){1,6}")
 _LIST_CLOSE_RE = re.compile(r"等(?:礼品|奖品|好礼|礼物|赠品|小礼品|精美礼品)?$|的[^的]{1,8}$")
 _NOT_A_GIFT_RE = re.compile(
-    r"后就|就可以|可以|需要|(?<![仅只])需|请|截图|确认|抽奖|参与|参加|上限|时间|名额|朋友圈|"
+    # (a ticket for the draw is a gift: 抽奖券1张)
+    r"后就|就可以|可以|需要|(?<![仅只])需|请|截图|确认|抽奖(?![券卡码])|参与|参加|上限|时间|名额|朋友圈|"
     r"点赞|集赞|转发|分享|关注|截止|活动规则|"
     # another reward verb inside: 抽取1位幸运的小伙伴获取… names the winner, not the gift
     r"获取|获得|领取|赠送|送出|赢得"
@@ -141,7 +150,8 @@ _LABEL_WORDS = {
 _LABELLED_GIFT_RE = re.compile(
     r"(?:(?:奖品|礼品|礼物|赠品)(?:[二两三四五\d]选[一1]|任选[一1])?(?:分别)?"
     # 一等奖（1名）：Kindle一台, 第一名：500元现金 (the first prize of a ranking)
-    r"|(?:[一1]|特|头)等奖(?:\s*\(\s*[\d一二三四五六七八九十]{1,3}\s*名\s*\))?|第[一1]名)"
+    # 一等奖1名：…, 一等奖 3 位：… — the count of winners may stand bare before the colon
+    r"|(?:[一1]|特|头)等奖(?:\s*\(?\s*[\d一二三四五六七八九十]{1,3}\s*[名位人]\s*\)?)?|第[一1]名)"
     r"(?:是|为|:)\s*(?:\d[.、)]|[①②③])?\s*"
     # 一等奖 1名 价值299元的蓝牙音箱: the first prize and its count, then the prize (no colon)
     r"|(?:[一1]|特|头)等奖\s*\(?\s*[\d一二三四五六七八九十]{1,3}\s*(?:名|位|人)\s*\)?\s+"
@@ -287,10 +297,57 @@ def _clause_end(t: str, pos: int) -> int:
             return end
 
 
+# 获得以下奖品： ⏎ 1. …, 奖品如下： ⏎ …: a deictic object, referring to the next line's first item
+_FORWARD_REF_RE = re.compile(
+    r"\s*(?:(?:以下|如下|下列|下面)(?:的|这些|几种|几款)?\s*(?:奖品|礼品|礼物|赠品|奖励|好礼|福利)?"
+    r"|(?:奖品|礼品|礼物|赠品|奖励|好礼|福利)(?:如下|(?:有|包括|为)?\s*(?=:)))"
+    r"\s*(?:之一|任选一|[二两三四五]选[一1])?\s*[:]?\s*$"
+)
+# 活动奖品 ⏎ 精美保温杯一个, 🎁本期礼品： ⏎ …: a line that only labels the prize
+_PRIZE_LABEL_LINE_RE = re.compile(
+    r"^[^\w\n]*#*\s*(?:活动|本期|本次|参与|集赞)?(?:奖品|礼品|礼物|赠品|奖励|好礼)(?:设置|清单|说明|如下)?"
+    r"\s*[:]?[^\w\n]*$"
+)
+# a remark in brackets after the verb is about the offer, not its object
+_REMARK_RE = re.compile(r"限|仅|数量|名额|先到先得|送完|为止|即止|每人|每位|注|详见|见下|图片|如图")
+_OPENERS = {"(": ")", "[": "]", "【": "】", "〔": "〕"}
+
+
+def _first_item_below(t: str, pos: int) -> tuple[int, int, Decimal | None] | None:
+    """The first item on the next non-empty line after ``pos`` (a list mark stripped)."""
+    nl = t.find("\n", pos)
+    if nl == -1:
+        return None
+    nxt = nl + 1
+    while nxt < len(t) and t[nxt] in " \n":
+        nxt += 1
+    line_end = t.find("\n", nxt)
+    line_end = len(t) if line_end == -1 else line_end
+    mark = _LIST_MARK_RE.match(t, nxt, line_end)
+    if mark:
+        nxt = mark.end()
+    s, e, v = _clean_gift(t, nxt, min(_clause_end(t, nxt), line_end))
+    return (s, e, v) if s < e and _plausible_gift(t[s:e]) else None
+
+
 def _gift_after_verb(t: str, verb_end: int) -> tuple[int, int, Decimal | None] | None:
     while verb_end < len(t) and t[verb_end] == " ":
         verb_end += 1  # 集满30个赞 送 保温杯: words spaced out as on a poster
+    close = _OPENERS.get(t[verb_end : verb_end + 1])
+    if close and close not in "】":  # 送(抱枕一个): the object wrapped in brackets
+        c = t.find(close, verb_end + 1, verb_end + 30)
+        if c != -1 and "\n" not in t[verb_end:c]:
+            if _REMARK_RE.search(t, verb_end + 1, c):
+                verb_end = c + 1  # 送(数量有限)精美台历一本: a remark, the object after it
+            else:
+                s, e, v = _clean_gift(t, verb_end + 1, c)
+                if s < e and _plausible_gift(t[s:e]):
+                    return s, e, v
     end = _clause_end(t, verb_end)
+    line_end = t.find("\n", verb_end)
+    line_end = len(t) if line_end == -1 else line_end
+    if _FORWARD_REF_RE.fullmatch(t, verb_end, line_end):
+        return _first_item_below(t, verb_end)
     m = _LIST_TAIL_RE.match(t, end) if end < len(t) and t[end] == "、" else None
     if m and _LIST_CLOSE_RE.search(t, verb_end, m.end()):
         end = m.end()  # 电饭锅、钥匙扣等礼品 / 含A、B、C的礼品包
@@ -330,6 +387,10 @@ def _gift_after_likes(t: str, hit: _LikeHit) -> tuple[int, int, Decimal | None] 
             pos += 1
             continue
         clause = t[pos:end]
+        line_end = t.find("\n", pos)
+        line_end = len(t) if line_end == -1 else line_end
+        if _FORWARD_REF_RE.fullmatch(t, pos, line_end):  # 集满20个赞，奖品如下 ⏎ ① …
+            return _first_item_below(t, pos)
         found = _gift_in_range(t, pos, end)
         if found:
             return found
@@ -419,6 +480,13 @@ def _find_gift(t: str, hits: list[_LikeHit]) -> tuple[int, int, Decimal | None] 
         found = _gift_after_verb(t, m.end())
         if found:
             return found
+    pos = 0
+    for line in t.split("\n"):
+        if _PRIZE_LABEL_LINE_RE.match(line):
+            found = _first_item_below(t, pos)
+            if found:
+                return found
+        pos += len(line) + 1
     for m in re.finditer(r"赞|攒", t):
         found = _gift_in_range(t, m.end(), _sentence_end(t, m.end()))
         if found:

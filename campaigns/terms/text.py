@@ -169,7 +169,8 @@ def cn_int(s: str) -> int | None:
     return total + section + (digit or 0)
 
 
-_SENT_SPLIT_RE = re.compile(r"[。!?;\n]|\.(?!\d)")
+# (an option letter's dot does not end the sentence: 送：A. 雨伞一把 B. 水杯一个)
+_SENT_SPLIT_RE = re.compile(r"[。!?;\n]|(?<![:\s][A-Da-d])\.(?!\d)")
 
 
 def sentence_end(t: str, pos: int) -> int:

@@ -872,3 +872,39 @@ def test_a_month_end_with_its_year_is_dated_without_a_capture_date():
 def test_a_start_and_a_length_without_a_capture_date_keep_the_text_only():
     t = parse_terms("5月1日起，为期7天，集满20个赞送水果拼盘一份")
     assert (t.deadline_text, t.deadline) == ("5月1日起，为期7天", None)
+
+
+# --- gift wordings of the sixth round (generalising the gift reader) ----------------------------
+# Probes of gift grammar rather than of any notice: a deictic object (以下奖品：) refers to the
+# first item below it; an object wrapped in brackets after the verb; a remark in brackets is not
+# the object; a line that only labels the prize; the first prize with a bare count of winners;
+# option letters (A. …); the values of several ranks before one gift; a ticket for the draw.
+
+
+@pytest.mark.parametrize(
+    ("text", "gift"),
+    [
+        ("集满30个赞即可获得以下奖品：\n1. 保温杯一个\n2. 帆布袋一个", "保温杯一个"),
+        ("集满20个赞，奖品如下：\n- 精美台灯一个", "精美台灯一个"),
+        ("集满20个赞，送(抱枕一个)", "抱枕一个"),
+        ("集滿20個讚送（定制抱枕一個）", "定制抱枕一個"),
+        ("集满20个赞送(数量有限)精美台历一本", "精美台历一本"),
+        ("🎁活动奖品\n精美保温杯一个", "精美保温杯一个"),
+        ("本期礼品：\n- 帆布包一个\n- 笔记本一本", "帆布包一个"),
+        ("一等奖1名：蓝牙耳机1副\n二等奖3名：充电宝1个", "蓝牙耳机1副"),
+        ("一等奖 3位：扫地机器人一台", "扫地机器人一台"),
+        ("集满30个赞送：A. 雨伞一把 B. 水杯一个（二选一）", "雨伞一把"),
+        ("集满30个赞送：\nA. 雨伞一把\nB. 水杯一个", "雨伞一把"),
+        ("点赞最多的前三名，将分别获得价值100元、50元、30元的购物卡", "购物卡"),
+        ("累積按讚數達30即可獲得抽獎券1張", "抽獎券1張"),
+        # look-alikes that stay unread: a remark alone, a label with no item, a draw, a count
+        ("集满20个赞送(限前50名)", None),
+        ("集满20个赞，奖品如下：\n活动时间5月1日", None),
+        ("活动奖品\n活动时间：5月1日至5月3日", None),
+        ("集满30个赞即可参与抽奖", None),
+        ("集满30个赞获得抽奖机会", None),
+        ("一等奖1名", None),
+    ],
+)
+def test_gift_wordings_of_the_sixth_round(text, gift):
+    assert parse_terms(text).gift == gift
