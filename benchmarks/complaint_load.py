@@ -1085,6 +1085,8 @@ def profile_child(n: int, top: int) -> None:
     for part, prof in profiles.items():
         if not cpu[part]:
             continue
+        if os.environ.get("PROFILE_DUMP_DIR"):  # for pstats' callers and callees
+            prof.dump_stats(os.path.join(os.environ["PROFILE_DUMP_DIR"], f"{part}.prof"))
         print(f"\n=== {part}: {cpu[part] / n * 1000:.1f} ms per submission ===")
         for order in ("cumulative", "tottime"):
             out = io.StringIO()

@@ -96,16 +96,15 @@ def complaint_new(request):
         data = form.submission_data()
         try:
             # The text first, committed with the form's token; the files after (case_attach).
+            # The token is the transaction's last row: a request that loses a double tap's
+            # race for it rolls its cases back and shows the first one's receipt.
             with transaction.atomic():
-                claimed = tracking.submission_token_claim(token)
-                if claimed is None:  # the same form sent twice at once: the other one files
-                    results = None
-                else:
-                    results = services.case_file(
-                        data=data, files=form.checked_files, ip=client_ip(request)
-                    )
-                    claimed.case_ids = [r.case.pk for r in results]
-                    claimed.save(update_fields=["case_ids"])
+                results = services.case_file(
+                    data=data, files=form.checked_files, ip=client_ip(request)
+                )
+                tracking.submission_token_record(token, [r.case.pk for r in results])
+        except tracking.TokenTaken:
+            return _receipt_again(request, token)
         except ServiceError as exc:
             for field, messages in exc.fields.items():
                 form.add_error(field if field in form.fields else None, messages)
@@ -115,8 +114,6 @@ def complaint_new(request):
             log.warning("complaint not stored: the database failed", exc_info=True)
             return _not_stored(request, form, token)
         else:
-            if results is None:
-                return _receipt_again(request, token)
             services.case_attach(
                 results,
                 files=form.checked_files,

@@ -21,12 +21,13 @@ from complaints.tracking.lost_code import Reissue, access_code_reissue, sms_avai
 from complaints.tracking.receipt import (
     RECEIPT_UNREAD,
     TOKEN_SWEEP_SECONDS,
+    TokenTaken,
     new_form_token,
     receipt_not_stored,
     receipt_recall,
     receipt_remember,
     submission_token_cases,
-    submission_token_claim,
+    submission_token_record,
     valid_form_token,
 )
 from complaints.tracking.stages import Stage, case_stages, office_for
@@ -51,6 +52,7 @@ __all__ = [
     "ReportDetails",
     "S",
     "Stage",
+    "TokenTaken",
     "access_code_reissue",
     "can_reply",
     "can_withdraw",
@@ -65,6 +67,6 @@ __all__ = [
     "report_details_add",
     "sms_available",
     "submission_token_cases",
-    "submission_token_claim",
+    "submission_token_record",
     "valid_form_token",
 ]

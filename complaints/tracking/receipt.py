@@ -11,7 +11,7 @@ import time
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from complaints.models import Case, SubmissionToken
@@ -42,20 +42,25 @@ _tokens_swept = [0.0]  # when this process last removed expired tokens (monotoni
 TOKEN_SWEEP_SECONDS = 600
 
 
-def submission_token_claim(token: str) -> SubmissionToken | None:
-    """Claim ``token`` inside the caller's transaction; None when another request has it.
-    Tokens older than ``TOKEN_DAYS`` are removed at most every ``TOKEN_SWEEP_SECONDS`` per
-    process (the table has no index on their age, and every submission claims one)."""
+class TokenTaken(Exception):
+    """Another request has filed under this form token: roll this one's cases back."""
+
+
+def submission_token_record(token: str, case_ids: list[int]) -> None:
+    """Record that ``token`` filed ``case_ids``, as the last statement of the caller's
+    transaction; raises ``TokenTaken`` (the caller's transaction must then roll back, taking
+    its cases with it) when another request got there first: the token's unique index decides
+    a double tap, with one statement instead of a claim and an update. Tokens older than
+    ``TOKEN_DAYS`` are removed at most every ``TOKEN_SWEEP_SECONDS`` per process."""
     if time.monotonic() - _tokens_swept[0] >= TOKEN_SWEEP_SECONDS:
         _tokens_swept[0] = time.monotonic()
         SubmissionToken.objects.filter(
             created_at__lt=timezone.now() - datetime.timedelta(days=TOKEN_DAYS)
         ).delete()
     try:
-        with transaction.atomic():
-            return SubmissionToken.objects.create(token=token)
+        SubmissionToken.objects.create(token=token, case_ids=case_ids)
     except IntegrityError:
-        return None
+        raise TokenTaken(token) from None
 
 
 def submission_token_cases(token: str, *, wait_seconds: float = 10.0) -> list[int]:

@@ -84,3 +84,30 @@ def test_sniff_of_nothing_is_nothing():
 def test_names_are_cleaned_for_display():
     checked = check_upload(SimpleUploadedFile("../../etc/\u202egnp.exe", png_bytes()))
     assert checked.name == "gnp.exe" and "/" not in checked.name
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"<!DOCTYPE html><p>",
+        b"<?xml version='1.0'?><x/>",
+        b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+        b"a drawing ends with </svg>\n",
+        b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4,
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n",
+        b"\xff\xd8\xff\xe0\x00\x10JFIF",
+        "聊天记录 2026-12-01 你好".encode(),
+    ],
+)
+def test_the_markup_check_answers_as_puremagic_reading_all_its_signatures(head):
+    """Only puremagic's markup rows are tried; the answer is the one its full identification
+    gives."""
+    import puremagic
+
+    from complaints.evidence import _MARKUP_EXTS, _puremagic_says_markup
+
+    try:
+        full = any(m.extension.lower() in _MARKUP_EXTS for m in puremagic.magic_string(head))
+    except puremagic.PureError:
+        full = False
+    assert _puremagic_says_markup(head) is full
