@@ -155,10 +155,46 @@ PRICE_RE = re.compile(
     + r"|(?P<b>\d+(?:\.\d+)?)(?P<bw>万)?\s*(?:元|块|rmb|米(?![a-z\u4e00-\u9fff]))"
     + _UNIT.format("bu")
     + r"|(?P<c>\d+(?:\.\d+)?)\s*/\s*(?P<cu>条|包|盒|瓶|箱)"
-    # 微商 price notation: p400, 💰85 / 85💰, and prices in words (两位数, 几百块)
+    # 微商 price notation: p400, 💰85 / 85💰, and prices in words (两位数, 几百块, 一两百块)
     + r"|(?<![a-z0-9])p(?P<d>\d{2,6})(?![a-z0-9])|💰\s*(?P<e>\d+)|(?P<f>\d+)\s*💰"
-    + r"|(?P<g>两位数|几十块|几十元)|(?P<h>三位数|几百块|几百元|百来块)"
+    + r"|(?P<g>两位数|几十(?:块|元)|十几(?:块|元))"
+    + r"|(?P<h>三位数|几百(?:块|元)?|百来块|百把块"
+    + r"|一两百|两三百|三四百|四五百|五六百|六七百|七八百|八九百)"
+    # a figure in Chinese numerals with 元 or 块钱 (三百元, 八百多块钱, 一千二百元); 三块 alone
+    # is as often a count (三块手表) as a price
+    + r"|(?P<cn>[一二两三四五六七八九十百千万]{1,7})(?:多|来)?(?:元|块钱)"
 )
+_CN_DIGIT = {c: i for i, c in enumerate("一二三四五六七八九", 1)} | {"两": 2}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+
+
+def chinese_number(s: str) -> float:
+    """The value of a Chinese numeral (三百 300, 一千二百 1200, 一千二 1200, 十五 15, 七八百 800: of
+    two digits side by side the larger, a price's upper end); 0 when it is not one."""
+    total = section = 0
+    digit = None
+    last_unit = 1
+    for ch in s:
+        if ch in _CN_DIGIT:
+            d = _CN_DIGIT[ch]
+            digit = d if digit is None else max(digit, d)
+        elif ch in _CN_UNIT:
+            u = _CN_UNIT[ch]
+            if u == 10000:
+                total = (total + section + (digit or 0)) * u
+                section = 0
+            else:
+                section += (1 if digit is None else digit) * u
+            digit = None
+            last_unit = u
+        else:
+            return 0
+    if digit is not None:
+        # 一千二 is 1,200: a trailing digit counts in the unit below the last one
+        section += digit * (last_unit // 10 if last_unit >= 100 else 1)
+    return float(total + section)
+
+
 # how many of the price's unit make one of the floor's unit
 _PER = {("条", "包"): 10, ("条", "盒"): 10, ("瓶", "箱"): 1 / 6}
 
@@ -176,6 +212,8 @@ def prices_near(t: str, s: int, e: int):
             num, wan, unit = g["c"], None, g["cu"]
         elif g["g"] is not None or g["h"] is not None:
             num, wan, unit = ("99" if g["g"] is not None else "999"), None, None
+        elif g["cn"] is not None:
+            num, wan, unit = str(chinese_number(g["cn"])), None, None
         else:
             num, wan, unit = g["d"] or g["e"] or g["f"], None, None
         price = float(num) * (10000 if wan else 1)

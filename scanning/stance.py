@@ -61,6 +61,8 @@ KINDS = (
     "disparage",
     "anaphor",
     "code",
+    "debunk",
+    "word",
 )
 COUNTED = frozenset({"offer", "claim"})
 STANCES = (
@@ -109,7 +111,21 @@ _ANCHORED_RULES = frozenset({"false_ad.absolute"})
 _WEAK_COUNTERFEIT = 3  # counterfeit rules of this severity or less need it too (盗版, 对版, 同厂)
 # an absolute term that itself names a price, sales or a shop is a commercial claim on its own
 # (全网最低价, 销量第一, 第一品牌, 全国首家)
-_COMMERCIAL_MORPHEMES = ("价", "销", "品牌", "网", "店", "首发", "首家", "产品", "楼王", "铺", "墅")
+_COMMERCIAL_MORPHEMES = (
+    "价",
+    "销",
+    "品牌",
+    "网",
+    "店",
+    "首发",
+    "首家",
+    "产品",
+    "楼王",
+    "铺",
+    "墅",
+    "行业",
+    "业界",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +288,13 @@ class StanceJudge:
                 keys[key] = (c.kind, c.cue)
         self._keys = list(keys)
         self._key_cue = [keys[k] for k in self._keys]
+        negs = sorted((k for k, (kind, _w) in keys.items() if kind == "negation"), key=len)
+        # the length of the denial a longer cue opens with (不是假 opens with 不是): a talk-about-
+        # fakes cue after it is denied as after the denial itself
+        self._neg_prefix = [
+            next((len(n) for n in reversed(negs) if k.startswith(n) and len(k) > len(n)), 0)
+            for k in self._keys
+        ]
         self._ac = daachorse.CharwiseDoubleArrayAhoCorasick(self._keys)
         self._find = self._ac.find_overlapping
 
@@ -283,6 +306,7 @@ class StanceJudge:
         if not matches:
             return []
         key_cue = self._key_cue
+        neg_prefix = self._neg_prefix
         out: list[tuple[int, int, str, str]] = []
         last_neg = -10
         if len(matches) > 1 and _overlapping(matches):
@@ -299,8 +323,12 @@ class StanceJudge:
             kind, word = key_cue[pid]
             if kind == "negation":
                 last_neg = e
-            elif kind == "fake" and s - last_neg <= 1:
-                continue  # 不是假表: the seller denies selling fakes, no talk about fakes
+            elif (kind == "fake" or kind == "debunk") and _denied(t, last_neg, s):
+                # 不是假表, 早已不是粗糙的仿冒: the seller denies selling fakes, no talk about
+                # fakes; 绝不是传说: the seller denies that the effect is a myth
+                continue
+            elif neg_prefix[pid]:
+                last_neg = s + neg_prefix[pid]
             if to_original is not None:
                 s, e = to_original(s, e)
             out.append((s, e, kind, word))
@@ -355,8 +383,13 @@ class StanceJudge:
                         return None
                 continue
             if kind == "impossible":
-                # it can only deny an advertising claim after it
-                if any(r.startswith("false_ad.") and b <= s for s, _e, r, _sev in spans):
+                # it can only deny an advertising claim after it (or at it: 哪能|治癌症)
+                if any(r.startswith("false_ad.") and _a < s for s, _e, r, _sev in spans):
+                    return None
+                continue
+            if kind == "debunk":
+                # it can only debunk an advertising claim before it
+                if any(r.startswith("false_ad.") and e <= _a for _s, e, r, _sev in spans):
                     return None
                 continue
             if kind == "third" or kind == "disparage":
@@ -417,17 +450,26 @@ class StanceJudge:
                     if not (word == "非" and t[a : a + 2] in ("非常", "非凡", "是非")):
                         neg = neg or word
                 continue
-            if kind == "impossible":
-                # 尚未有一种能够完全治愈…, 无法根治: the clause denies the effect (advertising
-                # rules only: 无法分辨真假 is a seller's boast about a fake)
+            if kind == "impossible" or kind == "debunk":
+                # impossible: 尚未有一种能够完全治愈…, 无法根治 — the clause denies the effect
+                # before the claim (advertising rules only: 无法分辨真假 is a seller's boast
+                # about a fake); the denial may share its last character with the claim (哪能 +
+                # 能治癌症). debunk: 抗癌等其他功效也都是传说而已 — the clause calls the claim
+                # before it a myth. A contrast between them takes the claim back up.
+                if kind == "impossible":
+                    lo = layout.clause(s - 1)[0] if s > 0 and t[s - 1] in _OPEN else cs
+                    inside, gap = lo <= a < s and b <= e, t[b:s]
+                else:
+                    inside, gap = a >= e and b <= ce, t[e:a]
                 if (
                     imp is None
-                    and a >= (layout.clause(s - 1)[0] if s > 0 and t[s - 1] in _OPEN else cs)
-                    and b <= s
+                    and inside
                     and rule_id.startswith("false_ad.")
-                    and not any(c in t[b:s] for c in _CONTRAST)
+                    and not any(c in gap for c in _CONTRAST)
                 ):
                     imp = word
+                continue
+            if kind == "word":
                 continue
             if kind == "commerce":
                 commerce = commerce or word
@@ -554,6 +596,9 @@ class StanceJudge:
                 return "claim", "短句广告语"
             if commerce_clause is not None:
                 return "claim", commerce_clause
+            m = _self_promotion(t, cs, s, e)
+            if m is not None:
+                return "claim", m
             return "ordinary", "分句中无商品、价格或卖家语境"
         if rule_id.startswith("counterfeit.") and severity <= _WEAK_COUNTERFEIT:
             if layout.n > SHORT_TEXT * 3 and quote is None and commerce is None:
@@ -579,13 +624,13 @@ _CONTRAST = ("而是", "但是", "却", "只要", "就能")
 _MENTION_MARKS = frozenset(_OPEN + _CLOSE + '"|')
 # cue kinds that cannot suppress a finding on their own (an anaphor needs a report cue in the
 # previous sentence; commerce and opinion words only matter to anchored rules)
-_QUICK_KINDS = frozenset({"offer", "price", "commerce", "opinion", "anaphor"})
+_QUICK_KINDS = frozenset({"offer", "price", "commerce", "opinion", "anaphor", "word"})
 
 
 # reported speech: a name or title of two to four characters and a speech verb before a comma
-# or colon (王业武称，… 记者介绍：…); 名称 简称 堪称 号称 are not speech
+# or colon (王业武称，… 记者介绍：…); 名称 简称 堪称 号称 传说 小说 学说 are not speech
 _SPEECH_RE = re.compile(
-    r"[\u4e00-\u9fff]{2,4}(?<![名简堪号俗统总爱声宣自谎])(?:称|表示|介绍|透露|指出|说)[,，:：]"
+    r"[\u4e00-\u9fff]{2,4}(?<![名简堪号俗统总爱声宣自谎传小学])(?:称|表示|介绍|透露|指出|说)[,，:：]"
 )
 # the verb and its punctuation alone: a cheap first search before _SPEECH_RE
 _SPEECH_VERB_RE = re.compile(r"(?:称|表示|介绍|透露|指出|说)[,，:：]")
@@ -601,6 +646,18 @@ def _overlapping(matches) -> bool:
             return True
         prev_e = e
     return False
+
+
+_DENIED_GAP_RE = re.compile(r"[\u4e00-\u9fff]{1,4}的\Z")
+
+
+def _denied(t: str, neg_end: int, s: int) -> bool:
+    """Does a denial ending at ``neg_end`` govern a cue starting at ``s``: right before it (不是
+    假表), or with a modifier in between (不是粗糙的仿冒)?"""
+    gap = s - neg_end
+    if gap <= 1:
+        return True
+    return gap <= 5 and _DENIED_GAP_RE.search(t, neg_end, s) is not None
 
 
 def _maybe_speech(t: str) -> bool:
@@ -653,6 +710,9 @@ def _anchored(t: str, cues, s: int, e: int, rule_id: str, severity: int) -> tupl
         for a, b, kind, word in cues:
             if kind == "commerce" and a >= cs and b <= ce and (b <= s or a >= e):
                 return "claim", word
+        m = _self_promotion(t, cs, s, e)
+        if m is not None:
+            return "claim", m
         return "ordinary", "分句中无商品、价格或卖家语境"
     if n > SHORT_TEXT * 3:
         for a, b, kind, _word in cues:
@@ -660,6 +720,27 @@ def _anchored(t: str, cues, s: int, e: int, rule_id: str, severity: int) -> tupl
                 return _CLAIM
         return "ordinary", "句中无商品、价格或卖家语境"
     return _CLAIM
+
+
+# a business placing itself or what it offers at the top (做南通最专业的生日派对, 打造全国最大的
+# …基地, 致力于成为行业最好的…): the verb of self-positioning opens the clause and the absolute
+# term qualifies a noun after it (最…的 + noun); 做最好的自己 is a motto, not an offer, and 成为
+# 我国最大的…基地 reports a fact
+_SELF_PROMO_RE = re.compile(
+    r"(?<![叫看当称])(做|打造|争做|争当|只做|专做|致力于|立志|专注于?)"
+    r"[\u4e00-\u9fffa-z0-9]{0,8}\Z"
+)
+_SELF_PROMO_AFTER_RE = re.compile(
+    r"[\u4e00-\u9fff]{0,4}的(?!自己|人|我|你|他|她|事|梦|一)[\u4e00-\u9fffa-z]"
+)
+
+
+def _self_promotion(t: str, cs: int, s: int, e: int) -> str | None:
+    """The self-positioning verb (做, 打造, 致力于 …) of an absolute term's clause, or None."""
+    m = _SELF_PROMO_RE.search(t, cs, s)
+    if m is None or _SELF_PROMO_AFTER_RE.match(t, e) is None:
+        return None
+    return m.group(1)
 
 
 def _may_have_price(t: str) -> bool:

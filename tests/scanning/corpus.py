@@ -169,6 +169,27 @@ def report(scanner) -> tuple[str, dict]:
     return "\n".join(parts), {"tuning": ft, "frozen": ff}
 
 
+def tuning_report(scanner) -> tuple[str, dict]:
+    """The tuning split alone, as a whole and per source kind (no frozen figure is computed),
+    and the tuning half of the ordinary clean Chinese: what a round tunes on."""
+    tuning = [it for it in certain(load()) if it["split"] == "tuning"]
+    ft = figures(tuning, scanner)
+    parts = [table("tuning split, [uncertain] excluded", ft, len(tuning))]
+    kinds = Counter(it["source_kind"] for it in tuning)
+    per_kind = {}
+    for kind, n in sorted(kinds.items()):
+        sub = [it for it in tuning if it["source_kind"] == kind]
+        per_kind[kind] = figures(sub, scanner)
+        parts.append(table(f"tuning, source kind {kind}", per_kind[kind], n))
+    ordinary = [it for it in load_ordinary() if it["split"] == "tuning"]
+    flagged = sum(bool(set(scanner.scan(it["text"]).categories) & set(GATED)) for it in ordinary)
+    parts.append(
+        f"ordinary clean Chinese, tuning: {flagged} of {len(ordinary)} flagged"
+        f" ({flagged / len(ordinary):.2%})"
+    )
+    return "\n".join(parts), {"tuning": ft, "kinds": per_kind, "ordinary": flagged}
+
+
 def misses(scanner, split: str = "tuning"):
     if split != "tuning":
         raise SystemExit("misses are listed for the tuning split only")
@@ -186,6 +207,9 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--misses", action="store_true", help="list the tuning split's misses")
     ap.add_argument("--stats", action="store_true", help="counts per split, label and kind")
+    ap.add_argument(
+        "--tuning", action="store_true", help="tuning-split figures only, also per source kind"
+    )
     ap.add_argument("--ordinary", action="store_true", help="flag rate on ordinary clean Chinese")
     ap.add_argument(
         "--ordinary-misses", action="store_true", help="tuning-split ordinary lines flagged"
@@ -204,6 +228,9 @@ def main(argv=None) -> None:
     from scanning import default_scanner
 
     scanner = default_scanner()
+    if args.tuning:
+        print(tuning_report(scanner)[0])
+        return
     if args.ordinary:
         print(ordinary_report(scanner)[0])
         return

@@ -157,3 +157,103 @@ def test_an_appended_sentence_does_not_change_the_stance_of_another(sentence):
         before = {(f.rule, f.start, f.end, f.stance) for f in scan(text).findings}
         after = {(f.rule, f.start, f.end, f.stance) for f in scan(text + sentence).findings}
         assert before and before <= after, (text, sentence, before, after)
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("促进关节健康、抗癌等其他功效也都是传说而已，大家千万不要迷信", "都是传说"),
+        ("三七最多只能止血，哪能治癌症？", "哪能"),
+        ("我行医四十年，从来没听说过三七能抗癌", "没听说过"),
+    ],
+)
+def test_an_effect_denied_in_its_clause_is_not_claimed(text, cue):
+    result = scan(text)
+    assert "false_ad" not in result.categories, text
+    assert {(f.stance, f.cue) for f in result.suppressed} == {("negated", cue)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这款茶抗癌效果绝不是传说，欢迎咨询",
+        "“喝它能治疗百病及防癌！”“不得了啦，痛风喝这个，太简单了”",
+        "难以置信的根治鼻炎效果",
+    ],
+)
+def test_a_denial_inside_a_word_or_a_sellers_boast_denies_nothing(text):
+    assert "false_ad" in scan(text).categories, text
+
+
+def test_the_cue_of_a_denied_effect_governs_only_its_clause():
+    result = scan("抗癌等功效都是传说；本品三天根治鼻炎")
+    assert "false_ad" in result.categories
+    assert [f.term for f in result.findings if f.rule == "false_ad.efficacy"]
+
+
+@pytest.mark.parametrize(
+    ("text", "counted_"),
+    [
+        ("做南通最专业的生日派对、百日宴、周岁派对、十岁宝宝宴等", True),
+        ("打造全国最大的高端婚纱摄影基地，欢迎预约", True),
+        ("我们要做最好的自己，这是我一直以来的想法和追求，不管遇到什么", False),
+        ("去年铜材出口一万吨，成为我国最大的铜材出口基地，受到好评和关注", False),
+    ],
+)
+def test_an_absolute_term_in_a_business_placing_itself_at_the_top(text, counted_):
+    assert ("false_ad.absolute" in counted(text)) is counted_, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "高仿劳力士的市场，早已不是粗糙的仿冒，而是一场精密的技术追逐",
+        "记住我们做的是『复刻』劳力士，不是『假表』",
+    ],
+)
+def test_a_seller_denying_a_fake_is_no_talk_about_fakes(text):
+    assert "counterfeit" in scan(text).categories, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "原价上千，现在只要两位数！两位数抢茅台",
+        "LV包包专柜价两万多，我们这里只要八百元",
+        "劳力士手表三百元一块",
+        "爱马仕包包几百块就能拿下",
+    ],
+)
+def test_a_brand_at_a_fraction_of_its_price_in_words(text):
+    assert "counterfeit" in scan(text).categories, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这双鞋原价1299现在只要899",
+        "原价上千，现在只要两位数，清仓处理",
+        "劳力士三块，都是朋友送的",
+        "茅台酒一千五百元一瓶",
+    ],
+)
+def test_a_plausible_or_unbranded_price_in_words_is_no_fake(text):
+    assert "counterfeit" not in scan(text).categories, text
+
+
+def test_replica_shop_copy_without_the_word_needs_a_brand():
+    assert "counterfeit" in scan("LV老花，工厂直出，细节到位，原版五金").categories
+    assert "counterfeit" in scan("姜戈名品 行业顶尖 专注高端奢侈复刻").categories
+    assert "counterfeit" not in scan("这件衣服细节到位，工厂直出，很满意").categories
+
+
+@pytest.mark.parametrize(
+    "text", ["有清血防栓成份", "可以软化血管、疏通血管", "纳豆激酶抗血栓，中老年必备"]
+)
+def test_blood_vessel_and_clot_claims(text):
+    assert "false_ad.efficacy" in counted(text), text
+
+
+@pytest.mark.parametrize("text", ["消火栓旁边不得停车", "医院新建了血液净化中心"])
+def test_blood_and_clot_words_in_ordinary_use(text):
+    assert "false_ad" not in scan(text).categories, text
