@@ -327,6 +327,8 @@ class StanceJudge:
                 # 不是假表, 早已不是粗糙的仿冒: the seller denies selling fakes, no talk about
                 # fakes; 绝不是传说: the seller denies that the effect is a myth
                 continue
+            elif kind == "debunk" and s > 0 and t[s - 1] in "不没非未":
+                continue  # 一点不夸大其词, 不骗人的: the seller vouches for the claim
             elif neg_prefix[pid]:
                 last_neg = s + neg_prefix[pid]
             if to_original is not None:
@@ -342,6 +344,17 @@ class StanceJudge:
         ``st`` is the converted text aligned with the original (punctuation and quotation marks
         kept), ``t`` the normalised text the cues are matched on and ``to_original`` its offset
         map (None: the same offsets)."""
+        verdicts = self._judge(st, t, to_original, spans)
+        if "、" in st and len(spans) >= _LIST_MIN:
+            listed = _bare_list(st, spans)
+            if listed:
+                verdicts = [
+                    ("mention", "并列的绝对化用语") if k in listed and v[0] in COUNTED else v
+                    for k, v in enumerate(verdicts)
+                ]
+        return verdicts
+
+    def _judge(self, st, t, to_original, spans):
         cues = self.cues_in(t, to_original)
         # no quotation mark or | next to a finding and no cue that can suppress: most texts need
         # no layout (see _quick)
@@ -634,6 +647,48 @@ _SPEECH_RE = re.compile(
 )
 # the verb and its punctuation alone: a cheap first search before _SPEECH_RE
 _SPEECH_VERB_RE = re.compile(r"(?:称|表示|介绍|透露|指出|说)[,，:：]")
+
+
+# a bare absolute adjective (最佳, 第一, 唯一) that fills a whole item of a list of at least this
+# many such items (国家级、最高级、最佳、最大) is a word named in a list of banned words: an
+# absolute term claims something only of the noun it qualifies (terms that name a price, sales or
+# a shop are claims on their own and stay: 全网最低价、销量第一、全国首家)
+_LIST_MIN = 3
+_ITEM_START = frozenset("、,，:：;；(（ \n")
+_ITEM_END = frozenset("、,，。;；!！?？)） \n")
+
+
+def _bare_list(st: str, spans) -> set[int]:
+    """Indexes of the absolute-term spans that are whole items of a 、-list of _LIST_MIN or more
+    such items."""
+    n = len(st)
+    bare: dict[int, tuple[int, list[int]]] = {}  # start -> (end, span indexes)
+    for k, (s, e, rid, _sev) in enumerate(spans):
+        if rid != "false_ad.absolute" or any(m in st[s:e] for m in _COMMERCIAL_MORPHEMES):
+            continue  # 全网最低价、销量第一、… are claims on their own
+        if (s == 0 or st[s - 1] in _ITEM_START) and (e == n or st[e] in _ITEM_END):
+            if "、" not in (st[s - 1 : s] + st[e : e + 1]):
+                continue
+            end, ks = bare.get(s, (e, []))
+            if e == end:
+                ks.append(k)
+                bare[s] = (e, ks)
+            elif e > end:
+                bare[s] = (e, [k])
+    out: set[int] = set()
+    chain: list[int] = []
+    prev_end = -2
+    for s in sorted(bare):
+        e, ks = bare[s]
+        if not (s == prev_end + 1 and st[prev_end] == "、"):
+            if len(chain) >= _LIST_MIN:
+                out.update(k for c in chain for k in bare[c][1])
+            chain = []
+        chain.append(s)
+        prev_end = e
+    if len(chain) >= _LIST_MIN:
+        out.update(k for c in chain for k in bare[c][1])
+    return out
 
 
 def _overlapping(matches) -> bool:

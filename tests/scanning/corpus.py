@@ -13,7 +13,8 @@ The split is fixed by rule, before any tuning on the new texts:
 
 Tuning may look at tuning-split misses only. ``python -m tests.scanning.corpus`` prints the
 figures for both splits and, with ``--misses``, the tuning split's misses; it never lists frozen
-texts.
+texts. ``--tuning`` prints the tuning split alone, as a whole and per source kind, and the tuning
+half of the ordinary lines, and computes no frozen figure: the view to tune by.
 """
 
 from __future__ import annotations

@@ -257,3 +257,36 @@ def test_blood_vessel_and_clot_claims(text):
 @pytest.mark.parametrize("text", ["消火栓旁边不得停车", "医院新建了血液净化中心"])
 def test_blood_and_clot_words_in_ordinary_use(text):
     assert "false_ad" not in scan(text).categories, text
+
+
+def test_bare_absolute_words_listed_side_by_side_are_named_not_claimed():
+    result = scan("禁用词包括：国家级、世界级、最高级、最佳、最大、第一、唯一、首选、顶级")
+    assert "false_ad" not in result.categories
+    # terms that name a price or sales are claims on their own, listed or not
+    assert "false_ad" in scan("全网最低价、销量第一、行业领先").categories
+    # two bare words are no list, and a seller cue still counts
+    assert "false_ad" in scan("顶级、唯一，尽在本店").categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "产后修复体验价158元！一次可收紧盆骨1-3毫米",
+        "三次就能瘦10斤",
+        "效果堪比降压药",
+        "喝这个茶比吃药还管用",
+        "中老年必备的健康好礼",
+    ],
+)
+def test_health_claim_families_of_articles_16_and_18(text):
+    assert "false_ad.efficacy" in counted(text), text
+
+
+@pytest.mark.parametrize("text", ["这台机器一次可加工100公斤原料", "电梯一次可载重1000公斤"])
+def test_a_quantity_per_run_of_a_machine_is_no_effect_claim(text):
+    assert "false_ad" not in scan(text).categories, text
+
+
+@pytest.mark.parametrize("text", ["这款茶降血糖的效果不骗人的", "说它能降血糖一点不夸大其词"])
+def test_a_seller_vouching_that_the_effect_is_no_myth_still_claims_it(text):
+    assert "false_ad" in scan(text).categories, text
