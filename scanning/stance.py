@@ -779,10 +779,11 @@ def _anchored(t: str, cues, s: int, e: int, rule_id: str, severity: int) -> tupl
 
 # a business placing itself or what it offers at the top (做南通最专业的生日派对, 打造全国最大的
 # …基地, 致力于成为行业最好的…): the verb of self-positioning opens the clause and the absolute
-# term qualifies a noun after it (最…的 + noun); 做最好的自己 is a motto, not an offer, and 成为
-# 我国最大的…基地 reports a fact
+# term qualifies a noun after it (最…的 + noun); 做最好的自己 is a motto, not an offer, 成为
+# 我国最大的…基地 reports a fact, 做好工作最重要的前提 and 专注力最好的方法 are not the frame
 _SELF_PROMO_RE = re.compile(
-    r"(?<![叫看当称])(做|打造|争做|争当|只做|专做|致力于|立志|专注于?)"
+    r"(?<![叫看当称])(做(?![好了成过得出到点才完起])|打造|争做|争当|只做|专做|致力于|立志"
+    r"|专注(?![力度])于?)"
     r"[\u4e00-\u9fffa-z0-9]{0,8}\Z"
 )
 _SELF_PROMO_AFTER_RE = re.compile(

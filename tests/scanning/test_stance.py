@@ -198,6 +198,7 @@ def test_the_cue_of_a_denied_effect_governs_only_its_clause():
         ("打造全国最大的高端婚纱摄影基地，欢迎预约", True),
         ("我们要做最好的自己，这是我一直以来的想法和追求，不管遇到什么", False),
         ("去年铜材出口一万吨，成为我国最大的铜材出口基地，受到好评和关注", False),
+        ("做好本届工作最重要的前提是团结大家，这是我们的共识和基础", False),
     ],
 )
 def test_an_absolute_term_in_a_business_placing_itself_at_the_top(text, counted_):
