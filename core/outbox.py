@@ -27,7 +27,6 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from core.models import OutboxMessage
-from core.sql import relaxed_commit
 
 log = logging.getLogger(__name__)
 
@@ -87,10 +86,9 @@ def task_send(name: str, *, args: list) -> None:
 def publish(message_id: int) -> bool:
     """Send one outbox row to the broker. Returns False (and leaves the row for the sweeper)
     when the broker cannot take it; never raises to the caller."""
-    with relaxed_commit():  # lost in a crash, the row is published again by the sweeper
-        OutboxMessage.objects.filter(pk=message_id).update(
-            publish_attempts=F("publish_attempts") + 1, published_at=timezone.now()
-        )
+    OutboxMessage.objects.filter(pk=message_id).update(
+        publish_attempts=F("publish_attempts") + 1, published_at=timezone.now()
+    )
     try:
         if settings.CELERY_TASK_ALWAYS_EAGER:
             deliver(message_id)

@@ -14,8 +14,6 @@ from django.contrib.sessions.backends.base import UpdateError
 from django.db import connections, router
 from django.utils import timezone
 
-from core.sql import relaxed_commit
-
 
 class SessionStore(db.SessionStore):
     def _run(self, alias: str, template: str, params: list) -> tuple[int, tuple | None]:
@@ -43,22 +41,15 @@ class SessionStore(db.SessionStore):
 
     def save(self, must_create=False):
         """An existing session: one ``UPDATE`` of its data and expiry (``UpdateError`` when
-        the row is gone, as Django's store); a new one is created by Django's store. Either
-        commits without waiting for the disk (``relaxed_commit``): a session lost in a crash
-        of the database server is a sign-in or a receipt to open again, never a case."""
-        if self.session_key is None:
-            return self.create()  # draws a key, then saves with must_create (below)
-        alias = router.db_for_write(self.model)
-        if must_create:  # a clash of keys raises CreateError out of it; create() draws again
-            with relaxed_commit(alias):
-                return super().save(must_create=True)
+        the row is gone, as Django's store); a new one is created by Django's store."""
+        if self.session_key is None or must_create:
+            return super().save(must_create=must_create)
         data = self._get_session(no_load=False)
-        with relaxed_commit(alias):
-            updated, _row = self._run(
-                alias,
-                "UPDATE {table} SET session_data = %s, expire_date = %s WHERE session_key = %s",
-                [self.encode(data), self.get_expiry_date(), self.session_key],
-            )
+        updated, _row = self._run(
+            router.db_for_write(self.model),
+            "UPDATE {table} SET session_data = %s, expire_date = %s WHERE session_key = %s",
+            [self.encode(data), self.get_expiry_date(), self.session_key],
+        )
         if updated != 1:
             raise UpdateError
         return None

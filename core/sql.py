@@ -6,14 +6,12 @@ paid more for building them than for running them. A ``HotSelect`` keeps its SQL
 vendor) and, per selected column, the converters the ORM would apply (aware datetimes and
 booleans on SQLite, JSON), so its rows hold the same Python values a queryset gives.
 
-Only for a few reads on the request path; everything else uses the ORM. Also here:
-``relaxed_commit``, for the request path's writes that need not wait for the disk.
+Only for a few reads on the request path; everything else uses the ORM.
 """
 
 from collections.abc import Callable, Sequence
-from contextlib import contextmanager
 
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field, Model
 
 
@@ -72,24 +70,3 @@ class HotSelect:
                 for row in rows:
                     row[i] = convert(row[i], col, connection)
         return rows
-
-
-@contextmanager
-def relaxed_commit(alias: str = DEFAULT_DB_ALIAS):
-    """A transaction whose commit does not wait for the disk, for writes whose loss in a
-    crash of the database server costs nothing but a redo: a session's data, an outbox row's
-    "published" mark (the sweeper publishes it again; delivery is idempotent).
-
-    On PostgreSQL each commit otherwise waits for a WAL flush (``fdatasync``, ~4 ms on this
-    kind of disk), and a request that commits four times waits four times; ``SET LOCAL
-    synchronous_commit TO OFF`` drops the wait for this transaction only (the write stays
-    atomic and is flushed within ``wal_writer_delay``; PostgreSQL's "Asynchronous Commit").
-    Inside an outer transaction, or on SQLite (WAL with ``synchronous=NORMAL`` does not flush
-    per commit), nothing changes."""
-    connection = connections[alias]
-    outer = connection.in_atomic_block
-    with transaction.atomic(using=alias, savepoint=False):
-        if connection.vendor == "postgresql" and not outer:
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        yield
