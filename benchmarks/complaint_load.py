@@ -46,7 +46,8 @@ PNG text chunk, so no read is reused).
 ``--cache-url``) files N complaints in one process through Django's test client instead, DEBUG
 off, and prints the CPU of each part per submission (the POST with its receipt, the follow-up
 work and the OCR read, the last two run on the main thread to be timed on their own), the
-statements of the last submission and cProfile's top ``--top`` lines of each part.
+statements of the last submission and cProfile's top ``--top`` lines of each part
+(``PROFILE_DUMP_DIR=DIR`` also writes each part's profile there, for pstats).
 """
 
 import argparse
