@@ -22,8 +22,8 @@ a notice marked ``uncertain`` is scored like the others and counted in the repor
 
 Parser work may look at tuning-split misses only. ``python -m tests.campaigns.notices`` prints
 per-field accuracy for both splits; ``--misses`` lists the tuning split's misses and never a
-frozen notice; ``--tuning-only`` scores the tuning split alone, so a tuning round can watch its
-figures without computing a frozen one.
+frozen notice, under the tuning split's figures alone; ``--tuning-only`` scores the tuning split
+alone, so a tuning round can watch its figures without computing a frozen one.
 
 Scoring (a field counts as correct when):
 
@@ -236,7 +236,11 @@ def report_lines(
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--misses", action="store_true", help="list the tuning split's misses")
+    ap.add_argument(
+        "--misses",
+        action="store_true",
+        help="list the tuning split's misses under its figures (no frozen figure is computed)",
+    )
     ap.add_argument(
         "--tuning-only",
         action="store_true",
@@ -244,7 +248,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = ap.parse_args(argv)
     rows = load()
-    if args.tuning_only:
+    if args.tuning_only or args.misses:
         tuning = [r for r in rows if r["split"] == "tuning"]
         for line in report_lines(tuning, parts=("tuning",)):
             print(line)

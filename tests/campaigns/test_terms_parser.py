@@ -95,6 +95,19 @@ def test_split_is_fixed_by_the_id_hash():
     assert len(frozen) >= notices.FROZEN_MIN_SHARE * len(rows), (len(frozen), len(rows))
 
 
+def test_listing_tuning_misses_computes_no_frozen_figure(capsys, monkeypatch):
+    parsed = []
+    real_predict = notices.predict
+    monkeypatch.setattr(
+        notices, "predict", lambda row: parsed.append(row["id"]) or real_predict(row)
+    )
+    notices.main(["--misses"])
+    out = capsys.readouterr().out
+    assert "tuning split only, no frozen notice scored" in out
+    assert "FROZEN" not in out and "never tuned" not in out
+    assert parsed and not any(notices.is_frozen(rid) for rid in parsed if rid.startswith("cn-"))
+
+
 def test_notices_from_the_third_round_record_when_they_were_retrieved():
     for r in notices.load():
         if r["id"].startswith("cn-") and int(r["id"][3:]) >= notices.FIRST_THIRD_ROUND_ID:
