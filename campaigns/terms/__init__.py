@@ -47,7 +47,9 @@ tier per row (:func:`.structure.table_tiers`).
   likes still missing (``还差3个赞``) and a count already held (``帖子已有2000多个赞``,
   unless a reward follows: ``只要有30个赞就送``) are not thresholds.
 - **gift**: the span after the reward verb (送/赠送/获赠/送出/领取/获得/拿到/领到/奖励/立减,
-  a lottery 抽到/抽N名, the right to buy cheaply 半价购买… / ``8.8元抢购…`` (labelled as written),
+  a lottery 抽到/抽N名 (``抽一人送…``, ``抽取3位粉丝送出…``; not a person drawn: ``抽到奇怪的人``),
+  ``有机会得…``, an offer of counted gifts (``我们愿意出4份…``, ``奉上价值999元的…``), a treat
+  (``我请大家喝奶茶``), the right to buy cheaply 半价购买… / ``8.8元抢购…`` (labelled as written),
   money off or back 抵扣/返现, 抽/拿/兑 right after 赞 as in ``集赞抽iPhone``, a free experience
   ``免费吃大餐`` / ``免费参加夏令营`` / ``免单一次``) that follows the lowest threshold — in
   the same sentence, after a colon, =, an arrow or a dash (``30个赞：雨伞一把``,
@@ -61,14 +63,17 @@ tier per row (:func:`.structure.table_tiers`).
   otherwise the value of a line or section labelled as the prize; otherwise the phrase
   fallbacks (``奖品：…``, ``奖品分别为：…``, a title naming the gift before a strong verb
   (``iPhone15等你拿``, ``🎁集赞有礼🎁 精美台历免费领``), the first prize of a ranking
-  ``一等奖（1名）：…`` / ``一等奖 1名 价值299元的蓝牙音箱`` / ``第一名：…``, the count of
+  ``一等奖（1名）：…`` / ``一等奖 1名 价值299元的蓝牙音箱`` / ``一等奖 品牌双肩包(1名)`` /
+  ``第一名：…``, the count of
   winners never being the gift, a reward verb after a 集赞 word, a heading such as
   ``授权码获取``, a giving verb without an object referring back to the 《title》 named
   before it — ``新书《…》，…即有机会获赠`` —, a reward named as the subject of its
   payment — ``补贴最迟24小时内到账``).
   The span loses a giver (``由某某公司提供的`` — after 由 up to 30 characters —,
   ``本公司送出的``, ``我们精心准备的``, ``由本店特别定制的``), a label after the verb
-  (``领取奖品：精美台历一本``), a leading value phrase
+  (``领取奖品：精美台历一本``), a sponsor's @mention in front
+  (``奖品为@某某烘焙 手工曲奇一盒``) and a draw tool's after it (``送100元礼物@微博抽奖平台``),
+  a leading value phrase
   (``价值168元的``, ``价值上千元的``), contents before 的 (``含A、B的礼品包`` → 礼品包) and
   trailing particles; a list closed by 等… is one gift (``电饭锅、钥匙扣等礼品``); a counted quoted
   name is the gift (``送出3本“极客周历”``); a quoted name after a modifier
@@ -88,7 +93,8 @@ tier per row (:func:`.structure.table_tiers`).
   from a table. A threshold that is merely raised later (one gift, two numbers) is not a tier.
 - **gift_value**: ``价值/面值/市场价(值)/原价 N 元`` in front of the gift, right after it, or in a
   sentence or line naming the gift again; ``N元的<gift>``; the face value of a card or coupon
-  named by it (``18元该超市贵宾卡一张``, ``50元优惠券``).
+  named by it (``18元该超市贵宾卡一张``, ``50元优惠券``, ``中国移动30元充值卡``, ``100元礼物``);
+  ``每份价值N元`` right after the gift.
 - **deadline**: a start date with a length (``5月1日起，为期7天`` → 5月7日, ``4月28日开始，
   活动持续一周``, ``…起为期一个月``; counted inclusively) ends the period; first the value of a line
   labelled as a time (``活动时间：…``; the activity's
@@ -96,7 +102,9 @@ tier per row (:func:`.structure.table_tiers`).
   参与时间, that step's end; 兑奖期限 and other redemption windows are not deadlines), then a
   date after a deadline keyword, a dotted range after a time keyword (``活动日期4.20-4.30``), a
   date range (``2月3日~17日``, ``6月2日(一)早上9点至6月6日(五)下午23点59分止``), a date followed by
-  前/截止/结束/止 (a dotted one too: ``5.6前有效``), ``即日起至…`` / ``即日起—…``, ``活动持续至…``,
+  前/截止/结束/止 (a dotted one too: ``5.6前有效``), a date followed by the draw or the giving
+  (``11月2号开@转发抽奖平台``, ``将于6月12日开奖``, ``12.16抽取一等奖``, ``12.5晚20点公布中奖结果``,
+  ``11.30送出…``; of several, the last), ``即日起至…`` / ``即日起—…``, ``活动持续至…``,
   a lunar day or festival (``农历八月十五``, ``正月十五``,
   ``截止到端午节``; :mod:`.festivals`, converted with ``lunar_python``), or a relative window
   (:mod:`.relative`: ``当日24点前``, ``仅限今天``, ``明天12点前``, ``本周日``, ``本周末``,

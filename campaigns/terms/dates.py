@@ -179,6 +179,17 @@ _DATE_BEFORE_RE = re.compile(
 )
 
 
+# 11月2号开@转发抽奖平台, 将于6月12日开奖, 12.16抽取一等奖, 12.5晚20点公布中奖结果: a date
+# followed by the draw (开奖, 开, 抽取, 公布…) or the giving (送出); a dotted date is read only
+# here, with its verb (12.16元 is a price). Several draw dates: the last one ends the activity.
+_DRAW_VERB = (
+    r"(?:@[^\s@,;!?。]{1,20}\s*)?"
+    r"(?:开奖|开(?![始业张放通课学幕播售抢团展演工门卖市盘园会车机])|抽取|抽出|抽奖|送出"
+    r"|公布(?:中奖|得奖|获奖)(?:名单|结果)?)"
+)
+_DATE_DRAW_RE = re.compile(
+    rf"(?P<date>{_one_date_re(False)}{_TIME_AFTER_DATE}|{_DATE_DOT}{_TIME_AFTER_DATE})\s*{_DRAW_VERB}"
+)
 # 5.6前有效: a dotted date is read when 前/截止 follows (5.6元 is a price)
 _DOT_BEFORE_RE = re.compile(rf"(?P<date>{_DATE_DOT})\s*(?:之前|前(?!往|去|来|后|天|面|几)|截止|止)")
 _ANY_DATE_RE = re.compile(rf"(?P<date>{_one_date_re(True)}{_TIME_AFTER_DATE})")
@@ -298,6 +309,19 @@ def _find_deadline(t: str, ref: datetime.date | None) -> _Deadline | None:
         ymd = _date_from_groups(m.groupdict(), ref)
         if ymd is not None:
             cands.append(_Deadline(m.start("date"), m.end(), _resolve(ymd, ref), 2))
+    # 3a. date followed by the draw (the last such date)
+    draws = []
+    for m in _DATE_DRAW_RE.finditer(t):
+        if any(c.start <= m.start("date") < c.end for c in cands):
+            continue
+        ymd = _date_from_groups(m.groupdict(), ref)
+        if ymd is not None:
+            draws.append(
+                _Deadline(
+                    m.start("date"), _trim_end(t, m.start(), m.end("date")), _resolve(ymd, ref), 2
+                )
+            )
+    cands.extend(draws[-1:])
     # 3b. a lunar day or a festival (农历八月十五前, 截止到中秋节)
     for sd in find_special_dates(t, ref):
         if any(c.start <= sd.start < c.end or sd.start <= c.start < sd.end for c in cands):

@@ -27,7 +27,7 @@ _VERB = (
     r"|抵扣|减免|返现|(?<![往回])返(?=\s*[\d一二两三四五六七八九十])"
     r"|(?=(?:半价|优惠价格?|特价|低价|[\d.]+折|[\d.]+元)(?:购买|抢购|换购|秒杀))"
     # a prize drawn by lot: 有可能抽到iPhone5s, 总计抽3名现金奖励
-    r"|抽(?:到|中|得)|抽(?:出|取)?\s*\d{1,4}\s*(?:名|位|个)(?:幸运儿|幸运用户|用户|粉丝)?(?:送|各得|获得)?"
+    r"|抽(?:到|中|得)|抽(?:出|取)?\s*\d{1,4}\s*(?:名|位|个)(?:幸运儿|幸运用户|用户|粉丝)?(?:送出|送|各得|获得)?"
     # 拿出100多个“沙扒湾两日游”的名额
     r"|拿出(?=\s*\d{1,5}\s*多?\s*[个份张]\s*[“\"'‘「])"
     # right after 赞: 集赞抽iPhone, 集赞拿大奖, 集赞兑好礼
@@ -38,8 +38,17 @@ _VERB = (
 _VERB_RE = re.compile(_VERB)
 _STRONG_VERB_RE = re.compile(
     r"免费(?:领取|获得|获取|赠送|领|送)|获赠|赠送|领取|获取|获得|赢取|赢得|送出"
-    r"|抽(?:到|中|得)|抽(?:出|取)?\s*\d{1,4}\s*(?:名|位|个)(?:幸运儿|幸运用户|用户|粉丝)?(?:送|各得|获得)?"
+    r"|抽(?:到|中|得)(?!(?:[^,;!?。\s]{0,6}?的)?人)"
+    # 转发抽一人送100元礼物: the winners counted in Chinese numerals or as 人, then the gift
+    r"|抽(?:出|取)?\s*[\d一二两三四五六七八九十]{1,4}\s*(?:名|位|个|人)"
+    r"(?:幸运儿|幸运用户|用户|粉丝)?(?:送出|送|各得|获得)?"
     r"|拿出(?=\s*\d{1,5}\s*多?\s*[个份张]\s*[“\"'‘「])"
+    # 就有机会得360特供机大V: 得 after 机会; 我们愿意出4份双11大礼包: an offer of counted gifts
+    r"|(?<=机会)得(?![到出知以了])|(?<=愿意)出(?=\s*[\d一二两三四五六七八九十]{1,4}\s*[份个张台部套])"
+    # 奉上价值999元的大红包 (not a tribute: 献上一束鲜花, 奉上我们的礼品表达歉意)
+    r"|奉上(?=\s*(?:价值|\d{1,4}\s*[份个张台部套]))"
+    # 我请客吃墨绿色的糖, 请大家喝奶茶: a treat names its food or drink
+    r"|请(?:你们|你|您|大家)?客?(?:吃|喝)(?=[^,;!?。\s]{2})"
 )
 _CONNECTOR_RE = re.compile(
     r"^(?:即可|就可以|就可|就能|便可|则可|均可|都可以|可以|您将|你将|将|即|就|便|可|则|能|均|都|还|再"
@@ -71,10 +80,11 @@ _LEAD_VALUE_RE = re.compile(
     r"|^(?P<v2>\d+(?:\.\d+)?)\s*元的"
 )
 _FACE_VALUE_RE = re.compile(
-    r"^(?P<v>\d+(?:\.\d+)?)\s*元(?=[^\d]{0,10}?(?:卡|券|红包|现金|话费|代金|抵用|优惠券|购物金))"
+    r"^(?:[^\d\s]{1,6}?)?(?P<v>\d+(?:\.\d+)?)\s*元"
+    r"(?=[^\d]{0,10}?(?:卡|券|红包|现金|话费|代金|抵用|优惠券|购物金|礼物|礼品|礼包))"
 )
 _GIFT_CUT_RE = re.compile(
-    r"或者|或是|或|还享|还有|还可|并且|并|且|等你来拿|等你拿|,"
+    r"或者|或是|或|还享|还有|还可|并且|并|且|等你来拿|等你拿|,|(?<=\S)@"
     # 集赞送礼活动开始啦: the activity, not the gift
     r"|(?:的)?活动(?=开始|进行|火热|来了|来啦|期间|时间|规则|结束|中|正在)"
     # 集赞换电影票的消息: the post that announced it, not the gift
@@ -93,6 +103,8 @@ _GIFT_LEAD_RE = re.compile(
     # 送：A. 雨伞一把 B. …: an option letter in front is not part of the gift
     r"|^\s*:?\s*[A-Da-d]\s*[.、)]\s*(?=..)"
     r"|^的(?=..)"  # 提供的精美礼品: a gift never starts with 的
+    # 奖品为@KitchenM 基础蛋糕课程券一张: the sponsor's @mention before the gift
+    r"|^@[^\s@,;!?。]{1,20}\s+(?=..)"
     r"|^(?:了|您|你|大家|价值\s*(?=[^\d]))+|^[一1](?:个(?!月|星期|小时)|份)(?=..)|^(?:前往|去往|飞往).{1,14}的"
 )
 _GIFT_GIVER_RE = re.compile(
@@ -155,6 +167,8 @@ _LABELLED_GIFT_RE = re.compile(
     r"(?:是|为|:)\s*(?:\d[.、)]|[①②③])?\s*"
     # 一等奖 1名 价值299元的蓝牙音箱: the first prize and its count, then the prize (no colon)
     r"|(?:[一1]|特|头)等奖\s*\(?\s*[\d一二三四五六七八九十]{1,3}\s*(?:名|位|人)\s*\)?\s+"
+    # 一等奖 卡其色皮草马甲外套(1名): the prize, then its count of winners in brackets
+    r"|(?:[一1]|特|头)等奖\s+(?=[^\s\d(:][^,;!?。\n(]{1,20}\(\s*[\d一二三四五六七八九十]{1,3}\s*[名位人个份]\s*\))"
 )
 _HEADING_GIFT_RE = re.compile(
     r"^\s*#*\s*(?P<g>[^\s,;!?。、:()到去来在凭可即就请需]{2,12}?)(?:免费)?(?:相|大放)?"
@@ -273,6 +287,7 @@ def _dec(s: str | None) -> Decimal | None:
         return None
 
 
+_MENTION_RE = re.compile(r"@[^\s@,;!?。]{1,20}\s+")
 _PAIRS = {"《": "》", "“": "”"}
 # 30个赞：雨伞一把, 集赞20个=免费试听2节课, 集赞满30 → 送保温杯
 _AFTER_LABEL_RE = re.compile(
@@ -333,6 +348,9 @@ def _first_item_below(t: str, pos: int) -> tuple[int, int, Decimal | None] | Non
 def _gift_after_verb(t: str, verb_end: int) -> tuple[int, int, Decimal | None] | None:
     while verb_end < len(t) and t[verb_end] == " ":
         verb_end += 1  # 集满30个赞 送 保温杯: words spaced out as on a poster
+    m = _MENTION_RE.match(t, verb_end)
+    if m and m.end() < len(t) and t[m.end()] not in ",;!?。\n":
+        verb_end = m.end()  # 奖品为@KitchenM 基础蛋糕课程券: the sponsor's @mention, then the gift
     close = _OPENERS.get(t[verb_end : verb_end + 1])
     if close and close not in "】":  # 送(抱枕一个): the object wrapped in brackets
         c = t.find(close, verb_end + 1, verb_end + 30)
@@ -536,7 +554,10 @@ def _gift_credited(t: str) -> tuple[int, int, Decimal | None] | None:
 def _find_value(t: str, gift_start: int, gift_end: int) -> Decimal | None:
     """A value phrase right after the gift, or in a sentence/line naming the gift again."""
     after = t[gift_end : gift_end + 12]
-    m = re.match(rf"[,\s]*(?:,|\(|)?\s*{_VALUE_RE.pattern}", after)
+    after = t[gift_end : gift_end + 16]
+    m = re.match(
+        rf"[,\s]*(?:,|\(|)?\s*(?:每份|每个|每件|每台|每套|单价|均)?\s*{_VALUE_RE.pattern}", after
+    )
     if m:
         return _dec(m.group("v"))
     gift = t[gift_start:gift_end]

@@ -921,3 +921,64 @@ def test_a_start_and_a_length_without_a_capture_date_keep_the_text_only():
 )
 def test_gift_wordings_of_the_sixth_round(text, gift):
     assert parse_terms(text).gift == gift
+
+
+# Seventh round: wordings of share-to-win draws the tuning notices showed and probes built from
+# their grammar — a sponsor's @mention before the gift and a draw tool's after it, winners counted
+# in Chinese numerals or as 人, 有机会得, an offer of counted gifts (愿意出 / 奉上), a treat
+# (请大家喝…), the first prize with its count of winners in brackets after it, a draw verb
+# followed by 送出 — each with look-alikes that stay unread.
+@pytest.mark.parametrize(
+    ("text", "gift", "value"),
+    [
+        ("转发本条，奖品为@某某烘焙 手工曲奇一盒。", "手工曲奇一盒", None),
+        ("关注并转发，我们将抽取3位粉丝送出@某某茶饮 奶茶券一张", "奶茶券一张", None),
+        ("抽取3位粉丝送出奶茶券一张", "奶茶券一张", None),
+        ("转发抽一人送100元礼物@微博抽奖平台", "100元礼物", Decimal("100")),
+        ("转发抽两位送保温杯@转发抽奖平台", "保温杯", None),
+        ("转发本微博抽三名粉丝送电影票2张", "电影票2张", None),
+        ("关注并转发，就有机会得精美台历一本", "精美台历一本", None),
+        ("转发扩散，我们愿意出3份年货礼盒，每份价值299元", "3份年货礼盒", Decimal("299")),
+        ("随机抽取一位幸运粉丝，奉上价值199元的会员卡哦", "会员卡", Decimal("199")),
+        ("转发+评论，我请大家喝奶茶！抽3位", "奶茶", None),
+        ("我请客吃墨绿色的糖 转发+评论即可,抽到奇怪的人会重抽", "墨绿色的糖", None),
+        ("关注并转发，一等奖 品牌双肩包(1名) 二等奖 帆布袋(3名)", "品牌双肩包", None),
+        ("一等獎 蓝牙耳机（2名） 二等獎 数据线（5名）", "蓝牙耳机", None),
+        ("就有机会获得中国移动30元充值卡一张!", "中国移动30元充值卡一张", Decimal("30")),
+        # look-alikes
+        ("抽到一个奇怪的人，真倒霉", None, None),
+        ("抽中的人请私信", None, None),
+        ("请大家注意安全", None, None),
+        ("他献上一束鲜花", None, None),
+        ("以便奉上我们的礼品表达我们的歉意", None, None),
+        ("愿意出力帮忙", None, None),
+        ("一等奖 3名", None, None),
+        ("联系@客服小美 咨询", None, None),
+    ],
+)
+def test_gift_wordings_of_the_seventh_round(text, gift, value):
+    terms = parse_terms(text)
+    assert (terms.gift, terms.gift_value) == (gift, value)
+
+
+# A draw date: a date followed by the draw (开奖, 开, 抽取, 公布中奖…) or by 送出 ends the activity;
+# of several, the last; a dotted date only with its verb (12.5元 is a price).
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("转发+评论即可,11月2号开@转发抽奖平台 不过50我就黑箱", datetime.date(2018, 11, 2)),
+        ("关注转发，6月15日中午12:00@微博抽奖平台开！", datetime.date(2018, 6, 15)),
+        ("抽取十位博士送出礼盒各一套，将于6月12日开奖。", datetime.date(2018, 6, 12)),
+        ("我们会在12.4抽取三等奖12.10抽取二等奖12.16抽取一等奖", datetime.date(2018, 12, 16)),
+        ("12.5晚20点公布中奖结果！", datetime.date(2018, 12, 5)),
+        ("11.27—11.29每天送2台蓝牙耳机;11.30送出小米手机2", datetime.date(2018, 11, 30)),
+        # look-alikes: an opening, a premiere, a start, a price
+        ("11月29日零点悲情首映！", None),
+        ("本店5月1日开业，转发送水杯", None),
+        ("3月8日开始报名", None),
+        ("12.5元抢购", None),
+        ("4月1日开通会员", None),
+    ],
+)
+def test_draw_dates_of_the_seventh_round(text, day):
+    assert parse_terms(text, reference_date=datetime.date(2018, 10, 26)).deadline == day
