@@ -49,8 +49,9 @@ from django.http import HttpResponse  # noqa: E402
 from django.urls import path  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-if POSTGRES:
-    with connection.cursor() as cursor:
+if POSTGRES:  # the workers start together: two concurrent CREATEs of one table can collide
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(18)")
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS ticket (id SERIAL PRIMARY KEY, description TEXT, "
             "file TEXT, sha256 TEXT, created TIMESTAMPTZ)"

@@ -488,9 +488,10 @@ def gunicorn(args: list[str], env: dict, port: int, cwd: Path) -> subprocess.Pop
     sys.exit("the server did not start:\n" + log.read().decode(errors="replace")[-3000:])
 
 
-def server_cpu(server: subprocess.Popen) -> float:
-    """CPU seconds used so far by the server's processes (its master and workers, threads
-    included), from /proc."""
+def proc_cpu(wanted) -> float:
+    """CPU seconds used so far by the processes (threads included) for which
+    ``wanted(entry, fields)`` is true (``entry`` their /proc folder, ``fields`` those of its
+    ``stat`` after the command name), from /proc."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for entry in Path("/proc").iterdir():
@@ -498,12 +499,34 @@ def server_cpu(server: subprocess.Popen) -> float:
             continue
         try:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if wanted(entry, fields):  # utime/stime are fields[11:13]
+                total += (int(fields[11]) + int(fields[12])) / tick
         except OSError:
             continue
-        # fields[0] is the state: ppid is fields[1], pgrp fields[2], utime/stime fields[11:13]
-        if int(fields[2]) == server.pid:
-            total += (int(fields[11]) + int(fields[12])) / tick
     return total
+
+
+def server_cpu(server: subprocess.Popen) -> float:
+    """CPU seconds used so far by the server's processes (its master and workers, threads
+    included): its process group (fields[2]; fields[0] is the state, fields[1] the ppid)."""
+    return proc_cpu(lambda entry, fields: int(fields[2]) == server.pid)
+
+
+def pg_backends_cpu(database: str) -> float:
+    """CPU seconds used so far by the PostgreSQL backends connected to ``database`` (their
+    process titles name it: ``postgres: [<cluster>:] <user> <database> <client> <state>``)."""
+
+    def wanted(entry, fields) -> bool:
+        title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").split()
+        return title[:1] == [b"postgres:"] and database.encode() in title[1:4]
+
+    return proc_cpu(wanted)
+
+
+def named_cpu(name: bytes) -> float:
+    """CPU seconds used so far by the processes whose command starts with ``name`` (the shared
+    Redis server: other users' commands count too)."""
+    return proc_cpu(lambda entry, fields: (entry / "cmdline").read_bytes().startswith(name))
 
 
 def measured(server: subprocess.Popen, port: int, kind: str, args, base) -> dict:
@@ -695,6 +718,19 @@ def verify_bare(db: Path | str, media: Path, receipts: dict[str, str]) -> int:
     return bad
 
 
+def others_note(form: dict) -> str:
+    """The CPU per submission of the other processes the form kept busy during the burst."""
+    parts = []
+    if "pg_ms" in form:
+        parts.append(f"PostgreSQL backends {form['pg_ms']:.1f} ms ({form['pg_all_ms']:.1f} ms "
+                     "with the follow-ups)")  # fmt: skip
+    if "worker_burst_ms" in form:
+        parts.append(f"the follow-up worker {form['worker_burst_ms']:.1f} ms")
+    if "redis_ms" in form:
+        parts.append(f"the Redis server {form['redis_ms']:.1f} ms (shared)")
+    return f"during the burst: {', '.join(parts)}; " if parts else ""
+
+
 def ocr_note(form: dict) -> str:
     if not form["ocr"]:
         return ""
@@ -769,12 +805,24 @@ def form_figure(args, env: dict, db, base, ocr: bool) -> dict:
         while worker is not None and follow_ups_pending(db):
             time.sleep(0.2)  # the warm-up's follow-ups are not counted
         worker_before = server_cpu(worker) if worker is not None else 0.0
+        pg_name = db.rsplit("/", 1)[1] if isinstance(db, str) else None
+        pg_before = pg_backends_cpu(pg_name) if pg_name else 0.0
+        redis_before = named_cpu(b"redis-server") if args.broker_url or args.cache_url else 0.0
         form = measured(server, port, "form", args, base)
+        count = max(1, len(form["receipts"]))
+        if pg_name:  # PostgreSQL's own work for the burst (its backends for this database)
+            form["pg_ms"] = (pg_backends_cpu(pg_name) - pg_before) * 1000 / count
+        if worker is not None:  # the follow-ups the worker ran during the burst
+            form["worker_burst_ms"] = (server_cpu(worker) - worker_before) * 1000 / count
+        if args.broker_url or args.cache_url:  # the shared server: others' commands count too
+            form["redis_ms"] = (named_cpu(b"redis-server") - redis_before) * 1000 / count
         deadline = time.monotonic() + 600
         while follow_ups_pending(db) and time.monotonic() < deadline:
             time.sleep(0.2)
         form["lag"] = time.time() - form["finished"]
         form["pending"] = follow_ups_pending(db)
+        if pg_name:
+            form["pg_all_ms"] = (pg_backends_cpu(pg_name) - pg_before) * 1000 / count
         form["server_all_ms"] = form["server_ms"] + (
             server_cpu(server) - form["server_cpu_end"]
         ) * 1000 / max(1, len(form["receipts"]))
@@ -819,7 +867,13 @@ def bare_figure(args, common: dict, work: Path, base, stored: int, database: str
                       port, ROOT / "benchmarks")  # fmt: skip
     try:
         load(port, "bare", 20, args.concurrency, base)  # warm
+        pg_name = None if database == "sqlite" else str(bare_db).rsplit("/", 1)[1]
+        pg_before = pg_backends_cpu(pg_name) if pg_name else 0.0
         bare = measured(server, port, "bare", args, base)
+        if pg_name:
+            bare["pg_ms"] = (
+                (pg_backends_cpu(pg_name) - pg_before) * 1000 / max(1, len(bare["receipts"]))
+            )
     finally:
         stop(server)
     bad = verify_bare(bare_db, bare_media, bare["receipts"])
@@ -829,6 +883,7 @@ def bare_figure(args, common: dict, work: Path, base, stored: int, database: str
         f"ms, p95 {bare['p95']:.0f} ms, accepted {len(bare['receipts'])}, errors "
         f"{len(bare['errors'])}, not byte-identical {bad}); CPU per submission: server "
         f"{bare['server_ms']:.1f} ms, client {bare['client_ms']:.1f} ms"
+        + (f", PostgreSQL backends {bare['pg_ms']:.1f} ms" if "pg_ms" in bare else "")
     )
     return bare
 
@@ -911,6 +966,7 @@ def compare(args) -> int:
                 f"still pending); CPU per submission: server {form['server_ms']:.1f} ms "
                 f"({form['server_all_ms']:.1f} ms with the follow-ups), client "
                 f"{form['client_ms']:.1f} ms; "
+                + others_note(form)
                 + ocr_note(form)
                 + f"load average {os.getloadavg()[0]:.1f}"
             )
@@ -973,6 +1029,7 @@ def profile(args) -> int:
     if args.cache_url:
         env["CACHE_URL"] = args.cache_url
     if pg:
+        env["DB_CONN_MAX_AGE"] = str(args.conn_max_age)  # one backend, its CPU read per part
         pg_reset(pg, env)
     else:
         subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env,
@@ -1019,6 +1076,16 @@ def profile_child(n: int, top: int) -> None:
     csrf = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1).decode()
     profiles = {part: cProfile.Profile() for part in ("POST", "receipt", "follow-ups", "ocr")}
     cpu = dict.fromkeys(profiles, 0.0)
+    pg_cpu = dict.fromkeys(profiles, 0.0)  # PostgreSQL: this process's backend, per part
+    from django.db import connection
+
+    def backend_cpu() -> float:
+        if connection.vendor != "postgresql":
+            return 0.0
+        connection.ensure_connection()
+        pid = connection.connection.info.backend_pid
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def submit(index: int, measure: bool) -> None:
         body, ctype = form_body(csrf, png_copy(base, index), index, rng)
@@ -1026,6 +1093,7 @@ def profile_child(n: int, top: int) -> None:
                   "https://testserver/complaints/new/"}  # fmt: skip
 
         def timed(part: str, call):
+            backend = backend_cpu()
             began = time.process_time()
             if measure:
                 profiles[part].enable()
@@ -1033,6 +1101,7 @@ def profile_child(n: int, top: int) -> None:
             if measure:
                 profiles[part].disable()
                 cpu[part] += time.process_time() - began
+                pg_cpu[part] += backend_cpu() - backend
             return response
 
         response = timed("POST", lambda: client.generic("POST", "/complaints/new/", body, **kwargs))
@@ -1044,6 +1113,7 @@ def profile_child(n: int, top: int) -> None:
             raise SystemExit("no tracking number on the receipt")
         for part in ("follow-ups", "ocr"):
             items, deferred[part][:] = list(deferred[part]), []
+            backend = backend_cpu()
             began = time.process_time()
             if measure:
                 profiles[part].enable()
@@ -1056,13 +1126,22 @@ def profile_child(n: int, top: int) -> None:
             if measure:
                 profiles[part].disable()
                 cpu[part] += time.process_time() - began
+                pg_cpu[part] += backend_cpu() - backend
 
     for index in range(3):  # warm: imports, the scanner, the calendar
         submit(index, measure=False)
-    for index in range(3, 3 + n - 1):
-        submit(index, measure=True)
-    from django.db import connection
+    waited: dict[str, list[float]] = {}  # each statement's wall time, round trip included
 
+    def timed_sql(execute, sql, params, many, context):
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            waited.setdefault(sql[:90], []).append(time.perf_counter() - began)
+
+    with connection.execute_wrapper(timed_sql):
+        for index in range(3, 3 + n - 1):
+            submit(index, measure=True)
     statements: list[str] = []
 
     def record(execute, sql, params, many, context):
@@ -1079,10 +1158,16 @@ def profile_child(n: int, top: int) -> None:
         + ", ".join(f"{part} {cpu[part] / n * 1000:.1f} ms" for part in cpu)
         + f"; all {total / n * 1000:.1f} ms; load average {os.getloadavg()[0]:.1f}"
     )
+    if connection.vendor == "postgresql":
+        parts = ", ".join(f"{part} {pg_cpu[part] / n * 1000:.1f} ms" for part in pg_cpu)
+        print(f"PostgreSQL backend CPU per submission: {parts}")
     print(f"statements of the last submission (this thread: POST, receipt, follow-ups, OCR): "
           f"{len(statements)}")  # fmt: skip
     for sql in statements:
         print("  ", sql[:150])
+    print("statements by wall time (round trip included), ms per submission, calls:")
+    for sql, times in sorted(waited.items(), key=lambda item: -sum(item[1]))[:25]:
+        print(f"  {sum(times) / n * 1000:6.2f} {len(times):5d}  {sql}")
     for part, prof in profiles.items():
         if not cpu[part]:
             continue
