@@ -52,11 +52,18 @@ def outbox_enqueue(task_name: str, *, kwargs: dict, key: str | None = None) -> O
     return message
 
 
-def outbox_request_publish(message_id: int) -> None:
+def outbox_request_publish(message_id: int, *, stamped: bool = False) -> None:
     """After commit: have the row published. In-process (eager) setups and code running in a
-    worker's task publish at once; a web process hands the id to its publisher thread."""
-    if publish_at_once():
+    worker's task publish at once; a web process hands the id to its publisher thread.
+    ``stamped``: the row was written already counted as published (``publish_attempts`` 1,
+    ``published_at`` set, in the transaction that created it), so its first publication sends
+    it without writing that again."""
+    if publish_at_once() and stamped:
+        publish(message_id, stamped=True)
+    elif publish_at_once():
         publish(message_id)
+    elif stamped:
+        OUTBOX_PUBLISHER.submit_stamped([message_id])
     else:
         OUTBOX_PUBLISHER.submit([message_id])
 
@@ -83,12 +90,16 @@ def task_send(name: str, *, args: list) -> None:
         task.apply_async(args=args)
 
 
-def publish(message_id: int) -> bool:
+def publish(message_id: int, *, stamped: bool = False) -> bool:
     """Send one outbox row to the broker. Returns False (and leaves the row for the sweeper)
-    when the broker cannot take it; never raises to the caller."""
-    OutboxMessage.objects.filter(pk=message_id).update(
-        publish_attempts=F("publish_attempts") + 1, published_at=timezone.now()
-    )
+    when the broker cannot take it; never raises to the caller. The row is first counted as
+    published (its attempts and time), unless it was written so (``stamped``): a process that
+    dies before sending it leaves it for the sweeper, which publishes it again
+    ``OUTBOX_REPUBLISH_AFTER_SECONDS`` later."""
+    if not stamped:
+        OutboxMessage.objects.filter(pk=message_id).update(
+            publish_attempts=F("publish_attempts") + 1, published_at=timezone.now()
+        )
     try:
         if settings.CELERY_TASK_ALWAYS_EAGER:
             deliver(message_id)
@@ -241,9 +252,23 @@ class BackgroundPublisher:
 class OutboxPublisher(BackgroundPublisher):
     name = "outbox-publisher"
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._stamped: set[int] = set()  # rows written as published: their first try only
+
+    def submit_stamped(self, ids: list[int]) -> None:
+        """``submit`` for rows written already counted as published (``publish(stamped=)``)."""
+        with self._lock:
+            self._stamped.update(ids)
+        self.submit(ids)
+
     def publish(self, ids: list[int]) -> list[int]:
         for i, message_id in enumerate(ids):
-            if not publish(message_id):
+            with self._lock:
+                stamped = message_id in self._stamped
+                self._stamped.discard(message_id)
+            sent = publish(message_id, stamped=True) if stamped else publish(message_id)
+            if not sent:
                 # The broker is down or hung: the rest waits for the next attempt rather than
                 # each paying the timeout in turn.
                 return ids[i:]

@@ -6,10 +6,12 @@ import logging
 import os
 import threading
 import time
+from functools import partial
 
 from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.db import connection
+from django.utils import timezone
 
 from complaints import duplicates
 from complaints.evidence import make_preview
@@ -33,12 +35,16 @@ def _after_intake_enqueue(case: Case) -> int:
     """Record the follow-up work of a new case in the outbox, in the caller's transaction, and
     return the row's id; intake publishes it (``follow_up_publish``) once the evidence is stored,
     so the follow-up sees the files and makes their previews in the same run. A process that
-    dies in between leaves the row unpublished for ``outbox_sweep``. The key holds the new
-    case's id, so no earlier row can carry it: no look-up first."""
+    dies in between leaves the row for ``outbox_sweep``: the row is written already counted as
+    published (one ``UPDATE`` fewer per submission), so the sweeper publishes it again once
+    ``OUTBOX_REPUBLISH_AFTER_SECONDS`` have passed, as any row whose worker died. The key holds
+    the new case's id, so no earlier row can carry it: no look-up first."""
     message = OutboxMessage.objects.create(
         task_name="complaints.after_intake",
         payload={"case_id": case.pk},
         dedupe_key=f"intake:{case.pk}",
+        published_at=timezone.now(),
+        publish_attempts=1,
     )
     return message.pk
 
@@ -48,9 +54,9 @@ def follow_up_publish(message_id: int) -> None:
     waiting for the broker here); without one its work runs on this process's follow-up thread,
     after the requests (``_FollowUps``). Either way the receipt never waits for it."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        _in_background(publish, message_id)
+        _in_background(partial(publish, stamped=True), message_id)
     else:
-        outbox_request_publish(message_id)
+        outbox_request_publish(message_id, stamped=True)
 
 
 class _Requests:

@@ -140,3 +140,41 @@ def test_tracking_numbers_and_codes_use_every_symbol_from_one_draw_each():
         counts = Counter(ch for text in texts for ch in text.removeprefix("WS-") if ch != "-")
         assert set(counts) == set(_ALPHABET)
         assert 0.75 * drawn / 32 < min(counts.values()) <= max(counts.values()) < 1.25 * drawn / 32
+
+
+@time_machine.travel(NOW, tick=True)
+def test_the_follow_up_is_sent_without_writing_its_row_again_and_swept_if_never_sent(
+    client, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """With a broker the case's follow-up row is written already counted as published: the
+    send after commit writes nothing more, and a row whose process died before sending it is
+    published again by the sweeper once ``OUTBOX_REPUBLISH_AFTER_SECONDS`` have passed."""
+    from types import SimpleNamespace
+
+    from core import outbox
+    from core.models import OutboxMessage
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    sent: list[list[int]] = []
+    broker = SimpleNamespace(send_task=lambda name, args: sent.append(args))
+    monkeypatch.setattr(outbox, "_app", lambda: broker)
+    monkeypatch.setattr(outbox, "publish_at_once", lambda: True)  # on this thread, to be seen
+    client.get("/complaints/new/")
+    with CaptureQueriesContext(connection) as queries:
+        with django_capture_on_commit_callbacks(execute=True):
+            _post(client, 0)
+    message = OutboxMessage.objects.get(task_name="complaints.after_intake")
+    assert sent == [[message.pk]]
+    assert (message.publish_attempts, message.published_at is not None) == (1, True)
+    table = OutboxMessage._meta.db_table
+    assert not [q for q in queries.captured_queries if q["sql"].startswith(f'UPDATE "{table}"')]
+
+    # The process died before sending: the row waits for the sweeper's republication delay.
+    sent.clear()
+    assert outbox.outbox_sweep() == 0 and sent == []
+    later = NOW + datetime.timedelta(seconds=settings.OUTBOX_REPUBLISH_AFTER_SECONDS + 1)
+    with time_machine.travel(later, tick=False):
+        assert outbox.outbox_sweep() == 1
+    assert sent == [[message.pk]]
+    message.refresh_from_db()
+    assert message.publish_attempts == 2
