@@ -457,6 +457,13 @@ class Scanner:
                     kind in evasion.CHECKED_KINDS,
                 )
             )
+        # homophone, look-alike and split spellings of the pattern rules' words (their slot
+        # words included) read back as the word, and the read-back text scanned besides the
+        # text (evasion.respellings): key id → the word
+        self._respell: dict[int, str] = {}
+        words = evasion.pattern_words(rules, nt)
+        for spelling, word in evasion.respellings(words, frozenset(reserved)):
+            self._respell.setdefault(slot(spelling), word)
         # romanised pinyin read back as hanzi (evasion.Romanised), scanned besides the text
         self._romanised = evasion.Romanised(
             evasion.vocabulary(rules, (a.phrase for a in lexicon.allow), nt)
@@ -491,6 +498,9 @@ class Scanner:
             other = pid in allow or pid in excepts or pid in anchors or pid in brands
             if ds and not other and all(self._plain(d) for d in ds):
                 fast[pid] = tuple(d.tmpl for d in ds)
+                continue
+            if not ds and not other and pid in self._respell:
+                fast[pid] = ()  # a pattern word's spelling only: read back in _respelt
                 continue
             slow[pid] = _Action(
                 other=other,
@@ -684,8 +694,11 @@ class Scanner:
     def _rules_read(self, text: str, norm) -> ScanResult:
         """The rules' result of ``text``, with that of its romanised runs read back as hanzi
         (``evasion.Romanised``) when it has any."""
-        r = self._rules_on(text, *norm)
         t, st, offsets = norm
+        matches = self._find(t)
+        r = self._rules_on(text, t, st, offsets, matches)
+        if matches and self._respell:
+            r = self._respelt(text, t, st, offsets, matches, r)
         if not self._romanised or not _has_latin(t):
             return r
         seller: list[bool] = []
@@ -708,6 +721,45 @@ class Scanner:
         if offsets.__class__ is list:
             offsets = gap_offsets(offsets, len(text))
         r2 = self._rules_on(text, t2, st, _ReadBack(starts, ends, len(t), offsets))
+        if not r2.findings and not r2.suppressed:
+            return r
+        return _merged(r, r2)
+
+    def _respelt(self, text: str, t: str, st: str, offsets, matches, r: ScanResult):
+        """``r`` with the result of the text in which the homophone, look-alike and split
+        spellings of the pattern rules' words (``evasion.respellings``) are read back as the
+        words (之疗高血压 → 治疗高血压), when it has any that lie on word boundaries and are no
+        word of jieba's dictionary themselves (``WordChecker.is_spelling``)."""
+        respell = self._respell
+        found = [m for m in matches if m[2] in respell]
+        if not found:
+            return r
+        found.sort(key=lambda m: (m[0], m[0] - m[1]))  # leftmost, then longest
+        out: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        last = 0
+        for s, e, pid in found:
+            if s < last or not self._words.is_spelling(t, s, e):
+                continue
+            word = respell[pid]
+            out.append(t[last:s])
+            starts.extend(range(last, s))
+            ends.extend(range(last + 1, s + 1))
+            out.append(word)
+            for a, b in evasion.respelt_spans(t[s:e], word, s, e):
+                starts.append(a)
+                ends.append(b)
+            last = e
+        if not out:
+            return r
+        n = len(t)
+        out.append(t[last:])
+        starts.extend(range(last, n))
+        ends.extend(range(last + 1, n + 1))
+        if offsets.__class__ is list:
+            offsets = gap_offsets(offsets, len(text))
+        r2 = self._rules_on(text, "".join(out), st, _ReadBack(starts, ends, n, offsets))
         if not r2.findings and not r2.suppressed:
             return r
         return _merged(r, r2)
@@ -760,9 +812,11 @@ class Scanner:
                     offsets = parts
         return t, st, offsets
 
-    def _rules_on(self, text: str, t: str, st: str, offsets) -> ScanResult:
-        """The rules' result of ``text`` from its normal forms (``_normal_forms``)."""
-        matches = self._find(t)  # overlapping: (start, end, key id)
+    def _rules_on(self, text: str, t: str, st: str, offsets, matches=None) -> ScanResult:
+        """The rules' result of ``text`` from its normal forms (``_normal_forms``);
+        ``matches``: the automaton's on ``t``, when already found."""
+        if matches is None:
+            matches = self._find(t)  # overlapping: (start, end, key id)
         if not matches:
             return EMPTY_RESULT
         if offsets is None and len(matches) == 1:
@@ -845,6 +899,8 @@ class Scanner:
             else:
                 slow.append(m)
         if slow is None:
+            if not hits:  # only spellings of pattern words (read back in _respelt)
+                return EMPTY_RESULT
             return self._explain(text, t, st, offsets, hits, None)
         return self._resolve_slow(text, t, st, offsets, slow, hits)
 

@@ -22,7 +22,11 @@ themselves be a word of jieba's dictionary (复课 is not 复刻); the engine ch
 (``segment.WordChecker.is_spelling``). Severity 1–2 terms are weak signals and get no
 generated spellings; neither do single characters (最) or patterns.
 
-Pattern rules, their slot families and single characters are reached the other way round
+Pattern rules and their slot families are reached the other way round. The words they spell
+out (``pattern_words``: 治疗, 预防, 高血压) get the same homophone, look-alike and split
+spellings (``respellings``); the engine reads such a spelling back as the word (之疗高血压 →
+治疗高血压, on word boundaries and when the spelling is no dictionary word) and scans that text
+besides the text itself. Pinyin of pattern words and of single characters
 (``Romanised``): a run of Latin letters that splits into pinyin syllables is read back as the
 lexicon's hanzi (zhiliaotangniaobing → 治疗糖尿病, 3tianjianxiao → 3天见效), and a run of
 initials as the lexicon's words whose initials it is (zlgxy → 治疗高血压), and the scanner scans
@@ -273,6 +277,54 @@ def vocabulary(rules, allow: Iterable[str], normalize: Callable[[str], str]):
 
 
 _ANCHOR_COMMENT = re.compile(r"\(\?#[^)]*\)")
+
+
+def pattern_words(rules, normalize: Callable[[str], str]) -> list[str]:
+    """The words of two to MAX_TERM_CHARS hanzi that the pattern rules of severity MIN_SEVERITY
+    or more spell out: their literal hanzi runs, the words of their slot families included
+    (治疗, 高血压, 见效), in order of first use."""
+    out: dict[str, None] = {}
+    for r in rules:
+        if r.mode != "pattern" or r.severity < MIN_SEVERITY:
+            continue
+        src = _CLASS_OR_LOOK.sub("|", _ANCHOR_COMMENT.sub("", r.term))
+        for w in _HANZI_RUN.findall(src):
+            w = normalize(w)
+            if 2 <= len(w) <= MAX_TERM_CHARS and _HANZI_RUN.fullmatch(w):
+                out.setdefault(w)
+    return list(out)
+
+
+def respellings(words: Iterable[str], reserved: frozenset[str] = frozenset()):
+    """(spelling, word) of every homophone, look-alike and split spelling (``spellings``,
+    ``CHECKED_KINDS``) of ``words``: the pattern rules' words, read back as the word before the
+    rules read the text again (之疗高血压 → 治疗高血压, 米青品 → 精品). A spelling equal to one
+    of ``words`` or to a ``reserved`` string (the lexicon's terms, exceptions, allow-phrases) is
+    left out."""
+    words = list(words)
+    taken = reserved | frozenset(words)
+    seen: set[str] = set()
+    for w in words:
+        for spelling, kind in spellings(w):
+            if kind in CHECKED_KINDS and spelling not in taken and spelling not in seen:
+                seen.add(spelling)
+                yield spelling, w
+
+
+def respelt_spans(spelling: str, word: str, s: int, e: int) -> list[tuple[int, int]]:
+    """The span of ``t[s:e]`` (``spelling``) each character of ``word`` stands for: the same
+    character where they agree, the differing middle (亻方 for 仿) for the rest."""
+    n = len(word)
+    p = 0
+    while p < n and p < len(spelling) and word[p] == spelling[p]:
+        p += 1
+    q = 0
+    while q < n - p and q < len(spelling) - p and word[-1 - q] == spelling[-1 - q]:
+        q += 1
+    out = [(s + j, s + j + 1) for j in range(p)]
+    out.extend((s + p, e - q) for _ in range(n - p - q))
+    out.extend((e - k, e - k + 1) for k in range(q, 0, -1))
+    return out
 
 
 class Romanised:

