@@ -340,6 +340,27 @@ class Lexicon:
     @cached_property
     def fingerprint(self) -> str:
         """sha256 of the content (order-sensitive, format-independent)."""
-        payload = {key: [asdict(x) for x in getattr(self, key)] for key in _FILES}
+        payload = {key: [_as_dict(x) for x in getattr(self, key)] for key in _FILES}
         blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _as_dict(x) -> dict:
+    """``asdict(x)`` for the lexicon's flat records, without its deep copies (the same JSON:
+    the fields are strings, numbers, booleans and tuples of strings)."""
+    names = _FIELD_NAMES.get(type(x))
+    if names is None:
+        names = _FIELD_NAMES[type(x)] = tuple(f.name for f in fields(x))
+    out = {}
+    for n in names:
+        v = getattr(x, n)
+        if v.__class__ not in _FLAT and not (
+            v.__class__ is tuple and all(i.__class__ is str for i in v)
+        ):
+            return asdict(x)
+        out[n] = v
+    return out
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_FLAT = frozenset({str, int, bool, float})
