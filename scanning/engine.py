@@ -493,6 +493,10 @@ class Scanner:
         # allow-phrase/exception one; None for every other key (see _resolve_slow).
         fast: list[tuple | None] = [None] * len(keys)
         slow: dict[int, _Action] = {}
+        # equal checks and actions are one object each: the generated spellings of a term (a
+        # few dozen keys) all carry the same check
+        checks: dict[tuple, tuple] = {}
+        shared: dict[_Action, _Action] = {}
         for pid in range(len(keys)):
             ds = denies.get(pid, ())
             other = pid in allow or pid in excepts or pid in anchors or pid in brands
@@ -502,14 +506,19 @@ class Scanner:
             if not ds and not other and pid in self._respell:
                 fast[pid] = ()  # a pattern word's spelling only: read back in _respelt
                 continue
-            slow[pid] = _Action(
+            checked = []
+            for d in ds:
+                c = self._checked(d)
+                checked.append(checks.setdefault(c, c))
+            a = _Action(
                 other=other,
                 allow=pid in allow,
                 excepts=frozenset(excepts.get(pid, ())),
-                denies=tuple(self._checked(d) for d in ds),
+                denies=tuple(checked),
                 anchors=tuple(anchors.get(pid, ())),
                 brands=tuple(brands.get(pid, ())),
             )
+            slow[pid] = shared.setdefault(a, a)
         self._fast = fast
         # the template of a key with exactly one plain deny term (nearly all keys), else None
         self._fast1 = [f[0] if f is not None and len(f) == 1 else None for f in fast]
