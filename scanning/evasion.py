@@ -36,6 +36,7 @@ that read-back text besides the text itself.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -339,17 +340,31 @@ class Romanised:
     scans the read-back text besides the text itself."""
 
     def __init__(self, words: Iterable[tuple[str, int]]):
+        # the tables are built on the first read (``_build``): a scanner that never meets a
+        # Latin run (or is built only to be replaced) never pays for them
+        self._vocab = tuple(words)
+        self._lock = threading.Lock()
+        self._built = False
+
+    def _build(self) -> None:
+        with self._lock:
+            if self._built:
+                return
+            self._build_tables()
+            self._built = True
+
+    def _build_tables(self) -> None:
         data = chardata.load()
         syll = self._syll = data.syllables
         self._max_syll = max(map(len, syll), default=0)
         self._latin = data.latin_words
         readings: dict[str, tuple[str, ...]] = {}  # hanzi → its readings in the syllable table
-        # letters → ((rank, reading combination number), word, readings): the lexicon's rank,
-        # then main readings first; kept as the word and its syllables' letter counts
-        best: dict[str, tuple[tuple[int, int], str, tuple[str, ...]]] = {}
+        # letters → ((rank, reading combination number), word): the lexicon's rank, then main
+        # readings first
+        best: dict[str, tuple[tuple[int, int], str]] = {}
         # initials (main readings) → the lexicon's words with them, best rank first
         ranked: dict[str, list[tuple[int, str]]] = {}
-        for w, rank in words:
+        for w, rank in self._vocab:
             choices = []
             for ch in w:
                 rs = readings.get(ch)
@@ -363,10 +378,12 @@ class Romanised:
                     key = "".join(combo)
                     old = best.get(key)
                     if old is None or (rank, n) < old[0]:
-                        best[key] = ((rank, n), w, combo)
+                        best[key] = ((rank, n), w)
                 ranked.setdefault("".join(c[0][0] for c in choices), []).append((rank, w))
-        # (two objects an entry: ~half the memory of a pair per hanzi on a 10,000-term lexicon)
-        self._words = {k: (w, bytes(map(len, combo))) for k, (_, w, combo) in best.items()}
+        self._readings = readings
+        # letters → the word alone (one object an entry, shared by the word's spellings); the
+        # letters each syllable takes are found again when a run is read (``_syllables``)
+        self._words = {k: w for k, (_, w) in best.items()}
         self._lengths = sorted({len(k) for k in self._words}, reverse=True)
         self._cache: dict[tuple[str, bool], tuple[tuple[str, int], ...] | None] = {}
         self._initials = {
@@ -376,12 +393,24 @@ class Romanised:
         self._initials_cache: dict[str, tuple[str, ...]] = {}
         self._dead: set[str] = set()  # runs read in no context (English words, codes)
 
+    def _syllables(self, key: str, w: str) -> tuple[int, ...]:
+        """The letters of ``key`` each hanzi of ``w`` stands for: those of the first reading
+        combination (main readings first) that spells ``key``, the one the table was built
+        from."""
+        choices = [self._readings[ch] for ch in w]
+        for combo in islice(product(*choices), VOCAB_MAX_READINGS):
+            if "".join(combo) == key:
+                return tuple(map(len, combo))
+        raise AssertionError((key, w))  # pragma: no cover - every key came from a combination
+
     def __bool__(self) -> bool:
-        return bool(self._words)
+        return bool(self._vocab)
 
     def read(self, run: str, touches: bool) -> tuple[tuple[str, int], ...] | None:
         """(hanzi, letters it stands for) for each syllable of ``run``, in order, or None when
         the run is not read (``touches``: a hanzi or digit stands next to it)."""
+        if not self._built:
+            self._build()
         key = (run, touches)
         if key in self._cache:
             return self._cache[key]
@@ -395,7 +424,8 @@ class Romanised:
         if n > MAX_RUN_LETTERS:
             return None
         words, syll = self._words, self._syll
-        # best[i]: ((letters in words of 2+ hanzi, letters in 1-hanzi words, -pieces), pieces)
+        # best[i]: ((letters in words of 2+ hanzi, letters in 1-hanzi words, -pieces), pieces
+        # as (hanzi, start, end) of ``run``)
         best: list[tuple[tuple[int, int, int], tuple] | None] = [None] * (n + 1)
         best[0] = ((0, 0, 0), ())
         for i in range(n):
@@ -405,17 +435,16 @@ class Romanised:
             (multi, single, neg), pieces = cur
             for ln in self._lengths:
                 j = i + ln
-                got = words.get(run[i:j]) if j <= n else None
-                if got is None:
+                w = words.get(run[i:j]) if j <= n else None
+                if w is None:
                     continue
-                w, lens = got
                 if len(w) > 1:
                     score = (multi + ln, single, neg - 1)
                 else:
                     score = (multi, single + ln, neg - 1)
                 nxt = best[j]
                 if nxt is None or score > nxt[0]:
-                    best[j] = (score, (*pieces, *zip(w, lens, strict=True)))
+                    best[j] = (score, (*pieces, (w, i, j)))
             for ln in range(1, min(self._max_syll, n - i) + 1):
                 ch = syll.get(run[i : i + ln])
                 if ch is None:
@@ -424,19 +453,27 @@ class Romanised:
                 score = (multi, single, neg - 1)
                 nxt = best[j]
                 if nxt is None or score > nxt[0]:
-                    best[j] = (score, (*pieces, (ch, ln)))
+                    best[j] = (score, (*pieces, (ch, i, j)))
         end = best[n]
         if end is None:
             return None
         (multi, single, _), pieces = end
         if not multi and not (single and touches):
             return None
-        return pieces
+        out: list[tuple[str, int]] = []
+        for w, i, j in pieces:
+            if len(w) == 1:
+                out.append((w, j - i))
+            else:
+                out.extend(zip(w, self._syllables(run[i:j], w), strict=True))
+        return tuple(out)
 
     def initials(self, run: str) -> tuple[str, ...]:
         """The hanzi strings a run of pinyin initials may stand for (zlgxy: 治疗高血压 …), from
         the lexicon's words; none for a run that is pinyin, a common English word or acronym
         (``chardata.latin_words``), or shorter than MIN_INITIALS."""
+        if not self._built:
+            self._build()
         got = self._initials_cache.get(run)
         if got is None:
             got = self._initials_of(run)
@@ -487,6 +524,8 @@ class Romanised:
         nor part of a code, ``in_code``) is read as the first of its candidate strings
         (``initials``) that ``accept`` takes (the scanner: one that the rules, reading it alone,
         find a claim in that spans all of it; a short one only in a text with a seller's cue)."""
+        if not self._built:
+            self._build()
         out: list[str] = []
         starts: list[int] = []
         ends: list[int] = []

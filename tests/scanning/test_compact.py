@@ -22,3 +22,47 @@ def test_the_lexicon_fingerprint_is_the_one_asdict_gives():
     changed = replace(lex, rules=(replace(lex.rules[0], severity=lex.rules[0].severity + 1),))
     assert changed.fingerprint == _fingerprint_by_asdict(changed) != lex.fingerprint
 
+
+def _reference_table(words):
+    """The romanised read-back table as it was stored before it was made compact: letters →
+    (word, letters per syllable) of the best (rank, reading combination) entry."""
+    from itertools import islice, product
+
+    from scanning import chardata, evasion
+
+    data = chardata.load()
+    best = {}
+    for w, rank in words:
+        choices = [tuple(r for r in data.pinyin.get(ch, ()) if r in data.syllables) for ch in w]
+        if not all(choices):
+            continue
+        for n, combo in enumerate(islice(product(*choices), evasion.VOCAB_MAX_READINGS)):
+            key = "".join(combo)
+            if key not in best or (rank, n) < best[key][0]:
+                best[key] = ((rank, n), w, tuple(map(len, combo)))
+    return {k: (w, lens) for k, (_, w, lens) in best.items()}
+
+
+def test_the_compact_romanised_table_reads_every_run_as_the_stored_one_did():
+    from scanning import default_scanner
+
+    rom = default_scanner()._romanised
+    rom.read("zui", True)  # built on the first read
+    ref = _reference_table(rom._vocab)
+    assert ref and set(ref) == set(rom._words)
+    for key, (w, lens) in ref.items():
+        assert rom._words[key] == w
+        assert rom._syllables(key, w) == lens, key
+
+
+def test_the_romanised_tables_are_built_on_first_use_with_the_same_results():
+    from scanning import Scanner
+
+    lex = Lexicon.load()
+    scanner = Scanner(lex).with_model(None)
+    assert not scanner._romanised._built
+    texts = ["本品zhiliaotangniaobing，效果好", "坚持服用3tianjianxiao", "本品zlgxy，加微信购买"]
+    first = [scanner.scan(t) for t in texts]
+    assert scanner._romanised._built
+    assert all(r.categories for r in first)
+    assert [scanner.scan(t) for t in texts] == first
