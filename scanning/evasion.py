@@ -359,9 +359,10 @@ class Romanised:
         self._max_syll = max(map(len, syll), default=0)
         self._latin = data.latin_words
         readings: dict[str, tuple[str, ...]] = {}  # hanzi → its readings in the syllable table
-        # letters → ((rank, reading combination number), word): the lexicon's rank, then main
-        # readings first
-        best: dict[str, tuple[tuple[int, int], str]] = {}
+        # letters → the word read for them, and its order: the lexicon's rank, then the reading
+        # combination's number (main readings first), as one small int (no object per entry)
+        best: dict[str, str] = {}
+        order: dict[str, int] = {}
         # initials (main readings) → the lexicon's words with them, best rank first
         ranked: dict[str, list[tuple[int, str]]] = {}
         for w, rank in self._vocab:
@@ -376,14 +377,16 @@ class Romanised:
             else:
                 for n, combo in enumerate(islice(product(*choices), VOCAB_MAX_READINGS)):
                     key = "".join(combo)
-                    old = best.get(key)
-                    if old is None or (rank, n) < old[0]:
-                        best[key] = ((rank, n), w)
+                    o = rank * VOCAB_MAX_READINGS + n
+                    old = order.get(key)
+                    if old is None or o < old:
+                        best[key] = w
+                        order[key] = o
                 ranked.setdefault("".join(c[0][0] for c in choices), []).append((rank, w))
         self._readings = readings
         # letters → the word alone (one object an entry, shared by the word's spellings); the
         # letters each syllable takes are found again when a run is read (``_syllables``)
-        self._words = {k: w for k, (_, w) in best.items()}
+        self._words = best
         self._lengths = sorted({len(k) for k in self._words}, reverse=True)
         self._cache: dict[tuple[str, bool], tuple[tuple[str, int], ...] | None] = {}
         self._initials = {
