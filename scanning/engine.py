@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import re
 import threading
@@ -368,7 +369,9 @@ class Scanner:
         self.lexicon = lexicon
         glyphs = [(v.variant, v.canonical) for v in lexicon.variants if v.kind == "glyph"]
         self._norm = Normalizer(glyphs)
-        nt = self._norm.normalize_term
+        # each term is normalised once: the build reads the same terms several times over
+        # (keys, reserved spellings, generated spellings, read-back vocabulary, word list)
+        nt = functools.lru_cache(maxsize=None)(self._norm.normalize_term)
         rules = tuple(r for r in lexicon.rules if r.enabled)
         self._rules: tuple[Rule, ...] = rules
         self._patterns: dict[int, re.Pattern[str]] = {}

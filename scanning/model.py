@@ -128,35 +128,35 @@ class SentenceModel:
         at: dict[str, int] = {}  # n-gram → its index in keys
         keys: list[str] = []
         pairs: list[complex] = []
-        sha = hashlib.sha256()
-        with Path(path).open("rb") as fh:
-            for n, raw in enumerate(fh, 1):
-                sha.update(raw)
-                line = raw.decode("utf-8").rstrip("\r\n")
-                if not line:
-                    continue
-                if line.startswith("#"):
-                    key, _, value = line[1:].partition("\t")
-                    meta[key.strip()] = value
-                    continue
-                gram, *ws = line.split("\t")
-                if len(ws) != len(CATEGORIES):
-                    raise ValueError(f"{path}:{n}: expected {len(CATEGORIES)} weights")
-                gram = gram.replace("\\t", "\t").replace("\\n", "\n")
-                if gram not in ngrams(gram):
-                    continue  # not a feature: never counts
-                z = complex(float(ws[0]), float(ws[1]))
-                k = at.get(gram)
-                if k is None:
-                    at[gram] = len(keys)
-                    keys.append(gram)
-                    pairs.append(z)
-                else:
-                    pairs[k] = z
+        data = Path(path).read_bytes()
+        # one read and one decode (a newline byte is never inside a UTF-8 sequence); the lines
+        # as reading the file line by line gives them
+        for n, line in enumerate(data.decode("utf-8").split("\n"), 1):
+            line = line.rstrip("\r")
+            if not line:
+                continue
+            if line.startswith("#"):
+                key, _, value = line[1:].partition("\t")
+                meta[key.strip()] = value
+                continue
+            gram, *ws = line.split("\t")
+            if len(ws) != len(CATEGORIES):
+                raise ValueError(f"{path}:{n}: expected {len(CATEGORIES)} weights")
+            gram = gram.replace("\\t", "\t").replace("\\n", "\n")
+            if not 2 <= len(gram) <= 3:
+                continue  # not a feature (ngrams() yields 2- and 3-grams only): never counts
+            z = complex(float(ws[0]), float(ws[1]))
+            k = at.get(gram)
+            if k is None:
+                at[gram] = len(keys)
+                keys.append(gram)
+                pairs.append(z)
+            else:
+                pairs[k] = z
         bias = tuple(float(x) for x in meta.get("bias", "").split(",") if x)
         model = cls.__new__(cls)
         strong = float(meta.get("strong", "1.0"))
-        model._setup(bias, keys, pairs, meta, strong, sha.hexdigest())
+        model._setup(bias, keys, pairs, meta, strong, hashlib.sha256(data).hexdigest())
         return model
 
     @property

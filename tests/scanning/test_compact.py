@@ -66,3 +66,20 @@ def test_the_romanised_tables_are_built_on_first_use_with_the_same_results():
     assert scanner._romanised._built
     assert all(r.categories for r in first)
     assert [scanner.scan(t) for t in texts] == first
+
+
+def test_the_model_file_is_read_as_line_by_line_reading_reads_it():
+    from scanning.model import CATEGORIES, MODEL_FILE, SentenceModel, ngrams
+
+    grams = {}
+    with MODEL_FILE.open("rb") as fh:
+        for raw in fh:
+            line = raw.decode("utf-8").rstrip("\r\n")
+            if line and not line.startswith("#"):
+                gram, *ws = line.split("\t")
+                gram = gram.replace("\\t", "\t").replace("\\n", "\n")
+                if gram in ngrams(gram):
+                    grams[gram] = complex(*map(float, ws[: len(CATEGORIES)]))
+    model = SentenceModel.load()
+    assert model.digest == hashlib.sha256(MODEL_FILE.read_bytes()).hexdigest()
+    assert model._weights_z == list(grams.values())
