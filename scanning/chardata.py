@@ -22,6 +22,7 @@ versions used. Loading costs a few milliseconds and no third-party import.
 
 from __future__ import annotations
 
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +54,7 @@ class CharData:
     shapes: dict[str, str]  # level-1 look-alikes: same four-corner code, then same sound element
     splits: dict[str, tuple[str, ...]]  # two-character decompositions (亻方 for 仿)
     # initials of common words → those words (an initialism they take is not used)
-    taken_initials: dict[str, frozenset[str]]
+    taken_initials: dict[str, tuple[str, ...]]
     # toneless pinyin syllable → the commonest hanzi with it as main reading (vowelless
     # interjections such as hm, ng left out): the syllable table romanised runs are read with
     syllables: dict[str, str]
@@ -82,6 +83,8 @@ def _read() -> CharData:
     homophones: dict[str, str] = {}
     shapes: dict[str, str] = {}
     splits: dict[str, tuple[str, ...]] = {}
+    # equal reading lists are one tuple of interned syllables (~400 syllables for 6,763 hanzi)
+    shared: dict[str, tuple[str, ...]] = {}
     with CHARS.open(encoding="utf-8") as fh:
         for line in fh:
             if line.startswith(("#", "char\t")):
@@ -89,7 +92,10 @@ def _read() -> CharData:
             ch, lv, py, homo, shape, split = line.rstrip("\n").split("\t")
             level[ch] = int(lv)
             if py:
-                pinyin[ch] = tuple(py.split("|"))
+                rs = shared.get(py)
+                if rs is None:
+                    rs = shared[py] = tuple(sys.intern(r) for r in py.split("|"))
+                pinyin[ch] = rs
             if homo:
                 homophones[ch] = homo
             if shape:
@@ -99,7 +105,7 @@ def _read() -> CharData:
     taken = {}
     for line in INITIALS.read_text(encoding="utf-8").splitlines():
         initials, words = line.split("\t")
-        taken[initials] = frozenset(words.split("|"))
+        taken[initials] = tuple(words.split("|"))  # (distinct, sorted: as generated)
     syllables = {}
     for line in SYLLABLES.read_text(encoding="utf-8").splitlines():
         if line.startswith("#"):

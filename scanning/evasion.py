@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from itertools import islice, product
 
@@ -173,7 +173,7 @@ def spellings(t: str) -> list[tuple[str, str]]:
                 # three letters: refused only when they are a common English word or acronym
                 taken = initials in data.latin_words
             else:
-                taken = bool(data.taken_initials.get(initials, frozenset()) - {t})
+                taken = any(w != t for w in data.taken_initials.get(initials, ()))
             if not taken:
                 out.append((initials, "initials"))
     return out
@@ -214,27 +214,26 @@ def generate(
     rules: Iterable[tuple[int, str, int, str]],
     normalize: Callable[[str], str],
     reserved: frozenset[str] = frozenset(),
-) -> list[tuple[int, str, str, bool, bool]]:
+) -> Iterator[tuple[int, str, str, bool, bool]]:
     """(rule index, spelling, kind, Latin start, Latin end) for ``rules`` given as (index, term,
-    severity, mode); the last two as ``bounds``.
+    severity, mode), one at a time (a dense lexicon has tens of thousands); the last two as
+    ``bounds``.
 
     ``normalize`` is the scanner's term normaliser; a spelling equal to a term, exception or
     allow-phrase of the lexicon (``reserved``, normalised) is left out."""
-    out: list[tuple[int, str, str, bool, bool]] = []
-    seen: set[tuple[int, str]] = set()
     for i, term, severity, mode in rules:
         if severity < MIN_SEVERITY or mode not in MODES:
             continue
         t = normalize(term)
+        seen: set[str] = set()  # a rule's spellings are distinct
         for spelling, kind in spellings(t):
-            if spelling == t or spelling in reserved or (i, spelling) in seen:
+            if spelling == t or spelling in reserved or spelling in seen:
                 continue
-            seen.add((i, spelling))
+            seen.add(spelling)
             if spelling[0] < "\x80" or spelling[-1] < "\x80":
-                out.append((i, spelling, kind, *bounds(spelling, kind)))
+                yield (i, spelling, kind, *bounds(spelling, kind))
             else:  # begins and ends with a hanzi: no Latin boundary to check
-                out.append((i, spelling, kind, False, False))
-    return out
+                yield (i, spelling, kind, False, False)
 
 
 # --- romanised runs read back as hanzi --------------------------------------------------------
