@@ -462,11 +462,8 @@ class Scanner:
             )
         # homophone, look-alike and split spellings of the pattern rules' words (their slot
         # words included) read back as the word, and the read-back text scanned besides the
-        # text (evasion.respellings): key id → the word
-        self._respell: dict[int, str] = {}
-        words = evasion.pattern_words(rules, nt)
-        for spelling, word in evasion.respellings(words, frozenset(reserved)):
-            self._respell.setdefault(slot(spelling), word)
+        # text (evasion.respellings; their automaton is built on the first scan)
+        self._respell = evasion.Respelt(evasion.pattern_words(rules, nt), frozenset(reserved))
         # romanised pinyin read back as hanzi (evasion.Romanised), scanned besides the text
         self._romanised = evasion.Romanised(
             evasion.vocabulary(rules, (a.phrase for a in lexicon.allow), nt)
@@ -505,9 +502,6 @@ class Scanner:
             other = pid in allow or pid in excepts or pid in anchors or pid in brands
             if ds and not other and all(self._plain(d) for d in ds):
                 fast[pid] = tuple(d.tmpl for d in ds)
-                continue
-            if not ds and not other and pid in self._respell:
-                fast[pid] = ()  # a pattern word's spelling only: read back in _respelt
                 continue
             checked = []
             for d in ds:
@@ -707,10 +701,9 @@ class Scanner:
         """The rules' result of ``text``, with that of its romanised runs read back as hanzi
         (``evasion.Romanised``) when it has any."""
         t, st, offsets = norm
-        matches = self._find(t)
-        r = self._rules_on(text, t, st, offsets, matches)
-        if matches and self._respell:
-            r = self._respelt(text, t, st, offsets, matches, r)
+        r = self._rules_on(text, t, st, offsets)
+        if self._respell:
+            r = self._respelt(text, t, st, offsets, r)
         if not self._romanised or not _has_latin(t):
             return r
         seller: list[bool] = []
@@ -737,13 +730,12 @@ class Scanner:
             return r
         return _merged(r, r2)
 
-    def _respelt(self, text: str, t: str, st: str, offsets, matches, r: ScanResult):
+    def _respelt(self, text: str, t: str, st: str, offsets, r: ScanResult):
         """``r`` with the result of the text in which the homophone, look-alike and split
         spellings of the pattern rules' words (``evasion.respellings``) are read back as the
         words (之疗高血压 → 治疗高血压), when it has any that lie on word boundaries and are no
         word of jieba's dictionary themselves (``WordChecker.is_spelling``)."""
-        respell = self._respell
-        found = [m for m in matches if m[2] in respell]
+        found = self._respell.find(t)
         if not found:
             return r
         found.sort(key=lambda m: (m[0], m[0] - m[1]))  # leftmost, then longest
@@ -751,10 +743,9 @@ class Scanner:
         starts: list[int] = []
         ends: list[int] = []
         last = 0
-        for s, e, pid in found:
+        for s, e, word in found:
             if s < last or not self._words.is_spelling(t, s, e):
                 continue
-            word = respell[pid]
             out.append(t[last:s])
             starts.extend(range(last, s))
             ends.extend(range(last + 1, s + 1))
@@ -824,11 +815,9 @@ class Scanner:
                     offsets = parts
         return t, st, offsets
 
-    def _rules_on(self, text: str, t: str, st: str, offsets, matches=None) -> ScanResult:
-        """The rules' result of ``text`` from its normal forms (``_normal_forms``);
-        ``matches``: the automaton's on ``t``, when already found."""
-        if matches is None:
-            matches = self._find(t)  # overlapping: (start, end, key id)
+    def _rules_on(self, text: str, t: str, st: str, offsets) -> ScanResult:
+        """The rules' result of ``text`` from its normal forms (``_normal_forms``)."""
+        matches = self._find(t)  # overlapping: (start, end, key id)
         if not matches:
             return EMPTY_RESULT
         if offsets is None and len(matches) == 1:
@@ -911,8 +900,6 @@ class Scanner:
             else:
                 slow.append(m)
         if slow is None:
-            if not hits:  # only spellings of pattern words (read back in _respelt)
-                return EMPTY_RESULT
             return self._explain(text, t, st, offsets, hits, None)
         return self._resolve_slow(text, t, st, offsets, slow, hits)
 

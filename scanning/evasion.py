@@ -24,13 +24,13 @@ generated spellings; neither do single characters (最) or patterns.
 
 Pattern rules and their slot families are reached the other way round. The words they spell
 out (``pattern_words``: 治疗, 预防, 高血压) get the same homophone, look-alike and split
-spellings (``respellings``); the engine reads such a spelling back as the word (之疗高血压 →
-治疗高血压, on word boundaries and when the spelling is no dictionary word) and scans that text
-besides the text itself. Pinyin of pattern words and of single characters
-(``Romanised``): a run of Latin letters that splits into pinyin syllables is read back as the
-lexicon's hanzi (zhiliaotangniaobing → 治疗糖尿病, 3tianjianxiao → 3天见效), and a run of
-initials as the lexicon's words whose initials it is (zlgxy → 治疗高血压), and the scanner scans
-that read-back text besides the text itself.
+spellings (``respellings``, in their own automaton: ``Respelt``); the engine reads such a
+spelling back as the word (之疗高血压 → 治疗高血压, on word boundaries and when the spelling is
+no dictionary word) and scans that text besides the text itself. Pinyin of pattern words and
+of single characters (``Romanised``): a run of Latin letters that splits into pinyin syllables
+is read back as the lexicon's hanzi (zhiliaotangniaobing → 治疗糖尿病, 3tianjianxiao → 3天见效),
+and a run of initials as the lexicon's words whose initials it is (zlgxy → 治疗高血压), and the
+scanner scans that read-back text besides the text itself.
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from itertools import islice, product
+
+import daachorse
 
 from . import chardata
 
@@ -309,6 +311,45 @@ def respellings(words: Iterable[str], reserved: frozenset[str] = frozenset()):
             if kind in CHECKED_KINDS and spelling not in taken and spelling not in seen:
                 seen.add(spelling)
                 yield spelling, w
+
+
+class Respelt:
+    """The homophone, look-alike and split spellings of the pattern rules' words
+    (``respellings``) in an automaton of their own, built on first use (a scanner built only to
+    be replaced, or one that never scans, never pays for it): ``find`` gives each occurrence in
+    a normalised text as (start, end, word)."""
+
+    def __init__(self, words: Iterable[str], reserved: frozenset[str] = frozenset()):
+        self._vocab = tuple(words)
+        self._reserved = reserved
+        self._lock = threading.Lock()
+        self._built = False
+        self._find = None
+        self._to: list[str] = []
+
+    def __bool__(self) -> bool:
+        return bool(self._vocab)
+
+    def _build(self) -> None:
+        with self._lock:
+            if self._built:
+                return
+            keys = []
+            for spelling, word in respellings(self._vocab, self._reserved):
+                keys.append(spelling)
+                self._to.append(word)
+            if keys:
+                self._find = daachorse.CharwiseDoubleArrayAhoCorasick(keys).find_overlapping
+            self._reserved = frozenset()
+            self._built = True
+
+    def find(self, t: str) -> list[tuple[int, int, str]]:
+        if not self._built:
+            self._build()
+        if self._find is None:
+            return []
+        to = self._to
+        return [(s, e, to[k]) for s, e, k in self._find(t)]
 
 
 def respelt_spans(spelling: str, word: str, s: int, e: int) -> list[tuple[int, int]]:

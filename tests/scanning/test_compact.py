@@ -83,3 +83,14 @@ def test_the_model_file_is_read_as_line_by_line_reading_reads_it():
     model = SentenceModel.load()
     assert model.digest == hashlib.sha256(MODEL_FILE.read_bytes()).hexdigest()
     assert model._weights_z == list(grams.values())
+
+
+def test_the_respelt_pattern_words_are_built_on_first_use():
+    from scanning import Scanner
+
+    scanner = Scanner(Lexicon.load()).with_model(None)
+    assert not scanner._respell._built
+    res = scanner.scan("本品之疗高血压，效果好")
+    assert scanner._respell._built
+    assert "false_ad" in res.categories
+    assert scanner._respell.find("之疗") == [(0, 2, "治疗")]
