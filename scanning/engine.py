@@ -703,7 +703,9 @@ class Scanner:
         t, st, offsets = norm
         r = self._rules_on(text, t, st, offsets)
         if self._respell:
-            r = self._respelt(text, t, st, offsets, r)
+            found = self._respell.find(t)
+            if found:
+                r = self._respelt(text, t, st, offsets, r, found)
         if not self._romanised or not _has_latin(t):
             return r
         seller: list[bool] = []
@@ -730,14 +732,11 @@ class Scanner:
             return r
         return _merged(r, r2)
 
-    def _respelt(self, text: str, t: str, st: str, offsets, r: ScanResult):
+    def _respelt(self, text: str, t: str, st: str, offsets, r: ScanResult, found):
         """``r`` with the result of the text in which the homophone, look-alike and split
         spellings of the pattern rules' words (``evasion.respellings``) are read back as the
         words (之疗高血压 → 治疗高血压), when it has any that lie on word boundaries and are no
         word of jieba's dictionary themselves (``WordChecker.is_spelling``)."""
-        found = self._respell.find(t)
-        if not found:
-            return r
         found.sort(key=lambda m: (m[0], m[0] - m[1]))  # leftmost, then longest
         out: list[str] = []
         starts: list[int] = []

@@ -348,8 +348,11 @@ class Respelt:
             self._build()
         if self._find is None:
             return []
+        found = self._find(t)
+        if not found:  # nearly every text: no list built
+            return found
         to = self._to
-        return [(s, e, to[k]) for s, e, k in self._find(t)]
+        return [(s, e, to[k]) for s, e, k in found]
 
 
 def respelt_spans(spelling: str, word: str, s: int, e: int) -> list[tuple[int, int]]:
