@@ -520,6 +520,7 @@ class Scanner:
         # the template of a key with exactly one plain deny term (nearly all keys), else None
         self._fast1 = [f[0] if f is not None and len(f) == 1 else None for f in fast]
         self._slow = slow
+        self._anchored_words: dict[str, bool] = {}
         # daachorse's character-wise double-array automaton: the same matches, in the same order
         # (by end, longest first), as ahocorasick_rs's overlapping search, at twice its speed on
         # CJK text; matches are (start, end, key id) in characters
@@ -732,18 +733,37 @@ class Scanner:
             return r
         return _merged(r, r2)
 
+    def _anchored(self, word: str) -> bool:
+        """Does ``word`` hold a pattern or host anchor (memoised per word)?"""
+        got = self._anchored_words.get(word)
+        if got is None:
+            slow = self._slow
+            got = any(m[2] in slow and slow[m[2]].anchors for m in self._find(word))
+            self._anchored_words[word] = got
+        return got
+
     def _respelt(self, text: str, t: str, st: str, offsets, r: ScanResult, found):
         """``r`` with the result of the text in which the homophone, look-alike and split
         spellings of the pattern rules' words (``evasion.respellings``) are read back as the
         words (之疗高血压 → 治疗高血压), when it has any that lie on word boundaries and are no
         word of jieba's dictionary themselves (``WordChecker.is_spelling``)."""
+        # a pattern is tried only around its anchor: a word read back far from every anchor
+        # of the text, and holding none itself, cannot be part of a pattern's match
+        slow = self._slow
+        anchors = [m[0] for m in self._find(t) if m[2] in slow and slow[m[2]].anchors]
         found.sort(key=lambda m: (m[0], m[0] - m[1]))  # leftmost, then longest
         out: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
         last = 0
         for s, e, word in found:
-            if s < last or not self._words.is_spelling(t, s, e):
+            if s < last:
+                continue
+            if not self._anchored(word) and not any(
+                a - _RESPELT_REACH <= s and e <= a + _RESPELT_REACH for a in anchors
+            ):
+                continue
+            if not self._words.is_spelling(t, s, e):
                 continue
             out.append(t[last:s])
             starts.extend(range(last, s))
@@ -1173,6 +1193,10 @@ class Scanner:
         )
 
 
+# how far from an anchor's start a read-back word may lie and still be in a pattern's match:
+# the window a pattern is tried in (40 characters either side of the anchor) plus the anchor
+# and the characters a split spelling adds
+_RESPELT_REACH = 56
 _has_latin = re.compile("[a-z][a-z]").search  # (as fast as [a-z] alone; [a-z]{2} is half as fast)
 _SELLER_CUES = frozenset({"offer", "price", "commerce"})
 
