@@ -125,6 +125,11 @@ _COMMERCIAL_MORPHEMES = (
     "墅",
     "行业",
     "业界",
+    # a claim over a whole market is about what is sold (全台唯一, 全港首创, 全球首款)
+    "全台",
+    "全港",
+    "全澳",
+    "全球",
 )
 
 
