@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import MD5
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -68,8 +69,16 @@ class LexiconRule(models.Model):
         verbose_name = _("lexicon rule")
         verbose_name_plural = _("lexicon rules")
         ordering = ["category", "rule_id", "term"]
+        # the term through its MD5: an index entry holds the digest, not the term, so a long
+        # pattern (a slot family expands to thousands of bytes) fits PostgreSQL's btree limit
         constraints = [
-            models.UniqueConstraint(fields=["term", "rule_id", "mode"], name="lexicon_rule_unique")
+            models.UniqueConstraint(
+                MD5("term"),
+                "rule_id",
+                "mode",
+                name="lexicon_rule_unique",
+                violation_error_message=_("A rule with this term, rule id and mode exists."),
+            )
         ]
 
     def __str__(self) -> str:

@@ -2,8 +2,8 @@
 
 The shipped files are read as they are today, so a longer pattern added later no longer fitted
 the columns of this point (a fresh database failed to migrate). Seeding now runs in
-``0004_seed_shipped_lexicon_latest`` against the latest columns; this step does nothing on a new
-database and has already run on existing ones.
+``0006_rule_unique_by_digest`` (in 0004 until the unique index held the term's digest); this
+step does nothing on a new database and has already run on existing ones.
 """
 
 from django.db import migrations

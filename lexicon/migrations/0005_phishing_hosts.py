@@ -7,7 +7,7 @@ seeds only an empty database. This step adds the rows below (frozen here, as shi
 later change of the files cannot change what this migration did) and publishes a new version.
 
 Idempotent and respectful of edits: a row is added only when no version of this database ever
-held it (a fresh database seeded by 0004 from today's files has them all: nothing happens; a
+held it (a fresh database, seeded from today's files by 0006, has them all: nothing happens; a
 rule a supervisor deleted after it arrived stays deleted). Stored findings are not rescanned by
 this step; a rescan with the new version (词库 › 重新扫描) judges stored posts' links again.
 """

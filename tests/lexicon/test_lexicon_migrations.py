@@ -1,6 +1,6 @@
 """The phishing-link rows shipped after a database was seeded reach it (lexicon 0005): the new
 genuine and shortener hosts and the short-link rule, published as a new version once; a fresh
-database, which 0004 seeded with them, is left alone, and a rule a supervisor deleted stays
+database, which 0006 seeds with them, is left alone, and a rule a supervisor deleted stays
 deleted."""
 
 import dataclasses
