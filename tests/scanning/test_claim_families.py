@@ -1,0 +1,72 @@
+"""The claim families written from the Advertising Law's wording on 2026-12-03 (afternoon): each
+finds its claim in seller copy, and the ordinary sentences that share its words stay clean."""
+
+import pytest
+
+from scanning import default_scanner
+
+
+@pytest.fixture(scope="module")
+def scanner():
+    return default_scanner()
+
+
+CLAIMS = [
+    # (text, rule, words of the family's match) — copy a seller or an advertiser would write
+    ("纯植物配方，白发变黑，从根养发，一洗见效", "false_ad.efficacy", "从根养发"),
+    ("喝这款茶一个月瘦身20斤，不用节食", "false_ad.efficacy", "瘦身20斤"),
+    ("牙痛神器，病发即止，随身携带", "false_ad.efficacy", "病发即止"),
+    ("腰椎间盘突出贴三贴，免开刀，不用拄拐杖", "false_ad.efficacy", "不用拄拐杖"),
+    ("专治耳鸣耳聋，效果看得见，加微信咨询", "false_ad.efficacy", "专治耳鸣"),
+    ("本款净化器除菌率>99.9%，立即下单", "false_ad.efficacy", "除菌率"),
+    ("我们的洗衣液去污力比他牌强50%，包邮", "false_ad.absolute", "比他牌强"),
+    ("全台唯一电子晶片制冷的冰冷扇，现货速订", "false_ad.absolute", "全台唯一"),
+    ("楼盘步行3分钟到地铁站，名额有限", "false_ad.property", "步行3分钟"),
+    ("理财新品年化收益高达18%，即投即计息", "false_ad.investment", "即投即计息"),
+    ("由中国人民银行授权发行的纪念币套装，限量发售", "false_ad.endorsement", "人民银行授权"),
+]
+
+
+@pytest.mark.parametrize("text,rule,words", CLAIMS)
+def test_the_claim_is_found(scanner, text, rule, words):
+    r = scanner.scan(text)
+    assert "false_ad" in r.categories, (text, [(f.matched, f.rule, f.stance) for f in r.suppressed])
+    assert any(f.rule == rule and words in f.matched for f in r.findings), [
+        (f.matched, f.rule) for f in r.findings
+    ]
+
+
+def test_figures_read_through_separators_between_digits(scanner):
+    for text, words in (
+        ("喝这款茶一个月瘦身2-0斤，包邮到家", "瘦身2-0斤"),
+        ("除菌率9-9.. 9%，立即下单", "除菌率"),
+    ):
+        assert any(words in f.matched for f in scanner.scan(text).findings), text
+
+
+# news paragraphs of the ordinary clean lines (data/ordinary) that the families flagged before
+# they were narrowed: 预防感冒 in relief work, 减了两公斤 in a memoir, 历史上第一位, 节约85%
+ORDINARY_LINES = [
+    "peoples_daily_199801:11235",
+    "peoples_daily_199801:8155",
+    "peoples_daily_199801:4540",
+    "peoples_daily_199801:17757",
+]
+
+
+@pytest.fixture(scope="module")
+def ordinary():
+    from tests.scanning.corpus import load_ordinary
+
+    return {it["id"]: it["text"] for it in load_ordinary()}
+
+
+@pytest.mark.parametrize("line", ORDINARY_LINES)
+def test_ordinary_news_stays_clean(scanner, ordinary, line):
+    assert "false_ad" not in scanner.scan(ordinary[line]).categories
+
+
+def test_a_lawful_toothpaste_claim_is_no_disease_claim(scanner):
+    # 减轻口臭 is an efficacy a toothpaste may claim: 去 is no one-character relief verb
+    text = "苏州绿叶爱生活牙膏清新口气就用天然海藻牙膏120g去口臭清新口气"
+    assert "false_ad" not in scanner.scan(text).categories
