@@ -417,6 +417,9 @@ class StanceJudge:
             return None
         if speech and _SPEECH_RE.search(st):
             return None
+        for s, e, r, _sev in spans:
+            if r.startswith("counterfeit.") and _defined(st, 0, s, e, len(st)) is not None:
+                return None  # a trade word explained as a word: judge in full
         if _may_have_price(st) and _PRICE_RE.search(st) is not None:
             return None  # a price is an offer cue of its own sentence: judge in full
         if "?" in st or "？" in st:
@@ -586,6 +589,12 @@ class StanceJudge:
                     return "report", f"{anaphor}（承上句：{frame}）"
         if offer is not None:
             return "offer", offer
+        if rule_id.startswith("counterfeit."):
+            m = _defined(t, ss, s, e, se)
+            if m is not None:
+                # 原单就是另外一个厂家出的, 所谓高仿, 对于原单货: the trade word is explained as a
+                # word, not offered (a seller's 原单就是… carries its call to action or price)
+                return "report", f"释义（{m}）"
         q = _SENT_RE.search(t, e, se + 1)
         if q is not None and t[q.start()] in "?？":
             if rule_id.startswith("counterfeit."):
@@ -630,6 +639,28 @@ class StanceJudge:
             if a >= ss and b <= se and kind in ("report", "fake", "law"):
                 return word
         return None
+
+
+# a trade word explained as a word: a definition right after it (原单就是…, A货是指…, 高仿的
+# 意思是…) or a topic frame right before it (所谓高仿, 对于原单货, 什么是A货, 关于尾单)
+_DEFINED_AFTER_RE = re.compile(
+    r"(?:货|版|品|包|鞋|表)?(?:其实|实际上)?"
+    r"(?:就是|是指|指的是|即是|的意思是|的定义|的性质|是一种)"
+)
+_DEFINED_BEFORE_RE = re.compile(
+    r"(?:所谓的?|对于|对於|关于|关於|什么是|什么叫|何谓|何为)[“「『‘\"]?\Z"
+)
+
+
+def _defined(t: str, ss: int, s: int, e: int, se: int) -> str | None:
+    """The definition or topic frame around a counterfeit trade word, or None."""
+    m = _DEFINED_AFTER_RE.match(t, e, se)
+    if m is not None:
+        return t[s : m.end()]
+    m = _DEFINED_BEFORE_RE.search(t, max(ss, s - 5), s)
+    if m is not None:
+        return t[m.start() : e]
+    return None
 
 
 _CLOSE_SET = frozenset(_CLOSE + '"')

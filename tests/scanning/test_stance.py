@@ -291,3 +291,23 @@ def test_a_quantity_per_run_of_a_machine_is_no_effect_claim(text):
 @pytest.mark.parametrize("text", ["这款茶降血糖的效果不骗人的", "说它能降血糖一点不夸大其词"])
 def test_a_seller_vouching_that_the_effect_is_no_myth_still_claims_it(text):
     assert "false_ad" in scan(text).categories, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "原单就是另外一个厂家出的货，用的是相同的材料",
+        "对于原单货，剪标和未剪标其实性质完全不同",
+        "复刻表就是按正品原样做的表",
+    ],
+)
+def test_a_trade_word_explained_as_a_word_is_not_an_offer(text):
+    result = scan(text)
+    assert "counterfeit" not in result.categories, text
+    assert any(f.stance == "report" and f.cue.startswith("释义") for f in result.suppressed), text
+
+
+def test_an_explained_trade_word_with_a_call_to_action_is_an_offer():
+    result = scan("原单就是跟专柜一个工厂出来的，加微信看实拍")
+    assert result.categories == ("counterfeit",)
+    assert {f.stance for f in result.findings} == {"offer"}
