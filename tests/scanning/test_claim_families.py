@@ -15,6 +15,8 @@ CLAIMS = [
     # (text, rule, words of the family's match) — copy a seller or an advertiser would write
     ("纯植物配方，白发变黑，从根养发，一洗见效", "false_ad.efficacy", "从根养发"),
     ("喝这款茶一个月瘦身20斤，不用节食", "false_ad.efficacy", "瘦身20斤"),
+    ("坚持喝三个月瘦30余斤，不反弹", "false_ad.efficacy", "瘦30余斤"),
+    ("两周甩了8斤，私聊拿货", "false_ad.efficacy", "甩了8斤"),
     ("牙痛神器，病发即止，随身携带", "false_ad.efficacy", "病发即止"),
     ("腰椎间盘突出贴三贴，免开刀，不用拄拐杖", "false_ad.efficacy", "不用拄拐杖"),
     ("专治耳鸣耳聋，效果看得见，加微信咨询", "false_ad.efficacy", "专治耳鸣"),

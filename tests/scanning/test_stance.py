@@ -311,3 +311,17 @@ def test_an_explained_trade_word_with_a_call_to_action_is_an_offer():
     result = scan("原单就是跟专柜一个工厂出来的，加微信看实拍")
     assert result.categories == ("counterfeit",)
     assert {f.stance for f in result.findings} == {"offer"}
+
+
+@pytest.mark.parametrize(
+    "text", ["仿制的劳力士日志型，做工一流", "耐克莆田货，私聊看图", "莆田阿迪椰子鞋现货"]
+)
+def test_imitation_words_beside_a_brand_name_a_fake(text):
+    assert "counterfeit" in scan(text).categories, text
+
+
+@pytest.mark.parametrize(
+    "text", ["仿制药集中采购后价格下降", "莆田市今年旅游收入增长", "仿造古代建筑的园林很受欢迎"]
+)
+def test_imitation_words_without_a_brand_are_ordinary(text):
+    assert "counterfeit" not in scan(text).categories, text
