@@ -17,6 +17,9 @@ CLAIMS = [
     ("喝这款茶一个月瘦身20斤，不用节食", "false_ad.efficacy", "瘦身20斤"),
     ("坚持喝三个月瘦30余斤，不反弹", "false_ad.efficacy", "瘦30余斤"),
     ("两周甩了8斤，私聊拿货", "false_ad.efficacy", "甩了8斤"),
+    ("这款精华让肌龄逆转5岁，立即下单", "false_ad.efficacy", "肌龄逆转5岁"),
+    ("逆龄面霜，专柜同款", "false_ad.efficacy", "逆龄"),
+    ("空气消毒机，新冠病毒抑制率>77%", "false_ad.efficacy", "抑制率>77%"),
     ("牙痛神器，病发即止，随身携带", "false_ad.efficacy", "病发即止"),
     ("腰椎间盘突出贴三贴，免开刀，不用拄拐杖", "false_ad.efficacy", "不用拄拐杖"),
     ("专治耳鸣耳聋，效果看得见，加微信咨询", "false_ad.efficacy", "专治耳鸣"),
@@ -72,3 +75,8 @@ def test_a_lawful_toothpaste_claim_is_no_disease_claim(scanner):
     # 减轻口臭 is an efficacy a toothpaste may claim: 去 is no one-character relief verb
     text = "苏州绿叶爱生活牙膏清新口气就用天然海藻牙膏120g去口臭清新口气"
     assert "false_ad" not in scanner.scan(text).categories
+
+
+@pytest.mark.parametrize("text", ["改革开放前，这里的经济水平历史倒退50年", "时光倒流，回到童年"])
+def test_years_in_ordinary_sentences_are_no_age_claim(scanner, text):
+    assert "false_ad" not in scanner.scan(text).categories, text
