@@ -602,7 +602,9 @@ class StanceJudge:
                     # 这是高仿掘金？ 哪弄的高仿？ asking about a fake, not offering one
                     return "ordinary", "疑问句"
             else:
-                m = _DOUBT_RE.search(t, cs, q.start())
+                # the doubt governs a 、-list of claims after it (居然能“当天见效”、“彻底治愈”…？)
+                lo = max(ss, *(t.rfind(c, ss, s) + 1 for c in _PHRASE_END))
+                m = _DOUBT_RE.search(t, min(cs, lo), q.start())
                 if m is not None and not (s < m.end() and m.start() < e):
                     # 泡脚就能降血糖？ a headline doubting the claim, not making it
                     return "ordinary", f"质疑句（{m.group(0)}）"
@@ -667,7 +669,8 @@ _CLOSE_SET = frozenset(_CLOSE + '"')
 # a question that asks about a thing (这是…？ 哪弄的…？ …吗？), not a seller's rhetorical one
 _QUESTION_RE = re.compile(r"这是|那是|是不是|是否|哪|吗|么|谁|难道|真的")
 # a question that doubts a claim (泡脚就能降血糖？ 真能根治吗？)
-_DOUBT_RE = re.compile(r"就能|真能|真的能|竟能|竟然|难道|能否|靠谱|可信|真的吗|是真的|真有")
+_PHRASE_END = ",，:：;；"
+_DOUBT_RE = re.compile(r"就能|真能|真的能|竟能|竟然|居然|怎么可能|难道|能否|靠谱|可信|真的吗|是真的|真有")
 # a contrast after a denial takes the claim back up (不是药，而是能根治…)
 _CONTRAST = ("而是", "但是", "却", "只要", "就能")
 _MENTION_MARKS = frozenset(_OPEN + _CLOSE + '"|')

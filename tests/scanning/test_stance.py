@@ -325,3 +325,11 @@ def test_imitation_words_beside_a_brand_name_a_fake(text):
 )
 def test_imitation_words_without_a_brand_are_ordinary(text):
     assert "counterfeit" not in scan(text).categories, text
+
+
+def test_a_doubting_question_governs_the_list_of_claims_after_it():
+    text = "一个什么样的生物制剂，居然能“当天见效”、“彻底治愈”多种癌症？"
+    result = scan(text)
+    assert "false_ad" not in result.categories
+    assert {f.cue for f in result.suppressed} == {"质疑句（居然）"}
+    assert "false_ad" in scan("当天见效、彻底治愈多种癌症，加微信咨询").categories
