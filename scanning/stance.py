@@ -670,7 +670,9 @@ _CLOSE_SET = frozenset(_CLOSE + '"')
 _QUESTION_RE = re.compile(r"这是|那是|是不是|是否|哪|吗|么|谁|难道|真的")
 # a question that doubts a claim (泡脚就能降血糖？ 真能根治吗？)
 _PHRASE_END = ",，:：;；"
-_DOUBT_RE = re.compile(r"就能|真能|真的能|竟能|竟然|居然|怎么可能|难道|能否|靠谱|可信|真的吗|是真的|真有")
+_DOUBT_RE = re.compile(
+    r"就能|真能|真的能|竟能|竟然|居然|怎么可能|难道|能否|靠谱|可信|真的吗|是真的|真有"
+)
 # a contrast after a denial takes the claim back up (不是药，而是能根治…)
 _CONTRAST = ("而是", "但是", "却", "只要", "就能")
 _MENTION_MARKS = frozenset(_OPEN + _CLOSE + '"|')
