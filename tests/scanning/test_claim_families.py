@@ -80,3 +80,29 @@ def test_a_lawful_toothpaste_claim_is_no_disease_claim(scanner):
 @pytest.mark.parametrize("text", ["改革开放前，这里的经济水平历史倒退50年", "时光倒流，回到童年"])
 def test_years_in_ordinary_sentences_are_no_age_claim(scanner, text):
     assert "false_ad" not in scanner.scan(text).categories, text
+
+
+@pytest.mark.parametrize(
+    "text,rule,article",
+    [
+        ("本产品已申请国家专利，加微信订购", "false_ad.patent", "第十二条"),
+        ("专利申请中，仿冒必究", "false_ad.patent", "第十二条"),
+        ("诚心建议每个孕妇都应该吃，私聊下单", "false_ad.efficacy", "第十八条"),
+        ("本酒舒筋活血，每天一杯，包邮", "false_ad.liquor", "第二十三条"),
+    ],
+)
+def test_articles_twelve_eighteen_and_twenty_three(scanner, text, rule, article):
+    found = [f for f in scanner.scan(text).findings if f.rule == rule]
+    assert found and article in found[0].legal_basis, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["华为去年已申请专利5000多项", "每个人都应该吃早餐", "住酒店能缓解旅途的疲劳", "喝酒伤肝"],
+)
+def test_the_three_articles_leave_ordinary_sentences_clean(scanner, text):
+    assert "false_ad" not in scanner.scan(text).categories, text
+
+
+def test_a_notice_that_imitators_will_be_pursued_hides_no_offer(scanner):
+    assert "counterfeit" in scanner.scan("高仿LV包包一比一，仿冒必究").categories
