@@ -59,6 +59,7 @@ KINDS = (
     "impossible",
     "third",
     "disparage",
+    "dissuade",
     "anaphor",
     "code",
     "debunk",
@@ -410,7 +411,7 @@ class StanceJudge:
                 if any(r.startswith("false_ad.") and e <= _a for _s, e, r, _sev in spans):
                     return None
                 continue
-            if kind == "third" or kind == "disparage":
+            if kind == "third" or kind == "disparage" or kind == "dissuade":
                 if any(r.startswith("counterfeit.") for _s, _e, r, _sev in spans):
                     return None
                 continue
@@ -460,7 +461,7 @@ class StanceJudge:
         codes = None
         anaphor = None
         offer_in_clause = False
-        warning = disparage = None
+        warning = disparage = dissuade = None
         parens = layout.parens
         # the cues inside the sentence: those that end in it (bisected), less any starting before
         for a, b, kind, word in cues[bisect_right(ends, ss) : bisect_right(ends, se)]:
@@ -517,6 +518,10 @@ class StanceJudge:
             if kind == "disparage":
                 if disparage is None and a >= cs and b <= ce:
                     disparage = word
+                continue
+            if kind == "dissuade":
+                if dissuade is None and a >= cs and b <= ce:
+                    dissuade = word
                 continue
             if (kind == "offer" or kind == "price") and a >= cs and b <= ce:
                 offer_in_clause = True
@@ -578,6 +583,10 @@ class StanceJudge:
                     offer_in_clause = offer_in_clause or (m.start() >= cs and m.end() <= ce)
         if warning is not None and not offer_in_clause:
             return "warning", warning
+        if dissuade is not None and not offer_in_clause and rule_id.startswith("counterfeit."):
+            # 避免购买精仿产品, 请勿发布精仿手机类信息, 免税烟怎么区分: the clause tells the reader
+            # not to buy, sell or post the fake, or how to tell it apart; no seller does
+            return "warning", dissuade
         if disparage is not None and not offer_in_clause and rule_id.startswith("counterfeit."):
             # a仿品做不到, a货…劣质皮料: the clause runs the fake down; no seller does
             return "report", disparage

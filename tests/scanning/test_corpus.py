@@ -59,3 +59,14 @@ def test_tuning_and_frozen_figures_side_by_side(capsys):
     # Like a strict expected failure: the recorded state must be the measured one, so meeting the
     # targets without turning the gate on fails too, and once on, falling below them fails.
     assert _met(ff) is FROZEN_TARGETS_MET, ff
+
+
+def test_every_corpus_item_has_the_documented_fields():
+    # the evasion transforms and the figures read these fields; a trigger is one string, its
+    # parts joined by " / " (data/README.md)
+    for it in corpus.load():
+        where = it["_file"]
+        assert isinstance(it["id"], str) and isinstance(it["text"], str), where
+        assert set(it["labels"]) <= corpus.LABELS and it["labels"], where
+        assert it.get("trigger") is None or isinstance(it["trigger"], str), where
+        assert isinstance(it.get("source"), str) and it["source"], where

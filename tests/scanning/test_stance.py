@@ -333,3 +333,26 @@ def test_a_doubting_question_governs_the_list_of_claims_after_it():
     assert "false_ad" not in result.categories
     assert {f.cue for f in result.suppressed} == {"质疑句（居然）"}
     assert "false_ad" in scan("当天见效、彻底治愈多种癌症，加微信咨询").categories
+
+
+@pytest.mark.parametrize(
+    "text,cue",
+    [
+        ("尽量选择正规渠道购买香烟，避免购买精仿产品", "避免购买"),
+        ("请勿发布精仿手机类、求购类信息", "请勿发布"),
+        ("免税店的免税烟和国内烟怎么区分", "怎么区分"),
+    ],
+)
+def test_a_clause_that_dissuades_from_the_fake_is_a_warning(text, cue):
+    result = scan(text)
+    assert "counterfeit" not in result.categories, text
+    assert [(f.stance, f.cue) for f in result.suppressed] == [("warning", cue)]
+
+
+def test_a_dissuading_word_in_another_clause_hides_no_offer():
+    assert "counterfeit" in scan("高仿包包，不要买别家的，来我这，加微信").categories
+
+
+def test_a_regulators_list_of_wordings_is_named_not_made():
+    text = "销售材料中存在包含保本保收益内涵的表述，如零风险、收益有保障、本金无忧等"
+    assert "false_ad" not in scan(text).categories
