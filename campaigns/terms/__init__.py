@@ -48,6 +48,8 @@ tier per row (:func:`.structure.table_tiers`).
   unless a reward follows: ``只要有30个赞就送``) are not thresholds.
 - **gift**: the span after the reward verb (送/赠送/获赠/送出/领取/获得/拿到/领到/奖励/立减,
   a lottery 抽到/抽N名 (``抽一人送…``, ``抽取3位粉丝送出…``; not a person drawn: ``抽到奇怪的人``),
+  a counted draw of winners named by any short noun, then the giving verb or the treat
+  (``揪5位朋友送…``, ``随机抽选1位大人送上…``, ``抽20位管理员喝…``, ``抽出2位幸运儿，送上…``),
   ``有机会得…``, an offer of counted gifts (``我们愿意出4份…``, ``奉上价值999元的…``), a treat
   (``我请大家喝奶茶``), the right to buy cheaply 半价购买… / ``8.8元抢购…`` (labelled as written),
   money off or back 抵扣/返现, 抽/拿/兑 right after 赞 as in ``集赞抽iPhone``, a free experience
@@ -64,21 +66,27 @@ tier per row (:func:`.structure.table_tiers`).
   fallbacks (``奖品：…``, ``奖品分别为：…``, a title naming the gift before a strong verb
   (``iPhone15等你拿``, ``🎁集赞有礼🎁 精美台历免费领``), the first prize of a ranking
   ``一等奖（1名）：…`` / ``一等奖 1名 价值299元的蓝牙音箱`` / ``一等奖 品牌双肩包(1名)`` /
-  ``第一名：…``, the count of
+  ``第一名：…`` / ``一等奖1名，iPad一台``, the prize as the subject (``大奖不仅有…``,
+  ``奖品就是…``, ``奖品包括…``; not ``礼品有圈套的``), the count of
   winners never being the gift, a reward verb after a 集赞 word, a heading such as
   ``授权码获取``, a giving verb without an object referring back to the 《title》 named
   before it — ``新书《…》，…即有机会获赠`` —, a reward named as the subject of its
   payment — ``补贴最迟24小时内到账``).
   The span loses a giver (``由某某公司提供的`` — after 由 up to 30 characters —,
-  ``本公司送出的``, ``我们精心准备的``, ``由本店特别定制的``), a label after the verb
+  ``本公司送出的``, ``我们精心准备的``, ``由本店特别定制的``) or where it is sold
+  (``店铺中出售的``), a label after the verb
   (``领取奖品：精美台历一本``), a sponsor's @mention in front
   (``奖品为@某某烘焙 手工曲奇一盒``) and a draw tool's after it (``送100元礼物@微博抽奖平台``),
   a leading value phrase
-  (``价值168元的``, ``价值上千元的``), contents before 的 (``含A、B的礼品包`` → 礼品包) and
+  (``价值168元的``, ``价值上千元的``, ``一支价值三千元人民币左右的``), contents before 的
+  (``含A、B的礼品包`` → 礼品包) and
   trailing particles; a list closed by 等… is one gift (``电饭锅、钥匙扣等礼品``); a counted quoted
   name is the gift (``送出3本“极客周历”``); a quoted name after a modifier
   (``她心仪已久的“柠檬水杯”``) and a title in 《》 (up to 43 characters) are kept whole, with an
   edition and its count (``《小王子》精装版一本``; a bare count is not kept: ``《小王子》``).
+  Alternatives are cut to the first (``A或B``) unless they share one count
+  (``基础蛋糕课程券或中华料理课程券一张`` is one gift); a space inside a Latin name does not part
+  a title (``10台iPad min大放送``).
   A connector, a verb or a colon alone (``即可``, ``兑换``, ``送：``) names no gift, nor does an
   errand before a verb (``集满了50个赞后到店领取``); the post that announced the gift is cut
   off (``集赞换电影票的消息`` → 电影票).
@@ -91,7 +99,8 @@ tier per row (:func:`.structure.table_tiers`).
 - **tiers**: each distinct threshold with the gift after it (and the conditions in its part of
   the text); kept when at least two thresholds name their own gift, or for a slash list, or
   from a table. A threshold that is merely raised later (one gift, two numbers) is not a tier.
-- **gift_value**: ``价值/面值/市场价(值)/原价 N 元`` in front of the gift, right after it, or in a
+- **gift_value**: ``价值/面值/市场价(值)/原价 N 元`` (N in Arabic or Chinese numerals, with
+  千/万: ``价值1.5万元``, ``价值三千元人民币左右``) in front of the gift, right after it, or in a
   sentence or line naming the gift again; ``N元的<gift>``; the face value of a card or coupon
   named by it (``18元该超市贵宾卡一张``, ``50元优惠券``, ``中国移动30元充值卡``, ``100元礼物``);
   ``每份价值N元`` right after the gift.
@@ -104,12 +113,18 @@ tier per row (:func:`.structure.table_tiers`).
   date range (``2月3日~17日``, ``6月2日(一)早上9点至6月6日(五)下午23点59分止``), a date followed by
   前/截止/结束/止 (a dotted one too: ``5.6前有效``), a date followed by the draw or the giving
   (``11月2号开@转发抽奖平台``, ``将于6月12日开奖``, ``12.16抽取一等奖``, ``12.5晚20点公布中奖结果``,
-  ``11.30送出…``; of several, the last), ``即日起至…`` / ``即日起—…``, ``活动持续至…``,
+  ``11.30送出…``, ``5.20抽3位…``, with an adverb or the draw tool between:
+  ``2012年12月5日晚9时准时抽奖``, ``5月25日由@微博抽奖平台 开奖``, ``6月1日通过微博抽奖平台抽出``,
+  ``6月3日揭晓``, ``中奖名单将于10月8日公布``; of several, the last), the date a draw is held on
+  (``将于11月30日中午12:30分，在…举办盛大抽奖仪式``), ``即日起至…`` / ``即日起—…``, ``活动持续至…``,
   a lunar day or festival (``农历八月十五``, ``正月十五``,
-  ``截止到端午节``; :mod:`.festivals`, converted with ``lunar_python``), or a relative window
+  ``截止到端午节``; not a festival approaching: ``快到圣诞节了``; :mod:`.festivals`,
+  converted with ``lunar_python``), or a relative window
   (:mod:`.relative`: ``当日24点前``, ``仅限今天``, ``明天12点前``, ``本周日``, ``本周末``,
   ``截止周日``, ``截止至月底``, ``至2024年5月底``, ``活动为期一周``, ``活动仅限3天``,
-  ``活动仅剩最后三天``, ``即日起一个月内``); a draw time gives way to the activity's own
+  ``活动仅剩最后三天``, ``即日起一个月内``; a relative day of the draw: ``明晚8点开奖``,
+  ``后天抽个粉丝…``, ``周五开奖`` (the coming one; not a weekly draw: ``每周2位，周三开奖``),
+  ``一周后开奖``); a draw time gives way to the activity's own
   period; festivals include 五一, 六一, 国庆 and 双十一/双十二. Vague windows that bound the
   collecting or the activity (``活动期间内``, ``下单后3天内``, ``规定时间内``, ``五一期间有效``,
   a period named without a date after a time label: ``活动时间：开业当天``,
@@ -124,7 +139,8 @@ tier per row (:func:`.structure.table_tiers`).
   counter is named: 到本店前台; 到店领取, 到店即可获得) / 来X领取 / 在X领取 / 至X兑换 / 到X登录 /
   前往X / 发送至X / 截图给X /
   通过X发送 / 添加我的微信 / 加微信 x / 私信小编 / 联系客服 / 在公众号回复 / 查看您的微信钱包 /
-  活动地址/领取地点 …, a
+  活动地址/领取地点 … (an unmatched closing bracket after it is not part of the place:
+  ``（本店地址：普陀真光路附近）``), a
   place name keeping its floor or number (``万达广场3楼星巴克``, ``解放路128号本店``), also where
   the screenshot is shown (``到万达广场B1层星巴克门店出示截图``); a WeChat id ends where the
   Chinese text starts (``添加客服微信x领取`` → 客服微信x), a connector before the verb is not part

@@ -32,7 +32,7 @@ _TIME = (
 _WD = r"(?:\s*\(\s*(?:周|星期)?[一二三四五六日天]\s*\))?"
 _TIME_AFTER_DATE = (
     _WD + r"(?:\s*(?:上午|下午|中午|晚上|凌晨|早上|晚|早)?\s*\d{1,2}\s*(?:时|点)\s*\d{1,2}\s*分"
-    r"|\s*(?:上午|下午|中午|晚上|凌晨|早上|晚|早)?\s*\d{1,2}(?:[:]\d{2}){1,2}\s*(?:时|点)?"
+    r"|\s*(?:上午|下午|中午|晚上|凌晨|早上|晚|早)?\s*\d{1,2}(?:[:]\d{2}){1,2}\s*(?:时|点|分)?"
     r"|\s*(?:上午|下午|中午|晚上|凌晨|早上|晚|早)?\s*\d{1,2}\s*(?:时|点)(?:整|半)?"
     r"|\s*(?:上午|下午|中午|晚上|凌晨|早上|晚|早)\s*\d{1,2}(?:[:]\d{2})?)?"
 )
@@ -183,12 +183,23 @@ _DATE_BEFORE_RE = re.compile(
 # followed by the draw (开奖, 开, 抽取, 公布…) or the giving (送出); a dotted date is read only
 # here, with its verb (12.16元 is a price). Several draw dates: the last one ends the activity.
 _DRAW_VERB = (
-    r"(?:@[^\s@,;!?。]{1,20}\s*)?"
-    r"(?:开奖|开(?![始业张放通课学幕播售抢团展演工门卖市盘园会车机])|抽取|抽出|抽奖|送出"
-    r"|公布(?:中奖|得奖|获奖)(?:名单|结果)?)"
+    # the draw tool may stand before the verb: 由@微博抽奖平台 开奖, 通过微博抽奖平台抽出
+    r"(?:(?:通过|由|用|使用|借助)\s*)?(?:@[^\s@,;!?。]{1,20}\s*|[^\s@,;!?。]{0,8}?抽奖(?:平台|工具)\s*)?"
+    r"(?:开奖|开(?![始业张放通课学幕播售抢团展演工门卖市盘园会车机])|抽取|抽出|抽奖|送出|揭晓"
+    r"|公布(?:中奖|得奖|获奖)(?:名单|结果)?|公布(?=\s*(?:[,;!?。\n]|$))"
+    # 5.20抽3位送花: the draw of a count of winners
+    r"|(?:抽|揪)(?=\s*[\d一二两三四五六七八九十]{1,4}\s*[名位个人]))"
 )
 _DATE_DRAW_RE = re.compile(
-    rf"(?P<date>{_one_date_re(False)}{_TIME_AFTER_DATE}|{_DATE_DOT}{_TIME_AFTER_DATE})\s*{_DRAW_VERB}"
+    rf"(?P<date>{_one_date_re(False)}{_TIME_AFTER_DATE}|{_DATE_DOT}{_TIME_AFTER_DATE})\s*"
+    # 2012年12月5日晚9时准时抽奖: an adverb of the draw between the time and its verb
+    rf"(?:准时|正式|统一|将|会|进行|举行)*\s*{_DRAW_VERB}"
+)
+# 将于11月30日中午12:30分，在中心广场举办盛大抽奖仪式: the date the draw is held on, its verb
+# later in the sentence (a date set for something else is not read: 将于5月1日开业)
+_DATE_HELD_DRAW_RE = re.compile(
+    rf"(?:将于|将在|定于|拟于)\s*(?P<date>{_one_date_re(False)}{_TIME_AFTER_DATE})"
+    r"[^。!?;\n]{0,30}?(?:举办|举行|进行)[^。!?;\n]{0,8}?(?:抽奖|开奖)"
 )
 # 5.6前有效: a dotted date is read when 前/截止 follows (5.6元 is a price)
 _DOT_BEFORE_RE = re.compile(rf"(?P<date>{_DATE_DOT})\s*(?:之前|前(?!往|去|来|后|天|面|几)|截止|止)")
@@ -311,7 +322,10 @@ def _find_deadline(t: str, ref: datetime.date | None) -> _Deadline | None:
             cands.append(_Deadline(m.start("date"), m.end(), _resolve(ymd, ref), 2))
     # 3a. date followed by the draw (the last such date)
     draws = []
-    for m in _DATE_DRAW_RE.finditer(t):
+    found = sorted(
+        [*_DATE_DRAW_RE.finditer(t), *_DATE_HELD_DRAW_RE.finditer(t)], key=lambda m: m.start()
+    )
+    for m in found:
         if any(c.start <= m.start("date") < c.end for c in cands):
             continue
         ymd = _date_from_groups(m.groupdict(), ref)

@@ -6,7 +6,7 @@ project dependency, :mod:`core.workdays`); the lunar year is the one that puts t
 closest to the reference date, as for a year-less calendar date. Without a reference date the
 span is kept and no date is given. Only a day that bounds the activity is read: one after a
 deadline keyword (截止/至/即日起至/活动时间…) or followed by 前/截止/结束/止; a festival named
-in passing (中秋节快乐, 国庆期间客流大) is not a deadline.
+in passing (中秋节快乐, 国庆期间客流大, 快到圣诞节了) is not a deadline.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ _FEST = "|".join(sorted(_FESTIVALS, key=len, reverse=True))
 _SPECIAL = rf"(?:{_LUNAR_DATE}|(?P<fest>{_FEST}))(?:当天|当日)?"
 _KW = (
     r"(?:即日起至|即日起到|从即日起至|截止到|截止至|截止|截至|活动时间|活动期间|活动日期|"
-    r"有效期至|有效期到|结束时间|开奖时间|抽奖时间|一直到|直至|(?<!等)至|(?<!等)到)"
+    r"有效期至|有效期到|结束时间|开奖时间|抽奖时间|一直到|直至|(?<!等)至|(?<![等快要将])到)"
 )
 _KW_SPECIAL_RE = re.compile(rf"(?P<kw>{_KW})\s*(?:为|是|:|在|于)?\s*(?P<date>{_SPECIAL})")
 _SPECIAL_BEFORE_RE = re.compile(

@@ -9,6 +9,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from campaigns.terms.likes import _LikeHit
+from campaigns.terms.text import cn_int
 from campaigns.terms.text import is_cjk as _is_cjk
 from campaigns.terms.text import sentence_end as _sentence_end
 
@@ -37,7 +38,12 @@ _VERB = (
 )
 _VERB_RE = re.compile(_VERB)
 _STRONG_VERB_RE = re.compile(
-    r"免费(?:领取|获得|获取|赠送|领|送)|获赠|赠送|领取|获取|获得|赢取|赢得|送出"
+    # 揪5位朋友送…, 随机抽选1位大人送上…, 抽20位管理员喝…: a counted draw of winners (named by
+    # any short noun), then the giving verb or the treat
+    r"(?:随机)?(?:抽|揪)(?:出|取|选)?\s*[\d一二两三四五六七八九十]{1,4}\s*(?:名|位|个|人)"
+    # (抽出2位幸运儿，送上精美台历一本: the giving may open the next clause)
+    r"[^\s\d,;!?。、:@]{0,6}?\s*,?\s*(?:每人|每位|各)?(?:送出|送上|送给|送|各得|获得|赢得|喝|吃)"
+    r"|免费(?:领取|获得|获取|赠送|领|送)|获赠|赠送|领取|获取|获得|赢取|赢得|送出"
     r"|抽(?:到|中|得)(?!(?:[^,;!?。\s]{0,6}?的)?人)"
     # 转发抽一人送100元礼物: the winners counted in Chinese numerals or as 人, then the gift
     r"|抽(?:出|取)?\s*[\d一二两三四五六七八九十]{1,4}\s*(?:名|位|个|人)"
@@ -63,7 +69,8 @@ _TOPICAL_GIFT_RE = re.compile(
 )
 # iPhone15等你拿, 精美台历免费领: a title naming the gift before a strong verb
 _TITLE_TOPICAL_RE = re.compile(
-    r"^\s*[【\[]?(?P<g>[^\s,;!?。:【】\[\]]{2,16}?)"
+    # (a space inside a Latin name does not part it: 10台iPad min大放送)
+    r"^\s*[【\[]?(?P<g>(?:[^\s,;!?。:【】\[\]]|(?<=[A-Za-z\d]) (?=[A-Za-z\d])){2,16}?)"
     r"(?:等你来?(?:拿|领|抢)|免费(?:领取?|送|拿)|大放送|免费相送)\s*[!】\]]*\s*$"
 )
 # (an option letter's dot does not end the clause: 送：A. 雨伞一把 B. 水杯一个)
@@ -72,10 +79,16 @@ _CLAUSE_END_RE = re.compile(
     r"|(?<![:\s][A-Da-d]\.) (?![\dA-Za-z])| (?=[A-Da-d]\.)"
 )
 _VALUE_KW = r"(?:市场价值|市场价|总价值|价值约|价值|面值|原价|市价)"
-_VALUE_RE = re.compile(rf"{_VALUE_KW}\s*约?\s*(?P<v>\d+(?:\.\d+)?)\s*(?:元|块|rmb|RMB)")
+# an amount in Arabic or Chinese numerals, with 千/万: 价值1.5万元, 价值三千元人民币左右
+_AMOUNT = (
+    r"(?:\d+(?:\.\d+)?\s*[千万]?|[一二两三四五六七八九十][零一二两三四五六七八九十百千万]{0,5})"
+)
+_VALUE_RE = re.compile(
+    rf"{_VALUE_KW}\s*约?\s*(?P<v>{_AMOUNT})\s*(?:元(?:人民币)?|块|rmb|RMB|人民币)"
+)
 _LEAD_VALUE_RE = re.compile(
     # 价值100元、50元、30元的购物卡: the values of the ranks, one gift (the first value is kept)
-    rf"^.{{0,6}}?{_VALUE_KW}\s*约?\s*(?P<v>\d+(?:\.\d+)?)\s*(?:元|块)(?:钱)?"
+    rf"^.{{0,6}}?{_VALUE_KW}\s*约?\s*(?P<v>{_AMOUNT})\s*(?:元|块|人民币)(?:钱|人民币)?(?:左右|以上)?"
     r"(?:\s*[、/和及]\s*\d+(?:\.\d+)?\s*(?:元|块))*(?:的)?"
     r"|^(?P<v2>\d+(?:\.\d+)?)\s*元的"
 )
@@ -89,6 +102,11 @@ _GIFT_CUT_RE = re.compile(
     r"|(?:的)?活动(?=开始|进行|火热|来了|来啦|期间|时间|规则|结束|中|正在)"
     # 集赞换电影票的消息: the post that announced it, not the gift
     r"|的(?:消息|信息|帖子|广告|推文|海报|宣传|活动)(?=\s*$)"
+)
+# the second alternative and the count both share: …或中华料理课程券一张
+_SHARED_COUNT_RE = re.compile(
+    r"[^\d\s,;!?。或@]{2,16}?[一二两三四五六七八九十\d]{1,3}\s*"
+    r"[个份张套件盒瓶只台支罐袋箱斤把副本杯束桶包块条双听](?:哦|啦|呢|!|~)*\s*"
 )
 # 8.8元抢购价值68元的蛋糕: the right to buy cheaply, labelled as written
 _PRICE_OFFER_RE = re.compile(
@@ -111,7 +129,9 @@ _GIFT_GIVER_RE = re.compile(
     # 我们精心准备的新年礼物; 由某某银行与某某公司联合提供的…: a giver named after 由 may be long;
     # 由本店特别定制的周年纪念杯
     r"^(?:由[^,;!?。\n]{1,30}?|.{1,14}?)"
-    r"(?:赠送|提供|发放|送出|赞助|准备|带来|送|定制|特制|打造)的(?=..)"
+    r"(?:赠送|提供|发放|送出|赞助|准备|带来|送|定制|特制|打造"
+    # 店铺中出售的任意一幅MH套包: where the gift is sold names no gift
+    r"|出售|售卖|在售|销售)的(?=..)"
 )
 # 她心仪已久的“柠檬水杯”: a quoted name after a modifier is the gift
 _QUOTED_NAME_RE = re.compile(r"^.{0,14}?的\s*[“\"'‘](?P<q>[^”\"'’]{1,20})[”\"'’]?$")
@@ -166,9 +186,14 @@ _LABELLED_GIFT_RE = re.compile(
     r"|(?:[一1]|特|头)等奖(?:\s*\(?\s*[\d一二三四五六七八九十]{1,3}\s*[名位人]\s*\)?)?|第[一1]名)"
     r"(?:是|为|:)\s*(?:\d[.、)]|[①②③])?\s*"
     # 一等奖 1名 价值299元的蓝牙音箱: the first prize and its count, then the prize (no colon)
-    r"|(?:[一1]|特|头)等奖\s*\(?\s*[\d一二三四五六七八九十]{1,3}\s*(?:名|位|人)\s*\)?\s+"
+    # (一等奖1名，iPad一台: or a comma after the count)
+    r"|(?:[一1]|特|头)等奖\s*\(?\s*[\d一二三四五六七八九十]{1,3}\s*(?:名|位|人)\s*\)?(?:\s*,\s*|\s+)"
     # 一等奖 卡其色皮草马甲外套(1名): the prize, then its count of winners in brackets
     r"|(?:[一1]|特|头)等奖\s+(?=[^\s\d(:][^,;!?。\n(]{1,20}\(\s*[\d一二三四五六七八九十]{1,3}\s*[名位人个份]\s*\))"
+    # 大奖不仅有免费门票一张, 奖品就是…礼盒一份, 奖品包括…: the prize as the subject, then its name
+    r"|(?:大奖|奖项)(?:不仅|分别|主要)?(?:有(?![限效的])|包括|包含|就是|是(?!否)|为(?!准))\s*"
+    # (not a remark about the prizes: 礼品有圈套的, 奖品有限)
+    r"|(?:奖品|礼品)(?:不仅有|包括|包含|就是)\s*"
 )
 _HEADING_GIFT_RE = re.compile(
     r"^\s*#*\s*(?P<g>[^\s,;!?。、:()到去来在凭可即就请需]{2,12}?)(?:免费)?(?:相|大放)?"
@@ -181,6 +206,14 @@ def _clean_gift(t: str, start: int, end: int) -> tuple[int, int, Decimal | None]
     value: Decimal | None = None
     seg = t[start:end]
     m = _GIFT_CUT_RE.search(seg)
+    if (
+        m
+        and m.group() in ("或者", "或是", "或")
+        and _SHARED_COUNT_RE.fullmatch(seg, m.end())
+        and not _NOT_A_GIFT_RE.search(seg, m.end())  # (not an errand: 或者到店领取一张)
+        and not re.search(r"到店|前往|凭", seg[m.end() :])
+    ):
+        m = None  # 基础蛋糕课程券或中华料理课程券一张: alternatives sharing one count, one gift
     if m and m.start() > 0:
         end = start + m.start()
     if _PRICE_OFFER_RE.match(t, start, end):
@@ -256,7 +289,9 @@ _PERSON_RE = re.compile(
 )
 
 
-_HEADCOUNT_RE = re.compile(r"^[\d一二三四五六七八九十]{1,3}\s*(?:名|位|人)$")
+_HEADCOUNT_RE = re.compile(
+    r"^(?:(?:[\d一二三四五六七八九十]|特|头)等奖\s*\(?\s*)?[\d一二三四五六七八九十]{1,3}\s*(?:名|位|人)\)?$"
+)
 
 
 def _plausible_gift(g: str) -> bool:
@@ -279,12 +314,21 @@ def _plausible_gift(g: str) -> bool:
 
 
 def _dec(s: str | None) -> Decimal | None:
+    """'168' → 168, '1.5万' → 15000, '三千' → 3000."""
     if not s:
         return None
-    try:
-        return Decimal(s)
-    except InvalidOperation:
-        return None
+    s = s.replace(" ", "")
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([千万]?)", s)
+    if m:
+        try:
+            value = Decimal(m.group(1)) * {"": 1, "千": 1000, "万": 10000}[m.group(2)]
+        except InvalidOperation:
+            return None
+        if m.group(2) and value == value.to_integral_value():
+            value = Decimal(int(value))  # 1.5万 → 15000, not 15000.0
+        return value
+    n = cn_int(s)
+    return Decimal(n) if n is not None else None
 
 
 _MENTION_RE = re.compile(r"@[^\s@,;!?。]{1,20}\s+")
@@ -510,7 +554,10 @@ def _find_gift(t: str, hits: list[_LikeHit]) -> tuple[int, int, Decimal | None] 
         if found:
             return found
     # (a space parts a poster's title, for the strong verbs only: 🎁集赞有礼🎁 精美台历免费领)
-    for split, rx in ((r"[,;!?。、\n]", _HEADING_GIFT_RE), (r"[,;!?。、\n ]", _TITLE_TOPICAL_RE)):
+    for split, rx in (
+        (r"[,;!?。、\n]", _HEADING_GIFT_RE),
+        (r"[,;!?。、\n]| (?![A-Za-z\d])|(?<![A-Za-z\d]) ", _TITLE_TOPICAL_RE),
+    ):
         pos = 0
         for clause in re.split(split, t):
             m = rx.match(clause)

@@ -83,6 +83,7 @@ _NARRATIVE_ERRAND_RE = re.compile(
 )
 
 
+_CLOSERS = {")": "(", "]": "[", "】": "【"}
 _PLACE_TAIL_RE = re.compile(r"(?:即可|就可以|就可|便可)[^\u4e00-\u9fff]*$")
 
 
@@ -91,6 +92,9 @@ def _find_place(t: str) -> tuple[int, int] | None:
         for m in rx.finditer(t):
             s, e = m.start("p"), m.end("p")
             while e > s and t[e - 1] in "后 ":
+                e -= 1
+            # （本店地址：普陀真光路附近）: the bracket closes a remark around the place
+            while e > s and t[e - 1] in ")]】" and _CLOSERS[t[e - 1]] not in t[s : e - 1]:
                 e -= 1
             tail = _PLACE_TAIL_RE.search(t, s, e)  # 发送至后台即可: the connector is not the place
             if tail and tail.start() > s:

@@ -7,7 +7,9 @@
 ``截止周日晚8点``, ``限本周内`` (that day of the reference week; a bare weekday after 截止
 is the next one); ``截止至月底``, ``本月底前``, ``4月底前``, ``至2024年5月底`` (the last day of that
 month, when the phrase bounds the activity; with a written year no reference date is needed);
-``分享开始48小时内有效`` (counted from each share: text only).
+``分享开始48小时内有效`` (counted from each share: text only); the day of a draw,
+``明晚8点开奖``, ``今晚8点公布中奖名单``, ``后天抽个粉丝…``, ``一周后开奖``, ``7天后开奖``,
+``周五开奖`` (the coming one; a weekly draw, ``每周2位，周三开奖``, ends nothing).
 """
 
 from __future__ import annotations
@@ -30,6 +32,12 @@ _CLOCK = (
     r"\s*(?:点|时|:00))"
 )
 _UNTIL = r"\s*(?:之前|前|截止|止|为止|结束|有效)?"
+# the draw or its announcement after a relative day (明晚8点开奖, 周五开奖, 一周后开)
+_DRAW = (
+    # (一周后开 closing the clause; not 明天开冷气)
+    r"\s*(?:准时|正式|统一|将|会)?\s*(?:开奖|开(?=\s*(?:[,;!?。~\n]|$))"
+    r"|抽奖|抽取|抽出|抽(?!空|烟|签|筋|查)|揪|揭晓|公布(?:中奖|得奖|获奖)?(?:名单|结果))"
+)
 
 
 def _month_end_re(group: str) -> str:
@@ -60,6 +68,18 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "tomorrow",
         re.compile(rf"(?:明天|明日|明晚){_CLOCK}?\s*(?:之前|前|截止|止|结束)"),
+    ),
+    # 明晚8点开奖, 今晚8点公布, 后天抽个粉丝: the day of the draw, counted from the reference date
+    (
+        "tomorrow",
+        re.compile(rf"(?:明天|明日|明晚){_CLOCK}?(?={_DRAW})"),
+    ),
+    ("today", re.compile(rf"(?:今天|今日|今晚|当晚){_CLOCK}?(?={_DRAW})")),
+    ("dayafter", re.compile(rf"后天{_CLOCK}?(?={_DRAW})")),
+    # 一周后开奖, 7天后开奖: a draw some time after the post
+    (
+        "span",
+        re.compile(rf"(?P<n>{_NUM})\s*(?:个)?\s*(?P<u>天|日|周|星期)(?:之)?后\s*(?={_DRAW})"),
     ),
     # 即日起一个月内 / 即日起至本周日
     (
@@ -119,6 +139,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"(?:\s*[、和及至到~-]\s*(?:周|星期|礼拜)?(?P<wd2>{_WD}))?{_CLOCK}?{_UNTIL}"
         ),
     ),
+    # 周五开奖 (a bare weekday before the draw: the coming one)
+    # (not a weekly draw: 每周2位，周三开奖)
+    ("drawday", re.compile(rf"(?:周|星期|礼拜)(?P<wd>{_WD}){_CLOCK}?\s*(?={_DRAW})")),
     # 截止周日晚8点 (a bare weekday after a deadline word: the next one)
     (
         "weekday",
@@ -170,6 +193,8 @@ def _date(kind: str, m: re.Match[str], ref: datetime.date | None) -> datetime.da
         return ref
     if kind == "tomorrow":
         return ref + datetime.timedelta(days=1)
+    if kind == "dayafter":
+        return ref + datetime.timedelta(days=2)
     if kind == "span":
         n = cn_int(m.group("n"))
         if n is None:
@@ -193,7 +218,7 @@ def _date(kind: str, m: re.Match[str], ref: datetime.date | None) -> datetime.da
             return None
         options = [_month_end(ref.year + k, month) for k in (-1, 0, 1)]
         return min(options, key=lambda x: (abs((x - ref).days), x < ref))
-    wd = _WEEKDAYS[m.groupdict().get("wd2") or m.group("wd")]
+    wd = _WEEKDAYS[m.groupdict().get("wd2") or m.group("wd")]  # weekday, drawday
     monday = ref - datetime.timedelta(days=ref.weekday())
     wk = m.groupdict().get("wk")
     day = monday + datetime.timedelta(days=wd + (7 if wk == "下" else 0))
@@ -202,6 +227,7 @@ def _date(kind: str, m: re.Match[str], ref: datetime.date | None) -> datetime.da
     return day
 
 
+_WEEKLY_RE = re.compile(r"每(?:个)?(?:周|星期|礼拜)|逢(?:周|星期)")
 _STAT_AFTER_RE = re.compile(
     r"[^。!?\n]{0,16}?(?:累计|共计|共|全国|全省|全市|已有|收到|查处|实现|同比|达到)"
 )
@@ -218,6 +244,8 @@ def find_relative(t: str, ref: datetime.date | None) -> list[Relative]:
     out: list[Relative] = []
     for kind, rx in _PATTERNS:
         for m in rx.finditer(t):
+            if kind == "drawday" and _WEEKLY_RE.search(t, max(0, m.start() - 16), m.start()):
+                continue  # 每周2位，周三开奖: a draw every week ends nothing
             if kind == "monthend" and (m.group("mm1y") or m.group("mm2y")) and _STATISTIC(t, m):
                 continue  # 截至2023年1月底，累计收到…: a report's statistic, not a deadline
             e = m.end()

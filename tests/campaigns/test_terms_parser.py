@@ -982,3 +982,94 @@ def test_gift_wordings_of_the_seventh_round(text, gift, value):
 )
 def test_draw_dates_of_the_seventh_round(text, day):
     assert parse_terms(text, reference_date=datetime.date(2018, 10, 26)).deadline == day
+
+
+# Eighth round: share-to-win wordings. A counted draw of winners named by any short noun, then the
+# giving verb or the treat (also in the next clause); the prize as the subject (大奖不仅有…,
+# 奖品就是…); the first prize and its count of winners before a comma; value phrases in Chinese
+# numerals or with 万 and 人民币/左右; alternatives sharing one count; where the gift is sold; a
+# Latin name with a space. Look-alikes stay unread.
+@pytest.mark.parametrize(
+    ("text", "gift", "value"),
+    [
+        ("关注+转发，揪3位朋友送定制帆布袋一个", "定制帆布袋一个", None),
+        ("评论区揪2️⃣位宝子送星巴克50元礼品卡", "星巴克50元礼品卡", Decimal("50")),
+        ("转发本条，随机抽选2位粉丝送上【限定周边礼盒】", "限定周边礼盒", None),
+        ("关注并转发，抽10位管理员喝新品果茶", "新品果茶", None),
+        ("转发本微博，我们将抽出3位幸运儿，送上精美台历一本", "精美台历一本", None),
+        ("大奖不仅有双人自助餐券一张，还有神秘礼包", "双人自助餐券一张", None),
+        ("转发即可参与抽奖，奖品就是蓝牙音箱一台", "蓝牙音箱一台", None),
+        ("活动奖品：一等奖1名，投影仪一台；二等奖5名，保温杯一个", "投影仪一台", None),
+        (
+            "转发本微博，就有机会获赠一台价值五千元人民币左右的扫地机器人",
+            "扫地机器人",
+            Decimal("5000"),
+        ),
+        ("转发并@两位好友，即有机会获得价值1.2万元的旅行基金", "旅行基金", Decimal("12000")),
+        ("奖品为咖啡体验券或甜品兑换券一张", "咖啡体验券或甜品兑换券一张", None),
+        ("关注并@三位好友，将由抽奖免费获得本店中出售的任意一款香薰蜡烛", "任意一款香薰蜡烛", None),
+        ("#转发有奖# 年终回馈，10台iPad mini大放送", "10台iPad mini", None),
+        # look-alikes: alternatives without a shared count, a remark on the prizes, 168元多…
+        ("奖品为咖啡体验券或甜品兑换券", "咖啡体验券", None),
+        ("奖品有限，先到先得", None, None),
+        ("而且礼品有圈套的", None, None),
+        ("集30个赞送价值168元多功能学步车", "多功能学步车", Decimal("168")),
+    ],
+)
+def test_gift_wordings_of_the_eighth_round(text, gift, value):
+    terms = parse_terms(text)
+    assert (terms.gift and core(terms.gift), terms.gift_value) == (gift and core(gift), value)
+
+
+# Eighth round: draw dates with an adverb or the draw tool before the verb, 揭晓 and a closing
+# 公布, a dotted date before 抽N位, the date a draw is held on; the relative day of a draw
+# (明晚/后天/周五/一周后), counted from the reference date; a festival approaching is not a
+# deadline. Look-alikes: a weekly draw, 明天开冷气, an opening day.
+@pytest.mark.parametrize(
+    ("text", "ref", "day"),
+    [
+        ("2013年6月5日晚8时准时抽奖", None, datetime.date(2013, 6, 5)),
+        (
+            "转发抽奖，6月25日由@微博抽奖平台 开奖",
+            datetime.date(2018, 6, 1),
+            datetime.date(2018, 6, 25),
+        ),
+        (
+            "6月1日通过微博抽奖平台抽出幸运粉丝",
+            datetime.date(2018, 5, 20),
+            datetime.date(2018, 6, 1),
+        ),
+        ("获奖名单将于7月8日公布。", datetime.date(2018, 7, 1), datetime.date(2018, 7, 8)),
+        ("8月3日揭晓", datetime.date(2018, 7, 1), datetime.date(2018, 8, 3)),
+        ("关注+转发，5.20抽3位送花", datetime.date(2018, 5, 1), datetime.date(2018, 5, 20)),
+        (
+            "将于12月1日下午3:30分，在商场一楼中庭举行幸运抽奖",
+            datetime.date(2018, 11, 20),
+            datetime.date(2018, 12, 1),
+        ),
+        ("转发本条，明晚8点开奖", datetime.date(2018, 5, 1), datetime.date(2018, 5, 2)),
+        ("转发这条，后天抽个粉丝送耳机", datetime.date(2018, 5, 1), datetime.date(2018, 5, 3)),
+        ("关注转发，周五开奖", datetime.date(2018, 10, 24), datetime.date(2018, 10, 26)),
+        ("转发本条，一周后开奖", datetime.date(2018, 10, 24), datetime.date(2018, 10, 31)),
+        (
+            "快到圣诞节了，抽一位转发者，截止至12月12日晚上10点",
+            datetime.date(2018, 11, 20),
+            datetime.date(2018, 12, 12),
+        ),
+        ("每周抽2位，周三开奖", datetime.date(2018, 10, 24), None),
+        ("明天也不行，请明天开冷气行吗", datetime.date(2018, 10, 24), None),
+        ("本店将于5月1日开业，届时转发送水杯", datetime.date(2018, 4, 20), None),
+        ("快到圣诞节了，转发送小礼物", datetime.date(2018, 11, 20), None),
+    ],
+)
+def test_draw_dates_of_the_eighth_round(text, ref, day):
+    assert parse_terms(text, reference_date=ref).deadline == day
+
+
+def test_a_relative_draw_day_without_a_capture_date_is_kept_as_text():
+    terms = parse_terms("转发这条，后天抽个粉丝送耳机")
+    assert (terms.deadline, terms.deadline_text) == (None, "后天")
+
+
+def test_a_closing_bracket_after_the_address_is_not_part_of_the_place():
+    assert parse_terms("转发送小礼品，截至12月10日（本店地址：解放路附近）").place == "解放路附近"
