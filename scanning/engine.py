@@ -712,7 +712,7 @@ class Scanner:
         seller: list[bool] = []
 
         def accept(hanzi: str) -> bool:
-            # initials read back as a claim the rules find alone; short ones (xswl is slang
+            # initials read back as claims the rules find alone; short ones (xswl is slang
             # for 笑死我了, not 血栓稳了) only in a text with a seller's cue (a call to action,
             # a price, commerce words: stance.tsv)
             if len(hanzi) <= evasion.SHORT_INITIALS:
@@ -787,13 +787,20 @@ class Scanner:
         return _merged(r, r2)
 
     def _claims_alone(self, hanzi: str) -> bool:
-        """Do the rules, reading ``hanzi`` alone (a candidate reading of initials), find a claim
-        that spans all of it?"""
+        """Do the rules, reading ``hanzi`` alone (a candidate reading of initials), find claims
+        that together cover all of it: one claim (治疗高血压), or claims side by side or
+        overlapping (提高免疫力 + 抗病毒, 顶级复刻 + 复刻版本), so that no word of the reading
+        stands outside a claim? Only claims of MIN_INITIALS hanzi or more count, those whose
+        initials would be read alone: two-letter pieces are too many readings (xxxx, a
+        placeholder, is no 洗血 + 洗血)."""
         norm = self._normal_forms(hanzi)
         if norm is None:
             return False
-        n = len(hanzi)
-        return any(f.start == 0 and f.end == n for f in self._rules_on(hanzi, *norm).findings)
+        covered = [False] * len(hanzi)
+        for f in self._rules_on(hanzi, *norm).findings:
+            if f.end - f.start >= evasion.MIN_INITIALS:
+                covered[f.start : f.end] = [True] * (f.end - f.start)
+        return all(covered)
 
     def _normal_forms(self, text: str):
         """(t, st, offsets) of ``text``, or None when there is nothing to scan: ``t`` the

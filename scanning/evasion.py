@@ -569,7 +569,8 @@ class Romanised:
         character ``j`` of the read-back text stands for. A run of initials (not next to a digit
         nor part of a code, ``in_code``) is read as the first of its candidate strings
         (``initials``) that ``accept`` takes (the scanner: one that the rules, reading it alone,
-        find a claim in that spans all of it; a short one only in a text with a seller's cue)."""
+        find claims in that together cover all of it; a short one only in a text with a seller's
+        cue)."""
         if not self._built:
             self._build()
         out: list[str] = []

