@@ -161,7 +161,7 @@ def child(kind: str, repeat: int) -> dict:
     # rules alone: with the model, a constant verdict would change what the model's gate reads.
     judge = rules_only._judge
 
-    def no_stance(st, t, to_original, spans):
+    def no_stance(st, t, to_original, spans, read=None):
         return [("claim", "")] * len(spans)
 
     without_t = []

@@ -1144,9 +1144,13 @@ class Scanner:
             to_original = gap_offsets(offsets, len(text)).to_original
         else:
             to_original = offsets.to_original
-        verdicts = self._judge(
-            st, t, to_original, [(h[0], -h[1], h[2][_RID], h[2][_SEV]) for h in kept]
-        )
+        spans = [(h[0], -h[1], h[2][_RID], h[2][_SEV]) for h in kept]
+        # a term matched on letters (qwzdj for 全网最低价, or a run read back from initials or
+        # pinyin) is judged on its words, not on the letters (None: on the text itself)
+        read = None
+        if offsets.__class__ is _ReadBack or _has_latin(t):
+            read = [h[2][_TERM] if _has_letter(st, h[0], -h[1]) else None for h in kept]
+        verdicts = self._judge(st, t, to_original, spans, read)
         category_of = None
         findings = []
         suppressed = []
@@ -1205,6 +1209,7 @@ class Scanner:
 # and the characters a split spelling adds
 _RESPELT_REACH = 56
 _has_latin = re.compile("[a-z][a-z]").search  # (as fast as [a-z] alone; [a-z]{2} is half as fast)
+_has_letter = re.compile("[A-Za-z]").search
 _SELLER_CUES = frozenset({"offer", "price", "commerce"})
 
 

