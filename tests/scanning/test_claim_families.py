@@ -110,3 +110,23 @@ def test_the_three_articles_leave_ordinary_sentences_clean(scanner, text):
 
 def test_a_notice_that_imitators_will_be_pursued_hides_no_offer(scanner):
     assert "counterfeit" in scanner.scan("高仿LV包包一比一，仿冒必究").categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "只是前台服务唯一不足的是早餐太简单",  # a review's one complaint
+        "打开光驱不便",  # 开光 across two words
+        "认识早期道教的产生发展极为有用",  # 生发 across two words
+        "石家庄机场跑道延长工程通过验收",  # 过验 across two words
+        "人民大会堂里灯火辉煌，充满欢乐祥和的气氛",  # an institution named in news
+        "党和国家领导人出席了晚会",
+    ],
+)
+def test_ordinary_sentences_that_held_a_lexicon_word_stay_clean(scanner, text):
+    assert not set(scanner.with_model(None).scan(text).categories) & {"false_ad", "counterfeit"}
+
+
+@pytest.mark.parametrize("text", ["人民大会堂指定用酒，限时特价", "国家领导人专用茶叶，加微信"])
+def test_an_institution_beside_a_vouching_word_is_an_endorsement(scanner, text):
+    assert "false_ad" in scanner.scan(text).categories
