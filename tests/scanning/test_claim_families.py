@@ -130,3 +130,21 @@ def test_ordinary_sentences_that_held_a_lexicon_word_stay_clean(scanner, text):
 @pytest.mark.parametrize("text", ["人民大会堂指定用酒，限时特价", "国家领导人专用茶叶，加微信"])
 def test_an_institution_beside_a_vouching_word_is_an_endorsement(scanner, text):
     assert "false_ad" in scanner.scan(text).categories
+
+
+def test_a_dated_statement_of_fact_is_no_slogan(scanner):
+    rules = scanner.with_model(None)
+    news = "据报道，这是一段很长的新闻。国内最大的兰花种苗基地日前在云南安宁市建成。"
+    assert "false_ad" not in rules.scan(news).categories
+    assert "false_ad" in rules.scan("国内最大的兰花种苗基地，现货批发").categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "郑州市污水处理厂是国务院淮河流域水污染防治重点工程之一",
+        "国家版权局决意增强打击盗版活动的快速反应能力",
+    ],
+)
+def test_policy_and_enforcement_language_is_no_claim(scanner, text):
+    assert not set(scanner.with_model(None).scan(text).categories) & {"false_ad", "counterfeit"}
