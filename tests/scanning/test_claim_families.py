@@ -21,6 +21,13 @@ CLAIMS = [
     ("逆龄面霜，专柜同款", "false_ad.efficacy", "逆龄"),
     ("空气消毒机，新冠病毒抑制率>77%", "false_ad.efficacy", "抑制率>77%"),
     ("康复脑梗，中风偏瘫站起来", "false_ad.efficacy", "康复脑梗"),
+    ("本品可以理气调中、健脾和胃，加微信", "false_ad.efficacy", "健脾和胃"),
+    ("这才几分钟，头发就变黑了", "false_ad.efficacy", "头发就变黑"),
+    ("7天去疣，无效可退", "false_ad.efficacy", "7天去疣"),
+    ("30秒钟加快全身血液流速", "false_ad.efficacy", "30秒钟加快"),
+    ("前往区政府、人民医院仅需5分钟", "false_ad.property", "仅需5分钟"),
+    ("穿透力是传统磁性产品几十倍", "false_ad.absolute", "几十倍"),
+    ("政信项目背后是政府信用", "false_ad.endorsement", "政府信用"),
     ("保本理财，无其他风险", "false_ad.investment", "无其他风险"),
     ("加入矿池，短时间内即可收益", "false_ad.investment", "短时间内即可收益"),
     ("临江楼盘，自然景观资源无可比拟", "false_ad.absolute", "无可比拟"),
@@ -148,3 +155,10 @@ def test_a_dated_statement_of_fact_is_no_slogan(scanner):
 )
 def test_policy_and_enforcement_language_is_no_claim(scanner, text):
     assert not set(scanner.with_model(None).scan(text).categories) & {"false_ad", "counterfeit"}
+
+
+@pytest.mark.parametrize(
+    "text", ["他是普通人的几十倍努力", "日本巧虎儿童防蛀牙膏", "医生开了健脾和胃的中药"]
+)
+def test_the_evening_families_leave_ordinary_sentences_clean(scanner, text):
+    assert "false_ad" not in scanner.with_model(None).scan(text).categories, text
