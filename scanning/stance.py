@@ -97,9 +97,6 @@ _LIST_AFTER_RE = re.compile(
 SHORT_SENTENCE = 25
 _NARRATIVE_RE = re.compile(
     r"了|啊|吧|呢|嘛|[他她]|我(?![们家店司厂])|因为|所以|但是|然而|却|曾经|之一"
-    # a dated or located statement of fact (国内最大的兰花种苗基地日前在云南建成)
-    r"|日前|近日|去年|今年|前年|昨天|昨日|[0-9一二三四五六七八九〇零]{2,4}年(?!保修|质保|老店|品牌)"
-    r"|建成|落成|竣工|位于|坐落|叫做|被誉为|被称为"
 )
 _EXAMPLE_BEFORE = ("如", "像", "比如", "例如", "诸如", "用", "使用", "以")
 _PRICE_RE = re.compile(

@@ -26,7 +26,7 @@ def test_ngrams_are_the_distinct_one_to_three_grams():
 
 
 def test_gate_suppresses_a_weak_finding_whose_passage_reads_unlike_an_ad(rules):
-    text = "这部电影的配乐是最好的。"
+    text = "这部电影的配乐是今年最好的。"
     assert "false_ad" in rules.scan(text).categories  # the rules alone count 最好
     sc = rules.with_model(_model({"电影": (0.0, -6.0)}), gate=(0.1, 0.1), detect=(1.01, 1.01))
     r = sc.scan(text)
