@@ -16,6 +16,7 @@ Stances (``COUNTED`` ones make the finding count):
 * ``claim`` — no cue either way: plain ad copy, a product title, a quoted slogan;
 * ``report`` — news, police, court or regulator narrative, reported speech (宣称, 声称, X称，);
   also a sentence that opens with an anaphor (其, 该, 上述) right after a report sentence;
+  for counterfeit rules also a trade word explained as a word (原单就是…, 对于原单货);
 * ``law`` — quotation of the law, an explainer or a list of banned words (不得, 禁止, 广告法,
   极限词, 等字样);
 * ``mention`` — the term is named, not used: alone in quotation marks inside a list (“最佳”、“第一”)
@@ -23,6 +24,8 @@ Stances (``COUNTED`` ones make the finding count):
 * ``negated`` — a denial just before the term in its clause (不是高仿, 非A货, 绝不卖…);
 * ``complaint`` — a consumer complaint (买到, 被骗, 卖家说) with no seller cue in the sentence;
 * ``warning`` — a consumer warning (谨防, 提醒) in the term's clause with no seller cue there;
+  for counterfeit rules also a clause that dissuades from the fake or tells how to spot it
+  (避免购买, 请勿发布, 怎么区分);
 * ``code`` — program text (two or more code tokens in the sentence);
 * ``ordinary`` — an absolute term or a weak counterfeit word in a longer text whose sentence says
   nothing about goods, prices or a seller (最大的挑战, 盗版 in a film review), or an ordinal
